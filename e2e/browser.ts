@@ -1,0 +1,41 @@
+import { Browser, chromium, Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export const APP_URL = process.env.E2E_APP_URL ?? 'http://localhost:3000';
+export const BACKEND_URL = process.env.E2E_BACKEND_URL ?? 'http://localhost:7007';
+export const SCREENSHOTS = resolve(__dirname, '../artifacts/screenshots');
+
+/** Debian's chromium, never a browser downloaded by a tool. Flags keep it off the network. */
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+}
+
+/** Opens the portal and signs in as the demo guest. */
+export async function signIn(browser: Browser, viewport = { width: 1280, height: 800 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  await page.goto(APP_URL);
+  const enter = page.getByRole('button', { name: 'Enter' });
+  await enter.waitFor({ timeout: 120_000 });
+  await enter.click();
+  await page.getByRole('navigation').first().waitFor();
+  return page;
+}
+
+export async function screenshot(page: Page, name: string) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: resolve(SCREENSHOTS, `${name}.png`), fullPage: true });
+}

@@ -1,0 +1,6 @@
+/**
+ * The local AWS of the tests and of the demo portal: moto server control and the deterministic
+ * Bedrock demo data set.
+ */
+export * from './moto';
+export * from './demo';

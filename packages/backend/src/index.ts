@@ -1,0 +1,33 @@
+/*
+ * The portal's backend: a stock Backstage backend with the Bedrock tenancy suite added.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+
+const backend = createBackend();
+
+backend.add(import('@backstage/plugin-app-backend'));
+
+// auth: guest sign-in for the local portal (see app-config.production.yaml for real providers)
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+
+// catalog
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(
+  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+);
+
+// permissions, decided by this portal's own policy
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(import('./modules/permissionPolicy'));
+
+// scaffolder with the suite's tenant-stack actions
+backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(import('@bedrock-tenancy/plugin-scaffolder-backend-module-bedrock'));
+
+backend.add(import('@backstage/plugin-user-settings-backend'));
+
+// the suite's backend: usage, alarms, cost and budgets per tenant
+backend.add(import('@bedrock-tenancy/plugin-bedrock-backend'));
+
+backend.start();

@@ -1,0 +1,169 @@
+import type { Entity } from '@backstage/catalog-model';
+import { z } from 'zod';
+
+/** Prefix shared by every annotation of the suite. */
+export const BEDROCK_ANNOTATION_PREFIX = 'bedrock-tenancy.io';
+
+/** The tenant id: lower-case DNS-label-like, e.g. `checkout-assistant`. Required. */
+export const ANNOTATION_TENANT_ID = `${BEDROCK_ANNOTATION_PREFIX}/tenant-id`;
+/** The 12-digit AWS account the tenant runs in. Required. */
+export const ANNOTATION_ACCOUNT_ID = `${BEDROCK_ANNOTATION_PREFIX}/account-id`;
+/** Comma-separated AWS regions, e.g. `us-east-1,us-west-2`. Required. */
+export const ANNOTATION_REGIONS = `${BEDROCK_ANNOTATION_PREFIX}/regions`;
+/** How usage is attributed to the tenant: `account`, `inference-profile` or `identity`. Defaults to `account`. */
+export const ANNOTATION_ATTRIBUTION = `${BEDROCK_ANNOTATION_PREFIX}/attribution`;
+/**
+ * For `inference-profile` attribution: the tenant's application inference profiles as
+ * comma-separated `<profile id>=<model id>` pairs, e.g. `a1b2c3d4e5f6=anthropic.claude-3-haiku-20240307-v1:0`.
+ */
+export const ANNOTATION_INFERENCE_PROFILES = `${BEDROCK_ANNOTATION_PREFIX}/inference-profiles`;
+/** For `identity` attribution: comma-separated IAM role ARNs whose invocations belong to the tenant. */
+export const ANNOTATION_PRINCIPAL_ARNS = `${BEDROCK_ANNOTATION_PREFIX}/principal-arns`;
+/** Name prefix of the tenant's CloudWatch alarms. Defaults to `bedrock-<tenant id>-`. */
+export const ANNOTATION_ALARM_PREFIX = `${BEDROCK_ANNOTATION_PREFIX}/alarm-prefix`;
+/** Name of the tenant's AWS Budget. Defaults to `bedrock-<tenant id>`. */
+export const ANNOTATION_BUDGET_NAME = `${BEDROCK_ANNOTATION_PREFIX}/budget-name`;
+
+export const ATTRIBUTION_MODES = ['account', 'inference-profile', 'identity'] as const;
+export type AttributionMode = (typeof ATTRIBUTION_MODES)[number];
+
+/** Tenant ids double as AWS resource-name parts, so they are kept short and DNS-like. */
+export const TENANT_ID_PATTERN = /^[a-z][a-z0-9-]{1,30}[a-z0-9]$/;
+export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
+export const REGION_PATTERN = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+const PROFILE_ID_PATTERN = /^[a-z0-9]{1,64}$/;
+const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@/-]+$/;
+
+/** A catalog entity's link to its Bedrock tenant, as read from its annotations. */
+export interface TenantRef {
+  tenantId: string;
+  accountId: string;
+  regions: string[];
+  attribution: AttributionMode;
+  /** profile id -> model id, for `inference-profile` attribution */
+  inferenceProfiles: Record<string, string>;
+  /** role ARNs, for `identity` attribution */
+  principalArns: string[];
+  alarmPrefix: string;
+  budgetName: string;
+}
+
+/** One annotation that is present but malformed. */
+export interface AnnotationProblem {
+  annotation: string;
+  message: string;
+}
+
+export type TenantAnnotationResult =
+  | { kind: 'ok'; tenant: TenantRef }
+  | { kind: 'missing'; missing: string[] }
+  | { kind: 'invalid'; problems: AnnotationProblem[] };
+
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map(v => v.trim())
+    .filter(Boolean);
+
+/** True when the entity declares itself a Bedrock tenant (it has the tenant id annotation). */
+export function isBedrockTenantEntity(entity: Entity): boolean {
+  return Boolean(entity.metadata.annotations?.[ANNOTATION_TENANT_ID]);
+}
+
+/**
+ * Reads and validates the tenant annotations of an entity. Never throws: the caller decides
+ * whether a missing or malformed annotation is a 404 or a 400, and the result says which
+ * annotation is wrong and what it should look like.
+ */
+export function readTenantAnnotations(entity: Entity): TenantAnnotationResult {
+  const a = entity.metadata.annotations ?? {};
+  const required = [ANNOTATION_TENANT_ID, ANNOTATION_ACCOUNT_ID, ANNOTATION_REGIONS];
+  const missing = required.filter(k => !a[k]?.trim());
+  if (missing.length) return { kind: 'missing', missing };
+
+  const problems: AnnotationProblem[] = [];
+  const tenantId = a[ANNOTATION_TENANT_ID].trim();
+  if (!TENANT_ID_PATTERN.test(tenantId)) {
+    problems.push({
+      annotation: ANNOTATION_TENANT_ID,
+      message: `"${tenantId}" is not a tenant id: use 3-32 lower-case letters, digits and dashes, starting with a letter, e.g. "checkout-assistant"`,
+    });
+  }
+  const accountId = a[ANNOTATION_ACCOUNT_ID].trim();
+  if (!ACCOUNT_ID_PATTERN.test(accountId)) {
+    problems.push({
+      annotation: ANNOTATION_ACCOUNT_ID,
+      message: `"${accountId}" is not an AWS account id: use the 12 digits, e.g. "123456789012"`,
+    });
+  }
+  const regions = list(a[ANNOTATION_REGIONS]);
+  const badRegions = regions.filter(r => !REGION_PATTERN.test(r));
+  if (!regions.length || badRegions.length) {
+    problems.push({
+      annotation: ANNOTATION_REGIONS,
+      message: `"${a[ANNOTATION_REGIONS]}" is not a list of AWS regions: use comma-separated region codes, e.g. "us-east-1,eu-west-1"`,
+    });
+  }
+  const attributionRaw = (a[ANNOTATION_ATTRIBUTION] ?? 'account').trim();
+  const attribution = z.enum(ATTRIBUTION_MODES).safeParse(attributionRaw);
+  if (!attribution.success) {
+    problems.push({
+      annotation: ANNOTATION_ATTRIBUTION,
+      message: `"${attributionRaw}" is not an attribution mode: use one of ${ATTRIBUTION_MODES.join(', ')}`,
+    });
+  }
+
+  const inferenceProfiles: Record<string, string> = {};
+  for (const pair of list(a[ANNOTATION_INFERENCE_PROFILES])) {
+    const [profileId, modelId, ...rest] = pair.split('=').map(s => s.trim());
+    if (!profileId || !modelId || rest.length || !PROFILE_ID_PATTERN.test(profileId)) {
+      problems.push({
+        annotation: ANNOTATION_INFERENCE_PROFILES,
+        message: `"${pair}" is not a profile mapping: use comma-separated "<profile id>=<model id>" pairs, e.g. "a1b2c3d4e5f6=amazon.nova-pro-v1:0"`,
+      });
+      break;
+    }
+    inferenceProfiles[profileId] = modelId;
+  }
+  const principalArns = list(a[ANNOTATION_PRINCIPAL_ARNS]);
+  const badArn = principalArns.find(arn => !ROLE_ARN_PATTERN.test(arn));
+  if (badArn) {
+    problems.push({
+      annotation: ANNOTATION_PRINCIPAL_ARNS,
+      message: `"${badArn}" is not an IAM role ARN: use comma-separated ARNs, e.g. "arn:aws:iam::123456789012:role/checkout-app"`,
+    });
+  }
+  if (attribution.success) {
+    if (attribution.data === 'inference-profile' && !Object.keys(inferenceProfiles).length) {
+      problems.push({
+        annotation: ANNOTATION_INFERENCE_PROFILES,
+        message: `attribution "inference-profile" needs this annotation: comma-separated "<profile id>=<model id>" pairs`,
+      });
+    }
+    if (attribution.data === 'identity' && !principalArns.length) {
+      problems.push({
+        annotation: ANNOTATION_PRINCIPAL_ARNS,
+        message: `attribution "identity" needs this annotation: comma-separated IAM role ARNs`,
+      });
+    }
+  }
+  if (problems.length || !attribution.success) return { kind: 'invalid', problems };
+
+  return {
+    kind: 'ok',
+    tenant: {
+      tenantId,
+      accountId,
+      regions,
+      attribution: attribution.data,
+      inferenceProfiles,
+      principalArns,
+      alarmPrefix: a[ANNOTATION_ALARM_PREFIX]?.trim() || defaultAlarmPrefix(tenantId),
+      budgetName: a[ANNOTATION_BUDGET_NAME]?.trim() || defaultBudgetName(tenantId),
+    },
+  };
+}
+
+/** Alarm names of a tenant start with this, so one DescribeAlarms call per tenant finds them. */
+export const defaultAlarmPrefix = (tenantId: string) => `bedrock-${tenantId}-`;
+export const defaultBudgetName = (tenantId: string) => `bedrock-${tenantId}`;

@@ -1,0 +1,216 @@
+import { z } from 'zod';
+import type { AttributionMode } from './annotations';
+
+/*
+ * The HTTP API of the bedrock backend plugin (routes under /api/bedrock), shared by the
+ * backend, which produces these shapes, and the frontend, which renders them.
+ * Amounts are USD; timestamps are ISO 8601 UTC strings.
+ */
+
+export const RANGE_PRESETS = ['24h', '7d', '30d', 'mtd'] as const;
+export type RangePreset = (typeof RANGE_PRESETS)[number];
+
+/** Query of the entity summary and group roll-up: a preset, or an explicit from/to. */
+export const rangeQuerySchema = z
+  .object({
+    range: z.enum(RANGE_PRESETS).optional(),
+    from: z.string().datetime({ offset: true }).optional(),
+    to: z.string().datetime({ offset: true }).optional(),
+  })
+  .strict()
+  .refine(q => !(q.range && (q.from || q.to)), {
+    message: 'give either range or from/to, not both',
+  })
+  .refine(q => !q.to || q.from, { message: 'to needs from' })
+  .refine(q => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), {
+    message: 'from must be before to',
+  });
+export type RangeQuery = z.infer<typeof rangeQuerySchema>;
+
+/** A panel that can fail on its own: a failed panel never takes the page down. */
+export type Section<T> =
+  | { status: 'ok'; data: T }
+  | { status: 'error'; message: string }
+  | { status: 'unavailable'; message: string };
+
+export interface UsageTotals {
+  invocations: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  clientErrors: number;
+  serverErrors: number;
+  throttles: number;
+  /** (client + server errors) / (invocations + errors); null without traffic */
+  errorRate: number | null;
+  latencyAvgMs: number | null;
+  latencyMaxMs: number | null;
+  /** null when the endpoint does not serve percentiles: show "not available" */
+  latencyP99Ms: number | null;
+  /** null when some traffic is unpriced: never shown as $0 */
+  estimatedCostUsd: number | null;
+}
+
+export interface ModelUsage extends UsageTotals {
+  modelId: string;
+  displayName: string;
+  priced: boolean;
+  /** this model's share of the tenant's priced cost in the range, 0..1 */
+  costShare: number | null;
+}
+
+export interface SeriesPoint {
+  /** start of the bucket */
+  timestamp: string;
+  modelId: string;
+  invocations: number;
+  inputTokens: number;
+  outputTokens: number;
+  clientErrors: number;
+  serverErrors: number;
+  throttles: number;
+  latencyAvgMs: number | null;
+  estimatedCostUsd: number | null;
+}
+
+export interface DailyCost {
+  date: string; // YYYY-MM-DD
+  estimatedUsd: number;
+  billedUsd: number | null;
+}
+
+export interface CostAnomaly {
+  date: string;
+  amountUsd: number;
+  baselineUsd: number;
+  /** how many standard deviations above the trailing 14-day mean */
+  score: number;
+}
+
+export interface CostBlock {
+  currency: 'USD';
+  /** estimated cost of the selected range (priced models only) */
+  rangeEstimatedUsd: number;
+  monthToDateUsd: number;
+  /** from the trailing 7-day daily run rate */
+  projectedMonthEndUsd: number;
+  dailyRunRateUsd: number;
+  unpricedModels: string[];
+  daily: DailyCost[];
+  anomaly: CostAnomaly | null;
+  billed: { monthToDateUsd: number; gapUsd: number; asOf: string } | null;
+  includes: string[];
+  excludes: string[];
+}
+
+export interface BudgetBlock {
+  name: string;
+  limitUsd: number;
+  actualSpendUsd: number;
+  forecastedSpendUsd: number | null;
+  usedFraction: number;
+  /** date the budget runs out at the current run rate; null if it does not this month */
+  runsOutOn: string | null;
+  thresholds: Array<{ percent: number; type: 'ACTUAL' | 'FORECASTED'; crossed: boolean }>;
+}
+
+export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+export interface AlarmInfo {
+  name: string;
+  state: AlarmState;
+  reason: string;
+  updatedAt: string | null;
+  metricName: string | null;
+  threshold: number | null;
+  region: string;
+  consoleUrl: string;
+}
+
+export interface GovernanceInfo {
+  region: string;
+  loggingEnabled: boolean;
+  cloudWatchLogGroup: string | null;
+  s3Bucket: string | null;
+  /** prompts and responses are written to the logs */
+  promptsLogged: boolean;
+  deliveryFailures: { cloudWatch: number; s3: number } | null;
+}
+
+export interface IdleStatus {
+  idle: boolean;
+  lastInvocationAt: string | null;
+  thresholdDays: number;
+}
+
+export interface Suggestion {
+  kind: 'suspend-idle' | 'model-mix' | 'throttling' | 'errors';
+  message: string;
+}
+
+export interface Freshness {
+  /** end of the newest collected hour */
+  dataUntil: string | null;
+  lastCollectedAt: string | null;
+  stale: boolean;
+}
+
+export interface TenantInfo {
+  entityRef: string;
+  tenantId: string;
+  accountId: string;
+  regions: string[];
+  attribution: AttributionMode;
+}
+
+export interface EntitySummary {
+  tenant: TenantInfo;
+  range: { from: string; to: string; granularity: 'hour' | 'day' };
+  totals: UsageTotals;
+  models: ModelUsage[];
+  series: SeriesPoint[];
+  cost: Section<CostBlock>;
+  budget: Section<BudgetBlock | null>;
+  alarms: Section<AlarmInfo[]>;
+  governance: Section<GovernanceInfo[]>;
+  idle: IdleStatus;
+  suggestions: Suggestion[];
+  freshness: Freshness;
+}
+
+export interface GroupTenantRow {
+  entityRef: string;
+  title: string;
+  tenantId: string;
+  owner: string;
+  invocations: number;
+  inputTokens: number;
+  outputTokens: number;
+  estimatedCostUsd: number | null;
+  monthToDateUsd: number | null;
+  projectedMonthEndUsd: number | null;
+  budgetLimitUsd: number | null;
+  budgetUsedFraction: number | null;
+  alarmsInAlarm: number;
+}
+
+export interface GroupRollup {
+  groupRef: string;
+  includeChildren: boolean;
+  range: { from: string; to: string };
+  totals: {
+    tenants: number;
+    invocations: number;
+    inputTokens: number;
+    outputTokens: number;
+    estimatedCostUsd: number;
+    monthToDateUsd: number;
+    projectedMonthEndUsd: number;
+    budgetLimitUsd: number;
+    alarmsInAlarm: number;
+    unpricedTenants: number;
+  };
+  tenants: GroupTenantRow[];
+  /** entities the group owns that carry no tenant annotations */
+  unannotated: Array<{ entityRef: string; title: string; kind: string }>;
+}

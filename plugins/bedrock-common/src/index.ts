@@ -1,0 +1,12 @@
+/**
+ * Shared pieces of the Bedrock tenancy plugins: catalog annotations, permissions, resource
+ * tags, model-id normalisation and the backend's API types.
+ *
+ * @packageDocumentation
+ */
+export * from './annotations';
+export * from './permissions';
+export * from './tags';
+export * from './models';
+export * from './api';
+export * from './prices';

@@ -1,0 +1,121 @@
+/**
+ * On-demand Bedrock prices, USD per 1,000 tokens. Each row is effective from a date and names
+ * its source; operators override or add rows in config (`bedrock.prices`). A model with no row
+ * is "unpriced": reported as such, never as $0.
+ */
+export interface PriceRow {
+  /** base model id (see normalizeModelId), or a prefix of it ending in `*` */
+  model: string;
+  /** AWS region, or `*` for every region */
+  region: string;
+  inputPer1k: number;
+  outputPer1k: number;
+  cacheReadPer1k?: number;
+  cacheWritePer1k?: number;
+  /** YYYY-MM-DD: the row applies to usage on or after this day */
+  effectiveFrom: string;
+  source: string;
+}
+
+const PAGE = 'aws.amazon.com/bedrock/pricing (us-east-1 on-demand, transcribed 2025-07-20)';
+const row = (
+  model: string,
+  inputPer1k: number,
+  outputPer1k: number,
+  extra: Partial<PriceRow> = {},
+): PriceRow => ({
+  model,
+  region: '*',
+  inputPer1k,
+  outputPer1k,
+  effectiveFrom: '2025-07-20',
+  source: PAGE,
+  ...extra,
+});
+/** Anthropic prompt caching: write 1.25x input (5-minute TTL), read 0.1x input. */
+const anthropic = (model: string, input: number, output: number) =>
+  row(model, input, output, {
+    cacheWritePer1k: input * 1.25,
+    cacheReadPer1k: input * 0.1,
+  });
+
+export const DEFAULT_PRICES: PriceRow[] = [
+  anthropic('anthropic.claude-3-haiku-*', 0.00025, 0.00125),
+  anthropic('anthropic.claude-3-5-haiku-*', 0.0008, 0.004),
+  anthropic('anthropic.claude-3-5-sonnet-*', 0.003, 0.015),
+  anthropic('anthropic.claude-3-7-sonnet-*', 0.003, 0.015),
+  anthropic('anthropic.claude-sonnet-4-2*', 0.003, 0.015),
+  anthropic('anthropic.claude-sonnet-4-5-*', 0.003, 0.015),
+  anthropic('anthropic.claude-sonnet-4-6*', 0.003, 0.015),
+  anthropic('anthropic.claude-haiku-4-5-*', 0.001, 0.005),
+  anthropic('anthropic.claude-3-opus-*', 0.015, 0.075),
+  anthropic('anthropic.claude-opus-4-2*', 0.015, 0.075),
+  anthropic('anthropic.claude-opus-4-1-*', 0.015, 0.075),
+  anthropic('anthropic.claude-opus-4-5-*', 0.005, 0.025),
+  row('amazon.nova-micro-v1:0', 0.000035, 0.00014),
+  row('amazon.nova-lite-v1:0', 0.00006, 0.00024),
+  row('amazon.nova-pro-v1:0', 0.0008, 0.0032),
+  row('amazon.nova-premier-v1:0', 0.0025, 0.0125),
+  row('amazon.titan-embed-text-v2:0', 0.00002, 0),
+  row('meta.llama3-1-8b-instruct-v1:0', 0.00022, 0.00022),
+  row('meta.llama3-1-70b-instruct-v1:0', 0.00072, 0.00072),
+  row('meta.llama3-1-405b-instruct-v1:0', 0.0024, 0.0024),
+  row('meta.llama3-3-70b-instruct-v1:0', 0.00072, 0.00072),
+  row('mistral.mistral-7b-instruct-v0:2', 0.00015, 0.0002),
+  row('mistral.mixtral-8x7b-instruct-v0:1', 0.00045, 0.0007),
+  row('mistral.mistral-large-2402-v1:0', 0.004, 0.012),
+];
+
+function matches(pattern: string, value: string) {
+  return pattern.endsWith('*')
+    ? value.startsWith(pattern.slice(0, -1))
+    : pattern === value;
+}
+
+/**
+ * The row that prices `model` in `region` on `day` (YYYY-MM-DD): among matching rows in effect
+ * that day, an exact region beats `*`, an exact model beats a prefix, and the newest wins.
+ * Later rows in `rows` win ties, so config overrides placed after the defaults take effect.
+ */
+export function findPrice(
+  rows: PriceRow[],
+  model: string,
+  region: string,
+  day: string,
+): PriceRow | undefined {
+  let best: { row: PriceRow; rank: number[] } | undefined;
+  rows.forEach((r, index) => {
+    if (!matches(r.model, model) || (r.region !== '*' && r.region !== region)) return;
+    if (r.effectiveFrom > day) return;
+    const rank = [
+      r.region === '*' ? 0 : 1,
+      r.model.endsWith('*') ? 0 : 1,
+      Date.parse(r.effectiveFrom),
+      index,
+    ];
+    if (!best || compareRank(rank, best.rank) > 0) best = { row: r, rank };
+  });
+  return best?.row;
+}
+
+function compareRank(a: number[], b: number[]) {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return 0;
+}
+
+export interface TokenCounts {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
+}
+
+/** Cost in USD of token counts at a price row. */
+export function priceTokens(price: PriceRow, t: TokenCounts): number {
+  return (
+    (t.inputTokens / 1000) * price.inputPer1k +
+    (t.outputTokens / 1000) * price.outputPer1k +
+    ((t.cacheReadTokens ?? 0) / 1000) * (price.cacheReadPer1k ?? price.inputPer1k) +
+    ((t.cacheWriteTokens ?? 0) / 1000) * (price.cacheWritePer1k ?? price.inputPer1k)
+  );
+}

@@ -1,0 +1,4 @@
+export interface Config {
+  /** Frontend settings of the Bedrock tenancy plugin. */
+  bedrock?: {};
+}

@@ -1,0 +1,1 @@
+export { BedrockTab } from './BedrockTab';

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Brings the portal up with its embedded defaults and demo data:
+#   AWS emulator (moto) on 127.0.0.1:4566, seeded; backend on :7007; frontend on :3000.
+# Ctrl-C stops all of it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+EMULATOR_PORT="${EMULATOR_PORT:-4566}"
+require_moto
+install_dependencies
+port_free "$EMULATOR_PORT" || die "port $EMULATOR_PORT is taken: stop what uses it, or set EMULATOR_PORT"
+port_free 7007 || die "port 7007 (backend) is taken: is the portal already running?"
+port_free 3000 || die "port 3000 (frontend) is taken: is the portal already running?"
+
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  say "Stopping"
+  for pid in "${pids[@]}"; do kill -TERM "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup INT TERM EXIT
+
+say "Starting the AWS emulator on 127.0.0.1:$EMULATOR_PORT and seeding the demo data"
+mkdir -p artifacts
+set -m
+yarn emulator start --port "$EMULATOR_PORT" > >(tee artifacts/emulator.log) 2>&1 &
+pids+=($!)
+set +m
+until grep -q 'ready' artifacts/emulator.log 2>/dev/null; do
+  kill -0 "${pids[0]}" 2>/dev/null || die "the emulator stopped: see artifacts/emulator.log"
+  sleep 1
+done
+
+export BEDROCK_AWS_ENDPOINT="http://127.0.0.1:$EMULATOR_PORT"
+# @backstage/integration-aws-node assumes roles through STS; send STS to the emulator too.
+export AWS_ENDPOINT_URL_STS="$BEDROCK_AWS_ENDPOINT"
+say "Starting Backstage: frontend http://localhost:3000, backend http://localhost:7007"
+set -m
+yarn start &
+pids+=($!)
+set +m
+wait "${pids[1]}"
