@@ -31,7 +31,7 @@ export async function signIn(browser: Browser, viewport = { width: 1280, height:
   const enter = page.getByRole('button', { name: 'Enter' });
   await enter.waitFor({ timeout: 120_000 });
   await enter.click();
-  await page.getByRole('navigation').first().waitFor();
+  await enter.waitFor({ state: 'detached', timeout: 60_000 });
   return page;
 }
 

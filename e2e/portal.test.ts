@@ -23,31 +23,32 @@ describe('portal smoke', () => {
   });
 
   it('the catalog lists the demo tenants', async () => {
-    await page.goto(`${APP_URL}/catalog?filters[kind]=component`);
+    await page.goto(`${APP_URL}/?filters[kind]=component&filters[user]=all`);
     for (const title of ['Checkout assistant', 'Support bot', 'Fraud analyst']) {
-      await page.getByRole('link', { name: title }).first().waitFor({ timeout: 60_000 });
+      await page.getByRole('link', { name: title }).first().waitFor({ timeout: 120_000 });
     }
     await screenshot(page, 'catalog');
   });
 
   it('the catalog lists the demo groups and users', async () => {
-    await page.goto(`${APP_URL}/catalog?filters[kind]=group`);
-    await page.getByRole('link', { name: 'Checkout' }).first().waitFor({ timeout: 60_000 });
+    await page.goto(`${APP_URL}/?filters[kind]=group&filters[user]=all`);
+    await page.getByRole('link', { name: 'Checkout' }).first().waitFor({ timeout: 120_000 });
     await page.getByRole('link', { name: 'Engineering' }).first().waitFor();
-    await page.goto(`${APP_URL}/catalog?filters[kind]=user`);
-    await page.getByRole('link', { name: /Ada Lovelace|ada/ }).first().waitFor({ timeout: 60_000 });
+    await page.goto(`${APP_URL}/?filters[kind]=user&filters[user]=all`);
+    await page.getByRole('link', { name: /Ada Lovelace|ada/ }).first().waitFor({ timeout: 120_000 });
   });
 
   it('a tenant entity page has the Bedrock tab, an unannotated one does not', async () => {
     await page.goto(`${APP_URL}/catalog/default/component/checkout-assistant`);
-    const tab = page.getByRole('tab', { name: 'Bedrock' });
-    await tab.waitFor({ timeout: 60_000 });
+    // The entity header's tabs are links in the new frontend system's header.
+    const tab = page.getByRole('link', { name: 'Bedrock', exact: true });
+    await tab.waitFor({ timeout: 120_000 });
     await tab.click();
     await page.waitForURL(/\/bedrock$/);
     await screenshot(page, 'tenant-bedrock-tab');
 
     await page.goto(`${APP_URL}/catalog/default/component/checkout-web`);
-    await page.getByRole('tab', { name: 'Overview' }).waitFor({ timeout: 60_000 });
-    assert.equal(await page.getByRole('tab', { name: 'Bedrock' }).count(), 0);
+    await page.getByRole('link', { name: 'Overview', exact: true }).waitFor({ timeout: 120_000 });
+    assert.equal(await page.getByRole('link', { name: 'Bedrock', exact: true }).count(), 0);
   });
 });

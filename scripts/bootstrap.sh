@@ -3,14 +3,17 @@
 # into ./.tools (git-ignored), reusing a suitable Node already on PATH. Idempotent.
 # Source it to get the tools on PATH:   source scripts/bootstrap.sh
 # Run it to just install them:          bash scripts/bootstrap.sh
-set -euo pipefail
-
 NODE_VERSION="${BOOTSTRAP_NODE_VERSION:-22.23.3}"
 YARN_VERSION="${BOOTSTRAP_YARN_VERSION:-4.13.0}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="$ROOT/.tools"
 
 log() { printf '[bootstrap] %s\n' "$*" >&2; }
+
+# Installs what is missing and prints the Node directory. Runs in a subshell with strict error
+# handling, so that sourcing this file never changes the options of the calling shell.
+_bootstrap_install() (
+set -euo pipefail
 
 node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 
@@ -22,7 +25,7 @@ NODE_DIR=""
 if command -v node >/dev/null 2>&1; then
   major="$(node_major node)"
   if [ "$major" = 22 ] || [ "$major" = 24 ]; then
-    NODE_BIN="$(command -v node)"
+    NODE_BIN="$(readlink -f "$(command -v node)")"
     NODE_DIR="$(cd "$(dirname "$NODE_BIN")/.." && pwd)"
     log "using Node $(node --version) already on PATH ($NODE_BIN)"
   fi
@@ -59,6 +62,13 @@ cat > "$TOOLS/bin/yarn" <<SH
 exec "$TOOLS/bin/node" "$YARN_JS" "\$@"
 SH
 chmod +x "$TOOLS/bin/yarn"
+echo "$NODE_DIR"
+)
+
+if ! NODE_DIR="$(_bootstrap_install)"; then
+  log "failed to set up Node $NODE_VERSION and Yarn $YARN_VERSION (see above)"
+  return 1 2>/dev/null || exit 1
+fi
 
 # Native addons (better-sqlite3, ...) must build against this Node's headers, which the
 # Node package ships; without this node-gyp tries to download them.

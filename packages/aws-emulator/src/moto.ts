@@ -91,7 +91,10 @@ export async function startMoto(options: { port?: number; quiet?: boolean } = {}
     reset: () => resetMoto(endpoint),
     stop: () =>
       new Promise<void>(resolve => {
-        if (exited) return resolve();
+        if (exited) {
+          resolve();
+          return;
+        }
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 3000).unref();

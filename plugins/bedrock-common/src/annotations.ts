@@ -59,6 +59,10 @@ export type TenantAnnotationResult =
   | { kind: 'missing'; missing: string[] }
   | { kind: 'invalid'; problems: AnnotationProblem[] };
 
+/** Alarm names of a tenant start with this, so one DescribeAlarms call per tenant finds them. */
+export const defaultAlarmPrefix = (tenantId: string) => `bedrock-${tenantId}-`;
+export const defaultBudgetName = (tenantId: string) => `bedrock-${tenantId}`;
+
 const list = (value: string | undefined) =>
   (value ?? '')
     .split(',')
@@ -163,7 +167,3 @@ export function readTenantAnnotations(entity: Entity): TenantAnnotationResult {
     },
   };
 }
-
-/** Alarm names of a tenant start with this, so one DescribeAlarms call per tenant finds them. */
-export const defaultAlarmPrefix = (tenantId: string) => `bedrock-${tenantId}-`;
-export const defaultBudgetName = (tenantId: string) => `bedrock-${tenantId}`;

@@ -1,0 +1,66 @@
+import { MotoServer, startMoto } from '../moto';
+import { seedDemo } from './seed';
+import { DEMO_TENANTS } from './tenants';
+import { hourlyUsage } from './traffic';
+
+const ANCHOR = new Date('2026-11-20T15:00:00Z');
+/** Fields moto fills with the time of the call, and so differ between two runs. */
+const VOLATILE = /time|date|stamp|updated|created|token|secret|accesskey|arn$|^event_id$/i;
+
+function stable(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stable);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => !VOLATILE.test(k))
+        .map(([k, v]) => [k, stable(v)]),
+    );
+  }
+  return value;
+}
+
+async function snapshot(endpoint: string) {
+  const res = await fetch(`${endpoint}/moto-api/data.json`);
+  const data = await res.json();
+  return stable({
+    budgets: data.budgets,
+    cloudwatch: data.cloudwatch,
+    logs: data.logs,
+    bedrock: data.bedrock,
+  });
+}
+
+describe('seedDemo', () => {
+  let moto: MotoServer;
+  beforeAll(async () => {
+    moto = await startMoto();
+  }, 60_000);
+  afterAll(() => moto?.stop());
+
+  it('gives identical emulator state when run twice with the same anchor', async () => {
+    const first = await seedDemo({ endpoint: moto.endpoint, anchor: ANCHOR });
+    const a = await snapshot(moto.endpoint);
+    const second = await seedDemo({ endpoint: moto.endpoint, anchor: ANCHOR });
+    const b = await snapshot(moto.endpoint);
+    expect(second).toEqual(first);
+    expect(b).toEqual(a);
+    // and it really seeded something: 30 days of hourly data for the tenants with metrics
+    const data = (a as any).cloudwatch.MetricDatum;
+    expect(data.length).toBe(first.datapoints);
+    expect(first.datapoints).toBeGreaterThan(30_000);
+    expect(first.alarms).toBe(DEMO_TENANTS.length * 5);
+  }, 120_000);
+
+  it('generates the same traffic for the same anchor, and the idle tenant is idle', () => {
+    const busy = DEMO_TENANTS.find(t => t.shape === 'busy')!;
+    const idle = DEMO_TENANTS.find(t => t.shape === 'idle')!;
+    expect(hourlyUsage(busy, busy.models[0], ANCHOR)).toEqual(
+      hourlyUsage(busy, busy.models[0], ANCHOR),
+    );
+    const idleHours = hourlyUsage(idle, idle.models[0], ANCHOR);
+    expect(idleHours).toHaveLength(30 * 24);
+    const lastTenDays = idleHours.slice(-10 * 24);
+    expect(lastTenDays.every(h => h.invocations === 0)).toBe(true);
+    expect(idleHours.slice(0, 24).some(h => h.invocations > 0)).toBe(true);
+  });
+});
