@@ -2,7 +2,18 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { bedrockPermissions } from '@bedrock-tenancy/plugin-bedrock-common';
+import { AwsClientFactory } from './aws/AwsClientFactory';
+import { CollectorTasks } from './collector/CollectorTasks';
+import { StatusCollector } from './collector/StatusCollector';
+import { UsageCollector } from './collector/UsageCollector';
+import { readBedrockConfig } from './config';
+import { DatabaseUsageStore } from './database/DatabaseUsageStore';
+import { GroupRollupService } from './service/GroupRollupService';
+import { RefreshLimiter } from './service/RefreshLimiter';
 import { createRouter } from './service/router';
+import { SummaryService } from './service/SummaryService';
 
 /** The bedrock backend plugin: per-tenant Bedrock usage, alarms, cost and budgets. */
 export const bedrockPlugin = createBackendPlugin({
@@ -12,9 +23,80 @@ export const bedrockPlugin = createBackendPlugin({
       deps: {
         httpRouter: coreServices.httpRouter,
         logger: coreServices.logger,
+        config: coreServices.rootConfig,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        catalog: catalogServiceRef,
+        auditor: coreServices.auditor,
       },
-      async init({ httpRouter }) {
-        httpRouter.use(await createRouter());
+      async init(deps) {
+        const {
+          httpRouter,
+          logger,
+          config,
+          database,
+          scheduler,
+          auth,
+          catalog,
+        } = deps;
+        const settings = readBedrockConfig(config);
+        deps.permissionsRegistry.addPermissions(bedrockPermissions);
+
+        const store = await DatabaseUsageStore.create({ database });
+        const clients = AwsClientFactory.fromConfig(config, {
+          endpoint: settings.endpoint,
+          maxAttempts: settings.maxAttempts,
+        });
+        const usage = UsageCollector.create({
+          store,
+          clients,
+          logger,
+          options: settings.collector,
+        });
+        const status = StatusCollector.create({ store, clients, logger });
+        const tasks = CollectorTasks.create({
+          settings,
+          store,
+          usage,
+          status,
+          catalog,
+          auth,
+          logger,
+        });
+        await tasks.schedule(scheduler);
+
+        const summary = SummaryService.create({
+          store,
+          options: {
+            prices: settings.prices,
+            idleDays: settings.idleDays,
+            staleAfterMinutes: settings.staleAfterMinutes,
+            costExplorerEnabled: settings.costExplorer.enabled,
+          },
+        });
+        httpRouter.use(
+          await createRouter({
+            logger,
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            catalog,
+            summary,
+            groups: GroupRollupService.create({
+              catalog,
+              permissions: deps.permissions,
+              summary,
+            }),
+            refresh: tenant => tasks.refreshTenant(tenant),
+            limiter: RefreshLimiter.create({
+              intervalSeconds: settings.refreshIntervalSeconds,
+            }),
+            auditor: deps.auditor,
+          }),
+        );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });

@@ -24,7 +24,11 @@ export const ANNOTATION_ALARM_PREFIX = `${BEDROCK_ANNOTATION_PREFIX}/alarm-prefi
 /** Name of the tenant's AWS Budget. Defaults to `bedrock-<tenant id>`. */
 export const ANNOTATION_BUDGET_NAME = `${BEDROCK_ANNOTATION_PREFIX}/budget-name`;
 
-export const ATTRIBUTION_MODES = ['account', 'inference-profile', 'identity'] as const;
+export const ATTRIBUTION_MODES = [
+  'account',
+  'inference-profile',
+  'identity',
+] as const;
 export type AttributionMode = (typeof ATTRIBUTION_MODES)[number];
 
 /** Tenant ids double as AWS resource-name parts, so they are kept short and DNS-like. */
@@ -81,7 +85,11 @@ export function isBedrockTenantEntity(entity: Entity): boolean {
  */
 export function readTenantAnnotations(entity: Entity): TenantAnnotationResult {
   const a = entity.metadata.annotations ?? {};
-  const required = [ANNOTATION_TENANT_ID, ANNOTATION_ACCOUNT_ID, ANNOTATION_REGIONS];
+  const required = [
+    ANNOTATION_TENANT_ID,
+    ANNOTATION_ACCOUNT_ID,
+    ANNOTATION_REGIONS,
+  ];
   const missing = required.filter(k => !a[k]?.trim());
   if (missing.length) return { kind: 'missing', missing };
 
@@ -113,14 +121,21 @@ export function readTenantAnnotations(entity: Entity): TenantAnnotationResult {
   if (!attribution.success) {
     problems.push({
       annotation: ANNOTATION_ATTRIBUTION,
-      message: `"${attributionRaw}" is not an attribution mode: use one of ${ATTRIBUTION_MODES.join(', ')}`,
+      message: `"${attributionRaw}" is not an attribution mode: use one of ${ATTRIBUTION_MODES.join(
+        ', ',
+      )}`,
     });
   }
 
   const inferenceProfiles: Record<string, string> = {};
   for (const pair of list(a[ANNOTATION_INFERENCE_PROFILES])) {
     const [profileId, modelId, ...rest] = pair.split('=').map(s => s.trim());
-    if (!profileId || !modelId || rest.length || !PROFILE_ID_PATTERN.test(profileId)) {
+    if (
+      !profileId ||
+      !modelId ||
+      rest.length ||
+      !PROFILE_ID_PATTERN.test(profileId)
+    ) {
       problems.push({
         annotation: ANNOTATION_INFERENCE_PROFILES,
         message: `"${pair}" is not a profile mapping: use comma-separated "<profile id>=<model id>" pairs, e.g. "a1b2c3d4e5f6=amazon.nova-pro-v1:0"`,
@@ -138,7 +153,10 @@ export function readTenantAnnotations(entity: Entity): TenantAnnotationResult {
     });
   }
   if (attribution.success) {
-    if (attribution.data === 'inference-profile' && !Object.keys(inferenceProfiles).length) {
+    if (
+      attribution.data === 'inference-profile' &&
+      !Object.keys(inferenceProfiles).length
+    ) {
       problems.push({
         annotation: ANNOTATION_INFERENCE_PROFILES,
         message: `attribution "inference-profile" needs this annotation: comma-separated "<profile id>=<model id>" pairs`,
@@ -151,7 +169,8 @@ export function readTenantAnnotations(entity: Entity): TenantAnnotationResult {
       });
     }
   }
-  if (problems.length || !attribution.success) return { kind: 'invalid', problems };
+  if (problems.length || !attribution.success)
+    return { kind: 'invalid', problems };
 
   return {
     kind: 'ok',
@@ -162,8 +181,10 @@ export function readTenantAnnotations(entity: Entity): TenantAnnotationResult {
       attribution: attribution.data,
       inferenceProfiles,
       principalArns,
-      alarmPrefix: a[ANNOTATION_ALARM_PREFIX]?.trim() || defaultAlarmPrefix(tenantId),
-      budgetName: a[ANNOTATION_BUDGET_NAME]?.trim() || defaultBudgetName(tenantId),
+      alarmPrefix:
+        a[ANNOTATION_ALARM_PREFIX]?.trim() || defaultAlarmPrefix(tenantId),
+      budgetName:
+        a[ANNOTATION_BUDGET_NAME]?.trim() || defaultBudgetName(tenantId),
     },
   };
 }

@@ -112,7 +112,11 @@ export interface BudgetBlock {
   usedFraction: number;
   /** date the budget runs out at the current run rate; null if it does not this month */
   runsOutOn: string | null;
-  thresholds: Array<{ percent: number; type: 'ACTUAL' | 'FORECASTED'; crossed: boolean }>;
+  thresholds: Array<{
+    percent: number;
+    type: 'ACTUAL' | 'FORECASTED';
+    crossed: boolean;
+  }>;
 }
 
 export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
@@ -211,6 +215,13 @@ export interface GroupRollup {
     unpricedTenants: number;
   };
   tenants: GroupTenantRow[];
-  /** entities the group owns that carry no tenant annotations */
+  /** entities the group owns that carry no (or malformed) tenant annotations */
   unannotated: Array<{ entityRef: string; title: string; kind: string }>;
+}
+
+/** Answer of POST /entity/:kind/:namespace/:name/refresh. */
+export interface RefreshResult {
+  entityRef: string;
+  tenantId: string;
+  collectedAt: string;
 }

@@ -17,7 +17,8 @@ export interface PriceRow {
   source: string;
 }
 
-const PAGE = 'aws.amazon.com/bedrock/pricing (us-east-1 on-demand, transcribed 2025-07-20)';
+const PAGE =
+  'aws.amazon.com/bedrock/pricing (us-east-1 on-demand, transcribed 2025-07-20)';
 const row = (
   model: string,
   inputPer1k: number,
@@ -85,7 +86,8 @@ export function findPrice(
 ): PriceRow | undefined {
   let best: { row: PriceRow; rank: number[] } | undefined;
   rows.forEach((r, index) => {
-    if (!matches(r.model, model) || (r.region !== '*' && r.region !== region)) return;
+    if (!matches(r.model, model) || (r.region !== '*' && r.region !== region))
+      return;
     if (r.effectiveFrom > day) return;
     const rank = [
       r.region === '*' ? 0 : 1,
@@ -115,7 +117,9 @@ export function priceTokens(price: PriceRow, t: TokenCounts): number {
   return (
     (t.inputTokens / 1000) * price.inputPer1k +
     (t.outputTokens / 1000) * price.outputPer1k +
-    ((t.cacheReadTokens ?? 0) / 1000) * (price.cacheReadPer1k ?? price.inputPer1k) +
-    ((t.cacheWriteTokens ?? 0) / 1000) * (price.cacheWritePer1k ?? price.inputPer1k)
+    ((t.cacheReadTokens ?? 0) / 1000) *
+      (price.cacheReadPer1k ?? price.inputPer1k) +
+    ((t.cacheWriteTokens ?? 0) / 1000) *
+      (price.cacheWritePer1k ?? price.inputPer1k)
   );
 }

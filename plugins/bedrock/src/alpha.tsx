@@ -1,6 +1,26 @@
-import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { isBedrockTenantEntity } from '@bedrock-tenancy/plugin-bedrock-common';
+import { BedrockClient, bedrockApiRef } from './api';
+
+/** The HTTP client of the bedrock backend. */
+export const bedrockApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: bedrockApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        BedrockClient.create({ discoveryApi, fetchApi }),
+    }),
+});
 
 /** The monitoring tab, on entities annotated as Bedrock tenants. */
 export const bedrockEntityContent = EntityContentBlueprint.make({
@@ -8,13 +28,39 @@ export const bedrockEntityContent = EntityContentBlueprint.make({
     path: '/bedrock',
     title: 'Bedrock',
     filter: isBedrockTenantEntity,
+    loader: () => import('./components/BedrockTab').then(m => <m.BedrockTab />),
+  },
+});
+
+/** The overview card of a tenant entity. */
+export const bedrockEntityOverviewCard = EntityCardBlueprint.make({
+  name: 'overview',
+  params: {
+    filter: isBedrockTenantEntity,
     loader: () =>
-      import('./components/BedrockTab').then(m => <m.BedrockTab />),
+      import('./components/BedrockOverviewCard').then(m => (
+        <m.BedrockOverviewCard />
+      )),
+  },
+});
+
+/** The Group-page card. */
+export const bedrockGroupCard = EntityCardBlueprint.make({
+  name: 'group',
+  params: {
+    filter: { kind: 'group' },
+    loader: () =>
+      import('./components/BedrockGroupCard').then(m => <m.BedrockGroupCard />),
   },
 });
 
 /** The Bedrock tenancy plugin for the new frontend system. */
 export default createFrontendPlugin({
   pluginId: 'bedrock',
-  extensions: [bedrockEntityContent],
+  extensions: [
+    bedrockApi,
+    bedrockEntityContent,
+    bedrockEntityOverviewCard,
+    bedrockGroupCard,
+  ],
 });

@@ -4,4 +4,12 @@
  *
  * @packageDocumentation
  */
-export { bedrockPlugin } from './plugin';
+export {
+  bedrockPlugin,
+  EntityBedrockContent,
+  EntityBedrockOverviewCard,
+  EntityBedrockGroupCard,
+  isBedrockAvailable,
+} from './plugin';
+export { bedrockApiRef, BedrockClient } from './api';
+export type { BedrockApi, BedrockRange } from './api';

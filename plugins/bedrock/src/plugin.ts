@@ -1,9 +1,65 @@
-import { createPlugin, createRouteRef } from '@backstage/core-plugin-api';
+import {
+  createApiFactory,
+  createComponentExtension,
+  createPlugin,
+  createRoutableExtension,
+  createRouteRef,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import type { Entity } from '@backstage/catalog-model';
+import { isBedrockTenantEntity } from '@bedrock-tenancy/plugin-bedrock-common';
+import { BedrockClient, bedrockApiRef } from './api';
 
 export const rootRouteRef = createRouteRef({ id: 'bedrock' });
 
 /** The Bedrock tenancy frontend plugin, for apps on the legacy frontend system. */
 export const bedrockPlugin = createPlugin({
   id: 'bedrock',
+  apis: [
+    createApiFactory({
+      api: bedrockApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        BedrockClient.create({ discoveryApi, fetchApi }),
+    }),
+  ],
   routes: { root: rootRouteRef },
 });
+
+/** True when the entity is a Bedrock tenant: use it as the `if` of the tab and the card. */
+export const isBedrockAvailable = (entity: Entity) =>
+  isBedrockTenantEntity(entity);
+
+/** The Bedrock tab, for `<EntityLayout.Route path="/bedrock" title="Bedrock">`. */
+export const EntityBedrockContent = bedrockPlugin.provide(
+  createRoutableExtension({
+    name: 'EntityBedrockContent',
+    component: () => import('./components/BedrockTab').then(m => m.BedrockTab),
+    mountPoint: rootRouteRef,
+  }),
+);
+
+/** The overview card of a tenant entity. */
+export const EntityBedrockOverviewCard = bedrockPlugin.provide(
+  createComponentExtension({
+    name: 'EntityBedrockOverviewCard',
+    component: {
+      lazy: () =>
+        import('./components/BedrockOverviewCard').then(
+          m => m.BedrockOverviewCard,
+        ),
+    },
+  }),
+);
+
+/** The Group-page card: totals and tenants of everything the group owns. */
+export const EntityBedrockGroupCard = bedrockPlugin.provide(
+  createComponentExtension({
+    name: 'EntityBedrockGroupCard',
+    component: {
+      lazy: () =>
+        import('./components/BedrockGroupCard').then(m => m.BedrockGroupCard),
+    },
+  }),
+);

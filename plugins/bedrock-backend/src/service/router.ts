@@ -1,11 +1,171 @@
+import {
+  AuditorService,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, ServiceUnavailableError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  bedrockUsageReadPermission,
+  bedrockUsageRefreshPermission,
+  RefreshResult,
+} from '@bedrock-tenancy/plugin-bedrock-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { z } from 'zod';
+import type { Tenant } from '../collector/tenants';
+import {
+  authorizeEntity,
+  entityParamsSchema,
+  groupParamsSchema,
+  parseParams,
+  readEntity,
+  tenantOrThrow,
+} from './entityAccess';
+import { GroupRollupService } from './GroupRollupService';
+import { resolveRange } from './range';
+import { RefreshLimiter } from './RefreshLimiter';
+import { SummaryService } from './SummaryService';
 
-export async function createRouter(): Promise<express.Router> {
+export interface RouterOptions {
+  logger: LoggerService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  catalog: CatalogService;
+  summary: SummaryService;
+  groups: GroupRollupService;
+  /** Re-collects one tenant now. */
+  refresh: (tenant: Tenant) => Promise<{ ok: boolean; message?: string }>;
+  limiter: RefreshLimiter;
+  /** Records refresh requests (who asked to re-collect what, and the outcome). */
+  auditor?: AuditorService;
+  now?: () => number;
+}
+
+const groupQuerySchema = z
+  .object({ includeChildren: z.enum(['true', 'false']).optional() })
+  .passthrough();
+
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { httpAuth, permissions, catalog, summary, groups, limiter, logger } =
+    options;
+  const now = options.now ?? Date.now;
   const router = Router();
   router.use(express.json());
+
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+
+  router.get('/entity/:kind/:namespace/:name/summary', async (req, res) => {
+    const p = parseParams(entityParamsSchema, req.params);
+    const range = resolveRange(req.query, now());
+    const credentials = await httpAuth.credentials(req);
+    const ref = stringifyEntityRef(p);
+    const entity = await readEntity(catalog, ref, credentials);
+    await authorizeEntity(
+      permissions,
+      bedrockUsageReadPermission,
+      stringifyEntityRef(entity),
+      credentials,
+    );
+    const tenant = tenantOrThrow(entity);
+    res.json(await summary.entitySummary(tenant, range));
+  });
+
+  router.get('/group/:namespace/:name/rollup', async (req, res) => {
+    const p = parseParams(groupParamsSchema, req.params);
+    const q = groupQuerySchema.safeParse(req.query);
+    if (!q.success) {
+      throw new InputError(
+        'invalid query: includeChildren must be true or false',
+      );
+    }
+    const { includeChildren, ...rangeQuery } = q.data;
+    const range = resolveRange(rangeQuery, now());
+    const credentials = await httpAuth.credentials(req);
+    const group = await readEntity(
+      catalog,
+      stringifyEntityRef({
+        kind: 'group',
+        namespace: p.namespace,
+        name: p.name,
+      }),
+      credentials,
+    );
+    res.json(
+      await groups.rollup({
+        group,
+        includeChildren: includeChildren === 'true',
+        range,
+        credentials,
+      }),
+    );
+  });
+
+  router.post('/entity/:kind/:namespace/:name/refresh', async (req, res) => {
+    const p = parseParams(entityParamsSchema, req.params);
+    const audit = await options.auditor?.createEvent({
+      eventId: 'usage-refresh',
+      severityLevel: 'low',
+      request: req,
+      meta: { entityRef: stringifyEntityRef(p) },
+    });
+    try {
+      const credentials = await httpAuth.credentials(req);
+      const entity = await readEntity(
+        catalog,
+        stringifyEntityRef(p),
+        credentials,
+      );
+      const ref = stringifyEntityRef(entity);
+      await authorizeEntity(
+        permissions,
+        bedrockUsageRefreshPermission,
+        ref,
+        credentials,
+      );
+      const tenant = tenantOrThrow(entity);
+      const wait = limiter.take(ref);
+      if (wait > 0) {
+        await audit?.success({ meta: { rateLimited: true } });
+        res.setHeader('Retry-After', String(wait));
+        res.status(429).json({
+          error: {
+            name: 'TooManyRequestsError',
+            message: `${ref} was refreshed moments ago and refreshes are rate-limited per entity: try again in ${wait} s`,
+          },
+          request: { method: req.method, url: req.originalUrl },
+          response: { statusCode: 429 },
+        });
+        return;
+      }
+      const result = await options.refresh(tenant);
+      if (!result.ok) {
+        logger.warn('Bedrock refresh failed', {
+          entityRef: ref,
+          error: result.message,
+        });
+        throw new ServiceUnavailableError(
+          `Could not collect ${ref} from AWS now (${result.message}); the scheduled collector will retry`,
+        );
+      }
+      const body: RefreshResult = {
+        entityRef: ref,
+        tenantId: tenant.tenantId,
+        collectedAt: new Date(now()).toISOString(),
+      };
+      await audit?.success();
+      res.json(body);
+    } catch (error) {
+      await audit?.fail({ error: error as Error });
+      throw error;
+    }
+  });
+
   return router;
 }

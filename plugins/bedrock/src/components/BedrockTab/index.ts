@@ -1,1 +1,2 @@
 export { BedrockTab } from './BedrockTab';
+export { TenantAnnotationGate } from './TenantAnnotationGate';

@@ -1,0 +1,124 @@
+import {
+  AuthService,
+  LoggerService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { BedrockBackendConfig } from '../config';
+import { UsageStore } from '../database/types';
+import { DAY_MS, iso } from './hours';
+import { StatusCollector } from './StatusCollector';
+import { discoverTenants, Tenant } from './tenants';
+import { UsageCollector } from './UsageCollector';
+
+/** On the first run the catalog may still be ingesting: look for tenants a few more times. */
+const STARTUP_RETRIES = 6;
+const STARTUP_RETRY_MS = 10_000;
+
+export interface CollectorTasksOptions {
+  settings: BedrockBackendConfig;
+  store: UsageStore;
+  usage: UsageCollector;
+  status: StatusCollector;
+  catalog: CatalogService;
+  auth: AuthService;
+  logger: LoggerService;
+}
+
+/** The scheduled tasks of the plugin: usage, status and (optional) billed cost collection. */
+export class CollectorTasks {
+  readonly #o: CollectorTasksOptions;
+  #started = false;
+
+  static create(o: CollectorTasksOptions) {
+    return new CollectorTasks(o);
+  }
+
+  private constructor(o: CollectorTasksOptions) {
+    this.#o = o;
+  }
+
+  async tenants(): Promise<Tenant[]> {
+    return discoverTenants({
+      catalog: this.#o.catalog,
+      credentials: await this.#o.auth.getOwnServiceCredentials(),
+      logger: this.#o.logger,
+    });
+  }
+
+  async #tenantsAtStartup(): Promise<Tenant[]> {
+    let tenants = await this.tenants();
+    for (
+      let i = 0;
+      !this.#started && !tenants.length && i < STARTUP_RETRIES;
+      i++
+    ) {
+      await new Promise(r => setTimeout(r, STARTUP_RETRY_MS));
+      tenants = await this.tenants();
+    }
+    this.#started = true;
+    return tenants;
+  }
+
+  async collectUsage(): Promise<void> {
+    const { settings, store, usage, status, logger } = this.#o;
+    const firstRun = !this.#started;
+    const tenants = await this.#tenantsAtStartup();
+    await usage.collect(tenants);
+    // the status task's first run may have found an empty catalog: fill its panels now
+    if (firstRun) await status.collect(tenants);
+    const pruned = await store.prune(
+      iso(Date.now() - settings.collector.retentionDays * DAY_MS),
+    );
+    if (pruned) logger.info('Pruned old Bedrock usage rows', { rows: pruned });
+  }
+
+  async collectStatus(): Promise<void> {
+    await this.#o.status.collect(await this.tenants());
+  }
+
+  async collectBilled(): Promise<void> {
+    await this.#o.status.collectBilled(await this.tenants());
+  }
+
+  /** Re-collects one tenant now (the refresh route). */
+  async refreshTenant(
+    tenant: Tenant,
+  ): Promise<{ ok: boolean; message?: string }> {
+    const summary = await this.#o.usage.collect([tenant]);
+    await this.#o.status.collect([tenant]);
+    return summary.failedGroups
+      ? { ok: false, message: summary.errors.join('; ') }
+      : { ok: true };
+  }
+
+  async schedule(scheduler: SchedulerService): Promise<void> {
+    const { settings } = this.#o;
+    if (!settings.collector.enabled) {
+      this.#o.logger.info(
+        'Bedrock collection is disabled (bedrock.collector.enabled: false)',
+      );
+      return;
+    }
+    await scheduler.scheduleTask({
+      id: 'bedrock-usage-collector',
+      scope: 'global',
+      ...settings.collector.schedule,
+      fn: () => this.collectUsage(),
+    });
+    await scheduler.scheduleTask({
+      id: 'bedrock-status-collector',
+      scope: 'global',
+      ...settings.status.schedule,
+      fn: () => this.collectStatus(),
+    });
+    if (settings.costExplorer.enabled) {
+      await scheduler.scheduleTask({
+        id: 'bedrock-billed-cost',
+        scope: 'global',
+        ...settings.costExplorer.schedule,
+        fn: () => this.collectBilled(),
+      });
+    }
+  }
+}

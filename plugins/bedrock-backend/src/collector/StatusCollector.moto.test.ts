@@ -1,0 +1,179 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  DEMO_TENANTS,
+  demoBudgetLimitUsd,
+  demoMonthToDateUsd,
+  demoTenantEntity,
+  DEMO_LOGGING,
+  EMULATOR_CREDENTIALS,
+  MotoServer,
+  seedDemo,
+  startMoto,
+} from '@bedrock-tenancy/aws-emulator';
+import { AwsClientFactory } from '../aws/AwsClientFactory';
+import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
+import { StatusCollector } from './StatusCollector';
+import { tenantOf } from './tenants';
+
+jest.setTimeout(120_000);
+
+const ANCHOR = new Date('2026-11-20T12:00:00.000Z');
+const platformTenants = DEMO_TENANTS.filter(
+  t => t.accountId === DEMO_LOGGING.accountId,
+).map(t => tenantOf(demoTenantEntity(t) as any)!);
+
+describe('StatusCollector against moto', () => {
+  let moto: MotoServer;
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    await seedDemo({ endpoint: moto.endpoint, anchor: ANCHOR });
+  });
+  afterAll(async () => moto?.stop());
+
+  it('stores alarms (by prefix only), budgets and invocation-logging governance', async () => {
+    const knex = await databases.init('SQLITE_3');
+    await DatabaseUsageStore.migrate(knex);
+    const store = DatabaseUsageStore.fromKnex(knex);
+    const clients = AwsClientFactory.create({
+      credentials: async () => async () => EMULATOR_CREDENTIALS,
+      endpoint: moto.endpoint,
+      maxAttempts: 1,
+    });
+    const status = StatusCollector.create({
+      store,
+      clients,
+      logger: mockServices.logger.mock(),
+    });
+    await status.collect(platformTenants);
+
+    const ids = platformTenants.map(t => t.tenantId);
+    const alarms = await store.getSnapshots<any[]>('alarms', ids);
+    const support = alarms['support-bot'].payload!;
+    expect(support.map(a => a.name)).toEqual([
+      'bedrock-support-bot-errors-per-5m',
+      'bedrock-support-bot-input-tokens-per-hour',
+      'bedrock-support-bot-invocations-per-hour',
+      'bedrock-support-bot-latency',
+      'bedrock-support-bot-throttles-per-5m',
+    ]);
+    expect(
+      support
+        .filter(a => a.state === 'ALARM')
+        .map(a => a.name)
+        .sort(),
+    ).toEqual([
+      'bedrock-support-bot-errors-per-5m',
+      'bedrock-support-bot-throttles-per-5m',
+    ]);
+    expect(support[0].consoleUrl).toContain(
+      'us-east-1.console.aws.amazon.com/cloudwatch',
+    );
+
+    const budgets = await store.getSnapshots<any>('budget', ids);
+    const checkout = DEMO_TENANTS.find(
+      t => t.tenantId === 'checkout-assistant',
+    )!;
+    expect(budgets['checkout-assistant'].payload).toMatchObject({
+      name: 'bedrock-checkout-assistant',
+      limitUsd: demoBudgetLimitUsd(checkout, ANCHOR),
+      actualSpendUsd: Number(demoMonthToDateUsd(checkout, ANCHOR).toFixed(2)),
+    });
+
+    const gov = await store.getSnapshots<any>('governance', [
+      '123456789012/us-east-1',
+      '123456789012/us-west-2',
+    ]);
+    expect(gov['123456789012/us-east-1'].payload).toEqual({
+      region: 'us-east-1',
+      loggingEnabled: true,
+      cloudWatchLogGroup: DEMO_LOGGING.logGroupName,
+      s3Bucket: DEMO_LOGGING.bucketName,
+      promptsLogged: false,
+      deliveryFailures: { cloudWatch: 0, s3: 0 },
+    });
+    expect(gov['123456789012/us-west-2'].payload).toMatchObject({
+      loggingEnabled: false,
+    });
+  });
+
+  it('reads billed cost from queued Cost Explorer results and stores it', async () => {
+    const res = await fetch(
+      `${moto.endpoint}/moto-api/static/ce/cost-and-usage-results`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          account_id: DEMO_LOGGING.accountId,
+          results: [
+            {
+              ResultsByTime: [
+                {
+                  TimePeriod: { Start: '2026-11-01', End: '2026-11-02' },
+                  Total: { UnblendedCost: { Amount: '12.5', Unit: 'USD' } },
+                },
+                {
+                  TimePeriod: { Start: '2026-11-02', End: '2026-11-03' },
+                  Total: { UnblendedCost: { Amount: '7.25', Unit: 'USD' } },
+                },
+              ],
+            },
+          ],
+        }),
+      },
+    );
+    expect(res.ok).toBe(true);
+    const knex = await databases.init('SQLITE_3');
+    await DatabaseUsageStore.migrate(knex);
+    const store = DatabaseUsageStore.fromKnex(knex);
+    const clients = AwsClientFactory.create({
+      credentials: async () => async () => EMULATOR_CREDENTIALS,
+      endpoint: moto.endpoint,
+      maxAttempts: 1,
+    });
+    const status = StatusCollector.create({
+      store,
+      clients,
+      logger: mockServices.logger.mock(),
+      now: () => ANCHOR.getTime(),
+    });
+    await status.collectBilled(platformTenants.slice(0, 1));
+    const billed = await store.getSnapshots<any>('billed', [
+      platformTenants[0].tenantId,
+    ]);
+    expect(billed[platformTenants[0].tenantId]).toMatchObject({
+      error: null,
+      payload: {
+        monthToDateUsd: 19.75,
+        daily: [
+          { date: '2026-11-01', usd: 12.5 },
+          { date: '2026-11-02', usd: 7.25 },
+        ],
+      },
+    });
+  });
+
+  it('answers null for a tenant without a budget', async () => {
+    const knex = await databases.init('SQLITE_3');
+    await DatabaseUsageStore.migrate(knex);
+    const store = DatabaseUsageStore.fromKnex(knex);
+    const clients = AwsClientFactory.create({
+      credentials: async () => async () => EMULATOR_CREDENTIALS,
+      endpoint: moto.endpoint,
+      maxAttempts: 1,
+    });
+    const status = StatusCollector.create({
+      store,
+      clients,
+      logger: mockServices.logger.mock(),
+    });
+    const t = {
+      ...platformTenants[0],
+      budgetName: 'no-such-budget',
+      alarmPrefix: 'no-such-prefix-',
+    };
+    expect(await status.budget(t)).toBeNull();
+    expect(await status.alarms(t)).toEqual([]);
+  });
+});

@@ -1,0 +1,314 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import {
+  DEMO_ACCOUNTS,
+  DEMO_TENANTS,
+  demoTenantEntity,
+  EMULATOR_CREDENTIALS,
+  hourlyUsage,
+  MotoServer,
+  seedDemo,
+  startMoto,
+} from '@bedrock-tenancy/aws-emulator';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { normalizeModelId } from '@bedrock-tenancy/plugin-bedrock-common';
+import { AwsClientFactory } from '../aws/AwsClientFactory';
+import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
+import { HourlyUsageRow } from '../database/types';
+import { tenantOf } from './tenants';
+import { UsageCollector } from './UsageCollector';
+
+jest.setTimeout(180_000);
+
+// Fixed for the run. Near now because CloudWatch Logs (and moto) drop log events older than
+// 14 days, so identity-attributed usage is compared over the last 13 days only.
+const ANCHOR = new Date(
+  Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000,
+);
+const FROM = new Date(ANCHOR.getTime() - 30 * 86_400_000).toISOString();
+const LOGS_FROM = ANCHOR.getTime() - 13 * 86_400_000;
+const TO = ANCHOR.toISOString();
+const tenants = DEMO_TENANTS.map(t => tenantOf(demoTenantEntity(t) as any)!);
+
+function expected(tenantId: string) {
+  const t = DEMO_TENANTS.find(x => x.tenantId === tenantId)!;
+  const out: Record<string, Record<string, number>> = {};
+  for (const m of t.models) {
+    const sum = (out[normalizeModelId(m.modelId)] ??= {
+      invocations: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      clientErrors: 0,
+      serverErrors: 0,
+      throttles: 0,
+    });
+    for (const h of hourlyUsage(t, m, ANCHOR)) {
+      if (
+        t.attribution === 'identity' &&
+        (h.invocations === 0 || h.time.getTime() < LOGS_FROM)
+      )
+        continue;
+      sum.invocations += h.invocations;
+      sum.inputTokens += h.inputTokens;
+      sum.outputTokens += h.outputTokens;
+      if (t.attribution !== 'identity') {
+        sum.clientErrors += h.clientErrors;
+        sum.serverErrors += h.serverErrors;
+        sum.throttles += h.throttles;
+      }
+    }
+  }
+  return out;
+}
+
+function actual(rows: HourlyUsageRow[], tenantId: string) {
+  const out: Record<string, Record<string, number>> = {};
+  const identity =
+    DEMO_TENANTS.find(x => x.tenantId === tenantId)!.attribution === 'identity';
+  for (const r of rows.filter(x => x.tenantId === tenantId)) {
+    if (identity && Date.parse(r.hour) < LOGS_FROM) continue;
+    const sum = (out[r.modelId] ??= {
+      invocations: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      clientErrors: 0,
+      serverErrors: 0,
+      throttles: 0,
+    });
+    for (const k of Object.keys(sum)) sum[k] += (r as any)[k];
+  }
+  return out;
+}
+
+describe('UsageCollector against moto', () => {
+  let moto: MotoServer;
+  const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    process.env.AWS_ENDPOINT_URL_STS = moto.endpoint;
+    await seedDemo({ endpoint: moto.endpoint, anchor: ANCHOR });
+  });
+
+  afterAll(async () => {
+    delete process.env.AWS_ENDPOINT_URL_STS;
+    await moto?.stop();
+  });
+
+  /** A proxy in front of moto that answers the first `failures` GetMetricData calls with a throttling error. */
+  async function throttlingProxy(failures: number) {
+    const state = { failed: 0, getMetricData: 0 };
+    const target = new URL(moto.endpoint);
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', c => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const isGmd =
+          /GetMetricData/.test(
+            `${req.url} ${req.headers['x-amz-target'] ?? ''}`,
+          ) || body.includes('Action=GetMetricData');
+        if (isGmd) state.getMetricData++;
+        if (isGmd && state.failed < failures) {
+          state.failed++;
+          // what CloudWatch answers when over its TPS quota (JSON protocol, query-compatible)
+          res.writeHead(400, {
+            'content-type': 'application/x-amz-json-1.0',
+            'x-amzn-query-error': 'Throttling;Sender',
+          });
+          res.end(
+            JSON.stringify({
+              __type: 'com.amazonaws.cloudwatch#Throttling',
+              message: 'Rate exceeded',
+            }),
+          );
+          return;
+        }
+        const fwd = http.request(
+          {
+            host: target.hostname,
+            port: target.port,
+            path: req.url,
+            method: req.method,
+            headers: req.headers,
+          },
+          up => {
+            res.writeHead(up.statusCode ?? 502, up.headers);
+            up.pipe(res);
+          },
+        );
+        fwd.on('error', () => res.destroy());
+        fwd.end(body);
+      });
+    });
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+    const endpoint = `http://127.0.0.1:${
+      (server.address() as AddressInfo).port
+    }`;
+    return { state, endpoint, close: () => new Promise(r => server.close(r)) };
+  }
+
+  function makeCollector(
+    store: DatabaseUsageStore,
+    endpoint = moto.endpoint,
+    maxAttempts = 1,
+  ) {
+    const clients = AwsClientFactory.fromConfig(
+      new ConfigReader({
+        aws: {
+          mainAccount: {
+            accessKeyId: EMULATOR_CREDENTIALS.accessKeyId,
+            secretAccessKey: EMULATOR_CREDENTIALS.secretAccessKey,
+            region: 'us-east-1',
+          },
+          accounts: [
+            {
+              accountId: DEMO_ACCOUNTS.risk,
+              roleName: 'backstage-bedrock-reader',
+              region: 'us-east-1',
+            },
+          ],
+        },
+      }),
+      { endpoint, maxAttempts },
+    );
+    const collector = UsageCollector.create({
+      store,
+      clients,
+      logger: mockServices.logger.mock(),
+      options: {
+        backfillDays: 30,
+        refetchHours: 3,
+        windowHours: 24,
+        concurrency: 2,
+      },
+      now: () => ANCHOR.getTime() + 17 * 60_000,
+    });
+    return { collector, clients };
+  }
+
+  it.each(databases.eachSupportedId())(
+    'stores exactly the seeded usage, twice without double counting, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await DatabaseUsageStore.migrate(knex);
+      const store = DatabaseUsageStore.fromKnex(knex);
+      const { collector } = makeCollector(store);
+
+      const first = await collector.collect(tenants);
+      expect(first.failedGroups).toBe(0);
+      const ids = tenants.map(t => t.tenantId);
+      const rows1 = await store.getUsage({
+        tenantIds: ids,
+        from: FROM,
+        to: TO,
+      });
+      for (const t of DEMO_TENANTS) {
+        expect({
+          tenant: t.tenantId,
+          usage: actual(rows1, t.tenantId),
+        }).toEqual({
+          tenant: t.tenantId,
+          usage: expected(t.tenantId),
+        });
+      }
+      // 5 + 2 + 1 + 2 series of metric tenants; 24 h windows over 30 days, one batch each,
+      // plus one p99 attempt per account and region (moto answers 500: p99 is dropped)
+      expect(first.series).toBe(10);
+      expect(first.getMetricDataCalls).toBe(3 * 30 + 3);
+
+      const states = await store.getStates(ids);
+      expect(states['checkout-assistant'].watermark).toBe(TO);
+
+      // a second run re-fetches the last hours and replaces them
+      const second = await collector.collect(tenants);
+      expect(second.failedGroups).toBe(0);
+      const rows2 = await store.getUsage({
+        tenantIds: ids,
+        from: FROM,
+        to: TO,
+      });
+      expect(rows2.length).toBe(rows1.length);
+      for (const t of DEMO_TENANTS) {
+        expect(actual(rows2, t.tenantId)).toEqual(expected(t.tenantId));
+      }
+      expect(second.getMetricDataCalls).toBe(3 + 3);
+
+      // latency of a one-datapoint hour is the seeded latency
+      const t = DEMO_TENANTS[0];
+      const m = t.models[0];
+      const h = hourlyUsage(t, m, ANCHOR).find(x => x.invocations > 0)!;
+      const row = rows2.find(
+        r =>
+          r.tenantId === t.tenantId &&
+          r.modelId === m.modelId &&
+          r.hour === h.time.toISOString(),
+      )!;
+      expect(row.latencyAvgMs).toBe(h.latencyMs);
+      expect(row.latencyMaxMs).toBe(h.latencyMs);
+      expect(row.latencyP99Ms).toBeNull();
+    },
+  );
+
+  it('retries throttled GetMetricData calls and still stores exactly the seeded usage', async () => {
+    const knex = await databases.init('SQLITE_3');
+    await DatabaseUsageStore.migrate(knex);
+    const store = DatabaseUsageStore.fromKnex(knex);
+    // two consecutive throttles: the third attempt (maxAttempts 3) succeeds
+    const proxy = await throttlingProxy(2);
+    try {
+      const { collector } = makeCollector(store, proxy.endpoint, 3);
+      const summary = await collector.collect(tenants.slice(0, 1));
+      expect(summary.errors).toEqual([]);
+      expect(proxy.state.failed).toBe(2);
+      expect(proxy.state.getMetricData).toBe(summary.getMetricDataCalls + 2);
+      const rows = await store.getUsage({
+        tenantIds: ['checkout-assistant'],
+        from: FROM,
+        to: TO,
+      });
+      expect(actual(rows, 'checkout-assistant')).toEqual(
+        expected('checkout-assistant'),
+      );
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('lets two collectors share one PostgreSQL database without double counting', async () => {
+    if (!databases.supports('POSTGRES_15')) return;
+    const knex = await databases.init('POSTGRES_15');
+    await DatabaseUsageStore.migrate(knex);
+    const store = DatabaseUsageStore.fromKnex(knex);
+    const a = makeCollector(store).collector;
+    const b = makeCollector(store).collector;
+    const subset = tenants.filter(
+      t =>
+        t.accountId === DEMO_ACCOUNTS.platform && t.regions[0] === 'us-west-2',
+    );
+    const [ra, rb] = await Promise.all([a.collect(subset), b.collect(subset)]);
+    expect([ra.errors, rb.errors]).toEqual([[], []]);
+    const rows = await store.getUsage({
+      tenantIds: subset.map(t => t.tenantId),
+      from: FROM,
+      to: TO,
+    });
+    for (const t of subset)
+      expect(actual(rows, t.tenantId)).toEqual(expected(t.tenantId));
+  });
+
+  it('keeps the watermark of an account that fails and collects the others', async () => {
+    const knex = await databases.init('SQLITE_3');
+    await DatabaseUsageStore.migrate(knex);
+    const store = DatabaseUsageStore.fromKnex(knex);
+    const { collector } = makeCollector(store, 'http://127.0.0.1:9');
+    const summary = await collector.collect(tenants.slice(0, 1));
+    expect(summary.failedGroups).toBe(1);
+    const states = await store.getStates(['checkout-assistant']);
+    expect(states['checkout-assistant'].watermark).toBeNull();
+    expect(states['checkout-assistant'].lastError).toMatch(
+      /123456789012\/us-east-1/,
+    );
+  });
+});

@@ -1,0 +1,210 @@
+import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { normalizeModelId } from '@bedrock-tenancy/plugin-bedrock-common';
+import { HourlyUsageRow } from '../database/types';
+import { floorHour, iso } from './hours';
+import type { Tenant } from './tenants';
+
+export const NAMESPACE = 'AWS/Bedrock';
+export const DIMENSION = 'ModelId';
+export const MAX_QUERIES_PER_CALL = 500;
+/**
+ * One hour: a multiple of 60, 300 and 3600, so it is valid for every CloudWatch retention tier
+ * (StartTime older than 15 days needs a multiple of 300, older than 63 days a multiple of 3600);
+ * the collector never reaches back further than the 455 days hourly data is kept.
+ */
+export const PERIOD = 3600;
+
+export type Field =
+  | 'invocations'
+  | 'inputTokens'
+  | 'outputTokens'
+  | 'cacheReadTokens'
+  | 'cacheWriteTokens'
+  | 'clientErrors'
+  | 'serverErrors'
+  | 'throttles'
+  | 'latencyAvgMs'
+  | 'latencyMaxMs'
+  | 'latencyP99Ms';
+
+/** CloudWatch metric -> the statistics we read and the field each one fills. */
+export const METRICS: Record<string, Array<{ stat: string; field: Field }>> = {
+  Invocations: [{ stat: 'Sum', field: 'invocations' }],
+  InputTokenCount: [{ stat: 'Sum', field: 'inputTokens' }],
+  OutputTokenCount: [{ stat: 'Sum', field: 'outputTokens' }],
+  CacheReadInputTokenCount: [{ stat: 'Sum', field: 'cacheReadTokens' }],
+  CacheWriteInputTokenCount: [{ stat: 'Sum', field: 'cacheWriteTokens' }],
+  InvocationClientErrors: [{ stat: 'Sum', field: 'clientErrors' }],
+  InvocationServerErrors: [{ stat: 'Sum', field: 'serverErrors' }],
+  InvocationThrottles: [{ stat: 'Sum', field: 'throttles' }],
+  InvocationLatency: [
+    { stat: 'Average', field: 'latencyAvgMs' },
+    { stat: 'Maximum', field: 'latencyMaxMs' },
+  ],
+};
+export const P99 = {
+  metric: 'InvocationLatency',
+  stat: 'p99',
+  field: 'latencyP99Ms' as Field,
+};
+
+/** The metrics present for one ModelId dimension value. */
+export interface Series {
+  dimension: string;
+  metrics: Set<string>;
+}
+
+export interface QueryMeta {
+  dimension: string;
+  field: Field;
+}
+
+/** MetricDataQueries for the series, in batches of at most 500, with what each id means. */
+export function buildQueries(series: Series[], percentile: boolean) {
+  const queries: MetricDataQuery[] = [];
+  const meta = new Map<string, QueryMeta>();
+  for (const s of series) {
+    const p99 = s.metrics.has(P99.metric)
+      ? [{ metric: P99.metric, stat: P99.stat, field: P99.field }]
+      : [];
+    const specs = percentile
+      ? p99
+      : [...s.metrics].flatMap(m =>
+          (METRICS[m] ?? []).map(x => ({ metric: m, ...x })),
+        );
+    for (const spec of specs) {
+      const id = `q${queries.length}`;
+      meta.set(id, { dimension: s.dimension, field: spec.field });
+      queries.push({
+        Id: id,
+        ReturnData: true,
+        MetricStat: {
+          Metric: {
+            Namespace: NAMESPACE,
+            MetricName: spec.metric,
+            Dimensions: [{ Name: DIMENSION, Value: s.dimension }],
+          },
+          Period: PERIOD,
+          Stat: spec.stat,
+        },
+      });
+    }
+  }
+  const batches: MetricDataQuery[][] = [];
+  for (let i = 0; i < queries.length; i += MAX_QUERIES_PER_CALL) {
+    batches.push(queries.slice(i, i + MAX_QUERIES_PER_CALL));
+  }
+  return { batches, meta };
+}
+
+export type HourValues = Partial<Record<Field, number>>;
+/** dimension -> hour (ISO) -> values */
+export type SeriesValues = Map<string, Map<string, HourValues>>;
+
+export function addResult(
+  into: SeriesValues,
+  meta: QueryMeta | undefined,
+  timestamps: Date[],
+  values: number[],
+) {
+  if (!meta) return;
+  let byHour = into.get(meta.dimension);
+  if (!byHour) into.set(meta.dimension, (byHour = new Map()));
+  timestamps.forEach((ts, i) => {
+    const hour = iso(floorHour(new Date(ts).getTime()));
+    const v = byHour!.get(hour) ?? {};
+    const value = values[i];
+    if (typeof value === 'number' && Number.isFinite(value)) {
+      v[meta.field] = (v[meta.field] ?? 0) + value;
+    }
+    byHour!.set(hour, v);
+  });
+}
+
+/** The ModelId dimension values that belong to a tenant. */
+export function tenantDimensions(
+  tenant: Tenant,
+  dimensions: string[],
+): string[] {
+  if (tenant.attribution === 'account') return dimensions;
+  if (tenant.attribution === 'inference-profile') {
+    const ids = new Set(Object.keys(tenant.inferenceProfiles));
+    return dimensions.filter(
+      d => ids.has(d) || ids.has(d.split('/').pop() ?? ''),
+    );
+  }
+  return [];
+}
+
+const SUMS: Field[] = [
+  'invocations',
+  'inputTokens',
+  'outputTokens',
+  'cacheReadTokens',
+  'cacheWriteTokens',
+  'clientErrors',
+  'serverErrors',
+  'throttles',
+];
+
+/**
+ * Hourly rows of one tenant: its series' values summed per normalized model and hour;
+ * latency averaged weighted by invocations, maximum and p99 as the largest of the series.
+ */
+export function tenantRows(options: {
+  tenant: Tenant;
+  accountId: string;
+  region: string;
+  dimensions: string[];
+  values: SeriesValues;
+}): HourlyUsageRow[] {
+  const { tenant, accountId, region } = options;
+  const rows = new Map<
+    string,
+    HourlyUsageRow & { latWeight: number; latSum: number }
+  >();
+  for (const dimension of options.dimensions) {
+    const modelId = normalizeModelId(dimension, tenant.inferenceProfiles);
+    for (const [hour, v] of options.values.get(dimension) ?? []) {
+      const key = `${modelId}|${hour}`;
+      let row = rows.get(key);
+      if (!row) {
+        row = {
+          tenantId: tenant.tenantId,
+          accountId,
+          region,
+          modelId,
+          hour,
+          invocations: 0,
+          inputTokens: 0,
+          outputTokens: 0,
+          cacheReadTokens: 0,
+          cacheWriteTokens: 0,
+          clientErrors: 0,
+          serverErrors: 0,
+          throttles: 0,
+          latencyAvgMs: null,
+          latencyMaxMs: null,
+          latencyP99Ms: null,
+          latWeight: 0,
+          latSum: 0,
+        };
+        rows.set(key, row);
+      }
+      for (const f of SUMS) (row as any)[f] += v[f] ?? 0;
+      if (v.latencyAvgMs !== undefined) {
+        const w = Math.max(v.invocations ?? 0, 1);
+        row.latSum += v.latencyAvgMs * w;
+        row.latWeight += w;
+        row.latencyAvgMs = row.latSum / row.latWeight;
+      }
+      if (v.latencyMaxMs !== undefined) {
+        row.latencyMaxMs = Math.max(row.latencyMaxMs ?? 0, v.latencyMaxMs);
+      }
+      if (v.latencyP99Ms !== undefined) {
+        row.latencyP99Ms = Math.max(row.latencyP99Ms ?? 0, v.latencyP99Ms);
+      }
+    }
+  }
+  return [...rows.values()].map(({ latWeight: _w, latSum: _s, ...row }) => row);
+}

@@ -1,0 +1,73 @@
+import { ConfigReader } from '@backstage/config';
+import {
+  DEFAULT_PRICES,
+  findPrice,
+} from '@bedrock-tenancy/plugin-bedrock-common';
+import { readBedrockConfig } from './config';
+
+describe('readBedrockConfig', () => {
+  it('applies defaults', () => {
+    const c = readBedrockConfig(new ConfigReader({}));
+    expect(c.collector).toMatchObject({
+      enabled: true,
+      backfillDays: 30,
+      refetchHours: 3,
+      windowHours: 24,
+    });
+    expect(c.collector.schedule.frequency).toEqual({ minutes: 15 });
+    expect(c.costExplorer.enabled).toBe(false);
+    expect(c.idleDays).toBe(7);
+    expect(c.prices).toEqual(DEFAULT_PRICES);
+  });
+
+  it('adds config price rows after the built-in table, so they win', () => {
+    const c = readBedrockConfig(
+      new ConfigReader({
+        bedrock: {
+          prices: [
+            {
+              model: 'cohere.command-r-v1:0',
+              inputPer1k: 0.0005,
+              outputPer1k: 0.0015,
+            },
+            {
+              model: 'amazon.nova-lite-v1:0',
+              region: 'us-east-1',
+              inputPer1k: 1,
+              outputPer1k: 2,
+              effectiveFrom: '2026-01-01',
+            },
+          ],
+          collector: {
+            schedule: { frequency: { minutes: 5 }, timeout: { minutes: 1 } },
+            backfillDays: 9999,
+          },
+        },
+      }),
+    );
+    expect(
+      findPrice(c.prices, 'cohere.command-r-v1:0', 'eu-west-1', '2026-11-20')
+        ?.inputPer1k,
+    ).toBe(0.0005);
+    expect(
+      findPrice(c.prices, 'amazon.nova-lite-v1:0', 'us-east-1', '2026-11-20')
+        ?.inputPer1k,
+    ).toBe(1);
+    expect(
+      findPrice(c.prices, 'amazon.nova-lite-v1:0', 'us-east-1', '2025-11-20')
+        ?.inputPer1k,
+    ).toBe(0.00006);
+    expect(c.collector.schedule.frequency).toEqual({ minutes: 5 });
+    expect(c.collector.backfillDays).toBe(455);
+  });
+
+  it('rejects a malformed price row, naming it', () => {
+    expect(() =>
+      readBedrockConfig(
+        new ConfigReader({
+          bedrock: { prices: [{ model: 'x', inputPer1k: -1, outputPer1k: 1 }] },
+        }),
+      ),
+    ).toThrow(/bedrock\.prices\[0\.inputPer1k\]/);
+  });
+});

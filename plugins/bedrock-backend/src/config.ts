@@ -1,0 +1,126 @@
+import {
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
+import { Config, ConfigReader } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import {
+  DEFAULT_PRICES,
+  PriceRow,
+} from '@bedrock-tenancy/plugin-bedrock-common';
+import { z } from 'zod';
+
+/** The plugin's settings, read once from `bedrock.*` with defaults applied. */
+export interface BedrockBackendConfig {
+  endpoint?: string;
+  maxAttempts: number;
+  collector: {
+    enabled: boolean;
+    schedule: SchedulerServiceTaskScheduleDefinition;
+    backfillDays: number;
+    refetchHours: number;
+    windowHours: number;
+    retentionDays: number;
+    concurrency: number;
+  };
+  status: { schedule: SchedulerServiceTaskScheduleDefinition };
+  costExplorer: {
+    enabled: boolean;
+    schedule: SchedulerServiceTaskScheduleDefinition;
+  };
+  idleDays: number;
+  staleAfterMinutes: number;
+  refreshIntervalSeconds: number;
+  prices: PriceRow[];
+}
+
+const priceRowSchema = z
+  .object({
+    model: z.string().min(1),
+    region: z.string().min(1).default('*'),
+    inputPer1k: z.number().nonnegative(),
+    outputPer1k: z.number().nonnegative(),
+    cacheReadPer1k: z.number().nonnegative().optional(),
+    cacheWritePer1k: z.number().nonnegative().optional(),
+    effectiveFrom: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .default('1970-01-01'),
+    source: z.string().default('app-config bedrock.prices'),
+  })
+  .strict();
+
+function schedule(
+  config: Config | undefined,
+  defaults: SchedulerServiceTaskScheduleDefinition,
+): SchedulerServiceTaskScheduleDefinition {
+  if (!config) return defaults;
+  return {
+    ...defaults,
+    ...readSchedulerServiceTaskScheduleDefinitionFromConfig(config),
+  };
+}
+
+const positive = (config: Config, key: string, fallback: number) => {
+  const v = config.getOptionalNumber(key) ?? fallback;
+  if (!(v > 0))
+    throw new InputError(`bedrock.${key} must be a positive number, got ${v}`);
+  return v;
+};
+
+/** Parses `bedrock.prices` rows; throws naming the bad row. */
+export function readPriceRows(raw: unknown): PriceRow[] {
+  const rows = z.array(priceRowSchema).safeParse(raw ?? []);
+  if (!rows.success) {
+    const issue = rows.error.issues[0];
+    throw new InputError(
+      `bedrock.prices[${issue.path.join('.')}]: ${issue.message}`,
+    );
+  }
+  return rows.data;
+}
+
+export function readBedrockConfig(root: Config): BedrockBackendConfig {
+  const c = root.getOptionalConfig('bedrock') ?? new ConfigReader({});
+  return readFrom(c);
+}
+
+function readFrom(c: Config): BedrockBackendConfig {
+  const backfillDays = Math.min(positive(c, 'collector.backfillDays', 30), 455);
+  return {
+    endpoint: c.getOptionalString('aws.endpoint') || undefined,
+    maxAttempts: positive(c, 'aws.maxAttempts', 3),
+    collector: {
+      enabled: c.getOptionalBoolean('collector.enabled') ?? true,
+      schedule: schedule(c.getOptionalConfig('collector.schedule'), {
+        frequency: { minutes: 15 },
+        timeout: { minutes: 10 },
+        initialDelay: { seconds: 5 },
+      }),
+      backfillDays,
+      refetchHours: c.getOptionalNumber('collector.refetchHours') ?? 3,
+      windowHours: Math.min(positive(c, 'collector.windowHours', 24), 24 * 7),
+      retentionDays: positive(c, 'collector.retentionDays', 90),
+      concurrency: positive(c, 'collector.concurrency', 2),
+    },
+    status: {
+      schedule: schedule(c.getOptionalConfig('status.schedule'), {
+        frequency: { minutes: 5 },
+        timeout: { minutes: 3 },
+        initialDelay: { seconds: 3 },
+      }),
+    },
+    costExplorer: {
+      enabled: c.getOptionalBoolean('costExplorer.enabled') ?? false,
+      schedule: schedule(c.getOptionalConfig('costExplorer.schedule'), {
+        frequency: { hours: 12 },
+        timeout: { minutes: 5 },
+        initialDelay: { minutes: 1 },
+      }),
+    },
+    idleDays: positive(c, 'idleDays', 7),
+    staleAfterMinutes: positive(c, 'staleAfterMinutes', 60),
+    refreshIntervalSeconds: positive(c, 'refresh.minIntervalSeconds', 60),
+    prices: [...DEFAULT_PRICES, ...readPriceRows(c.getOptional('prices'))],
+  };
+}

@@ -1,0 +1,238 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
+import { HourlyUsageRow, Snapshot, TenantState, UsageStore } from './types';
+
+const USAGE = 'bedrock_usage_hourly';
+const STATE = 'bedrock_tenant_state';
+const SNAPSHOTS = 'bedrock_snapshots';
+/** rows per INSERT: 17 columns x 50 stays under SQLite's bound-parameter limit */
+const INSERT_CHUNK = 50;
+
+const migrationsDir = resolvePackagePath(
+  '@bedrock-tenancy/plugin-bedrock-backend',
+  'migrations',
+);
+
+const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+const optNum = (v: unknown) =>
+  v === null || v === undefined ? null : Number(v);
+
+function toDb(r: HourlyUsageRow) {
+  return {
+    tenant_id: r.tenantId,
+    account_id: r.accountId,
+    region: r.region,
+    model_id: r.modelId,
+    hour: r.hour,
+    invocations: r.invocations,
+    input_tokens: r.inputTokens,
+    output_tokens: r.outputTokens,
+    cache_read_tokens: r.cacheReadTokens,
+    cache_write_tokens: r.cacheWriteTokens,
+    client_errors: r.clientErrors,
+    server_errors: r.serverErrors,
+    throttles: r.throttles,
+    latency_avg_ms: r.latencyAvgMs,
+    latency_max_ms: r.latencyMaxMs,
+    latency_p99_ms: r.latencyP99Ms,
+  };
+}
+
+function fromDb(r: any): HourlyUsageRow {
+  return {
+    tenantId: r.tenant_id,
+    accountId: r.account_id,
+    region: r.region,
+    modelId: r.model_id,
+    hour: r.hour,
+    invocations: num(r.invocations),
+    inputTokens: num(r.input_tokens),
+    outputTokens: num(r.output_tokens),
+    cacheReadTokens: num(r.cache_read_tokens),
+    cacheWriteTokens: num(r.cache_write_tokens),
+    clientErrors: num(r.client_errors),
+    serverErrors: num(r.server_errors),
+    throttles: num(r.throttles),
+    latencyAvgMs: optNum(r.latency_avg_ms),
+    latencyMaxMs: optNum(r.latency_max_ms),
+    latencyP99Ms: optNum(r.latency_p99_ms),
+  };
+}
+
+/** The knex implementation of {@link UsageStore}; works on SQLite and PostgreSQL. */
+export class DatabaseUsageStore implements UsageStore {
+  readonly #db: Knex;
+
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<DatabaseUsageStore> {
+    const db = await options.database.getClient();
+    if (!options.database.migrations?.skip) {
+      await DatabaseUsageStore.migrate(db);
+    }
+    return new DatabaseUsageStore(db);
+  }
+
+  /** Runs the plugin's migrations on `db` (used by create and by tests). */
+  static async migrate(db: Knex): Promise<void> {
+    await db.migrate.latest({
+      directory: migrationsDir,
+      tableName: 'bedrock_knex_migrations',
+    });
+  }
+
+  static fromKnex(db: Knex): DatabaseUsageStore {
+    return new DatabaseUsageStore(db);
+  }
+
+  private constructor(db: Knex) {
+    this.#db = db;
+  }
+
+  async replaceWindow(options: {
+    tenantId: string;
+    accountId: string;
+    region: string;
+    from: string;
+    to: string;
+    rows: HourlyUsageRow[];
+  }): Promise<void> {
+    const { tenantId, accountId, region, from, to, rows } = options;
+    await this.#db.transaction(async tx => {
+      await tx(USAGE)
+        .where({ tenant_id: tenantId, account_id: accountId, region })
+        .andWhere('hour', '>=', from)
+        .andWhere('hour', '<', to)
+        .delete();
+      const inWindow = rows
+        .filter(r => r.hour >= from && r.hour < to)
+        .map(toDb);
+      for (let i = 0; i < inWindow.length; i += INSERT_CHUNK) {
+        // upsert: a concurrent collection of the same window (refresh vs schedule) merges
+        await tx(USAGE)
+          .insert(inWindow.slice(i, i + INSERT_CHUNK))
+          .onConflict(['tenant_id', 'account_id', 'region', 'model_id', 'hour'])
+          .merge();
+      }
+    });
+  }
+
+  async getUsage(options: { tenantIds: string[]; from: string; to: string }) {
+    if (!options.tenantIds.length) return [];
+    const rows = await this.#db(USAGE)
+      .whereIn('tenant_id', options.tenantIds)
+      .andWhere('hour', '>=', options.from)
+      .andWhere('hour', '<', options.to)
+      .orderBy('hour', 'asc');
+    return rows.map(fromDb);
+  }
+
+  async getLastInvocation(tenantIds: string[]) {
+    if (!tenantIds.length) return {};
+    const rows = await this.#db(USAGE)
+      .select('tenant_id')
+      .max({ last: 'hour' })
+      .whereIn('tenant_id', tenantIds)
+      .andWhere('invocations', '>', 0)
+      .groupBy('tenant_id');
+    return Object.fromEntries(
+      rows.map((r: any) => [r.tenant_id, r.last as string]),
+    );
+  }
+
+  async getStates(tenantIds: string[]) {
+    if (!tenantIds.length) return {};
+    const rows = await this.#db(STATE).whereIn('tenant_id', tenantIds);
+    const out: Record<string, TenantState> = {};
+    for (const r of rows) {
+      out[r.tenant_id] = {
+        tenantId: r.tenant_id,
+        entityRef: r.entity_ref ?? null,
+        watermark: r.watermark ?? null,
+        lastCollectedAt: r.last_collected_at ?? null,
+        lastError: r.last_error ?? null,
+      };
+    }
+    return out;
+  }
+
+  async markCollected(options: {
+    tenantId: string;
+    entityRef?: string;
+    watermark: string;
+    at: string;
+  }) {
+    // statement by statement, so concurrent collectors (refresh vs schedule) never conflict
+    await this.#db(STATE)
+      .insert({
+        tenant_id: options.tenantId,
+        entity_ref: options.entityRef ?? null,
+      })
+      .onConflict('tenant_id')
+      .ignore();
+    await this.#db(STATE)
+      .where({ tenant_id: options.tenantId })
+      .update({
+        last_collected_at: options.at,
+        last_error: null,
+        ...(options.entityRef ? { entity_ref: options.entityRef } : {}),
+      });
+    await this.#db(STATE)
+      .where({ tenant_id: options.tenantId })
+      .andWhere(q =>
+        q.whereNull('watermark').orWhere('watermark', '<', options.watermark),
+      )
+      .update({ watermark: options.watermark });
+  }
+
+  async markFailed(options: {
+    tenantId: string;
+    entityRef?: string;
+    error: string;
+  }) {
+    await this.#db(STATE)
+      .insert({
+        tenant_id: options.tenantId,
+        entity_ref: options.entityRef ?? null,
+        last_error: options.error.slice(0, 2000),
+      })
+      .onConflict('tenant_id')
+      .merge(['last_error']);
+  }
+
+  async putSnapshot(s: Snapshot) {
+    await this.#db(SNAPSHOTS)
+      .insert({
+        kind: s.kind,
+        key: s.key,
+        payload: s.payload === null ? null : JSON.stringify(s.payload),
+        error: s.error,
+        fetched_at: s.fetchedAt,
+      })
+      .onConflict(['kind', 'key'])
+      .merge();
+  }
+
+  async getSnapshots<T>(kind: string, keys: string[]) {
+    if (!keys.length) return {};
+    const rows = await this.#db(SNAPSHOTS).where({ kind }).whereIn('key', keys);
+    const out: Record<string, Snapshot<T>> = {};
+    for (const r of rows) {
+      out[r.key] = {
+        kind: r.kind,
+        key: r.key,
+        payload: r.payload === null ? null : (JSON.parse(r.payload) as T),
+        error: r.error ?? null,
+        fetchedAt: r.fetched_at,
+      };
+    }
+    return out;
+  }
+
+  async prune(before: string) {
+    return this.#db(USAGE).where('hour', '<', before).delete();
+  }
+}

@@ -1,0 +1,82 @@
+/** One hour of one model's usage of one tenant in one account and region. */
+export interface HourlyUsageRow {
+  tenantId: string;
+  accountId: string;
+  region: string;
+  /** normalized base model id */
+  modelId: string;
+  /** start of the UTC hour, ISO 8601 (`2026-11-23T09:00:00.000Z`) */
+  hour: string;
+  invocations: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  clientErrors: number;
+  serverErrors: number;
+  throttles: number;
+  latencyAvgMs: number | null;
+  latencyMaxMs: number | null;
+  latencyP99Ms: number | null;
+}
+
+export interface TenantState {
+  tenantId: string;
+  entityRef: string | null;
+  /** end of the newest collected hour, ISO 8601 */
+  watermark: string | null;
+  lastCollectedAt: string | null;
+  lastError: string | null;
+}
+
+export interface Snapshot<T = unknown> {
+  kind: string;
+  key: string;
+  payload: T | null;
+  error: string | null;
+  fetchedAt: string;
+}
+
+/** Where the collector writes and the routes read. */
+export interface UsageStore {
+  /**
+   * Replaces the tenant's rows of [from, to) in one account and region with `rows`:
+   * re-fetching a window never double-counts.
+   */
+  replaceWindow(options: {
+    tenantId: string;
+    accountId: string;
+    region: string;
+    from: string;
+    to: string;
+    rows: HourlyUsageRow[];
+  }): Promise<void>;
+  /** Rows of the tenants with from <= hour < to. */
+  getUsage(options: {
+    tenantIds: string[];
+    from: string;
+    to: string;
+  }): Promise<HourlyUsageRow[]>;
+  /** Start of the newest hour with invocations, per tenant. */
+  getLastInvocation(tenantIds: string[]): Promise<Record<string, string>>;
+  getStates(tenantIds: string[]): Promise<Record<string, TenantState>>;
+  /** Moves the watermark forward (never back) and records a successful collection. */
+  markCollected(options: {
+    tenantId: string;
+    entityRef?: string;
+    watermark: string;
+    at: string;
+  }): Promise<void>;
+  markFailed(options: {
+    tenantId: string;
+    entityRef?: string;
+    error: string;
+  }): Promise<void>;
+  putSnapshot(snapshot: Snapshot): Promise<void>;
+  getSnapshots<T>(
+    kind: string,
+    keys: string[],
+  ): Promise<Record<string, Snapshot<T>>>;
+  /** Deletes rows older than `before`; returns how many. */
+  prune(before: string): Promise<number>;
+}

@@ -1,0 +1,98 @@
+import {
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { readTenantAnnotations } from '@bedrock-tenancy/plugin-bedrock-common';
+import { z } from 'zod';
+import type { Tenant } from '../collector/tenants';
+
+const NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,251}[A-Za-z0-9])?$/;
+const segment = (what: string) =>
+  z
+    .string()
+    .regex(
+      NAME,
+      `${what} must be 1-253 letters, digits, '.', '_' or '-', starting and ending with a letter or digit`,
+    );
+
+export const entityParamsSchema = z.object({
+  kind: z
+    .string()
+    .regex(
+      /^[A-Za-z][A-Za-z0-9-]{0,62}$/,
+      'kind must be a catalog kind such as component',
+    ),
+  namespace: segment('namespace'),
+  name: segment('name'),
+});
+export const groupParamsSchema = entityParamsSchema.omit({ kind: true });
+
+export function parseParams<T>(schema: z.ZodType<T>, params: unknown): T {
+  const r = schema.safeParse(params);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new InputError(
+      `invalid path: ${issue.path.join('.')}: ${issue.message}`,
+    );
+  }
+  return r.data;
+}
+
+/** Reads the entity with the caller's credentials: entities the caller cannot see are 404. */
+export async function readEntity(
+  catalog: CatalogService,
+  ref: string,
+  credentials: BackstageCredentials,
+): Promise<Entity> {
+  const entity = await catalog.getEntityByRef(ref, { credentials });
+  if (!entity) throw new NotFoundError(`No entity ${ref} found`);
+  return entity;
+}
+
+/** Throws NotAllowedError unless the caller holds `permission` on the entity. */
+export async function authorizeEntity(
+  permissions: PermissionsService,
+  permission: ResourcePermission<'catalog-entity'>,
+  entityRef: string,
+  credentials: BackstageCredentials,
+) {
+  const [decision] = await permissions.authorize(
+    [{ permission, resourceRef: entityRef }],
+    {
+      credentials,
+    },
+  );
+  if (decision.result !== AuthorizeResult.ALLOW) {
+    throw new NotAllowedError(
+      `You may not ${permission.attributes.action} Bedrock usage of ${entityRef} (${permission.name})`,
+    );
+  }
+}
+
+/** The entity's tenant; 404 naming the missing annotation, 400 naming the malformed one. */
+export function tenantOrThrow(entity: Entity): Tenant {
+  const ref = stringifyEntityRef(entity);
+  const r = readTenantAnnotations(entity);
+  if (r.kind === 'missing') {
+    throw new NotFoundError(
+      `${ref} is not a Bedrock tenant: add the annotation${
+        r.missing.length > 1 ? 's' : ''
+      } ${r.missing.join(', ')} to its catalog-info.yaml`,
+    );
+  }
+  if (r.kind === 'invalid') {
+    throw new InputError(
+      `${ref} has malformed Bedrock annotations: ${r.problems
+        .map(p => `${p.annotation}: ${p.message}`)
+        .join('; ')}`,
+    );
+  }
+  return { ...r.tenant, entityRef: ref };
+}

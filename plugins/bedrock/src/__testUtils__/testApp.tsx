@@ -1,0 +1,82 @@
+import type { ReactElement } from 'react';
+import type { Entity } from '@backstage/catalog-model';
+import { configApiRef } from '@backstage/core-plugin-api';
+import {
+  mockApis,
+  MockFetchApi,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import { rest } from 'msw';
+import type { SetupServer } from 'msw/node';
+import { BedrockClient, bedrockApiRef } from '../api';
+
+export const BASE_URL = 'http://localhost:7007/api/bedrock';
+
+/** The real client, against msw. */
+export const createTestClient = () =>
+  BedrockClient.create({
+    discoveryApi: { getBaseUrl: async () => BASE_URL },
+    fetchApi: new MockFetchApi(),
+  });
+
+/** Renders a view inside an entity page of a test app, with the real client. */
+export function renderForEntity(
+  element: ReactElement,
+  entity: Entity,
+  options: {
+    config?: Record<string, any>;
+    mountedRoutes?: Record<string, any>;
+  } = {},
+) {
+  return renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [bedrockApiRef, createTestClient()],
+        [configApiRef, mockApis.config({ data: options.config ?? {} })],
+      ]}
+    >
+      <EntityProvider entity={entity}>{element}</EntityProvider>
+    </TestApiProvider>,
+    {
+      mountedRoutes: {
+        '/catalog/:namespace/:kind/:name': entityRouteRef,
+        ...options.mountedRoutes,
+      },
+    },
+  );
+}
+
+/** An error body as the Backstage backend writes it. */
+export const errorBody = (
+  name: string,
+  message: string,
+  statusCode: number,
+) => ({
+  error: { name, message },
+  request: { method: 'GET', url: '/' },
+  response: { statusCode },
+});
+
+/** Serves one summary route; records every request's URL. */
+export function serveSummary(
+  server: SetupServer,
+  reply: (url: URL) => { status: number; body: unknown },
+) {
+  const requests: URL[] = [];
+  server.use(
+    rest.get(
+      `${BASE_URL}/entity/:kind/:namespace/:name/summary`,
+      (req, res, ctx) => {
+        requests.push(req.url);
+        const { status, body } = reply(req.url);
+        return res(ctx.status(status), ctx.json(body as object));
+      },
+    ),
+  );
+  return requests;
+}

@@ -1,0 +1,34 @@
+import { createApiRef } from '@backstage/core-plugin-api';
+import type { CompoundEntityRef } from '@backstage/catalog-model';
+import type {
+  EntitySummary,
+  GroupRollup,
+  RangePreset,
+} from '@bedrock-tenancy/plugin-bedrock-common';
+
+/** The time range of a request: a preset, or an explicit window (ISO 8601). */
+export type BedrockRange =
+  | { preset: RangePreset }
+  | { from: string; to: string };
+
+/** Client of the bedrock backend plugin's HTTP API. */
+export interface BedrockApi {
+  /** Usage, cost, budget, alarms and governance of one tenant entity. */
+  getEntitySummary(options: {
+    entity: CompoundEntityRef;
+    range: BedrockRange;
+  }): Promise<EntitySummary>;
+  /** Totals across the tenants a group owns. */
+  getGroupRollup(options: {
+    group: CompoundEntityRef;
+    range: BedrockRange;
+    includeChildren: boolean;
+  }): Promise<GroupRollup>;
+  /** Asks the backend to collect the entity's data now. */
+  refreshEntity(options: { entity: CompoundEntityRef }): Promise<void>;
+}
+
+/** Reference to the {@link BedrockApi}. */
+export const bedrockApiRef = createApiRef<BedrockApi>({
+  id: 'plugin.bedrock.api',
+});

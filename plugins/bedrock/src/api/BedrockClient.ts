@@ -1,0 +1,68 @@
+import type { CompoundEntityRef } from '@backstage/catalog-model';
+import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import type {
+  EntitySummary,
+  GroupRollup,
+} from '@bedrock-tenancy/plugin-bedrock-common';
+import type { BedrockApi, BedrockRange } from './BedrockApi';
+
+const seg = (value: string) => encodeURIComponent(value);
+
+function rangeParams(range: BedrockRange): URLSearchParams {
+  return 'preset' in range
+    ? new URLSearchParams({ range: range.preset })
+    : new URLSearchParams({ from: range.from, to: range.to });
+}
+
+/** {@link BedrockApi} over HTTP, against the bedrock backend plugin. */
+export class BedrockClient implements BedrockApi {
+  readonly #discoveryApi: DiscoveryApi;
+  readonly #fetchApi: FetchApi;
+
+  static create(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+    return new BedrockClient(options.discoveryApi, options.fetchApi);
+  }
+
+  private constructor(discoveryApi: DiscoveryApi, fetchApi: FetchApi) {
+    this.#discoveryApi = discoveryApi;
+    this.#fetchApi = fetchApi;
+  }
+
+  async getEntitySummary(options: {
+    entity: CompoundEntityRef;
+    range: BedrockRange;
+  }): Promise<EntitySummary> {
+    const { kind, namespace, name } = options.entity;
+    const path = `/entity/${seg(kind)}/${seg(namespace)}/${seg(name)}/summary`;
+    return this.#get(`${path}?${rangeParams(options.range)}`);
+  }
+
+  async getGroupRollup(options: {
+    group: CompoundEntityRef;
+    range: BedrockRange;
+    includeChildren: boolean;
+  }): Promise<GroupRollup> {
+    const { namespace, name } = options.group;
+    const query = rangeParams(options.range);
+    query.set('includeChildren', String(options.includeChildren));
+    return this.#get(`/group/${seg(namespace)}/${seg(name)}/rollup?${query}`);
+  }
+
+  async refreshEntity(options: { entity: CompoundEntityRef }): Promise<void> {
+    const { kind, namespace, name } = options.entity;
+    const baseUrl = await this.#discoveryApi.getBaseUrl('bedrock');
+    const response = await this.#fetchApi.fetch(
+      `${baseUrl}/entity/${seg(kind)}/${seg(namespace)}/${seg(name)}/refresh`,
+      { method: 'POST' },
+    );
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+  }
+
+  async #get<T>(path: string): Promise<T> {
+    const baseUrl = await this.#discoveryApi.getBaseUrl('bedrock');
+    const response = await this.#fetchApi.fetch(`${baseUrl}${path}`);
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return (await response.json()) as T;
+  }
+}

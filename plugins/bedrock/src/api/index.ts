@@ -1,0 +1,3 @@
+export { bedrockApiRef } from './BedrockApi';
+export type { BedrockApi, BedrockRange } from './BedrockApi';
+export { BedrockClient } from './BedrockClient';

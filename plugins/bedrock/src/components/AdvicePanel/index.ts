@@ -1,0 +1,1 @@
+export { AdvicePanel } from './AdvicePanel';

@@ -1,0 +1,1 @@
+export { AlarmsPanel, AlarmStateChip } from './AlarmsPanel';

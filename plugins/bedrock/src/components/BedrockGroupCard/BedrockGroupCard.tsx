@@ -1,0 +1,148 @@
+import { useState } from 'react';
+import { InfoCard, Link, Progress } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  getCompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
+import Switch from '@material-ui/core/Switch';
+import Typography from '@material-ui/core/Typography';
+import useAsync from 'react-use/esm/useAsync';
+import type { GroupRollup } from '@bedrock-tenancy/plugin-bedrock-common';
+import { bedrockApiRef } from '../../api';
+import {
+  useBedrockTabLink,
+  useEntityLink,
+} from '../../hooks/useBedrockTabLink';
+import { formatCompact, formatInteger, formatUsd } from '../../lib/format';
+import { ErrorState } from '../ErrorState';
+import { Figure } from '../Figure';
+import { TenantTable } from './TenantTable';
+
+const Totals = ({ totals }: { totals: GroupRollup['totals'] }) => (
+  <Box display="flex" flexWrap="wrap">
+    <Figure
+      testId="group-total-tenants"
+      label="Tenants"
+      value={formatInteger(totals.tenants)}
+      raw={totals.tenants}
+    />
+    <Figure
+      testId="group-total-invocations"
+      label="Invocations"
+      value={formatInteger(totals.invocations)}
+      raw={totals.invocations}
+    />
+    <Figure
+      testId="group-total-tokens"
+      label="Tokens (in / out)"
+      value={`${formatCompact(totals.inputTokens)} / ${formatCompact(
+        totals.outputTokens,
+      )}`}
+      exact={`${formatInteger(totals.inputTokens)} / ${formatInteger(
+        totals.outputTokens,
+      )}`}
+      raw={totals.inputTokens + totals.outputTokens}
+    />
+    <Figure
+      testId="group-total-month-to-date"
+      label="Cost month to date"
+      value={formatUsd(totals.monthToDateUsd)}
+      raw={totals.monthToDateUsd}
+      hint={
+        totals.unpricedTenants
+          ? `priced usage only; ${totals.unpricedTenants} tenant(s) unpriced`
+          : 'estimated'
+      }
+    />
+    <Figure
+      testId="group-total-projection"
+      label="Month-end projection"
+      value={formatUsd(totals.projectedMonthEndUsd)}
+      raw={totals.projectedMonthEndUsd}
+    />
+    <Figure
+      testId="group-total-budget"
+      label="Budgets"
+      value={formatUsd(totals.budgetLimitUsd)}
+      raw={totals.budgetLimitUsd}
+    />
+    <Figure
+      testId="group-total-alarms"
+      label="Alarms in ALARM"
+      value={formatInteger(totals.alarmsInAlarm)}
+      raw={totals.alarmsInAlarm}
+    />
+  </Box>
+);
+
+const Unannotated = ({ items }: { items: GroupRollup['unannotated'] }) => {
+  const entityLink = useEntityLink();
+  if (!items.length) return null;
+  return (
+    <Box mt={2} data-testid="group-unannotated">
+      <Typography variant="subtitle2">
+        Owned entities without valid Bedrock tenant annotations ({items.length})
+      </Typography>
+      <ul>
+        {items.map(i => (
+          <li key={i.entityRef}>
+            <Link to={entityLink(i.entityRef)}>{i.title}</Link> ({i.kind})
+          </li>
+        ))}
+      </ul>
+    </Box>
+  );
+};
+
+/** Group-page card: Bedrock totals of every tenant the group owns, and the tenants by cost. */
+export const BedrockGroupCard = () => {
+  const { entity } = useEntity();
+  const api = useApi(bedrockApiRef);
+  const tabLink = useBedrockTabLink();
+  const [includeChildren, setIncludeChildren] = useState(false);
+  const group = getCompoundEntityRef(entity);
+  const key = stringifyEntityRef(group);
+  const { value, loading, error } = useAsync(
+    () =>
+      api.getGroupRollup({ group, range: { preset: 'mtd' }, includeChildren }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [api, key, includeChildren],
+  );
+
+  return (
+    <InfoCard
+      title="Bedrock tenants"
+      subheader="Month to date, across the tenants this group owns"
+      action={
+        <FormControlLabel
+          control={
+            <Switch
+              checked={includeChildren}
+              onChange={e => setIncludeChildren(e.target.checked)}
+              color="primary"
+            />
+          }
+          label="Include child groups"
+        />
+      }
+    >
+      {loading && <Progress />}
+      {!loading && error && <ErrorState error={error} />}
+      {!loading && value && (
+        <>
+          <Totals totals={value.totals} />
+          <TenantTable
+            tenants={value.tenants}
+            linkToTab={tabLink}
+            showOwner={includeChildren}
+          />
+          <Unannotated items={value.unannotated} />
+        </>
+      )}
+    </InfoCard>
+  );
+};

@@ -1,0 +1,1 @@
+export { BedrockGroupCard } from './BedrockGroupCard';

@@ -1,0 +1,1 @@
+export { BedrockOverviewCard } from './BedrockOverviewCard';

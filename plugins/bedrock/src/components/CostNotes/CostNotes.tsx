@@ -1,0 +1,63 @@
+import { InfoCard } from '@backstage/core-components';
+import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
+import type {
+  CostBlock,
+  Section,
+} from '@bedrock-tenancy/plugin-bedrock-common';
+import { formatDate, formatUsd } from '../../lib/format';
+import { SectionView } from '../SectionView';
+
+/** What the cost figures include and exclude, and how the estimate compares with the bill. */
+export const CostNotes = ({ cost }: { cost: Section<CostBlock> }) => (
+  <InfoCard title="About these costs">
+    <SectionView section={cost} name="Cost">
+      {data => (
+        <div data-testid="cost-notes">
+          <Typography variant="body2" paragraph>
+            Costs are <strong>estimates</strong> from token counts and public
+            on-demand prices, not your AWS bill.
+            {data.billed
+              ? ` Billed month to date (as of ${formatDate(
+                  data.billed.asOf,
+                )}): ${formatUsd(
+                  data.billed.monthToDateUsd,
+                )}; the estimate differs from it by ${formatUsd(
+                  Math.abs(data.billed.gapUsd),
+                )}.`
+              : ' No billed figure is available yet.'}
+          </Typography>
+          <Typography variant="subtitle2">Included</Typography>
+          <ul>
+            {data.includes.map(i => (
+              <li key={i}>
+                <Typography variant="body2">{i}</Typography>
+              </li>
+            ))}
+          </ul>
+          <Typography variant="subtitle2">Not included</Typography>
+          <ul>
+            {data.excludes.map(i => (
+              <li key={i}>
+                <Typography variant="body2">{i}</Typography>
+              </li>
+            ))}
+          </ul>
+          {data.unpricedModels.length > 0 && (
+            <Alert severity="info">
+              Unpriced models are not in the cost figures:{' '}
+              {data.unpricedModels.join(', ')}
+            </Alert>
+          )}
+          {data.anomaly && (
+            <Alert severity="warning" data-testid="cost-anomaly">
+              Unusual spend on {formatDate(data.anomaly.date)}:{' '}
+              {formatUsd(data.anomaly.amountUsd)} against a usual{' '}
+              {formatUsd(data.anomaly.baselineUsd)}.
+            </Alert>
+          )}
+        </div>
+      )}
+    </SectionView>
+  </InfoCard>
+);

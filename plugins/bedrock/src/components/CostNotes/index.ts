@@ -1,0 +1,1 @@
+export { CostNotes } from './CostNotes';

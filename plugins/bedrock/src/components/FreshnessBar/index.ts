@@ -1,0 +1,1 @@
+export { FreshnessBar } from './FreshnessBar';

@@ -1,0 +1,1 @@
+export { HeadlineFigures } from './HeadlineFigures';

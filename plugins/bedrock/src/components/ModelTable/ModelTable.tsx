@@ -1,0 +1,91 @@
+import { Table, type TableColumn } from '@backstage/core-components';
+import type { ModelUsage } from '@bedrock-tenancy/plugin-bedrock-common';
+import {
+  NOT_AVAILABLE,
+  formatInteger,
+  formatMs,
+  formatPercent,
+  formatUsd,
+} from '../../lib/format';
+
+type Row = ModelUsage & { id: string };
+
+/** Sorts unpriced models below every priced one, whichever the direction. */
+const byCost = (a: Row, b: Row) =>
+  (a.estimatedCostUsd ?? -1) - (b.estimatedCostUsd ?? -1);
+
+const columns: TableColumn<Row>[] = [
+  {
+    title: 'Model',
+    field: 'displayName',
+    highlight: true,
+    render: row => <span title={row.modelId}>{row.displayName}</span>,
+  },
+  {
+    title: 'Calls',
+    field: 'invocations',
+    type: 'numeric',
+    render: row => formatInteger(row.invocations),
+  },
+  {
+    title: 'Input tokens',
+    field: 'inputTokens',
+    type: 'numeric',
+    render: row => formatInteger(row.inputTokens),
+  },
+  {
+    title: 'Output tokens',
+    field: 'outputTokens',
+    type: 'numeric',
+    render: row => formatInteger(row.outputTokens),
+  },
+  {
+    title: 'Estimated cost',
+    field: 'estimatedCostUsd',
+    type: 'numeric',
+    defaultSort: 'desc',
+    customSort: byCost,
+    render: row =>
+      row.priced && row.estimatedCostUsd !== null ? (
+        formatUsd(row.estimatedCostUsd)
+      ) : (
+        <em title="No price is known for this model: its cost is not estimated">
+          unpriced
+        </em>
+      ),
+  },
+  {
+    title: 'Share of cost',
+    field: 'costShare',
+    type: 'numeric',
+    render: row =>
+      row.costShare === null ? '–' : formatPercent(row.costShare),
+  },
+  {
+    title: 'Avg latency',
+    field: 'latencyAvgMs',
+    type: 'numeric',
+    render: row =>
+      row.latencyAvgMs === null ? NOT_AVAILABLE : formatMs(row.latencyAvgMs),
+  },
+  {
+    title: 'Error rate',
+    field: 'errorRate',
+    type: 'numeric',
+    render: row =>
+      row.errorRate === null ? NOT_AVAILABLE : formatPercent(row.errorRate),
+  },
+];
+
+/** Per-model usage of the range, sortable, most expensive first. */
+export const ModelTable = ({ models }: { models: ModelUsage[] }) => (
+  <Table<Row>
+    title="Models"
+    options={{ paging: false, search: false, padding: 'dense' }}
+    columns={columns}
+    data={models.map(m => ({ ...m, id: m.modelId }))}
+    emptyContent={
+      <div style={{ padding: 16 }}>No invocations in this range.</div>
+    }
+  />
+);

@@ -1,0 +1,1 @@
+export { RangePicker, customRange } from './RangePicker';

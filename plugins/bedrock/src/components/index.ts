@@ -1,0 +1,3 @@
+export { BedrockTab } from './BedrockTab';
+export { BedrockOverviewCard } from './BedrockOverviewCard';
+export { BedrockGroupCard } from './BedrockGroupCard';

@@ -1,0 +1,47 @@
+/* TEST-ONLY: builds the actions over a client factory and runs them with a mock context. */
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { AwsClientFactory } from '../aws/clients';
+import type { ProvisioningConfig } from '../config';
+import {
+  createBedrockLoggingEnsureAction,
+  createBedrockTenantCreateAction,
+  createBedrockTenantDeleteAction,
+  createBedrockTenantResumeAction,
+  createBedrockTenantSuspendAction,
+  createBedrockTenantUpdateAction,
+} from '../actions';
+import { LoggingProvisioner } from '../provisioning/LoggingProvisioner';
+import { TenantProvisioner } from '../provisioning/TenantProvisioner';
+
+export function buildActions(clients: AwsClientFactory, config: ProvisioningConfig) {
+  const tenants = TenantProvisioner.create({ clients, config });
+  const logging = LoggingProvisioner.create({ clients, config });
+  const o = { provisioner: tenants, config };
+  return {
+    logging: createBedrockLoggingEnsureAction({ provisioner: logging, config }),
+    create: createBedrockTenantCreateAction(o),
+    update: createBedrockTenantUpdateAction(o),
+    suspend: createBedrockTenantSuspendAction(o),
+    resume: createBedrockTenantResumeAction(o),
+    delete: createBedrockTenantDeleteAction(o),
+  };
+}
+
+/** Runs an action; returns its outputs. */
+export async function run(
+  action: TemplateAction<any, any, any>,
+  input: Record<string, unknown>,
+  options: { dryRun?: boolean } = {},
+): Promise<Record<string, any>> {
+  const outputs: Record<string, any> = {};
+  const ctx = createMockActionContext({ input: input as any, user: { ref: 'user:default/tester' } });
+  await action.handler({
+    ...ctx,
+    output: (k: string, v: unknown) => {
+      outputs[k] = v;
+    },
+    isDryRun: options.dryRun ?? false,
+  } as any);
+  return outputs;
+}

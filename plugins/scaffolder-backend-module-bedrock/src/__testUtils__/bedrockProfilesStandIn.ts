@@ -1,0 +1,162 @@
+/*
+ * TEST-ONLY stand-in for the Amazon Bedrock inference-profile REST API, which moto 5.2.1 lacks.
+ * It answers CreateInferenceProfile, GetInferenceProfile, ListInferenceProfiles,
+ * DeleteInferenceProfile and ListTagsForResource (for the profiles it holds) and forwards every
+ * other request (for example the invocation logging configuration) to moto unchanged.
+ * It is not an emulator of Bedrock: just enough for the provisioning tests.
+ */
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+
+export interface StoredProfile {
+  inferenceProfileName: string;
+  inferenceProfileId: string;
+  inferenceProfileArn: string;
+  description?: string;
+  copyFrom: string;
+  clientRequestToken?: string;
+  tags: Array<{ key: string; value: string }>;
+  region: string;
+}
+
+export interface BedrockStandIn {
+  endpoint: string;
+  profiles: Map<string, StoredProfile>;
+  reset(): void;
+  stop(): Promise<void>;
+}
+
+const regionOf = (req: http.IncomingMessage) =>
+  /Credential=[^/]+\/\d+\/([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1] ??
+  'us-east-1';
+
+const idFor = (seed: string) => {
+  const hex = createHash('sha256').update(seed).digest();
+  const chars = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  return Array.from(hex.subarray(0, 12), b => chars[b % chars.length]).join('');
+};
+
+export async function startBedrockStandIn(options: {
+  motoEndpoint: string;
+  accountId: string;
+  /** default: a free port */
+  port?: number;
+}): Promise<BedrockStandIn> {
+  const profiles = new Map<string, StoredProfile>();
+  const moto = new URL(options.motoEndpoint);
+
+  const send = (res: http.ServerResponse, status: number, body: unknown, errorType?: string) => {
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
+    });
+    res.end(JSON.stringify(body));
+  };
+  const summary = (p: StoredProfile) => ({
+    inferenceProfileName: p.inferenceProfileName,
+    inferenceProfileId: p.inferenceProfileId,
+    inferenceProfileArn: p.inferenceProfileArn,
+    description: p.description,
+    models: [{ modelArn: p.copyFrom }],
+    type: 'APPLICATION',
+    status: 'ACTIVE',
+  });
+  const find = (idOrArn: string) =>
+    [...profiles.values()].find(
+      p => p.inferenceProfileId === idOrArn || p.inferenceProfileArn === idOrArn,
+    );
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', c => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      const url = new URL(req.url ?? '/', 'http://x');
+      const path = url.pathname;
+      const body = raw.length ? (() => { try { return JSON.parse(raw.toString()); } catch { return {}; } })() : {};
+      const region = regionOf(req);
+
+      if (path === '/inference-profiles' && req.method === 'POST') {
+        const name = body.inferenceProfileName as string;
+        const same = [...profiles.values()].find(p => p.inferenceProfileName === name);
+        if (same) {
+          if (body.clientRequestToken && same.clientRequestToken === body.clientRequestToken) {
+            send(res, 201, { inferenceProfileArn: same.inferenceProfileArn, status: 'ACTIVE' });
+            return;
+          }
+          send(res, 409, { message: `Inference profile ${name} already exists` }, 'ConflictException');
+          return;
+        }
+        const id = idFor(`${options.accountId}:${region}:${name}`);
+        const p: StoredProfile = {
+          inferenceProfileName: name,
+          inferenceProfileId: id,
+          inferenceProfileArn: `arn:aws:bedrock:${region}:${options.accountId}:application-inference-profile/${id}`,
+          description: body.description,
+          copyFrom: body.modelSource?.copyFrom,
+          clientRequestToken: body.clientRequestToken,
+          tags: body.tags ?? [],
+          region,
+        };
+        profiles.set(id, p);
+        send(res, 201, { inferenceProfileArn: p.inferenceProfileArn, status: 'ACTIVE' });
+        return;
+      }
+      if (path === '/inference-profiles' && req.method === 'GET') {
+        const type = url.searchParams.get('type') ?? url.searchParams.get('typeEquals');
+        const list = type === 'APPLICATION' ? [...profiles.values()].filter(p => p.region === region) : [];
+        send(res, 200, { inferenceProfileSummaries: list.map(summary) });
+        return;
+      }
+      const one = /^\/inference-profiles\/(.+)$/.exec(path);
+      if (one) {
+        const p = find(decodeURIComponent(one[1]));
+        if (!p) {
+          send(res, 404, { message: 'not found' }, 'ResourceNotFoundException');
+          return;
+        }
+        if (req.method === 'DELETE') {
+          profiles.delete(p.inferenceProfileId);
+          send(res, 200, {});
+          return;
+        }
+        send(res, 200, summary(p));
+        return;
+      }
+      if (path === '/listTagsForResource' && req.method === 'POST') {
+        const p = find(body.resourceARN);
+        if (p) {
+          send(res, 200, { tags: p.tags });
+          return;
+        }
+      }
+      // everything else: moto
+      const fwd = http.request(
+        {
+          host: moto.hostname,
+          port: moto.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: moto.host },
+        },
+        up => {
+          res.writeHead(up.statusCode ?? 500, up.headers);
+          up.pipe(res);
+        },
+      );
+      fwd.on('error', e => send(res, 502, { message: String(e) }));
+      fwd.end(raw);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as { port: number };
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    profiles,
+    reset: () => profiles.clear(),
+    stop: () => new Promise(resolve => server.close(() => resolve())),
+  };
+}

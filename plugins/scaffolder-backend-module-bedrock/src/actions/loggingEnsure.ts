@@ -1,0 +1,78 @@
+import type { AuditorService } from '@backstage/backend-plugin-api';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { ProvisioningConfig } from '../config';
+import { parseLoggingSpec } from '../provisioning/inputs';
+import type { LoggingProvisioner } from '../provisioning/LoggingProvisioner';
+import type { LoggingPlan } from '../provisioning/loggingPlan';
+import { audited } from './audit';
+import { checkpointKey, json } from './common';
+import { loggingExamples } from './loggingEnsure.examples';
+
+export interface LoggingActionOptions {
+  provisioner: LoggingProvisioner;
+  config: ProvisioningConfig;
+  auditor?: AuditorService;
+}
+
+/** bedrock:logging:ensure — the account + region's model invocation logging and its destinations. */
+export function createBedrockLoggingEnsureAction(options: LoggingActionOptions) {
+  const { provisioner, config, auditor } = options;
+  return createTemplateAction({
+    id: 'bedrock:logging:ensure',
+    description:
+      "Ensures Amazon Bedrock model invocation logging of one account + region: log group with retention, encrypted versioned private S3 bucket with lifecycle and delivery policy, delivery role, and the logging configuration. Refuses to replace a configuration this suite did not create unless takeover is true",
+    examples: loggingExamples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        accountId: z => z.string({ description: 'AWS account id, one of bedrock.provisioning.accounts' }),
+        region: z => z.string({ description: 'AWS region, one of bedrock.provisioning.regions' }),
+        retentionDays: z => z.number({ description: 'Log group retention in days (default 30)' }).optional(),
+        transitionDays: z => z.number({ description: 'Days before log objects move to the infrequent-access class (>= 30)' }).optional(),
+        expirationDays: z => z.number({ description: 'Days before log objects expire' }).optional(),
+        kmsKeyArn: z => z.string({ description: 'KMS key for the bucket; SSE-S3 when unset' }).optional(),
+        textDataDeliveryEnabled: z => z.boolean({ description: 'Log prompt and response text (default false)' }).optional(),
+        imageDataDeliveryEnabled: z => z.boolean({ description: 'Log image data (default false)' }).optional(),
+        embeddingDataDeliveryEnabled: z => z.boolean({ description: 'Log embeddings (default false)' }).optional(),
+        takeover: z => z.boolean({ description: 'Replace a logging configuration this suite did not create (default bedrock.provisioning.logging.allowTakeover)' }).optional(),
+      },
+      output: {
+        logGroupName: z => z.string(),
+        logGroupArn: z => z.string(),
+        bucketName: z => z.string(),
+        bucketArn: z => z.string(),
+        roleName: z => z.string(),
+        roleArn: z => z.string(),
+        plan: z => z.record(z.any()),
+      },
+    },
+    async handler(ctx) {
+      const spec = parseLoggingSpec(config, ctx.input);
+      let plan: LoggingPlan;
+      if (ctx.isDryRun) {
+        plan = provisioner.plan(spec);
+      } else {
+        plan = await ctx.checkpoint({
+          key: checkpointKey('bedrock:logging:ensure', spec),
+          fn: async () => {
+            const result = await audited(
+              auditor,
+              ctx,
+              'bedrock-logging-ensure',
+              { accountId: spec.accountId, region: spec.region, takeover: spec.takeover },
+              () => provisioner.apply(spec),
+            );
+            return json(result.plan) as any;
+          },
+        });
+      }
+      ctx.output('logGroupName', plan.logGroup.name);
+      ctx.output('logGroupArn', plan.logGroup.arn);
+      ctx.output('bucketName', plan.bucket.name);
+      ctx.output('bucketArn', plan.bucket.arn);
+      ctx.output('roleName', plan.role.name);
+      ctx.output('roleArn', plan.role.arn);
+      ctx.output('plan', json(plan) as any);
+    },
+  });
+}

@@ -1,0 +1,119 @@
+import type { AuditorService } from '@backstage/backend-plugin-api';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { ProvisioningConfig } from '../config';
+import { parseTenantSpec } from '../provisioning/inputs';
+import type { TenantProvisioner } from '../provisioning/TenantProvisioner';
+import type { TenantPlan } from '../provisioning/tenantPlan';
+import { audited } from './audit';
+import { checkpointKey, json } from './common';
+import { tenantOutputs } from './tenantSchema';
+import { createExamples, updateExamples } from './tenantApply.examples';
+
+export interface TenantActionOptions {
+  provisioner: TenantProvisioner;
+  config: ProvisioningConfig;
+  auditor?: AuditorService;
+}
+
+function tenantApplyAction(mode: 'create' | 'update', options: TenantActionOptions) {
+  const { provisioner, config, auditor } = options;
+  const id = `bedrock:tenant:${mode}`;
+  return createTemplateAction({
+    id,
+    description:
+      mode === 'create'
+        ? 'Creates (or converges) an Amazon Bedrock tenant: IAM role, application inference profiles, dashboard, SNS topic, alarms and a monthly budget'
+        : 'Converges an existing Amazon Bedrock tenant to new models, thresholds, budget and subscribers, adding and removing what differs',
+    examples: mode === 'create' ? createExamples : updateExamples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        tenantId: z =>
+          z.string({ description: 'Tenant id: 3-32 lower-case letters, digits and dashes, e.g. checkout-assistant' }),
+        accountId: z =>
+          z.string({ description: 'AWS account id (12 digits), one of bedrock.provisioning.accounts' }),
+        region: z => z.string({ description: 'AWS region, one of bedrock.provisioning.regions' }),
+        owner: z => z.string({ description: 'Owner entity ref, written to the owner tag' }),
+        models: z =>
+          z.array(z.string(), { description: 'Model ids from bedrock.provisioning.models (1-4)' }),
+        monthlyBudgetUsd: z =>
+          z
+            .number({ description: 'Monthly AWS Budget in USD; default bedrock.provisioning.monthlyBudgetUsd' })
+            .optional(),
+        thresholds: z =>
+          z
+            .object(
+              {
+                tokensPerHour: z.number().optional(),
+                errorsPer5Minutes: z.number().optional(),
+                invocationsPerHour: z.number().optional(),
+                latencyMs: z.number().optional(),
+                throttlesPer5Minutes: z.number().optional(),
+              },
+              { description: 'Alarm thresholds; each defaults to bedrock.provisioning.thresholds' },
+            )
+            .optional(),
+        notificationEmails: z =>
+          z.array(z.string(), {
+            description: 'E-mail addresses subscribed to the alarm and budget topic (1-10)',
+          }),
+        trustPrincipals: z =>
+          z
+            .array(z.string(), {
+              description:
+                'Principals allowed to assume the tenant role; default bedrock.provisioning.trustPrincipals',
+            })
+            .optional(),
+      },
+      output: {
+        roleName: z => z.string(),
+        roleArn: z => z.string(),
+        inferenceProfiles: z =>
+          z.array(
+            z.object({
+              modelId: z.string(),
+              name: z.string(),
+              profileId: z.string(),
+              profileArn: z.string(),
+            }),
+          ),
+        topicArn: z => z.string(),
+        alarmNames: z => z.array(z.string()),
+        dashboardName: z => z.string(),
+        budgetName: z => z.string(),
+        annotations: z =>
+          z.record(z.string(), { description: 'The catalog annotations the tenant entity needs' }),
+        plan: z =>
+          z.record(z.any(), { description: 'Every resource name and policy document of the tenant' }),
+      },
+    },
+    async handler(ctx) {
+      // validated before any AWS call: a bad field is an InputError naming it
+      const spec = parseTenantSpec(config, ctx.input);
+      let plan: TenantPlan;
+      if (ctx.isDryRun) {
+        plan = provisioner.plan(spec);
+        ctx.logger.info(`Dry run of ${id}: no AWS calls`, { tenantId: spec.tenantId });
+      } else {
+        plan = await ctx.checkpoint({
+          key: checkpointKey(id, spec),
+          fn: async () => {
+            const result = await audited(
+              auditor,
+              ctx,
+              `bedrock-tenant-${mode}`,
+              { tenantId: spec.tenantId, accountId: spec.accountId, region: spec.region },
+              () => provisioner.apply(spec, { mustExist: mode === 'update' }),
+            );
+            return json(result.plan) as any;
+          },
+        });
+      }
+      const out = tenantOutputs(plan);
+      for (const [k, v] of Object.entries(out)) ctx.output(k as keyof typeof out, v as any);
+    },
+  });
+}
+
+export const createBedrockTenantCreateAction = (o: TenantActionOptions) => tenantApplyAction('create', o);
+export const createBedrockTenantUpdateAction = (o: TenantActionOptions) => tenantApplyAction('update', o);

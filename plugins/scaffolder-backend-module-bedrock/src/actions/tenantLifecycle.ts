@@ -1,0 +1,148 @@
+import type { AuditorService } from '@backstage/backend-plugin-api';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { InputError } from '@backstage/errors';
+import { z as zod } from 'zod';
+import type { ProvisioningConfig } from '../config';
+import { parseInput, Target, targetSchema } from '../provisioning/inputs';
+import { tenantNames } from '../provisioning/naming';
+import { SUSPEND_POLICY, type TenantProvisioner } from '../provisioning/TenantProvisioner';
+import { audited } from './audit';
+import { checkpointKey, json } from './common';
+import { deleteExamples, resumeExamples, suspendExamples } from './tenantLifecycle.examples';
+
+export interface LifecycleActionOptions {
+  provisioner: TenantProvisioner;
+  config: ProvisioningConfig;
+  auditor?: AuditorService;
+}
+
+
+/** bedrock:tenant:suspend — explicit Deny on the tenant role, alarm actions off, both recorded on the role. */
+export function createBedrockTenantSuspendAction(options: LifecycleActionOptions) {
+  const { provisioner, config, auditor } = options;
+  return createTemplateAction({
+    id: 'bedrock:tenant:suspend',
+    description:
+      'Suspends a Bedrock tenant: an explicit Deny policy on its role blocks every invocation and its alarm actions are turned off; the role records what was changed so resume restores exactly that',
+    examples: suspendExamples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        tenantId: z => z.string({ description: 'Tenant id' }),
+        accountId: z => z.string({ description: 'AWS account id of the tenant' }),
+        region: z => z.string({ description: 'AWS region of the tenant' }),
+      },
+      output: {
+        roleName: z => z.string(),
+        alarmsDisabled: z => z.array(z.string()),
+        denyPolicy: z => z.record(z.any()),
+      },
+    },
+    async handler(ctx) {
+      const target = parseInput<Target>(targetSchema(config), ctx.input);
+      const names = tenantNames(target.tenantId);
+      ctx.output('roleName', names.roleName);
+      ctx.output('denyPolicy', json(SUSPEND_POLICY) as any);
+      if (ctx.isDryRun) {
+        ctx.output('alarmsDisabled', []);
+        ctx.logger.info(`Dry run: would put ${names.suspendPolicyName} on ${names.roleName} and disable the actions of alarms ${names.alarmPrefix}*`);
+        return;
+      }
+      const result = await ctx.checkpoint({
+        key: checkpointKey('bedrock:tenant:suspend', target),
+        fn: async () =>
+          json(await audited(auditor, ctx, 'bedrock-tenant-suspend', { ...target }, () => provisioner.suspend(target))),
+      });
+      ctx.output('alarmsDisabled', result.alarmsDisabled);
+    },
+  });
+}
+
+/** bedrock:tenant:resume — undoes exactly what suspend recorded. */
+export function createBedrockTenantResumeAction(options: LifecycleActionOptions) {
+  const { provisioner, config, auditor } = options;
+  return createTemplateAction({
+    id: 'bedrock:tenant:resume',
+    description:
+      'Resumes a suspended Bedrock tenant: removes the Deny policy and turns back on exactly the alarm actions suspend turned off',
+    examples: resumeExamples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        tenantId: z => z.string({ description: 'Tenant id' }),
+        accountId: z => z.string({ description: 'AWS account id of the tenant' }),
+        region: z => z.string({ description: 'AWS region of the tenant' }),
+      },
+      output: { roleName: z => z.string(), alarmsEnabled: z => z.array(z.string()) },
+    },
+    async handler(ctx) {
+      const target = parseInput<Target>(targetSchema(config), ctx.input);
+      const names = tenantNames(target.tenantId);
+      ctx.output('roleName', names.roleName);
+      if (ctx.isDryRun) {
+        ctx.output('alarmsEnabled', []);
+        ctx.logger.info(`Dry run: would remove ${names.suspendPolicyName} from ${names.roleName} and re-enable the recorded alarm actions`);
+        return;
+      }
+      const result = await ctx.checkpoint({
+        key: checkpointKey('bedrock:tenant:resume', target),
+        fn: async () =>
+          json(await audited(auditor, ctx, 'bedrock-tenant-resume', { ...target }, () => provisioner.resume(target))),
+      });
+      ctx.output('alarmsEnabled', result.alarmsEnabled);
+    },
+  });
+}
+
+/** bedrock:tenant:delete — removes every resource of the tenant once `confirm` equals the tenant id. */
+export function createBedrockTenantDeleteAction(options: LifecycleActionOptions) {
+  const { provisioner, config, auditor } = options;
+  return createTemplateAction({
+    id: 'bedrock:tenant:delete',
+    description:
+      "Deletes every resource of a Bedrock tenant (found by name and checked by tag); never the shared logging resources or another tenant's. Needs confirm = the tenant id",
+    examples: deleteExamples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        tenantId: z => z.string({ description: 'Tenant id' }),
+        accountId: z => z.string({ description: 'AWS account id of the tenant' }),
+        region: z => z.string({ description: 'AWS region of the tenant' }),
+        confirm: z => z.string({ description: 'Must equal the tenant id' }),
+      },
+      output: { deleted: z => z.array(z.string()) },
+    },
+    async handler(ctx) {
+      const parsed = parseInput<Target & { confirm: string }>(
+        targetSchema(config).extend({
+          confirm: zod.string(),
+        }),
+        ctx.input,
+      );
+      if (parsed.confirm !== parsed.tenantId) {
+        // checked before any AWS call
+        throw new InputError(
+          `Invalid input: confirm: type the tenant id "${parsed.tenantId}" to confirm the deletion`,
+        );
+      }
+      const names = tenantNames(parsed.tenantId);
+      if (ctx.isDryRun) {
+        ctx.output('deleted', [
+          `role ${names.roleName}`,
+          `inference profiles tagged for ${parsed.tenantId}`,
+          `topic ${names.topicName}`,
+          `alarms ${names.alarmPrefix}* tagged for ${parsed.tenantId}`,
+          `dashboard ${names.dashboardName}`,
+          `budget ${names.budgetName}`,
+        ]);
+        return;
+      }
+      const result = await ctx.checkpoint({
+        key: checkpointKey('bedrock:tenant:delete', parsed),
+        fn: async () =>
+          json(await audited(auditor, ctx, 'bedrock-tenant-delete', { tenantId: parsed.tenantId, accountId: parsed.accountId, region: parsed.region }, () => provisioner.delete(parsed))),
+      });
+      ctx.output('deleted', result.deleted);
+    },
+  });
+}

@@ -1,0 +1,21 @@
+import type { TenantPlan } from '../provisioning/tenantPlan';
+
+/** The action outputs of a tenant plan. */
+export function tenantOutputs(plan: TenantPlan) {
+  return {
+    roleName: plan.role.name,
+    roleArn: plan.role.arn,
+    inferenceProfiles: plan.profiles.map(p => ({
+      modelId: p.modelId,
+      name: p.name,
+      profileId: p.id,
+      profileArn: p.arn,
+    })),
+    topicArn: plan.topic.arn,
+    alarmNames: plan.alarms.map(a => a.name),
+    dashboardName: plan.dashboard.name,
+    budgetName: plan.budget.name,
+    annotations: plan.annotations,
+    plan: JSON.parse(JSON.stringify(plan)),
+  };
+}

@@ -1,0 +1,178 @@
+import { InputError } from '@backstage/errors';
+import {
+  ACCOUNT_ID_PATTERN,
+  REGION_PATTERN,
+  TENANT_ID_PATTERN,
+} from '@bedrock-tenancy/plugin-bedrock-common';
+import { z } from 'zod';
+import type { AlarmThresholds, ProvisioningConfig } from '../config';
+import { MAX_TENANT_ID_LENGTH } from './naming';
+
+/** Most models per tenant: the tokens alarm sums 2 metrics per model and an alarm takes at most 10. */
+export const MAX_MODELS_PER_TENANT = 4;
+const PRINCIPAL_PATTERN =
+  /^(\d{12}|arn:aws[a-z-]*:(iam|sts)::\d{12}:(root|(role|user|assumed-role)\/[\w+=,.@/-]+)|[a-z0-9.-]+\.amazonaws\.com)$/;
+
+const tenantId = () =>
+  z
+    .string()
+    .max(MAX_TENANT_ID_LENGTH, `at most ${MAX_TENANT_ID_LENGTH} characters, so every derived AWS name fits`)
+    .regex(
+      TENANT_ID_PATTERN,
+      'use 3-32 lower-case letters, digits and dashes, starting with a letter and not ending with a dash',
+    )
+    .refine(v => !v.includes('--'), 'no consecutive dashes');
+
+const oneOf = (allowed: string[], what: string, pattern: RegExp) =>
+  z
+    .string()
+    .regex(pattern, `not a valid ${what}`)
+    .refine(v => allowed.includes(v), v => ({
+      message: `${what} "${v}" is not configured in bedrock.provisioning (allowed: ${allowed.join(', ') || 'none'})`,
+    }));
+
+/** Target of every action: the tenant in one configured account + region. */
+export function targetSchema(cfg: ProvisioningConfig) {
+  return z.object({
+    tenantId: tenantId(),
+    accountId: oneOf(cfg.accounts, 'account', ACCOUNT_ID_PATTERN),
+    region: oneOf(cfg.regions, 'region', REGION_PATTERN),
+  });
+}
+
+const thresholdsSchema = z
+  .object({
+    tokensPerHour: z.number().positive().optional(),
+    errorsPer5Minutes: z.number().nonnegative().optional(),
+    invocationsPerHour: z.number().positive().optional(),
+    latencyMs: z.number().positive().optional(),
+    throttlesPer5Minutes: z.number().nonnegative().optional(),
+  })
+  .strict();
+
+/** The desired state of a tenant (create and update). */
+export function tenantSpecSchema(cfg: ProvisioningConfig) {
+  const modelIds = cfg.models.map(m => m.id);
+  return targetSchema(cfg).extend({
+    owner: z.string().min(1).max(200).regex(/^[\p{L}\p{N}\s_.:/=+\-@]+$/u, 'letters, digits and _ . : / = + - @ only'),
+    models: z
+      .array(
+        z.string().refine(v => modelIds.includes(v), v => ({
+          message: `model "${v}" is not in the allow-list (bedrock.provisioning.models)`,
+        })),
+      )
+      .min(1)
+      .max(MAX_MODELS_PER_TENANT)
+      .refine(v => new Set(v).size === v.length, 'models must not repeat'),
+    monthlyBudgetUsd: z.number().positive().default(cfg.monthlyBudgetUsd),
+    thresholds: thresholdsSchema.default({}),
+    notificationEmails: z
+      .array(z.string().email())
+      .min(1)
+      .max(10)
+      .refine(v => new Set(v.map(e => e.toLowerCase())).size === v.length, 'e-mails must not repeat'),
+    trustPrincipals: z
+      .array(z.string().regex(PRINCIPAL_PATTERN, 'an account id, IAM role/user ARN or service principal'))
+      .optional(),
+  });
+}
+
+export interface TenantSpec {
+  tenantId: string;
+  accountId: string;
+  region: string;
+  owner: string;
+  models: string[];
+  monthlyBudgetUsd: number;
+  thresholds: AlarmThresholds;
+  notificationEmails: string[];
+  trustPrincipals: string[];
+}
+
+export interface Target {
+  tenantId: string;
+  accountId: string;
+  region: string;
+}
+
+export interface LoggingSpec {
+  accountId: string;
+  region: string;
+  retentionDays: number;
+  transitionDays: number;
+  expirationDays: number;
+  kmsKeyArn?: string;
+  textDataDeliveryEnabled: boolean;
+  imageDataDeliveryEnabled: boolean;
+  embeddingDataDeliveryEnabled: boolean;
+  takeover: boolean;
+}
+
+/** Retention values CloudWatch Logs accepts. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+  3288, 3653,
+];
+
+export function loggingSpecSchema(cfg: ProvisioningConfig) {
+  return z.object({
+    accountId: oneOf(cfg.accounts, 'account', ACCOUNT_ID_PATTERN),
+    region: oneOf(cfg.regions, 'region', REGION_PATTERN),
+    retentionDays: z
+      .number()
+      .int()
+      .refine(v => LOG_RETENTION_DAYS.includes(v), `one of ${LOG_RETENTION_DAYS.join(', ')}`)
+      .default(cfg.logging.retentionDays),
+    transitionDays: z.number().int().min(30).default(cfg.logging.transitionDays),
+    expirationDays: z.number().int().positive().default(cfg.logging.expirationDays),
+    kmsKeyArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/-]+$/, 'a KMS key ARN')
+      .optional(),
+    textDataDeliveryEnabled: z.boolean().default(false),
+    imageDataDeliveryEnabled: z.boolean().default(false),
+    embeddingDataDeliveryEnabled: z.boolean().default(false),
+    takeover: z.boolean().default(cfg.logging.allowTakeover),
+  });
+}
+
+/** Parses with zod; a failure becomes an InputError that names every bad field. */
+export function parseInput<T>(schema: z.ZodTypeAny, input: unknown): T {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const fields = result.error.issues.map(i => `${i.path.join('.') || '(input)'}: ${i.message}`);
+    throw new InputError(`Invalid input: ${fields.join('; ')}`);
+  }
+  return result.data as T;
+}
+
+export function parseTenantSpec(cfg: ProvisioningConfig, input: unknown): TenantSpec {
+  const parsed = parseInput<z.infer<ReturnType<typeof tenantSpecSchema>>>(
+    tenantSpecSchema(cfg),
+    input,
+  );
+  const trustPrincipals = parsed.trustPrincipals?.length
+    ? parsed.trustPrincipals
+    : cfg.trustPrincipals;
+  if (!trustPrincipals.length) {
+    throw new InputError(
+      'Invalid input: trustPrincipals: give at least one principal, or configure bedrock.provisioning.trustPrincipals',
+    );
+  }
+  if (parsed.monthlyBudgetUsd.toString().length > 15) {
+    throw new InputError('Invalid input: monthlyBudgetUsd: too many digits');
+  }
+  return {
+    ...parsed,
+    thresholds: { ...cfg.thresholds, ...parsed.thresholds },
+    trustPrincipals,
+  };
+}
+
+export function parseLoggingSpec(cfg: ProvisioningConfig, input: unknown): LoggingSpec {
+  const spec = parseInput<LoggingSpec>(loggingSpecSchema(cfg), input);
+  if (spec.expirationDays <= spec.transitionDays) {
+    throw new InputError('Invalid input: expirationDays: must be after transitionDays');
+  }
+  return { ...spec, kmsKeyArn: spec.kmsKeyArn ?? cfg.logging.kmsKeyArn };
+}
