@@ -3,7 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export const APP_URL = process.env.E2E_APP_URL ?? 'http://localhost:3000';
-export const BACKEND_URL = process.env.E2E_BACKEND_URL ?? 'http://localhost:7007';
+export const BACKEND_URL =
+  process.env.E2E_BACKEND_URL ?? 'http://localhost:7007';
 export const SCREENSHOTS = resolve(__dirname, '../artifacts/screenshots');
 
 /** Debian's chromium, never a browser downloaded by a tool. Flags keep it off the network. */
@@ -25,7 +26,10 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /** Opens the portal and signs in as the demo guest. */
-export async function signIn(browser: Browser, viewport = { width: 1280, height: 800 }): Promise<Page> {
+export async function signIn(
+  browser: Browser,
+  viewport = { width: 1280, height: 800 },
+): Promise<Page> {
   const page = await browser.newPage({ viewport });
   await page.goto(APP_URL);
   const enter = page.getByRole('button', { name: 'Enter' });
@@ -37,5 +41,8 @@ export async function signIn(browser: Browser, viewport = { width: 1280, height:
 
 export async function screenshot(page: Page, name: string) {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: resolve(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await page.screenshot({
+    path: resolve(SCREENSHOTS, `${name}.png`),
+    fullPage: true,
+  });
 }

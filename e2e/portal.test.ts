@@ -1,7 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { APP_URL, BACKEND_URL, launchChromium, screenshot, signIn } from './browser';
+import {
+  APP_URL,
+  BACKEND_URL,
+  launchChromium,
+  screenshot,
+  signIn,
+} from './browser';
 
 describe('portal smoke', () => {
   let browser: Browser;
@@ -24,18 +30,31 @@ describe('portal smoke', () => {
 
   it('the catalog lists the demo tenants', async () => {
     await page.goto(`${APP_URL}/?filters[kind]=component&filters[user]=all`);
-    for (const title of ['Checkout assistant', 'Support bot', 'Fraud analyst']) {
-      await page.getByRole('link', { name: title }).first().waitFor({ timeout: 120_000 });
+    for (const title of [
+      'Checkout assistant',
+      'Support bot',
+      'Fraud analyst',
+    ]) {
+      await page
+        .getByRole('link', { name: title })
+        .first()
+        .waitFor({ timeout: 120_000 });
     }
     await screenshot(page, 'catalog');
   });
 
   it('the catalog lists the demo groups and users', async () => {
     await page.goto(`${APP_URL}/?filters[kind]=group&filters[user]=all`);
-    await page.getByRole('link', { name: 'Checkout' }).first().waitFor({ timeout: 120_000 });
+    await page
+      .getByRole('link', { name: 'Checkout' })
+      .first()
+      .waitFor({ timeout: 120_000 });
     await page.getByRole('link', { name: 'Engineering' }).first().waitFor();
     await page.goto(`${APP_URL}/?filters[kind]=user&filters[user]=all`);
-    await page.getByRole('link', { name: /Ada Lovelace|ada/ }).first().waitFor({ timeout: 120_000 });
+    await page
+      .getByRole('link', { name: /Ada Lovelace|ada/ })
+      .first()
+      .waitFor({ timeout: 120_000 });
   });
 
   it('a tenant entity page has the Bedrock tab, an unannotated one does not', async () => {
@@ -48,7 +67,12 @@ describe('portal smoke', () => {
     await screenshot(page, 'tenant-bedrock-tab');
 
     await page.goto(`${APP_URL}/catalog/default/component/checkout-web`);
-    await page.getByRole('link', { name: 'Overview', exact: true }).waitFor({ timeout: 120_000 });
-    assert.equal(await page.getByRole('link', { name: 'Bedrock', exact: true }).count(), 0);
+    await page
+      .getByRole('link', { name: 'Overview', exact: true })
+      .waitFor({ timeout: 120_000 });
+    assert.equal(
+      await page.getByRole('link', { name: 'Bedrock', exact: true }).count(),
+      0,
+    );
   });
 });

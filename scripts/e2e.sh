@@ -10,7 +10,8 @@ require_chromium
 mkdir -p artifacts
 bash scripts/start.sh > artifacts/portal.log 2>&1 &
 portal=$!
-stop_portal() { kill -INT "$portal" 2>/dev/null || true; wait "$portal" 2>/dev/null || true; }
+# TERM, not INT: a background job of a non-interactive shell ignores SIGINT.
+stop_portal() { kill -TERM "$portal" 2>/dev/null || true; wait "$portal" 2>/dev/null || true; }
 trap stop_portal EXIT
 
 say "Waiting for the portal (backend :7007, frontend :3000)"

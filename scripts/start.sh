@@ -10,6 +10,7 @@ EMULATOR_PORT="${EMULATOR_PORT:-4566}"
 require_moto
 install_dependencies
 port_free "$EMULATOR_PORT" || die "port $EMULATOR_PORT is taken: stop what uses it, or set EMULATOR_PORT"
+port_free "$((EMULATOR_PORT + 1))" || die "port $((EMULATOR_PORT + 1)) is taken: stop what uses it, or set EMULATOR_PORT"
 port_free 7007 || die "port 7007 (backend) is taken: is the portal already running?"
 port_free 3000 || die "port 3000 (frontend) is taken: is the portal already running?"
 
@@ -33,9 +34,10 @@ until grep -q 'ready' artifacts/emulator.log 2>/dev/null; do
   sleep 1
 done
 
-export BEDROCK_AWS_ENDPOINT="http://127.0.0.1:$EMULATOR_PORT"
+# The suite's AWS endpoint: moto, behind the stand-in for the inference-profile API it lacks.
+export BEDROCK_AWS_ENDPOINT="http://127.0.0.1:$((EMULATOR_PORT + 1))"
 # @backstage/integration-aws-node assumes roles through STS; send STS to the emulator too.
-export AWS_ENDPOINT_URL_STS="$BEDROCK_AWS_ENDPOINT"
+export AWS_ENDPOINT_URL_STS="http://127.0.0.1:$EMULATOR_PORT"
 say "Starting Backstage: frontend http://localhost:3000, backend http://localhost:7007"
 set -m
 yarn start &

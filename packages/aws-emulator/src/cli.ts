@@ -1,10 +1,13 @@
 /*
- * yarn emulator start [--port 4566]   start moto, seed the demo, run until Ctrl-C
+ * yarn emulator start [--port 4566] [--stand-in-port 4567]
+ *     start moto and the inference-profile stand-in, seed the demo, run until Ctrl-C
  * yarn emulator seed --endpoint URL   (re)seed a running emulator
  * yarn emulator catalog               print examples/tenants.yaml
  */
 import { demoCatalogYaml, seedDemo } from './demo';
 import { startMoto } from './moto';
+import { startBedrockStandIn } from './bedrockProfilesStandIn';
+import { DEMO_ACCOUNTS } from './demo';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -22,31 +25,51 @@ async function main() {
   if (command === 'seed') {
     const endpoint = flag('endpoint') ?? 'http://127.0.0.1:4566';
     const r = await seedDemo({ endpoint, log });
-    log(`seeded ${r.datapoints} datapoints, ${r.alarms} alarms, ${r.budgets} budgets up to ${r.anchor.toISOString()}`);
+    log(
+      `seeded ${r.datapoints} datapoints, ${r.alarms} alarms, ${
+        r.budgets
+      } budgets up to ${r.anchor.toISOString()}`,
+    );
     return;
   }
   if (command === 'start') {
     const port = Number(flag('port') ?? 4566);
     const moto = await startMoto({ port });
     log(`moto server answering at ${moto.endpoint}`);
+    // moto lacks Bedrock inference profiles: a stand-in answers those paths, forwards the rest.
+    const standIn = await startBedrockStandIn({
+      motoEndpoint: moto.endpoint,
+      accountId: DEMO_ACCOUNTS.platform,
+      port: Number(flag('stand-in-port') ?? port + 1),
+    });
+    log(`inference-profile stand-in in front of it at ${standIn.endpoint}`);
     const stop = async () => {
       log('stopping moto server');
+      await standIn.stop();
       await moto.stop();
       process.exit(0);
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
     const r = await seedDemo({ endpoint: moto.endpoint, log });
-    log(`seeded ${r.datapoints} datapoints, ${r.alarms} alarms, ${r.budgets} budgets up to ${r.anchor.toISOString()}`);
+    log(
+      `seeded ${r.datapoints} datapoints, ${r.alarms} alarms, ${
+        r.budgets
+      } budgets up to ${r.anchor.toISOString()}`,
+    );
     log('ready (Ctrl-C stops it)');
     setInterval(() => {}, 1 << 30);
     return;
   }
-  process.stderr.write('usage: emulator start [--port N] | seed [--endpoint URL]\n');
+  process.stderr.write(
+    'usage: emulator start [--port N] | seed [--endpoint URL]\n',
+  );
   process.exit(2);
 }
 
 main().catch(e => {
-  process.stderr.write(`[emulator] ${e instanceof Error ? e.message : String(e)}\n`);
+  process.stderr.write(
+    `[emulator] ${e instanceof Error ? e.message : String(e)}\n`,
+  );
   process.exit(1);
 });

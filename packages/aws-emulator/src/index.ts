@@ -4,3 +4,4 @@
  */
 export * from './moto';
 export * from './demo';
+export * from './bedrockProfilesStandIn';

@@ -45,7 +45,9 @@ export async function waitForMoto(endpoint: string, timeoutMs = 30_000) {
       // not up yet
     }
     if (Date.now() > deadline) {
-      throw new Error(`moto server at ${endpoint} did not answer within ${timeoutMs} ms`);
+      throw new Error(
+        `moto server at ${endpoint} did not answer within ${timeoutMs} ms`,
+      );
     }
     await new Promise(r => setTimeout(r, 150));
   }
@@ -60,7 +62,9 @@ export async function resetMoto(endpoint: string): Promise<void> {
  * Starts `python3 -m moto.server` on a loopback port and waits until it answers.
  * The child dies with this process.
  */
-export async function startMoto(options: { port?: number; quiet?: boolean } = {}): Promise<MotoServer> {
+export async function startMoto(
+  options: { port?: number; quiet?: boolean } = {},
+): Promise<MotoServer> {
   assertMotoInstalled();
   const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(

@@ -186,6 +186,7 @@ export interface GroupTenantRow {
   entityRef: string;
   title: string;
   tenantId: string;
+  /** full entity ref of the owner, e.g. `group:default/team-checkout` */
   owner: string;
   invocations: number;
   inputTokens: number;

@@ -22,7 +22,8 @@ export function demoTenantEntity(tenant: DemoTenant) {
       .map(m => `${m.profileId}=${m.modelId}`)
       .join(',');
   }
-  if (tenant.principalArn) annotations[ANNOTATION_PRINCIPAL_ARNS] = tenant.principalArn;
+  if (tenant.principalArn)
+    annotations[ANNOTATION_PRINCIPAL_ARNS] = tenant.principalArn;
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
@@ -49,6 +50,8 @@ export function demoCatalogYaml(): string {
     '# (packages/aws-emulator/src/demo/tenants.ts); a test checks it is up to date.\n';
   return (
     header +
-    DEMO_TENANTS.map(t => `---\n${stringify(demoTenantEntity(t), { lineWidth: 0 })}`).join('')
+    DEMO_TENANTS.map(
+      t => `---\n${stringify(demoTenantEntity(t), { lineWidth: 0 })}`,
+    ).join('')
   );
 }

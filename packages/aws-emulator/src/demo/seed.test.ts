@@ -5,7 +5,8 @@ import { hourlyUsage } from './traffic';
 
 const ANCHOR = new Date('2026-11-20T15:00:00Z');
 /** Fields moto fills with the time of the call, and so differ between two runs. */
-const VOLATILE = /time|date|stamp|updated|created|token|secret|accesskey|arn$|^event_id$/i;
+const VOLATILE =
+  /time|date|stamp|updated|created|token|secret|accesskey|arn$|^event_id$/i;
 
 function stable(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(stable);

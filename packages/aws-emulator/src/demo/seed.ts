@@ -26,7 +26,12 @@ import {
   TAG_TENANT,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import { resetMoto } from '../moto';
-import { DEMO_ACCOUNTS, DEMO_LOGGING, DEMO_TENANTS, DemoTenant } from './tenants';
+import {
+  DEMO_ACCOUNTS,
+  DEMO_LOGGING,
+  DEMO_TENANTS,
+  DemoTenant,
+} from './tenants';
 import { floorHour, hourlyUsage, HourUsage } from './traffic';
 
 /** Static credentials of the emulator's default account (moto accepts any). */
@@ -61,7 +66,10 @@ const cfg = (endpoint: string, region: string, credentials: Creds) => ({
   disableRequestCompression: true,
 });
 
-async function accountCredentials(endpoint: string, accountId: string): Promise<Creds> {
+async function accountCredentials(
+  endpoint: string,
+  accountId: string,
+): Promise<Creds> {
   if (accountId === DEMO_ACCOUNTS.platform) return EMULATOR_CREDENTIALS;
   const sts = new STSClient(cfg(endpoint, 'us-east-1', EMULATOR_CREDENTIALS));
   const { Credentials: c } = await sts.send(
@@ -77,12 +85,26 @@ async function accountCredentials(endpoint: string, accountId: string): Promise<
   };
 }
 
-function metricData(tenant: DemoTenant, dimension: string, hours: HourUsage[]): MetricDatum[] {
+function metricData(
+  tenant: DemoTenant,
+  dimension: string,
+  hours: HourUsage[],
+): MetricDatum[] {
   const data: MetricDatum[] = [];
   const dims = [{ Name: 'ModelId', Value: dimension }];
   for (const h of hours) {
-    const put = (MetricName: string, Value: number, Unit: MetricDatum['Unit'] = 'Count') =>
-      data.push({ MetricName, Dimensions: dims, Timestamp: h.time, Value, Unit });
+    const put = (
+      MetricName: string,
+      Value: number,
+      Unit: MetricDatum['Unit'] = 'Count',
+    ) =>
+      data.push({
+        MetricName,
+        Dimensions: dims,
+        Timestamp: h.time,
+        Value,
+        Unit,
+      });
     if (h.invocations === 0 && h.clientErrors === 0) continue; // no traffic, no datapoints (as in AWS)
     put('Invocations', h.invocations);
     put('InputTokenCount', h.inputTokens);
@@ -104,7 +126,12 @@ export function demoMonthToDateUsd(tenant: DemoTenant, anchor: Date): number {
     for (const h of hourlyUsage(tenant, model, anchor)) {
       if (h.time.getTime() < monthStart) continue;
       const day = h.time.toISOString().slice(0, 10);
-      const price = findPrice(DEFAULT_PRICES, normalizeModelId(model.modelId), tenant.region, day);
+      const price = findPrice(
+        DEFAULT_PRICES,
+        normalizeModelId(model.modelId),
+        tenant.region,
+        day,
+      );
       if (price) total += priceTokens(price, h);
     }
   }
@@ -113,25 +140,61 @@ export function demoMonthToDateUsd(tenant: DemoTenant, anchor: Date): number {
 
 /** Limit of the tenant's demo budget: month-to-date spend times its headroom, in whole dollars. */
 export function demoBudgetLimitUsd(tenant: DemoTenant, anchor: Date): number {
-  return Math.max(20, Math.ceil(demoMonthToDateUsd(tenant, anchor) * tenant.budgetHeadroom));
+  return Math.max(
+    20,
+    Math.ceil(demoMonthToDateUsd(tenant, anchor) * tenant.budgetHeadroom),
+  );
 }
 
 function alarmDefinitions(tenant: DemoTenant) {
   const prefix = `bedrock-${tenant.tenantId}-`;
   return [
-    { name: `${prefix}input-tokens-per-hour`, metric: 'InputTokenCount', stat: 'Sum', period: 3600, threshold: 100_000 },
-    { name: `${prefix}errors-per-5m`, metric: 'InvocationServerErrors', stat: 'Sum', period: 300, threshold: 10 },
-    { name: `${prefix}invocations-per-hour`, metric: 'Invocations', stat: 'Sum', period: 3600, threshold: 1000 },
-    { name: `${prefix}latency`, metric: 'InvocationLatency', stat: 'Average', period: 300, threshold: 10_000 },
-    { name: `${prefix}throttles-per-5m`, metric: 'InvocationThrottles', stat: 'Sum', period: 300, threshold: 0 },
+    {
+      name: `${prefix}input-tokens-per-hour`,
+      metric: 'InputTokenCount',
+      stat: 'Sum',
+      period: 3600,
+      threshold: 100_000,
+    },
+    {
+      name: `${prefix}errors-per-5m`,
+      metric: 'InvocationServerErrors',
+      stat: 'Sum',
+      period: 300,
+      threshold: 10,
+    },
+    {
+      name: `${prefix}invocations-per-hour`,
+      metric: 'Invocations',
+      stat: 'Sum',
+      period: 3600,
+      threshold: 1000,
+    },
+    {
+      name: `${prefix}latency`,
+      metric: 'InvocationLatency',
+      stat: 'Average',
+      period: 300,
+      threshold: 10_000,
+    },
+    {
+      name: `${prefix}throttles-per-5m`,
+      metric: 'InvocationThrottles',
+      stat: 'Sum',
+      period: 300,
+      threshold: 0,
+    },
   ];
 }
 
 /** Which demo alarms are driven to ALARM, and why. */
 const ALARMING: Record<string, string> = {
-  'bedrock-checkout-assistant-input-tokens-per-hour': 'Threshold Crossed: 1 datapoint [2386544.0] was greater than the threshold (100000.0).',
-  'bedrock-support-bot-throttles-per-5m': 'Threshold Crossed: 1 datapoint [17.0] was greater than the threshold (0.0).',
-  'bedrock-support-bot-errors-per-5m': 'Threshold Crossed: 1 datapoint [12.0] was greater than the threshold (10.0).',
+  'bedrock-checkout-assistant-input-tokens-per-hour':
+    'Threshold Crossed: 1 datapoint [2386544.0] was greater than the threshold (100000.0).',
+  'bedrock-support-bot-throttles-per-5m':
+    'Threshold Crossed: 1 datapoint [17.0] was greater than the threshold (0.0).',
+  'bedrock-support-bot-errors-per-5m':
+    'Threshold Crossed: 1 datapoint [12.0] was greater than the threshold (10.0).',
 };
 
 /**
@@ -156,9 +219,18 @@ export async function seedDemo(options: SeedOptions): Promise<SeedResult> {
     const cw = new CloudWatchClient(cfg(endpoint, tenant.region, c));
     if (tenant.attribution !== 'identity') {
       for (const model of tenant.models) {
-        const data = metricData(tenant, model.dimension, hourlyUsage(tenant, model, anchor));
+        const data = metricData(
+          tenant,
+          model.dimension,
+          hourlyUsage(tenant, model, anchor),
+        );
         for (let i = 0; i < data.length; i += 500) {
-          await cw.send(new PutMetricDataCommand({ Namespace: 'AWS/Bedrock', MetricData: data.slice(i, i + 500) }));
+          await cw.send(
+            new PutMetricDataCommand({
+              Namespace: 'AWS/Bedrock',
+              MetricData: data.slice(i, i + 500),
+            }),
+          );
         }
         datapoints += data.length;
       }
@@ -180,7 +252,13 @@ export async function seedDemo(options: SeedOptions): Promise<SeedResult> {
         }),
       );
       if (ALARMING[a.name]) {
-        await cw.send(new SetAlarmStateCommand({ AlarmName: a.name, StateValue: 'ALARM', StateReason: ALARMING[a.name] }));
+        await cw.send(
+          new SetAlarmStateCommand({
+            AlarmName: a.name,
+            StateValue: 'ALARM',
+            StateReason: ALARMING[a.name],
+          }),
+        );
       }
       alarms++;
     }
@@ -193,8 +271,13 @@ export async function seedDemo(options: SeedOptions): Promise<SeedResult> {
           BudgetName: `bedrock-${tenant.tenantId}`,
           BudgetType: 'COST',
           TimeUnit: 'MONTHLY',
-          BudgetLimit: { Amount: String(demoBudgetLimitUsd(tenant, anchor)), Unit: 'USD' },
-          CostFilters: { TagKeyValue: [`user:${TAG_TENANT}$${tenant.tenantId}`] },
+          BudgetLimit: {
+            Amount: String(demoBudgetLimitUsd(tenant, anchor)),
+            Unit: 'USD',
+          },
+          CostFilters: {
+            TagKeyValue: [`user:${TAG_TENANT}$${tenant.tenantId}`],
+          },
           CalculatedSpend: {
             ActualSpend: { Amount: mtd.toFixed(2), Unit: 'USD' },
           },
@@ -204,13 +287,16 @@ export async function seedDemo(options: SeedOptions): Promise<SeedResult> {
     log(`seeded ${tenant.tenantId} (${tenant.accountId} ${tenant.region})`);
   }
   await seedLogging(endpoint, creds.get(DEMO_LOGGING.accountId)!, anchor);
-  log(`seeded invocation logging in ${DEMO_LOGGING.accountId} ${DEMO_LOGGING.region}`);
+  log(
+    `seeded invocation logging in ${DEMO_LOGGING.accountId} ${DEMO_LOGGING.region}`,
+  );
   return { anchor, datapoints, alarms, budgets: DEMO_TENANTS.length };
 }
 
 /** The logging configuration of the platform account, and the identity tenant's invocation logs. */
 async function seedLogging(endpoint: string, c: Creds, anchor: Date) {
-  const { region, logGroupName, bucketName, roleName, accountId } = DEMO_LOGGING;
+  const { region, logGroupName, bucketName, roleName, accountId } =
+    DEMO_LOGGING;
   const logs = new CloudWatchLogsClient(cfg(endpoint, region, c));
   await logs.send(new CreateLogGroupCommand({ logGroupName }));
   const logStreamName = 'aws/bedrock/modelinvocations';
@@ -219,7 +305,10 @@ async function seedLogging(endpoint: string, c: Creds, anchor: Date) {
   await bedrock.send(
     new PutModelInvocationLoggingConfigurationCommand({
       loggingConfig: {
-        cloudWatchConfig: { logGroupName, roleArn: `arn:aws:iam::${accountId}:role/${roleName}` },
+        cloudWatchConfig: {
+          logGroupName,
+          roleArn: `arn:aws:iam::${accountId}:role/${roleName}`,
+        },
         s3Config: { bucketName, keyPrefix: 'bedrock' },
         textDataDeliveryEnabled: false,
         imageDataDeliveryEnabled: false,
@@ -229,9 +318,21 @@ async function seedLogging(endpoint: string, c: Creds, anchor: Date) {
   );
   const events = identityLogEvents(anchor);
   for (let i = 0; i < events.length; i += 1000) {
-    await logs.send(new PutLogEventsCommand({ logGroupName, logStreamName, logEvents: events.slice(i, i + 1000) }));
+    await logs.send(
+      new PutLogEventsCommand({
+        logGroupName,
+        logStreamName,
+        logEvents: events.slice(i, i + 1000),
+      }),
+    );
   }
 }
+
+/**
+ * CloudWatch Logs (and moto) reject events older than 14 days, so the identity-attributed
+ * tenant's invocation logs cover only the last 13 days of its traffic.
+ */
+export const IDENTITY_LOG_DAYS = 13;
 
 /**
  * Invocation log records (schema ModelInvocationLog 1.0, no prompt bodies) for the tenants
@@ -239,12 +340,19 @@ async function seedLogging(endpoint: string, c: Creds, anchor: Date) {
  */
 export function identityLogEvents(anchor: Date) {
   const events: Array<{ timestamp: number; message: string }> = [];
+  const since =
+    floorHour(anchor).getTime() - IDENTITY_LOG_DAYS * 24 * 3_600_000;
   for (const tenant of DEMO_TENANTS.filter(t => t.attribution === 'identity')) {
     for (const model of tenant.models) {
-      for (const h of hourlyUsage(tenant, model, anchor)) {
+      for (const h of hourlyUsage(tenant, model, anchor).filter(
+        u => u.time.getTime() >= since,
+      )) {
         for (let k = 0; k < h.invocations; k++) {
-          const share = (n: number) => Math.floor(n / h.invocations) + (k < n % h.invocations ? 1 : 0);
-          const timestamp = h.time.getTime() + Math.floor(((k + 0.5) * 3_600_000) / h.invocations);
+          const share = (n: number) =>
+            Math.floor(n / h.invocations) + (k < n % h.invocations ? 1 : 0);
+          const timestamp =
+            h.time.getTime() +
+            Math.floor(((k + 0.5) * 3_600_000) / h.invocations);
           events.push({
             timestamp,
             message: JSON.stringify({

@@ -47,7 +47,11 @@ export interface DemoTenant {
   models: DemoModel[];
 }
 
-const aip = (tenantId: string, modelId: string, m: Omit<DemoModel, 'modelId' | 'dimension' | 'profileId'>): DemoModel => {
+const aip = (
+  tenantId: string,
+  modelId: string,
+  m: Omit<DemoModel, 'modelId' | 'dimension' | 'profileId'>,
+): DemoModel => {
   const profileId = profileIdFor(`${tenantId}:${modelId}`);
   return { modelId, dimension: profileId, profileId, ...m };
 };
@@ -67,7 +71,8 @@ export const DEMO_TENANTS: DemoTenant[] = [
   {
     tenantId: 'checkout-assistant',
     title: 'Checkout assistant',
-    description: 'Conversational help during checkout. Busy, several models, a spike three days ago.',
+    description:
+      'Conversational help during checkout. Busy, several models, a spike three days ago.',
     ownerGroup: 'team-checkout',
     system: 'storefront',
     accountId: DEMO_ACCOUNTS.platform,
@@ -76,15 +81,31 @@ export const DEMO_TENANTS: DemoTenant[] = [
     shape: 'busy',
     budgetHeadroom: 2.5,
     models: [
-      aip('checkout-assistant', SONNET_35, { peakCallsPerHour: 420, meanInputTokens: 1800, meanOutputTokens: 450, meanLatencyMs: 3200 }),
-      aip('checkout-assistant', HAIKU, { peakCallsPerHour: 900, meanInputTokens: 900, meanOutputTokens: 220, meanLatencyMs: 900 }),
-      aip('checkout-assistant', NOVA_PRO, { peakCallsPerHour: 150, meanInputTokens: 1200, meanOutputTokens: 300, meanLatencyMs: 1800 }),
+      aip('checkout-assistant', SONNET_35, {
+        peakCallsPerHour: 420,
+        meanInputTokens: 1800,
+        meanOutputTokens: 450,
+        meanLatencyMs: 3200,
+      }),
+      aip('checkout-assistant', HAIKU, {
+        peakCallsPerHour: 900,
+        meanInputTokens: 900,
+        meanOutputTokens: 220,
+        meanLatencyMs: 900,
+      }),
+      aip('checkout-assistant', NOVA_PRO, {
+        peakCallsPerHour: 150,
+        meanInputTokens: 1200,
+        meanOutputTokens: 300,
+        meanLatencyMs: 1800,
+      }),
     ],
   },
   {
     tenantId: 'support-bot',
     title: 'Support bot',
-    description: 'Answers support tickets. Client errors, server errors and throttling at peak hours.',
+    description:
+      'Answers support tickets. Client errors, server errors and throttling at peak hours.',
     ownerGroup: 'team-support',
     system: 'customer-care',
     accountId: DEMO_ACCOUNTS.platform,
@@ -93,14 +114,25 @@ export const DEMO_TENANTS: DemoTenant[] = [
     shape: 'errors',
     budgetHeadroom: 2,
     models: [
-      aip('support-bot', HAIKU, { peakCallsPerHour: 300, meanInputTokens: 1400, meanOutputTokens: 380, meanLatencyMs: 1100 }),
-      aip('support-bot', MISTRAL_LARGE, { peakCallsPerHour: 60, meanInputTokens: 2200, meanOutputTokens: 500, meanLatencyMs: 4200 }),
+      aip('support-bot', HAIKU, {
+        peakCallsPerHour: 300,
+        meanInputTokens: 1400,
+        meanOutputTokens: 380,
+        meanLatencyMs: 1100,
+      }),
+      aip('support-bot', MISTRAL_LARGE, {
+        peakCallsPerHour: 60,
+        meanInputTokens: 2200,
+        meanOutputTokens: 500,
+        meanLatencyMs: 4200,
+      }),
     ],
   },
   {
     tenantId: 'search-ranker',
     title: 'Search ranker',
-    description: 'Embeds and re-ranks search results. Idle for the last twelve days.',
+    description:
+      'Embeds and re-ranks search results. Idle for the last twelve days.',
     ownerGroup: 'team-search',
     system: 'storefront',
     accountId: DEMO_ACCOUNTS.platform,
@@ -109,14 +141,25 @@ export const DEMO_TENANTS: DemoTenant[] = [
     shape: 'idle',
     budgetHeadroom: 3,
     models: [
-      aip('search-ranker', TITAN_EMBED, { peakCallsPerHour: 500, meanInputTokens: 300, meanOutputTokens: 0, meanLatencyMs: 120 }),
-      aip('search-ranker', LLAMA_8B, { peakCallsPerHour: 80, meanInputTokens: 700, meanOutputTokens: 120, meanLatencyMs: 650 }),
+      aip('search-ranker', TITAN_EMBED, {
+        peakCallsPerHour: 500,
+        meanInputTokens: 300,
+        meanOutputTokens: 0,
+        meanLatencyMs: 120,
+      }),
+      aip('search-ranker', LLAMA_8B, {
+        peakCallsPerHour: 80,
+        meanInputTokens: 700,
+        meanOutputTokens: 120,
+        meanLatencyMs: 650,
+      }),
     ],
   },
   {
     tenantId: 'docs-summarizer',
     title: 'Docs summarizer',
-    description: 'Summarises internal documents with a large model. Past 80% of its monthly budget.',
+    description:
+      'Summarises internal documents with a large model. Past 80% of its monthly budget.',
     ownerGroup: 'team-docs',
     system: 'knowledge',
     accountId: DEMO_ACCOUNTS.platform,
@@ -125,13 +168,19 @@ export const DEMO_TENANTS: DemoTenant[] = [
     shape: 'steady',
     budgetHeadroom: 1.16,
     models: [
-      aip('docs-summarizer', SONNET_37, { peakCallsPerHour: 120, meanInputTokens: 6000, meanOutputTokens: 900, meanLatencyMs: 7800 }),
+      aip('docs-summarizer', SONNET_37, {
+        peakCallsPerHour: 120,
+        meanInputTokens: 6000,
+        meanOutputTokens: 900,
+        meanLatencyMs: 7800,
+      }),
     ],
   },
   {
     tenantId: 'fraud-analyst',
     title: 'Fraud analyst',
-    description: 'Explains risk scores. Runs in the risk team\'s own AWS account (whole-account attribution).',
+    description:
+      "Explains risk scores. Runs in the risk team's own AWS account (whole-account attribution).",
     ownerGroup: 'team-risk',
     system: 'payments',
     accountId: DEMO_ACCOUNTS.risk,
@@ -140,14 +189,29 @@ export const DEMO_TENANTS: DemoTenant[] = [
     shape: 'steady',
     budgetHeadroom: 2,
     models: [
-      { modelId: NOVA_LITE, dimension: NOVA_LITE, peakCallsPerHour: 260, meanInputTokens: 1500, meanOutputTokens: 260, meanLatencyMs: 700 },
-      { modelId: HAIKU, dimension: `us.${HAIKU}`, peakCallsPerHour: 90, meanInputTokens: 1100, meanOutputTokens: 300, meanLatencyMs: 950 },
+      {
+        modelId: NOVA_LITE,
+        dimension: NOVA_LITE,
+        peakCallsPerHour: 260,
+        meanInputTokens: 1500,
+        meanOutputTokens: 260,
+        meanLatencyMs: 700,
+      },
+      {
+        modelId: HAIKU,
+        dimension: `us.${HAIKU}`,
+        peakCallsPerHour: 90,
+        meanInputTokens: 1100,
+        meanOutputTokens: 300,
+        meanLatencyMs: 950,
+      },
     ],
   },
   {
     tenantId: 'data-labeling',
     title: 'Data labeling',
-    description: 'Labels training data from a shared role; attributed by invocation-log identity. One model is unpriced.',
+    description:
+      'Labels training data from a shared role; attributed by invocation-log identity. One model is unpriced.',
     ownerGroup: 'team-search',
     system: 'knowledge',
     accountId: DEMO_ACCOUNTS.platform,
@@ -157,8 +221,22 @@ export const DEMO_TENANTS: DemoTenant[] = [
     shape: 'light',
     budgetHeadroom: 3,
     models: [
-      { modelId: HAIKU, dimension: HAIKU, peakCallsPerHour: 6, meanInputTokens: 800, meanOutputTokens: 150, meanLatencyMs: 850 },
-      { modelId: COMMAND_R, dimension: COMMAND_R, peakCallsPerHour: 3, meanInputTokens: 1000, meanOutputTokens: 200, meanLatencyMs: 1300 },
+      {
+        modelId: HAIKU,
+        dimension: HAIKU,
+        peakCallsPerHour: 6,
+        meanInputTokens: 800,
+        meanOutputTokens: 150,
+        meanLatencyMs: 850,
+      },
+      {
+        modelId: COMMAND_R,
+        dimension: COMMAND_R,
+        peakCallsPerHour: 3,
+        meanInputTokens: 1000,
+        meanOutputTokens: 200,
+        meanLatencyMs: 1300,
+      },
     ],
   },
 ];

@@ -18,7 +18,8 @@ export interface HourUsage {
 }
 
 /** Start of the UTC hour `date` falls in. */
-export const floorHour = (date: Date) => new Date(Math.floor(date.getTime() / HOUR) * HOUR);
+export const floorHour = (date: Date) =>
+  new Date(Math.floor(date.getTime() / HOUR) * HOUR);
 
 /** Busy during the (UTC) working day, quiet at night, a little lower at weekends. */
 function diurnal(time: Date): number {
@@ -33,7 +34,11 @@ function diurnal(time: Date): number {
  * of the current hour, which is excluded). The values depend only on the tenant, the model and
  * how many hours before the anchor an hour is, so the same anchor always gives the same data.
  */
-export function hourlyUsage(tenant: DemoTenant, model: DemoModel, anchor: Date): HourUsage[] {
+export function hourlyUsage(
+  tenant: DemoTenant,
+  model: DemoModel,
+  anchor: Date,
+): HourUsage[] {
   const rnd = seededRandom(`${tenant.tenantId}/${model.modelId}`);
   const end = floorHour(anchor).getTime();
   const hours = DEMO_DAYS * 24;
@@ -53,11 +58,22 @@ export function hourlyUsage(tenant: DemoTenant, model: DemoModel, anchor: Date):
       time,
       invocations,
       inputTokens: Math.round(invocations * model.meanInputTokens * tokenNoise),
-      outputTokens: Math.round(invocations * model.meanOutputTokens * (0.9 + 0.2 * rnd())),
-      latencyMs: invocations ? Math.round(model.meanLatencyMs * (0.8 + 0.5 * rnd()) * (peak && errors ? 1.8 : 1)) : 0,
-      clientErrors: errors ? Math.round(invocations * 0.03 * rnd()) : Math.round(invocations * 0.002 * rnd()),
+      outputTokens: Math.round(
+        invocations * model.meanOutputTokens * (0.9 + 0.2 * rnd()),
+      ),
+      latencyMs: invocations
+        ? Math.round(
+            model.meanLatencyMs *
+              (0.8 + 0.5 * rnd()) *
+              (peak && errors ? 1.8 : 1),
+          )
+        : 0,
+      clientErrors: errors
+        ? Math.round(invocations * 0.03 * rnd())
+        : Math.round(invocations * 0.002 * rnd()),
       serverErrors: errors ? Math.round(invocations * 0.012 * rnd()) : 0,
-      throttles: errors && peak ? Math.round(invocations * 0.05 * (0.5 + rnd())) : 0,
+      throttles:
+        errors && peak ? Math.round(invocations * 0.05 * (0.5 + rnd())) : 0,
     });
   }
   return out;

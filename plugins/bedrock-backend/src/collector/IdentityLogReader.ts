@@ -2,7 +2,7 @@ import { GetModelInvocationLoggingConfigurationCommand } from '@aws-sdk/client-b
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { normalizeModelId } from '@bedrock-tenancy/plugin-bedrock-common';
 import { AwsClientFactory } from '../aws/AwsClientFactory';
-import { HourlyUsageRow } from '../database/types';
+import { emptyUsageRow, HourlyUsageRow } from '../database/types';
 import { floorHour, iso, windows } from './hours';
 import type { Tenant } from './tenants';
 
@@ -50,24 +50,15 @@ export function aggregateLogRecords(options: {
     const modelId = normalizeModelId(rec.modelId, tenant.inferenceProfiles);
     const hour = iso(floorHour(ts));
     const key = `${tenant.tenantId}|${modelId}|${hour}`;
-    const row = rows.get(key) ?? {
-      tenantId: tenant.tenantId,
-      accountId: options.accountId,
-      region: options.region,
-      modelId,
-      hour,
-      invocations: 0,
-      inputTokens: 0,
-      outputTokens: 0,
-      cacheReadTokens: 0,
-      cacheWriteTokens: 0,
-      clientErrors: 0,
-      serverErrors: 0,
-      throttles: 0,
-      latencyAvgMs: null,
-      latencyMaxMs: null,
-      latencyP99Ms: null,
-    };
+    const row =
+      rows.get(key) ??
+      emptyUsageRow({
+        tenantId: tenant.tenantId,
+        accountId: options.accountId,
+        region: options.region,
+        modelId,
+        hour,
+      });
     const code: string | undefined = rec.errorCode || undefined;
     if (!code) row.invocations++;
     else if (THROTTLING.test(code)) row.throttles++;

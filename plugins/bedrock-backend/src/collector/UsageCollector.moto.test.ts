@@ -6,13 +6,14 @@ import {
   demoTenantEntity,
   EMULATOR_CREDENTIALS,
   hourlyUsage,
+  IDENTITY_LOG_DAYS,
   MotoServer,
   seedDemo,
+  seededTotalsByModel,
   startMoto,
 } from '@bedrock-tenancy/aws-emulator';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { normalizeModelId } from '@bedrock-tenancy/plugin-bedrock-common';
 import { AwsClientFactory } from '../aws/AwsClientFactory';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { HourlyUsageRow } from '../database/types';
@@ -27,39 +28,17 @@ const ANCHOR = new Date(
   Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000,
 );
 const FROM = new Date(ANCHOR.getTime() - 30 * 86_400_000).toISOString();
-const LOGS_FROM = ANCHOR.getTime() - 13 * 86_400_000;
+const LOGS_FROM = ANCHOR.getTime() - IDENTITY_LOG_DAYS * 86_400_000;
 const TO = ANCHOR.toISOString();
 const tenants = DEMO_TENANTS.map(t => tenantOf(demoTenantEntity(t) as any)!);
 
 function expected(tenantId: string) {
   const t = DEMO_TENANTS.find(x => x.tenantId === tenantId)!;
-  const out: Record<string, Record<string, number>> = {};
-  for (const m of t.models) {
-    const sum = (out[normalizeModelId(m.modelId)] ??= {
-      invocations: 0,
-      inputTokens: 0,
-      outputTokens: 0,
-      clientErrors: 0,
-      serverErrors: 0,
-      throttles: 0,
-    });
-    for (const h of hourlyUsage(t, m, ANCHOR)) {
-      if (
-        t.attribution === 'identity' &&
-        (h.invocations === 0 || h.time.getTime() < LOGS_FROM)
-      )
-        continue;
-      sum.invocations += h.invocations;
-      sum.inputTokens += h.inputTokens;
-      sum.outputTokens += h.outputTokens;
-      if (t.attribution !== 'identity') {
-        sum.clientErrors += h.clientErrors;
-        sum.serverErrors += h.serverErrors;
-        sum.throttles += h.throttles;
-      }
-    }
-  }
-  return out;
+  // hours with no invocations leave no log record, so no row for identity tenants
+  const byModel = seededTotalsByModel(t, ANCHOR, new Date(FROM), ANCHOR);
+  return Object.fromEntries(
+    Object.entries(byModel).map(([model, totals]) => [model, { ...totals }]),
+  ) as Record<string, Record<string, number>>;
 }
 
 function actual(rows: HourlyUsageRow[], tenantId: string) {

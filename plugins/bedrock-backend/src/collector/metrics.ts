@@ -1,6 +1,6 @@
 import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { normalizeModelId } from '@bedrock-tenancy/plugin-bedrock-common';
-import { HourlyUsageRow } from '../database/types';
+import { emptyUsageRow, HourlyUsageRow } from '../database/types';
 import { floorHour, iso } from './hours';
 import type { Tenant } from './tenants';
 
@@ -170,22 +170,13 @@ export function tenantRows(options: {
       let row = rows.get(key);
       if (!row) {
         row = {
-          tenantId: tenant.tenantId,
-          accountId,
-          region,
-          modelId,
-          hour,
-          invocations: 0,
-          inputTokens: 0,
-          outputTokens: 0,
-          cacheReadTokens: 0,
-          cacheWriteTokens: 0,
-          clientErrors: 0,
-          serverErrors: 0,
-          throttles: 0,
-          latencyAvgMs: null,
-          latencyMaxMs: null,
-          latencyP99Ms: null,
+          ...emptyUsageRow({
+            tenantId: tenant.tenantId,
+            accountId,
+            region,
+            modelId,
+            hour,
+          }),
           latWeight: 0,
           latSum: 0,
         };

@@ -20,6 +20,29 @@ export interface HourlyUsageRow {
   latencyP99Ms: number | null;
 }
 
+/** A row with every count at zero and no latency, for collectors to add to. */
+export function emptyUsageRow(
+  key: Pick<
+    HourlyUsageRow,
+    'tenantId' | 'accountId' | 'region' | 'modelId' | 'hour'
+  >,
+): HourlyUsageRow {
+  return {
+    ...key,
+    invocations: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    clientErrors: 0,
+    serverErrors: 0,
+    throttles: 0,
+    latencyAvgMs: null,
+    latencyMaxMs: null,
+    latencyP99Ms: null,
+  };
+}
+
 export interface TenantState {
   tenantId: string;
   entityRef: string | null;

@@ -135,7 +135,7 @@ export class GroupRollupService {
         entityRef,
         title: title(entity),
         tenantId: tenant.tenantId,
-        owner: String(entity.spec?.owner ?? ''),
+        owner: ownerRef(entity),
         invocations: s.totals.invocations,
         inputTokens: s.totals.inputTokens,
         outputTokens: s.totals.outputTokens,
@@ -177,4 +177,18 @@ export class GroupRollupService {
       ),
     };
   }
+}
+
+/** The owner as a full entity ref (`group:default/team-a`), as spec.owner may be shorthand. */
+function ownerRef(entity: Entity): string {
+  const relation = entity.relations?.find(r => r.type === 'ownedBy');
+  if (relation) return relation.targetRef;
+  const owner = String(entity.spec?.owner ?? '');
+  if (!owner) return '';
+  return stringifyEntityRef(
+    parseEntityRef(owner, {
+      defaultKind: 'group',
+      defaultNamespace: entity.metadata.namespace ?? 'default',
+    }),
+  );
 }

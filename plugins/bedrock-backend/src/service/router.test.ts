@@ -369,6 +369,8 @@ describe('bedrock router', () => {
     expect(res.status).toBe(200);
     const body = res.body as GroupRollup;
     expect(body.tenants.map(t => t.tenantId)).toEqual(['data-labeling']);
+    // spec.owner is shorthand ("team-search"); the API answers a full ref the UI can parse
+    expect(body.tenants[0].owner).toBe('group:default/team-search');
     expect(body.totals.tenants).toBe(1);
     expect(body.totals.unpricedTenants).toBe(1);
     expect(body.unannotated.map(u => u.entityRef)).toEqual([

@@ -1,14 +1,15 @@
 /* TEST-ONLY: moto + the Bedrock profiles stand-in, and clients that record (or fail) calls. */
 import {
+  BedrockStandIn,
   DEMO_ACCOUNTS,
   EMULATOR_CREDENTIALS,
+  startBedrockStandIn,
   startMoto,
   type MotoServer,
 } from '@bedrock-tenancy/aws-emulator';
 import { ConfigReader } from '@backstage/config';
 import { AwsCallInfo, DefaultAwsClientFactory } from '../aws/clients';
 import { ProvisioningConfig, readProvisioningConfig } from '../config';
-import { BedrockStandIn, startBedrockStandIn } from './bedrockProfilesStandIn';
 import { snapshot } from './snapshot';
 
 export const ACCOUNT = DEMO_ACCOUNTS.platform;

@@ -29,7 +29,9 @@ export const TenantTable = (props: {
       field: 'owner',
       hidden: !props.showOwner,
       render: r =>
-        humanizeEntityRef(parseEntityRef(r.owner), { defaultKind: 'group' }),
+        humanizeEntityRef(parseEntityRef(r.owner, { defaultKind: 'group' }), {
+          defaultKind: 'group',
+        }),
     },
     {
       title: 'Calls',

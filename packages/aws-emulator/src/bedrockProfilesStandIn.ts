@@ -3,7 +3,8 @@
  * It answers CreateInferenceProfile, GetInferenceProfile, ListInferenceProfiles,
  * DeleteInferenceProfile and ListTagsForResource (for the profiles it holds) and forwards every
  * other request (for example the invocation logging configuration) to moto unchanged.
- * It is not an emulator of Bedrock: just enough for the provisioning tests.
+ * It is not an emulator of Bedrock: just enough for the provisioning tests and for running the
+ * tenant template in the local demo portal (`yarn emulator start` puts it in front of moto).
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
@@ -27,8 +28,9 @@ export interface BedrockStandIn {
 }
 
 const regionOf = (req: http.IncomingMessage) =>
-  /Credential=[^/]+\/\d+\/([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1] ??
-  'us-east-1';
+  /Credential=[^/]+\/\d+\/([^/]+)\//.exec(
+    String(req.headers.authorization ?? ''),
+  )?.[1] ?? 'us-east-1';
 
 const idFor = (seed: string) => {
   const hex = createHash('sha256').update(seed).digest();
@@ -45,7 +47,12 @@ export async function startBedrockStandIn(options: {
   const profiles = new Map<string, StoredProfile>();
   const moto = new URL(options.motoEndpoint);
 
-  const send = (res: http.ServerResponse, status: number, body: unknown, errorType?: string) => {
+  const send = (
+    res: http.ServerResponse,
+    status: number,
+    body: unknown,
+    errorType?: string,
+  ) => {
     res.writeHead(status, {
       'content-type': 'application/json',
       ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
@@ -63,7 +70,8 @@ export async function startBedrockStandIn(options: {
   });
   const find = (idOrArn: string) =>
     [...profiles.values()].find(
-      p => p.inferenceProfileId === idOrArn || p.inferenceProfileArn === idOrArn,
+      p =>
+        p.inferenceProfileId === idOrArn || p.inferenceProfileArn === idOrArn,
     );
 
   const server = http.createServer((req, res) => {
@@ -73,18 +81,39 @@ export async function startBedrockStandIn(options: {
       const raw = Buffer.concat(chunks);
       const url = new URL(req.url ?? '/', 'http://x');
       const path = url.pathname;
-      const body = raw.length ? (() => { try { return JSON.parse(raw.toString()); } catch { return {}; } })() : {};
+      const body = raw.length
+        ? (() => {
+            try {
+              return JSON.parse(raw.toString());
+            } catch {
+              return {};
+            }
+          })()
+        : {};
       const region = regionOf(req);
 
       if (path === '/inference-profiles' && req.method === 'POST') {
         const name = body.inferenceProfileName as string;
-        const same = [...profiles.values()].find(p => p.inferenceProfileName === name);
+        const same = [...profiles.values()].find(
+          p => p.inferenceProfileName === name,
+        );
         if (same) {
-          if (body.clientRequestToken && same.clientRequestToken === body.clientRequestToken) {
-            send(res, 201, { inferenceProfileArn: same.inferenceProfileArn, status: 'ACTIVE' });
+          if (
+            body.clientRequestToken &&
+            same.clientRequestToken === body.clientRequestToken
+          ) {
+            send(res, 201, {
+              inferenceProfileArn: same.inferenceProfileArn,
+              status: 'ACTIVE',
+            });
             return;
           }
-          send(res, 409, { message: `Inference profile ${name} already exists` }, 'ConflictException');
+          send(
+            res,
+            409,
+            { message: `Inference profile ${name} already exists` },
+            'ConflictException',
+          );
           return;
         }
         const id = idFor(`${options.accountId}:${region}:${name}`);
@@ -99,12 +128,19 @@ export async function startBedrockStandIn(options: {
           region,
         };
         profiles.set(id, p);
-        send(res, 201, { inferenceProfileArn: p.inferenceProfileArn, status: 'ACTIVE' });
+        send(res, 201, {
+          inferenceProfileArn: p.inferenceProfileArn,
+          status: 'ACTIVE',
+        });
         return;
       }
       if (path === '/inference-profiles' && req.method === 'GET') {
-        const type = url.searchParams.get('type') ?? url.searchParams.get('typeEquals');
-        const list = type === 'APPLICATION' ? [...profiles.values()].filter(p => p.region === region) : [];
+        const type =
+          url.searchParams.get('type') ?? url.searchParams.get('typeEquals');
+        const list =
+          type === 'APPLICATION'
+            ? [...profiles.values()].filter(p => p.region === region)
+            : [];
         send(res, 200, { inferenceProfileSummaries: list.map(summary) });
         return;
       }

@@ -1,0 +1,209 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import {
+  DEMO_TENANTS,
+  seededHours,
+  seededTotalsByModel,
+} from '@bedrock-tenancy/aws-emulator';
+import {
+  DEFAULT_PRICES,
+  findPrice,
+  normalizeModelId,
+  priceTokens,
+} from '@bedrock-tenancy/plugin-bedrock-common';
+import { APP_URL, launchChromium, screenshot, signIn } from './browser';
+import {
+  guestToken,
+  rollup,
+  seededAnchor,
+  summary,
+  waitForCollection,
+} from './api';
+
+const HOUR = 3_600_000;
+
+/** What the seed wrote for a tenant in [from, to), summed over models, with its estimated cost. */
+function seededTotals(tenantId: string, from: Date, to: Date) {
+  const tenant = DEMO_TENANTS.find(t => t.tenantId === tenantId)!;
+  const anchor = seededAnchor();
+  const byModel = Object.values(seededTotalsByModel(tenant, anchor, from, to));
+  const total = (k: keyof (typeof byModel)[number]) =>
+    byModel.reduce((n, m) => n + m[k], 0);
+  let cost: number | null = 0;
+  for (const model of tenant.models) {
+    for (const h of seededHours(tenant, model, anchor, from, to)) {
+      const day = h.time.toISOString().slice(0, 10);
+      const price = findPrice(
+        DEFAULT_PRICES,
+        normalizeModelId(model.modelId),
+        tenant.region,
+        day,
+      );
+      if (!price) {
+        if (h.invocations) cost = null;
+      } else if (cost !== null) cost += priceTokens(price, h);
+    }
+  }
+  return {
+    invocations: total('invocations'),
+    inputTokens: total('inputTokens'),
+    outputTokens: total('outputTokens'),
+    clientErrors: total('clientErrors'),
+    serverErrors: total('serverErrors'),
+    throttles: total('throttles'),
+    cost,
+  };
+}
+
+const figure = (page: Page, testId: string) =>
+  page.getByTestId(testId).first().getAttribute('data-value');
+
+describe('Bedrock views against the seeded emulator', () => {
+  let browser: Browser;
+  let page: Page;
+  let token: string;
+
+  before(async () => {
+    token = await guestToken();
+    await waitForCollection(
+      DEMO_TENANTS.map(t => t.tenantId),
+      token,
+    );
+    browser = await launchChromium();
+    page = await signIn(browser);
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  for (const tenant of DEMO_TENANTS) {
+    it(`the API returns exactly the seeded usage and cost of ${tenant.tenantId}`, async () => {
+      const to = seededAnchor();
+      const from = new Date(to.getTime() - 7 * 24 * HOUR);
+      const s = await summary(
+        tenant.tenantId,
+        `from=${from.toISOString()}&to=${to.toISOString()}`,
+        token,
+      );
+      const want = seededTotals(tenant.tenantId, from, to);
+      assert.equal(s.totals.invocations, want.invocations);
+      assert.equal(s.totals.inputTokens, want.inputTokens);
+      assert.equal(s.totals.outputTokens, want.outputTokens);
+      assert.equal(s.totals.clientErrors, want.clientErrors);
+      assert.equal(s.totals.serverErrors, want.serverErrors);
+      assert.equal(s.totals.throttles, want.throttles);
+      const pricedCost = s.models.reduce(
+        (sum, m) => sum + (m.estimatedCostUsd ?? 0),
+        0,
+      );
+      if (want.cost === null) {
+        assert.ok(
+          s.models.some(m => !m.priced),
+          'an unpriced model is reported as unpriced',
+        );
+      } else {
+        assert.ok(
+          Math.abs(pricedCost - want.cost) < 1e-6,
+          `cost ${pricedCost} != ${want.cost}`,
+        );
+      }
+    });
+  }
+
+  it('the tab shows the same headline figures as the API, and follows the range', async () => {
+    await page.goto(
+      `${APP_URL}/catalog/default/component/checkout-assistant/bedrock`,
+    );
+    await page
+      .getByTestId('headline-invocations')
+      .waitFor({ timeout: 120_000 });
+    const api7d = await summary('checkout-assistant', 'range=7d', token);
+    assert.equal(
+      Number(await figure(page, 'headline-invocations')),
+      api7d.totals.invocations,
+    );
+    assert.equal(
+      Number(await figure(page, 'headline-input-tokens')),
+      api7d.totals.inputTokens,
+    );
+    assert.equal(
+      Number(await figure(page, 'headline-output-tokens')),
+      api7d.totals.outputTokens,
+    );
+    assert.equal(
+      Number(await figure(page, 'headline-throttles')),
+      api7d.totals.throttles,
+    );
+    await screenshot(page, 'tab-7d-1280x800');
+
+    await page.getByRole('button', { name: '30 d' }).click();
+    const api30d = await summary('checkout-assistant', 'range=30d', token);
+    assert.notEqual(api30d.totals.invocations, api7d.totals.invocations);
+    await page
+      .locator(
+        `[data-testid="headline-invocations"][data-value="${api30d.totals.invocations}"]`,
+      )
+      .waitFor({ timeout: 60_000 });
+    assert.equal(
+      Number(await figure(page, 'headline-input-tokens')),
+      api30d.totals.inputTokens,
+    );
+
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await screenshot(page, 'tab-30d-1920x1080');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('the overview card shows the month to date of the API', async () => {
+    await page.goto(`${APP_URL}/catalog/default/component/docs-summarizer`);
+    await page
+      .getByTestId('overview-month-to-date')
+      .waitFor({ timeout: 120_000 });
+    const mtd = await summary('docs-summarizer', 'range=mtd', token);
+    assert.equal(mtd.cost.status, 'ok');
+    const shown = Number(await figure(page, 'overview-month-to-date'));
+    if (mtd.cost.status === 'ok')
+      assert.ok(Math.abs(shown - mtd.cost.data.monthToDateUsd) < 0.005);
+    await screenshot(page, 'overview-card');
+  });
+
+  it('the Group card rolls up what the group owns, with child groups on request', async () => {
+    await page.goto(`${APP_URL}/catalog/default/group/commerce`);
+    await page.getByTestId('group-total-tenants').waitFor({ timeout: 120_000 });
+    const own = await rollup(
+      'commerce',
+      'range=mtd&includeChildren=false',
+      token,
+    );
+    assert.equal(
+      Number(await figure(page, 'group-total-tenants')),
+      own.totals.tenants,
+    );
+
+    await page.getByLabel('Include child groups').check();
+    const all = await rollup(
+      'commerce',
+      'range=mtd&includeChildren=true',
+      token,
+    );
+    assert.equal(all.totals.tenants, 2); // checkout-assistant and support-bot
+    await page
+      .locator(
+        `[data-testid="group-total-invocations"][data-value="${all.totals.invocations}"]`,
+      )
+      .waitFor({ timeout: 60_000 });
+    assert.equal(Number(await figure(page, 'group-total-tenants')), 2);
+    await screenshot(page, 'group-card');
+  });
+
+  it('an owned entity without the annotations is listed as such on its group', async () => {
+    await page.goto(`${APP_URL}/catalog/default/group/team-checkout`);
+    const unannotated = page.getByTestId('group-unannotated');
+    await unannotated.waitFor({ timeout: 120_000 });
+    assert.match(
+      (await unannotated.textContent()) ?? '',
+      /Checkout web|checkout-web/,
+    );
+  });
+});
