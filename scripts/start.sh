@@ -14,6 +14,9 @@ port_free "$((EMULATOR_PORT + 1))" || die "port $((EMULATOR_PORT + 1)) is taken:
 port_free 7007 || die "port 7007 (backend) is taken: is the portal already running?"
 port_free 3000 || die "port 3000 (frontend) is taken: is the portal already running?"
 
+# Tenants the template provisioned in an earlier run lived in that run's emulator only.
+rm -f examples/provisioned/*.yaml
+
 pids=()
 cleanup() {
   trap - INT TERM EXIT
