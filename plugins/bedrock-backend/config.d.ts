@@ -12,6 +12,11 @@ export interface Config {
       endpoint?: string;
       /** Attempts per AWS call, retries included (SDK retry mode `standard`). Default 3. */
       maxAttempts?: number;
+      /**
+       * Milliseconds an AWS answer may take before the attempt fails and is retried, so a hung
+       * endpoint cannot hold a collection cycle. Default 30000.
+       */
+      requestTimeoutMs?: number;
     };
 
     /** The usage collector: CloudWatch AWS/Bedrock metrics and, for identity attribution, invocation logs. */

@@ -18,6 +18,7 @@ export interface StoredProfile {
   clientRequestToken?: string;
   tags: Array<{ key: string; value: string }>;
   region: string;
+  accountId: string;
 }
 
 export interface BedrockStandIn {
@@ -32,20 +33,55 @@ const regionOf = (req: http.IncomingMessage) =>
     String(req.headers.authorization ?? ''),
   )?.[1] ?? 'us-east-1';
 
-const idFor = (seed: string) => {
-  const hex = createHash('sha256').update(seed).digest();
+const accessKeyOf = (req: http.IncomingMessage) =>
+  /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
+
+/**
+ * The id the stand-in gives a profile: derived from account, region and name, so that the demo
+ * data set (which reports traffic under these ids) is the same on every run.
+ */
+export function standInProfileId(
+  accountId: string,
+  region: string,
+  name: string,
+): string {
+  const hex = createHash('sha256')
+    .update(`${accountId}:${region}:${name}`)
+    .digest();
   const chars = 'abcdefghijklmnopqrstuvwxyz0123456789';
   return Array.from(hex.subarray(0, 12), b => chars[b % chars.length]).join('');
-};
+}
 
 export async function startBedrockStandIn(options: {
   motoEndpoint: string;
+  /** the account of callers moto does not know (moto's default account) */
   accountId: string;
   /** default: a free port */
   port?: number;
 }): Promise<BedrockStandIn> {
   const profiles = new Map<string, StoredProfile>();
   const moto = new URL(options.motoEndpoint);
+  // temporary credentials from moto's STS belong to the assumed role's account, as in AWS
+  const accountOfKey = new Map<string, string>();
+  const accountOf = async (req: http.IncomingMessage) => {
+    const key = accessKeyOf(req);
+    if (!key?.startsWith('ASIA')) return options.accountId;
+    if (!accountOfKey.has(key)) {
+      const res = await fetch(`${options.motoEndpoint}/moto-api/data.json`);
+      const data = (await res.json()) as {
+        iam?: {
+          AccessKey?: Array<{ access_key_id: string; role_arn?: string }>;
+        };
+      };
+      for (const k of data.iam?.AccessKey ?? []) {
+        const account = /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(
+          k.role_arn ?? '',
+        )?.[1];
+        if (account) accountOfKey.set(k.access_key_id, account);
+      }
+    }
+    return accountOfKey.get(key) ?? options.accountId;
+  };
 
   const send = (
     res: http.ServerResponse,
@@ -68,122 +104,141 @@ export async function startBedrockStandIn(options: {
     type: 'APPLICATION',
     status: 'ACTIVE',
   });
-  const find = (idOrArn: string) =>
+  const find = (idOrArn: string, accountId: string) =>
     [...profiles.values()].find(
       p =>
-        p.inferenceProfileId === idOrArn || p.inferenceProfileArn === idOrArn,
+        p.accountId === accountId &&
+        (p.inferenceProfileId === idOrArn || p.inferenceProfileArn === idOrArn),
     );
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', c => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      const url = new URL(req.url ?? '/', 'http://x');
-      const path = url.pathname;
-      const body = raw.length
-        ? (() => {
-            try {
-              return JSON.parse(raw.toString());
-            } catch {
-              return {};
-            }
-          })()
-        : {};
-      const region = regionOf(req);
-
-      if (path === '/inference-profiles' && req.method === 'POST') {
-        const name = body.inferenceProfileName as string;
-        const same = [...profiles.values()].find(
-          p => p.inferenceProfileName === name,
-        );
-        if (same) {
-          if (
-            body.clientRequestToken &&
-            same.clientRequestToken === body.clientRequestToken
-          ) {
-            send(res, 201, {
-              inferenceProfileArn: same.inferenceProfileArn,
-              status: 'ACTIVE',
-            });
-            return;
-          }
-          send(
-            res,
-            409,
-            { message: `Inference profile ${name} already exists` },
-            'ConflictException',
-          );
-          return;
-        }
-        const id = idFor(`${options.accountId}:${region}:${name}`);
-        const p: StoredProfile = {
-          inferenceProfileName: name,
-          inferenceProfileId: id,
-          inferenceProfileArn: `arn:aws:bedrock:${region}:${options.accountId}:application-inference-profile/${id}`,
-          description: body.description,
-          copyFrom: body.modelSource?.copyFrom,
-          clientRequestToken: body.clientRequestToken,
-          tags: body.tags ?? [],
-          region,
-        };
-        profiles.set(id, p);
-        send(res, 201, {
-          inferenceProfileArn: p.inferenceProfileArn,
-          status: 'ACTIVE',
-        });
-        return;
-      }
-      if (path === '/inference-profiles' && req.method === 'GET') {
-        const type =
-          url.searchParams.get('type') ?? url.searchParams.get('typeEquals');
-        const list =
-          type === 'APPLICATION'
-            ? [...profiles.values()].filter(p => p.region === region)
-            : [];
-        send(res, 200, { inferenceProfileSummaries: list.map(summary) });
-        return;
-      }
-      const one = /^\/inference-profiles\/(.+)$/.exec(path);
-      if (one) {
-        const p = find(decodeURIComponent(one[1]));
-        if (!p) {
-          send(res, 404, { message: 'not found' }, 'ResourceNotFoundException');
-          return;
-        }
-        if (req.method === 'DELETE') {
-          profiles.delete(p.inferenceProfileId);
-          send(res, 200, {});
-          return;
-        }
-        send(res, 200, summary(p));
-        return;
-      }
-      if (path === '/listTagsForResource' && req.method === 'POST') {
-        const p = find(body.resourceARN);
-        if (p) {
-          send(res, 200, { tags: p.tags });
-          return;
-        }
-      }
-      // everything else: moto
-      const fwd = http.request(
-        {
-          host: moto.hostname,
-          port: moto.port,
-          method: req.method,
-          path: req.url,
-          headers: { ...req.headers, host: moto.host },
-        },
-        up => {
-          res.writeHead(up.statusCode ?? 500, up.headers);
-          up.pipe(res);
-        },
-      );
-      fwd.on('error', e => send(res, 502, { message: String(e) }));
-      fwd.end(raw);
-    });
+    req.on('end', () =>
+      handle(req, res, Buffer.concat(chunks)).catch(e =>
+        send(res, 500, { message: String(e) }, 'InternalServerException'),
+      ),
+    );
   });
+
+  async function handle(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    raw: Buffer,
+  ) {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const path = url.pathname;
+    const body = raw.length
+      ? (() => {
+          try {
+            return JSON.parse(raw.toString());
+          } catch {
+            return {};
+          }
+        })()
+      : {};
+    const region = regionOf(req);
+    const accountId = await accountOf(req);
+
+    if (path === '/inference-profiles' && req.method === 'POST') {
+      const name = body.inferenceProfileName as string;
+      const same = [...profiles.values()].find(
+        p =>
+          p.accountId === accountId &&
+          p.region === region &&
+          p.inferenceProfileName === name,
+      );
+      if (same) {
+        if (
+          body.clientRequestToken &&
+          same.clientRequestToken === body.clientRequestToken
+        ) {
+          send(res, 201, {
+            inferenceProfileArn: same.inferenceProfileArn,
+            status: 'ACTIVE',
+          });
+          return;
+        }
+        send(
+          res,
+          409,
+          { message: `Inference profile ${name} already exists` },
+          'ConflictException',
+        );
+        return;
+      }
+      const id = standInProfileId(accountId, region, name);
+      const p: StoredProfile = {
+        inferenceProfileName: name,
+        inferenceProfileId: id,
+        inferenceProfileArn: `arn:aws:bedrock:${region}:${accountId}:application-inference-profile/${id}`,
+        description: body.description,
+        copyFrom: body.modelSource?.copyFrom,
+        clientRequestToken: body.clientRequestToken,
+        tags: body.tags ?? [],
+        region,
+        accountId,
+      };
+      profiles.set(id, p);
+      send(res, 201, {
+        inferenceProfileArn: p.inferenceProfileArn,
+        status: 'ACTIVE',
+      });
+      return;
+    }
+    if (path === '/inference-profiles' && req.method === 'GET') {
+      const type =
+        url.searchParams.get('type') ?? url.searchParams.get('typeEquals');
+      const list =
+        type === 'APPLICATION'
+          ? [...profiles.values()].filter(
+              p => p.region === region && p.accountId === accountId,
+            )
+          : [];
+      send(res, 200, { inferenceProfileSummaries: list.map(summary) });
+      return;
+    }
+    const one = /^\/inference-profiles\/(.+)$/.exec(path);
+    if (one) {
+      const p = find(decodeURIComponent(one[1]), accountId);
+      if (!p) {
+        send(res, 404, { message: 'not found' }, 'ResourceNotFoundException');
+        return;
+      }
+      if (req.method === 'DELETE') {
+        profiles.delete(p.inferenceProfileId);
+        send(res, 200, {});
+        return;
+      }
+      send(res, 200, summary(p));
+      return;
+    }
+    if (path === '/listTagsForResource' && req.method === 'POST') {
+      const p = find(body.resourceARN, accountId);
+      if (p) {
+        send(res, 200, { tags: p.tags });
+        return;
+      }
+    }
+    // resetting the emulator forgets the profiles too
+    if (path === '/moto-api/reset' && req.method === 'POST') profiles.clear();
+    // everything else: moto
+    const fwd = http.request(
+      {
+        host: moto.hostname,
+        port: moto.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: moto.host },
+      },
+      up => {
+        res.writeHead(up.statusCode ?? 500, up.headers);
+        up.pipe(res);
+      },
+    );
+    fwd.on('error', e => send(res, 502, { message: String(e) }));
+    fwd.end(raw);
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', resolve);

@@ -1,7 +1,8 @@
 /*
  * yarn emulator start [--port 4566] [--stand-in-port 4567]
  *     start moto and the inference-profile stand-in, seed the demo, run until Ctrl-C
- * yarn emulator seed --endpoint URL   (re)seed a running emulator
+ * yarn emulator seed [--endpoint URL] [--bedrock-endpoint URL]
+ *     (re)seed a running emulator (moto at 4566, the stand-in at 4567 by default)
  * yarn emulator catalog               print examples/tenants.yaml
  */
 import { demoCatalogYaml, seedDemo } from './demo';
@@ -24,7 +25,8 @@ async function main() {
   }
   if (command === 'seed') {
     const endpoint = flag('endpoint') ?? 'http://127.0.0.1:4566';
-    const r = await seedDemo({ endpoint, log });
+    const bedrockEndpoint = flag('bedrock-endpoint') ?? 'http://127.0.0.1:4567';
+    const r = await seedDemo({ endpoint, bedrockEndpoint, log });
     log(
       `seeded ${r.datapoints} datapoints, ${r.alarms} alarms, ${
         r.budgets
@@ -51,7 +53,12 @@ async function main() {
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
-    const r = await seedDemo({ endpoint: moto.endpoint, log });
+    // the demo stacks' profiles stay in this stand-in, so templates can update or delete them
+    const r = await seedDemo({
+      endpoint: moto.endpoint,
+      bedrockEndpoint: standIn.endpoint,
+      log,
+    });
     log(
       `seeded ${r.datapoints} datapoints, ${r.alarms} alarms, ${
         r.budgets
@@ -62,7 +69,7 @@ async function main() {
     return;
   }
   process.stderr.write(
-    'usage: emulator start [--port N] | seed [--endpoint URL]\n',
+    'usage: emulator start [--port N] [--stand-in-port N] | seed [--endpoint URL] [--bedrock-endpoint URL] | catalog\n',
   );
   process.exit(2);
 }

@@ -14,6 +14,7 @@ import { z } from 'zod';
 export interface BedrockBackendConfig {
   endpoint?: string;
   maxAttempts: number;
+  requestTimeoutMs: number;
   collector: {
     enabled: boolean;
     schedule: SchedulerServiceTaskScheduleDefinition;
@@ -90,6 +91,7 @@ function readFrom(c: Config): BedrockBackendConfig {
   return {
     endpoint: c.getOptionalString('aws.endpoint') || undefined,
     maxAttempts: positive(c, 'aws.maxAttempts', 3),
+    requestTimeoutMs: positive(c, 'aws.requestTimeoutMs', 30_000),
     collector: {
       enabled: c.getOptionalBoolean('collector.enabled') ?? true,
       schedule: schedule(c.getOptionalConfig('collector.schedule'), {

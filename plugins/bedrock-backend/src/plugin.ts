@@ -50,6 +50,7 @@ export const bedrockPlugin = createBackendPlugin({
         const clients = AwsClientFactory.fromConfig(config, {
           endpoint: settings.endpoint,
           maxAttempts: settings.maxAttempts,
+          requestTimeoutMs: settings.requestTimeoutMs,
         });
         const usage = UsageCollector.create({
           store,

@@ -1,6 +1,7 @@
 export * from './tenants';
 export * from './traffic';
 export * from './seed';
-export { seededRandom, profileIdFor } from './random';
+export { seededRandom } from './random';
+export * from './provision';
 export * from './catalog';
 export * from './expected';

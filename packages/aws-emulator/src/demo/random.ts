@@ -13,12 +13,3 @@ export function seededRandom(seed: string): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-
-/** A deterministic 12-character id, shaped like an application inference profile id. */
-export function profileIdFor(seed: string): string {
-  const rnd = seededRandom(`profile:${seed}`);
-  const chars = 'abcdefghijklmnopqrstuvwxyz0123456789';
-  let id = '';
-  for (let i = 0; i < 12; i++) id += chars[Math.floor(rnd() * chars.length)];
-  return id;
-}

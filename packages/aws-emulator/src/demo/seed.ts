@@ -1,21 +1,21 @@
 import {
   CloudWatchClient,
   MetricDatum,
-  PutMetricAlarmCommand,
   PutMetricDataCommand,
   SetAlarmStateCommand,
 } from '@aws-sdk/client-cloudwatch';
 import {
   CloudWatchLogsClient,
-  CreateLogGroupCommand,
   CreateLogStreamCommand,
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { BudgetsClient, CreateBudgetCommand } from '@aws-sdk/client-budgets';
 import {
-  BedrockClient,
-  PutModelInvocationLoggingConfigurationCommand,
-} from '@aws-sdk/client-bedrock';
+  BudgetsClient,
+  CreateBudgetCommand,
+  DeleteBudgetCommand,
+  DescribeBudgetCommand,
+  DescribeNotificationsForBudgetCommand,
+} from '@aws-sdk/client-budgets';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import {
@@ -23,9 +23,14 @@ import {
   findPrice,
   normalizeModelId,
   priceTokens,
-  TAG_TENANT,
 } from '@bedrock-tenancy/plugin-bedrock-common';
+import {
+  tenantNames,
+  type TenantPlan,
+} from '@bedrock-tenancy/plugin-scaffolder-backend-module-bedrock';
+import { startBedrockStandIn } from '../bedrockProfilesStandIn';
 import { resetMoto } from '../moto';
+import { provisionDemoStacks } from './provision';
 import {
   DEMO_ACCOUNTS,
   DEMO_LOGGING,
@@ -41,7 +46,13 @@ export const EMULATOR_CREDENTIALS: AwsCredentialIdentity = {
 };
 
 export interface SeedOptions {
+  /** moto, or anything that forwards to it */
   endpoint: string;
+  /**
+   * Serves the Bedrock inference-profile API (the stand-in in front of moto), for the stacks the
+   * actions create. Default: a stand-in started for the seed only.
+   */
+  bedrockEndpoint?: string;
   /** The data ends at the start of this hour; defaults to now. Same anchor, same data. */
   anchor?: Date;
   /** Forget everything in the emulator first (default true), so a re-run gives the same state. */
@@ -85,11 +96,7 @@ async function accountCredentials(
   };
 }
 
-function metricData(
-  tenant: DemoTenant,
-  dimension: string,
-  hours: HourUsage[],
-): MetricDatum[] {
+function metricData(dimension: string, hours: HourUsage[]): MetricDatum[] {
   const data: MetricDatum[] = [];
   const dims = [{ Name: 'ModelId', Value: dimension }];
   for (const h of hours) {
@@ -114,7 +121,6 @@ function metricData(
     put('InvocationServerErrors', h.serverErrors);
     put('InvocationThrottles', h.throttles);
   }
-  void tenant;
   return data;
 }
 
@@ -146,176 +152,159 @@ export function demoBudgetLimitUsd(tenant: DemoTenant, anchor: Date): number {
   );
 }
 
-function alarmDefinitions(tenant: DemoTenant) {
-  const prefix = `bedrock-${tenant.tenantId}-`;
-  return [
-    {
-      name: `${prefix}input-tokens-per-hour`,
-      metric: 'InputTokenCount',
-      stat: 'Sum',
-      period: 3600,
-      threshold: 100_000,
-    },
-    {
-      name: `${prefix}errors-per-5m`,
-      metric: 'InvocationServerErrors',
-      stat: 'Sum',
-      period: 300,
-      threshold: 10,
-    },
-    {
-      name: `${prefix}invocations-per-hour`,
-      metric: 'Invocations',
-      stat: 'Sum',
-      period: 3600,
-      threshold: 1000,
-    },
-    {
-      name: `${prefix}latency`,
-      metric: 'InvocationLatency',
-      stat: 'Average',
-      period: 300,
-      threshold: 10_000,
-    },
-    {
-      name: `${prefix}throttles-per-5m`,
-      metric: 'InvocationThrottles',
-      stat: 'Sum',
-      period: 300,
-      threshold: 0,
-    },
-  ];
-}
-
-/** Which demo alarms are driven to ALARM, and why. */
-const ALARMING: Record<string, string> = {
-  'bedrock-checkout-assistant-input-tokens-per-hour':
-    'Threshold Crossed: 1 datapoint [2386544.0] was greater than the threshold (100000.0).',
-  'bedrock-support-bot-throttles-per-5m':
-    'Threshold Crossed: 1 datapoint [17.0] was greater than the threshold (0.0).',
-  'bedrock-support-bot-errors-per-5m':
-    'Threshold Crossed: 1 datapoint [12.0] was greater than the threshold (10.0).',
-};
+/** Which demo alarms AWS would have in ALARM, and why. */
+const ALARMING: Array<{
+  tenantId: string;
+  kind: 'tokens' | 'throttles' | 'errors';
+  reason: string;
+}> = [
+  {
+    tenantId: 'checkout-assistant',
+    kind: 'tokens',
+    reason:
+      'Threshold Crossed: 1 datapoint [2386544.0] was greater than the threshold (100000.0).',
+  },
+  {
+    tenantId: 'support-bot',
+    kind: 'throttles',
+    reason:
+      'Threshold Crossed: 1 datapoint [17.0] was greater than the threshold (0.0).',
+  },
+  {
+    tenantId: 'support-bot',
+    kind: 'errors',
+    reason:
+      'Threshold Crossed: 1 datapoint [12.0] was greater than the threshold (10.0).',
+  },
+];
 
 /**
- * Seeds the emulator with the demo data set: hourly AWS/Bedrock metrics for every demo tenant,
- * their alarms (some in ALARM) and budgets, invocation logs for the identity-attributed tenant,
- * and the invocation logging configuration of one account and region.
+ * Puts the month's spend on the tenant's budget, as AWS Billing would. moto has no
+ * UpdateBudget and keeps CalculatedSpend only from CreateBudget, so the budget the action made
+ * is read, and made again with the same definition, notifications and subscribers plus the spend.
+ */
+async function reportBudgetSpend(
+  budgets: BudgetsClient,
+  plan: TenantPlan,
+  spendUsd: number,
+) {
+  const key = { AccountId: plan.accountId, BudgetName: plan.budget.name };
+  const { Budget } = await budgets.send(new DescribeBudgetCommand(key));
+  const { Notifications = [] } = await budgets.send(
+    new DescribeNotificationsForBudgetCommand(key),
+  );
+  await budgets.send(new DeleteBudgetCommand(key));
+  await budgets.send(
+    new CreateBudgetCommand({
+      AccountId: plan.accountId,
+      Budget: {
+        ...Budget!,
+        CalculatedSpend: {
+          ActualSpend: { Amount: spendUsd.toFixed(2), Unit: 'USD' },
+        },
+      },
+      NotificationsWithSubscribers: Notifications.map(Notification => ({
+        Notification,
+        Subscribers: [
+          { SubscriptionType: 'SNS', Address: plan.budget.subscriberTopicArn },
+        ],
+      })),
+    }),
+  );
+}
+
+/**
+ * Seeds the emulator with the demo data set. The stacks (invocation logging of one account and
+ * region, every tenant's role, profiles, topic, alarms, dashboard and budget) are made by the
+ * suite's scaffolder actions; the seed then adds what AWS would produce: hourly AWS/Bedrock
+ * metrics, invocation logs for the identity-attributed tenant, alarm states and budget spend.
  */
 export async function seedDemo(options: SeedOptions): Promise<SeedResult> {
   const { endpoint } = options;
   const log = options.log ?? (() => {});
   const anchor = floorHour(options.anchor ?? new Date());
-  if (options.reset !== false) await resetMoto(endpoint);
-
-  const creds = new Map<string, Creds>();
-  for (const accountId of Object.values(DEMO_ACCOUNTS)) {
-    creds.set(accountId, await accountCredentials(endpoint, accountId));
-  }
-  let datapoints = 0;
-  let alarms = 0;
-  for (const tenant of DEMO_TENANTS) {
-    const c = creds.get(tenant.accountId)!;
-    const cw = new CloudWatchClient(cfg(endpoint, tenant.region, c));
-    if (tenant.attribution !== 'identity') {
-      for (const model of tenant.models) {
-        const data = metricData(
-          tenant,
-          model.dimension,
-          hourlyUsage(tenant, model, anchor),
-        );
-        for (let i = 0; i < data.length; i += 500) {
-          await cw.send(
-            new PutMetricDataCommand({
-              Namespace: 'AWS/Bedrock',
-              MetricData: data.slice(i, i + 500),
-            }),
-          );
-        }
-        datapoints += data.length;
-      }
+  const standIn = options.bedrockEndpoint
+    ? undefined
+    : await startBedrockStandIn({
+        motoEndpoint: endpoint,
+        accountId: DEMO_ACCOUNTS.platform,
+      });
+  try {
+    const bedrockEndpoint = options.bedrockEndpoint ?? standIn!.endpoint;
+    // through the stand-in, so that it forgets its profiles with moto's state
+    if (options.reset !== false) await resetMoto(bedrockEndpoint);
+    const creds = new Map<string, Creds>();
+    for (const accountId of Object.values(DEMO_ACCOUNTS)) {
+      creds.set(accountId, await accountCredentials(endpoint, accountId));
     }
-    for (const a of alarmDefinitions(tenant)) {
-      await cw.send(
-        new PutMetricAlarmCommand({
-          AlarmName: a.name,
-          AlarmDescription: `Bedrock tenant ${tenant.tenantId}: ${a.metric} ${a.stat} over ${a.period}s`,
-          Namespace: 'AWS/Bedrock',
-          MetricName: a.metric,
-          Statistic: a.stat as 'Sum',
-          Period: a.period,
-          EvaluationPeriods: 1,
-          Threshold: a.threshold,
-          ComparisonOperator: 'GreaterThanThreshold',
-          TreatMissingData: 'notBreaching',
-          Tags: [{ Key: TAG_TENANT, Value: tenant.tenantId }],
-        }),
-      );
-      if (ALARMING[a.name]) {
+    const { plans } = await provisionDemoStacks({
+      endpoint,
+      bedrockEndpoint,
+      credentials: accountId => creds.get(accountId)!,
+      anchor,
+      budgetLimitUsd: tenant => demoBudgetLimitUsd(tenant, anchor),
+      log,
+    });
+    let datapoints = 0;
+    let alarms = 0;
+    for (const tenant of DEMO_TENANTS) {
+      const c = creds.get(tenant.accountId)!;
+      const plan = plans.get(tenant.tenantId)!;
+      const cw = new CloudWatchClient(cfg(endpoint, tenant.region, c));
+      if (tenant.attribution !== 'identity') {
+        for (const model of tenant.models) {
+          const data = metricData(
+            model.dimension,
+            hourlyUsage(tenant, model, anchor),
+          );
+          for (let i = 0; i < data.length; i += 500) {
+            await cw.send(
+              new PutMetricDataCommand({
+                Namespace: 'AWS/Bedrock',
+                MetricData: data.slice(i, i + 500),
+              }),
+            );
+          }
+          datapoints += data.length;
+        }
+      }
+      for (const a of ALARMING.filter(x => x.tenantId === tenant.tenantId)) {
         await cw.send(
           new SetAlarmStateCommand({
-            AlarmName: a.name,
+            AlarmName: tenantNames(tenant.tenantId).alarmName(a.kind),
             StateValue: 'ALARM',
-            StateReason: ALARMING[a.name],
+            StateReason: a.reason,
           }),
         );
       }
-      alarms++;
+      alarms += plan.alarms.length;
+      await reportBudgetSpend(
+        new BudgetsClient(cfg(endpoint, 'us-east-1', c)),
+        plan,
+        demoMonthToDateUsd(tenant, anchor),
+      );
+      log(`seeded ${tenant.tenantId} (${tenant.accountId} ${tenant.region})`);
     }
-    const budgets = new BudgetsClient(cfg(endpoint, 'us-east-1', c));
-    const mtd = demoMonthToDateUsd(tenant, anchor);
-    await budgets.send(
-      new CreateBudgetCommand({
-        AccountId: tenant.accountId,
-        Budget: {
-          BudgetName: `bedrock-${tenant.tenantId}`,
-          BudgetType: 'COST',
-          TimeUnit: 'MONTHLY',
-          BudgetLimit: {
-            Amount: String(demoBudgetLimitUsd(tenant, anchor)),
-            Unit: 'USD',
-          },
-          CostFilters: {
-            TagKeyValue: [`user:${TAG_TENANT}$${tenant.tenantId}`],
-          },
-          CalculatedSpend: {
-            ActualSpend: { Amount: mtd.toFixed(2), Unit: 'USD' },
-          },
-        },
-      }),
+    await seedInvocationLogs(
+      endpoint,
+      creds.get(DEMO_LOGGING.accountId)!,
+      anchor,
     );
-    log(`seeded ${tenant.tenantId} (${tenant.accountId} ${tenant.region})`);
+    log(
+      `seeded invocation logs in ${DEMO_LOGGING.accountId} ${DEMO_LOGGING.region}`,
+    );
+    return { anchor, datapoints, alarms, budgets: DEMO_TENANTS.length };
+  } finally {
+    await standIn?.stop();
   }
-  await seedLogging(endpoint, creds.get(DEMO_LOGGING.accountId)!, anchor);
-  log(
-    `seeded invocation logging in ${DEMO_LOGGING.accountId} ${DEMO_LOGGING.region}`,
-  );
-  return { anchor, datapoints, alarms, budgets: DEMO_TENANTS.length };
 }
 
-/** The logging configuration of the platform account, and the identity tenant's invocation logs. */
-async function seedLogging(endpoint: string, c: Creds, anchor: Date) {
-  const { region, logGroupName, bucketName, roleName, accountId } =
-    DEMO_LOGGING;
+/** What Bedrock delivers to the logging account's log group: the identity tenant's invocation logs. */
+async function seedInvocationLogs(endpoint: string, c: Creds, anchor: Date) {
+  const { region, logGroupName } = DEMO_LOGGING;
   const logs = new CloudWatchLogsClient(cfg(endpoint, region, c));
-  await logs.send(new CreateLogGroupCommand({ logGroupName }));
   const logStreamName = 'aws/bedrock/modelinvocations';
   await logs.send(new CreateLogStreamCommand({ logGroupName, logStreamName }));
-  const bedrock = new BedrockClient(cfg(endpoint, region, c));
-  await bedrock.send(
-    new PutModelInvocationLoggingConfigurationCommand({
-      loggingConfig: {
-        cloudWatchConfig: {
-          logGroupName,
-          roleArn: `arn:aws:iam::${accountId}:role/${roleName}`,
-        },
-        s3Config: { bucketName, keyPrefix: 'bedrock' },
-        textDataDeliveryEnabled: false,
-        imageDataDeliveryEnabled: false,
-        embeddingDataDeliveryEnabled: false,
-      },
-    }),
-  );
   const events = identityLogEvents(anchor);
   for (let i = 0; i < events.length; i += 1000) {
     await logs.send(

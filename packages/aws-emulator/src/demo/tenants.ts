@@ -1,4 +1,5 @@
-import { profileIdFor } from './random';
+import { tenantNames } from '@bedrock-tenancy/plugin-scaffolder-backend-module-bedrock';
+import { standInProfileId } from '../bedrockProfilesStandIn';
 
 /** The demo's two AWS accounts: a shared platform account and a team's own account. */
 export const DEMO_ACCOUNTS = {
@@ -12,7 +13,8 @@ export const DEMO_LOGGING = {
   region: 'us-east-1',
   logGroupName: '/aws/bedrock/modelinvocations',
   bucketName: 'bedrock-invocation-logs-123456789012-us-east-1',
-  roleName: 'bedrock-tenancy-invocation-logging',
+  /** made by bedrock:logging:ensure */
+  roleName: 'bedrock-tenancy-invocation-logging-us-east-1',
 };
 
 export type TrafficShape = 'busy' | 'errors' | 'idle' | 'steady' | 'light';
@@ -47,14 +49,30 @@ export interface DemoTenant {
   models: DemoModel[];
 }
 
+/**
+ * A model used through an application inference profile. The profile is made by
+ * bedrock:tenant:create; its id (which the stand-in derives from account, region and name) is
+ * filled in below, and the seed checks that the action got exactly that id.
+ */
 const aip = (
-  tenantId: string,
   modelId: string,
   m: Omit<DemoModel, 'modelId' | 'dimension' | 'profileId'>,
-): DemoModel => {
-  const profileId = profileIdFor(`${tenantId}:${modelId}`);
-  return { modelId, dimension: profileId, profileId, ...m };
-};
+): DemoModel => ({ modelId, dimension: '', profileId: '', ...m });
+
+const withProfileIds = (t: DemoTenant): DemoTenant =>
+  t.attribution !== 'inference-profile'
+    ? t
+    : {
+        ...t,
+        models: t.models.map(m => {
+          const profileId = standInProfileId(
+            t.accountId,
+            t.region,
+            tenantNames(t.tenantId).profileName(m.modelId),
+          );
+          return { ...m, profileId, dimension: profileId };
+        }),
+      };
 
 const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
 const SONNET_35 = 'anthropic.claude-3-5-sonnet-20240620-v1:0';
@@ -67,176 +85,178 @@ const LLAMA_8B = 'meta.llama3-1-8b-instruct-v1:0';
 /** Not in the built-in price table: the demo shows it as unpriced. */
 const COMMAND_R = 'cohere.command-r-v1:0';
 
-export const DEMO_TENANTS: DemoTenant[] = [
-  {
-    tenantId: 'checkout-assistant',
-    title: 'Checkout assistant',
-    description:
-      'Conversational help during checkout. Busy, several models, a spike three days ago.',
-    ownerGroup: 'team-checkout',
-    system: 'storefront',
-    accountId: DEMO_ACCOUNTS.platform,
-    region: 'us-east-1',
-    attribution: 'inference-profile',
-    shape: 'busy',
-    budgetHeadroom: 2.5,
-    models: [
-      aip('checkout-assistant', SONNET_35, {
-        peakCallsPerHour: 420,
-        meanInputTokens: 1800,
-        meanOutputTokens: 450,
-        meanLatencyMs: 3200,
-      }),
-      aip('checkout-assistant', HAIKU, {
-        peakCallsPerHour: 900,
-        meanInputTokens: 900,
-        meanOutputTokens: 220,
-        meanLatencyMs: 900,
-      }),
-      aip('checkout-assistant', NOVA_PRO, {
-        peakCallsPerHour: 150,
-        meanInputTokens: 1200,
-        meanOutputTokens: 300,
-        meanLatencyMs: 1800,
-      }),
-    ],
-  },
-  {
-    tenantId: 'support-bot',
-    title: 'Support bot',
-    description:
-      'Answers support tickets. Client errors, server errors and throttling at peak hours.',
-    ownerGroup: 'team-support',
-    system: 'customer-care',
-    accountId: DEMO_ACCOUNTS.platform,
-    region: 'us-east-1',
-    attribution: 'inference-profile',
-    shape: 'errors',
-    budgetHeadroom: 2,
-    models: [
-      aip('support-bot', HAIKU, {
-        peakCallsPerHour: 300,
-        meanInputTokens: 1400,
-        meanOutputTokens: 380,
-        meanLatencyMs: 1100,
-      }),
-      aip('support-bot', MISTRAL_LARGE, {
-        peakCallsPerHour: 60,
-        meanInputTokens: 2200,
-        meanOutputTokens: 500,
-        meanLatencyMs: 4200,
-      }),
-    ],
-  },
-  {
-    tenantId: 'search-ranker',
-    title: 'Search ranker',
-    description:
-      'Embeds and re-ranks search results. Idle for the last twelve days.',
-    ownerGroup: 'team-search',
-    system: 'storefront',
-    accountId: DEMO_ACCOUNTS.platform,
-    region: 'us-west-2',
-    attribution: 'inference-profile',
-    shape: 'idle',
-    budgetHeadroom: 3,
-    models: [
-      aip('search-ranker', TITAN_EMBED, {
-        peakCallsPerHour: 500,
-        meanInputTokens: 300,
-        meanOutputTokens: 0,
-        meanLatencyMs: 120,
-      }),
-      aip('search-ranker', LLAMA_8B, {
-        peakCallsPerHour: 80,
-        meanInputTokens: 700,
-        meanOutputTokens: 120,
-        meanLatencyMs: 650,
-      }),
-    ],
-  },
-  {
-    tenantId: 'docs-summarizer',
-    title: 'Docs summarizer',
-    description:
-      'Summarises internal documents with a large model. Past 80% of its monthly budget.',
-    ownerGroup: 'team-docs',
-    system: 'knowledge',
-    accountId: DEMO_ACCOUNTS.platform,
-    region: 'us-west-2',
-    attribution: 'inference-profile',
-    shape: 'steady',
-    budgetHeadroom: 1.16,
-    models: [
-      aip('docs-summarizer', SONNET_37, {
-        peakCallsPerHour: 120,
-        meanInputTokens: 6000,
-        meanOutputTokens: 900,
-        meanLatencyMs: 7800,
-      }),
-    ],
-  },
-  {
-    tenantId: 'fraud-analyst',
-    title: 'Fraud analyst',
-    description:
-      "Explains risk scores. Runs in the risk team's own AWS account (whole-account attribution).",
-    ownerGroup: 'team-risk',
-    system: 'payments',
-    accountId: DEMO_ACCOUNTS.risk,
-    region: 'us-east-1',
-    attribution: 'account',
-    shape: 'steady',
-    budgetHeadroom: 2,
-    models: [
-      {
-        modelId: NOVA_LITE,
-        dimension: NOVA_LITE,
-        peakCallsPerHour: 260,
-        meanInputTokens: 1500,
-        meanOutputTokens: 260,
-        meanLatencyMs: 700,
-      },
-      {
-        modelId: HAIKU,
-        dimension: `us.${HAIKU}`,
-        peakCallsPerHour: 90,
-        meanInputTokens: 1100,
-        meanOutputTokens: 300,
-        meanLatencyMs: 950,
-      },
-    ],
-  },
-  {
-    tenantId: 'data-labeling',
-    title: 'Data labeling',
-    description:
-      'Labels training data from a shared role; attributed by invocation-log identity. One model is unpriced.',
-    ownerGroup: 'team-search',
-    system: 'knowledge',
-    accountId: DEMO_ACCOUNTS.platform,
-    region: 'us-east-1',
-    attribution: 'identity',
-    principalArn: `arn:aws:iam::${DEMO_ACCOUNTS.platform}:role/data-labeling-workers`,
-    shape: 'light',
-    budgetHeadroom: 3,
-    models: [
-      {
-        modelId: HAIKU,
-        dimension: HAIKU,
-        peakCallsPerHour: 6,
-        meanInputTokens: 800,
-        meanOutputTokens: 150,
-        meanLatencyMs: 850,
-      },
-      {
-        modelId: COMMAND_R,
-        dimension: COMMAND_R,
-        peakCallsPerHour: 3,
-        meanInputTokens: 1000,
-        meanOutputTokens: 200,
-        meanLatencyMs: 1300,
-      },
-    ],
-  },
-];
+export const DEMO_TENANTS: DemoTenant[] = (
+  [
+    {
+      tenantId: 'checkout-assistant',
+      title: 'Checkout assistant',
+      description:
+        'Conversational help during checkout. Busy, several models, a spike three days ago.',
+      ownerGroup: 'team-checkout',
+      system: 'storefront',
+      accountId: DEMO_ACCOUNTS.platform,
+      region: 'us-east-1',
+      attribution: 'inference-profile',
+      shape: 'busy',
+      budgetHeadroom: 2.5,
+      models: [
+        aip(SONNET_35, {
+          peakCallsPerHour: 420,
+          meanInputTokens: 1800,
+          meanOutputTokens: 450,
+          meanLatencyMs: 3200,
+        }),
+        aip(HAIKU, {
+          peakCallsPerHour: 900,
+          meanInputTokens: 900,
+          meanOutputTokens: 220,
+          meanLatencyMs: 900,
+        }),
+        aip(NOVA_PRO, {
+          peakCallsPerHour: 150,
+          meanInputTokens: 1200,
+          meanOutputTokens: 300,
+          meanLatencyMs: 1800,
+        }),
+      ],
+    },
+    {
+      tenantId: 'support-bot',
+      title: 'Support bot',
+      description:
+        'Answers support tickets. Client errors, server errors and throttling at peak hours.',
+      ownerGroup: 'team-support',
+      system: 'customer-care',
+      accountId: DEMO_ACCOUNTS.platform,
+      region: 'us-east-1',
+      attribution: 'inference-profile',
+      shape: 'errors',
+      budgetHeadroom: 2,
+      models: [
+        aip(HAIKU, {
+          peakCallsPerHour: 300,
+          meanInputTokens: 1400,
+          meanOutputTokens: 380,
+          meanLatencyMs: 1100,
+        }),
+        aip(MISTRAL_LARGE, {
+          peakCallsPerHour: 60,
+          meanInputTokens: 2200,
+          meanOutputTokens: 500,
+          meanLatencyMs: 4200,
+        }),
+      ],
+    },
+    {
+      tenantId: 'search-ranker',
+      title: 'Search ranker',
+      description:
+        'Embeds and re-ranks search results. Idle for the last twelve days.',
+      ownerGroup: 'team-search',
+      system: 'storefront',
+      accountId: DEMO_ACCOUNTS.platform,
+      region: 'us-west-2',
+      attribution: 'inference-profile',
+      shape: 'idle',
+      budgetHeadroom: 3,
+      models: [
+        aip(TITAN_EMBED, {
+          peakCallsPerHour: 500,
+          meanInputTokens: 300,
+          meanOutputTokens: 0,
+          meanLatencyMs: 120,
+        }),
+        aip(LLAMA_8B, {
+          peakCallsPerHour: 80,
+          meanInputTokens: 700,
+          meanOutputTokens: 120,
+          meanLatencyMs: 650,
+        }),
+      ],
+    },
+    {
+      tenantId: 'docs-summarizer',
+      title: 'Docs summarizer',
+      description:
+        'Summarises internal documents with a large model. Past 80% of its monthly budget.',
+      ownerGroup: 'team-docs',
+      system: 'knowledge',
+      accountId: DEMO_ACCOUNTS.platform,
+      region: 'us-west-2',
+      attribution: 'inference-profile',
+      shape: 'steady',
+      budgetHeadroom: 1.16,
+      models: [
+        aip(SONNET_37, {
+          peakCallsPerHour: 120,
+          meanInputTokens: 6000,
+          meanOutputTokens: 900,
+          meanLatencyMs: 7800,
+        }),
+      ],
+    },
+    {
+      tenantId: 'fraud-analyst',
+      title: 'Fraud analyst',
+      description:
+        "Explains risk scores. Runs in the risk team's own AWS account (whole-account attribution).",
+      ownerGroup: 'team-risk',
+      system: 'payments',
+      accountId: DEMO_ACCOUNTS.risk,
+      region: 'us-east-1',
+      attribution: 'account',
+      shape: 'steady',
+      budgetHeadroom: 2,
+      models: [
+        {
+          modelId: NOVA_LITE,
+          dimension: NOVA_LITE,
+          peakCallsPerHour: 260,
+          meanInputTokens: 1500,
+          meanOutputTokens: 260,
+          meanLatencyMs: 700,
+        },
+        {
+          modelId: HAIKU,
+          dimension: `us.${HAIKU}`,
+          peakCallsPerHour: 90,
+          meanInputTokens: 1100,
+          meanOutputTokens: 300,
+          meanLatencyMs: 950,
+        },
+      ],
+    },
+    {
+      tenantId: 'data-labeling',
+      title: 'Data labeling',
+      description:
+        'Labels training data from a shared role; attributed by invocation-log identity. One model is unpriced.',
+      ownerGroup: 'team-search',
+      system: 'knowledge',
+      accountId: DEMO_ACCOUNTS.platform,
+      region: 'us-east-1',
+      attribution: 'identity',
+      principalArn: `arn:aws:iam::${DEMO_ACCOUNTS.platform}:role/data-labeling-workers`,
+      shape: 'light',
+      budgetHeadroom: 3,
+      models: [
+        {
+          modelId: HAIKU,
+          dimension: HAIKU,
+          peakCallsPerHour: 6,
+          meanInputTokens: 800,
+          meanOutputTokens: 150,
+          meanLatencyMs: 850,
+        },
+        {
+          modelId: COMMAND_R,
+          dimension: COMMAND_R,
+          peakCallsPerHour: 3,
+          meanInputTokens: 1000,
+          meanOutputTokens: 200,
+          meanLatencyMs: 1300,
+        },
+      ],
+    },
+  ] as DemoTenant[]
+).map(withProfileIds);

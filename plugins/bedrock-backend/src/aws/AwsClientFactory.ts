@@ -1,3 +1,4 @@
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { BedrockClient } from '@aws-sdk/client-bedrock';
 import { BudgetsClient } from '@aws-sdk/client-budgets';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
@@ -39,11 +40,16 @@ export class AwsClientFactory {
   readonly #credentials: CredentialsForAccount;
   readonly #endpoint?: string;
   readonly #maxAttempts: number;
+  readonly #requestTimeoutMs: number;
   #calls = 0;
 
   static fromConfig(
     config: Config,
-    options: { endpoint?: string; maxAttempts?: number } = {},
+    options: {
+      endpoint?: string;
+      maxAttempts?: number;
+      requestTimeoutMs?: number;
+    } = {},
   ): AwsClientFactory {
     const manager = DefaultAwsCredentialsManager.fromConfig(config);
     return AwsClientFactory.create({
@@ -58,6 +64,8 @@ export class AwsClientFactory {
     credentials: CredentialsForAccount;
     endpoint?: string;
     maxAttempts?: number;
+    /** an answer slower than this fails the attempt (and is retried); default 30 s */
+    requestTimeoutMs?: number;
   }): AwsClientFactory {
     return new AwsClientFactory(options);
   }
@@ -66,10 +74,12 @@ export class AwsClientFactory {
     credentials: CredentialsForAccount;
     endpoint?: string;
     maxAttempts?: number;
+    requestTimeoutMs?: number;
   }) {
     this.#credentials = options.credentials;
     this.#endpoint = options.endpoint;
     this.#maxAttempts = options.maxAttempts ?? 3;
+    this.#requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   }
 
   /** AWS calls sent so far by every client of this factory (retries not counted). */
@@ -147,6 +157,11 @@ export class AwsClientFactory {
       credentials: await this.#credentials(accountId),
       retryMode: 'standard',
       maxAttempts: kind === 'cloudwatch-probe' ? 1 : this.#maxAttempts,
+      // a hung endpoint fails the attempt instead of holding a collection cycle
+      requestHandler: new NodeHttpHandler({
+        connectionTimeout: Math.min(5_000, this.#requestTimeoutMs),
+        requestTimeout: this.#requestTimeoutMs,
+      }),
       ...(this.#endpoint ? { endpoint: this.#endpoint } : {}),
     };
     let client: AnyClient;

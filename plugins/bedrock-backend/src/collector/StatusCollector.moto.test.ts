@@ -52,21 +52,18 @@ describe('StatusCollector against moto', () => {
     const alarms = await store.getSnapshots<any[]>('alarms', ids);
     const support = alarms['support-bot'].payload!;
     expect(support.map(a => a.name)).toEqual([
-      'bedrock-support-bot-errors-per-5m',
-      'bedrock-support-bot-input-tokens-per-hour',
-      'bedrock-support-bot-invocations-per-hour',
+      'bedrock-support-bot-errors',
+      'bedrock-support-bot-invocations',
       'bedrock-support-bot-latency',
-      'bedrock-support-bot-throttles-per-5m',
+      'bedrock-support-bot-throttles',
+      'bedrock-support-bot-tokens',
     ]);
     expect(
       support
         .filter(a => a.state === 'ALARM')
         .map(a => a.name)
         .sort(),
-    ).toEqual([
-      'bedrock-support-bot-errors-per-5m',
-      'bedrock-support-bot-throttles-per-5m',
-    ]);
+    ).toEqual(['bedrock-support-bot-errors', 'bedrock-support-bot-throttles']);
     expect(support[0].consoleUrl).toContain(
       'us-east-1.console.aws.amazon.com/cloudwatch',
     );

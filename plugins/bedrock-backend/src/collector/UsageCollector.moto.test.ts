@@ -12,6 +12,7 @@ import {
   seededTotalsByModel,
   startMoto,
 } from '@bedrock-tenancy/aws-emulator';
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { AwsClientFactory } from '../aws/AwsClientFactory';
@@ -21,6 +22,9 @@ import { tenantOf } from './tenants';
 import { UsageCollector } from './UsageCollector';
 
 jest.setTimeout(180_000);
+
+/** How long the fault proxy holds a 'slow' answer: more than the client's 1 s request timeout. */
+const SLOW_MS = 1_500;
 
 // Fixed for the run. Near now because CloudWatch Logs (and moto) drop log events older than
 // 14 days, so identity-attributed usage is compared over the last 13 days only.
@@ -75,11 +79,45 @@ describe('UsageCollector against moto', () => {
     await moto?.stop();
   });
 
-  /** A proxy in front of moto that answers the first `failures` GetMetricData calls with a throttling error. */
-  async function throttlingProxy(failures: number) {
-    const state = { failed: 0, getMetricData: 0 };
+  type Fault = 'throttle' | 'server-error' | 'slow';
+
+  /**
+   * A fault-injecting proxy in front of moto. `faultOf` decides per GetMetricData attempt (the
+   * attempt number counts identical bodies, so retries of one call are numbered 1, 2, ...).
+   */
+  async function faultProxy(
+    faultOf: (call: {
+      region: string;
+      attempt: number;
+      body: Buffer;
+    }) => Fault | undefined,
+  ) {
+    const state = { getMetricData: 0, throttle: 0, 'server-error': 0, slow: 0 };
+    const attempts = new Map<string, number>();
     const target = new URL(moto.endpoint);
+    const forward = (
+      req: http.IncomingMessage,
+      res: http.ServerResponse,
+      body: Buffer,
+    ) => {
+      const fwd = http.request(
+        {
+          host: target.hostname,
+          port: target.port,
+          path: req.url,
+          method: req.method,
+          headers: req.headers,
+        },
+        up => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
+      fwd.on('error', () => res.destroy());
+      fwd.end(body);
+    };
     const server = http.createServer((req, res) => {
+      res.on('error', () => {});
       const chunks: Buffer[] = [];
       req.on('data', c => chunks.push(c));
       req.on('end', () => {
@@ -88,50 +126,66 @@ describe('UsageCollector against moto', () => {
           /GetMetricData/.test(
             `${req.url} ${req.headers['x-amz-target'] ?? ''}`,
           ) || body.includes('Action=GetMetricData');
-        if (isGmd) state.getMetricData++;
-        if (isGmd && state.failed < failures) {
-          state.failed++;
-          // what CloudWatch answers when over its TPS quota (JSON protocol, query-compatible)
-          res.writeHead(400, {
+        if (!isGmd) {
+          forward(req, res, body);
+          return;
+        }
+        state.getMetricData++;
+        const key = body.toString('base64');
+        const attempt = (attempts.get(key) ?? 0) + 1;
+        attempts.set(key, attempt);
+        const region =
+          /Credential=[^/]+\/\d+\/([^/]+)\//.exec(
+            String(req.headers.authorization),
+          )?.[1] ?? '';
+        const fault = faultOf({ region, attempt, body });
+        if (fault) state[fault]++;
+        if (fault === 'throttle' || fault === 'server-error') {
+          // what CloudWatch answers over its TPS quota, or when it fails (JSON protocol)
+          const throttle = fault === 'throttle';
+          res.writeHead(throttle ? 400 : 500, {
             'content-type': 'application/x-amz-json-1.0',
-            'x-amzn-query-error': 'Throttling;Sender',
+            'x-amzn-query-error': throttle
+              ? 'Throttling;Sender'
+              : 'InternalServiceError;Receiver',
           });
           res.end(
             JSON.stringify({
-              __type: 'com.amazonaws.cloudwatch#Throttling',
-              message: 'Rate exceeded',
+              __type: throttle
+                ? 'com.amazonaws.cloudwatch#Throttling'
+                : 'com.amazonaws.cloudwatch#InternalServiceFault',
+              message: throttle ? 'Rate exceeded' : 'Internal failure',
             }),
           );
           return;
         }
-        const fwd = http.request(
-          {
-            host: target.hostname,
-            port: target.port,
-            path: req.url,
-            method: req.method,
-            headers: req.headers,
-          },
-          up => {
-            res.writeHead(up.statusCode ?? 502, up.headers);
-            up.pipe(res);
-          },
-        );
-        fwd.on('error', () => res.destroy());
-        fwd.end(body);
+        if (fault === 'slow') {
+          // longer than the client's request timeout: the attempt times out
+          setTimeout(() => forward(req, res, body), SLOW_MS);
+          return;
+        }
+        forward(req, res, body);
       });
     });
     await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
     const endpoint = `http://127.0.0.1:${
       (server.address() as AddressInfo).port
     }`;
-    return { state, endpoint, close: () => new Promise(r => server.close(r)) };
+    return {
+      state,
+      endpoint,
+      close: () => {
+        server.closeAllConnections();
+        return new Promise(r => server.close(r));
+      },
+    };
   }
 
   function makeCollector(
     store: DatabaseUsageStore,
     endpoint = moto.endpoint,
     maxAttempts = 1,
+    requestTimeoutMs = 30_000,
   ) {
     const clients = AwsClientFactory.fromConfig(
       new ConfigReader({
@@ -150,7 +204,7 @@ describe('UsageCollector against moto', () => {
           ],
         },
       }),
-      { endpoint, maxAttempts },
+      { endpoint, maxAttempts, requestTimeoutMs },
     );
     const collector = UsageCollector.create({
       store,
@@ -230,26 +284,52 @@ describe('UsageCollector against moto', () => {
     },
   );
 
-  it('retries throttled GetMetricData calls and still stores exactly the seeded usage', async () => {
-    const knex = await databases.init('SQLITE_3');
-    await DatabaseUsageStore.migrate(knex);
-    const store = DatabaseUsageStore.fromKnex(knex);
-    // two consecutive throttles: the third attempt (maxAttempts 3) succeeds
-    const proxy = await throttlingProxy(2);
-    try {
-      const { collector } = makeCollector(store, proxy.endpoint, 3);
-      const summary = await collector.collect(tenants.slice(0, 1));
-      expect(summary.errors).toEqual([]);
-      expect(proxy.state.failed).toBe(2);
-      expect(proxy.state.getMetricData).toBe(summary.getMetricDataCalls + 2);
-      const rows = await store.getUsage({
-        tenantIds: ['checkout-assistant'],
+  it('rides out throttling, 5xx and slow answers; an outage of one region spares the others and is filled once it ends', async () => {
+    const rowsOf = async (store: DatabaseUsageStore) =>
+      store.getUsage({
+        tenantIds: tenants.map(t => t.tenantId),
         from: FROM,
         to: TO,
       });
-      expect(actual(rows, 'checkout-assistant')).toEqual(
-        expected('checkout-assistant'),
-      );
+    const cleanKnex = await databases.init('SQLITE_3');
+    await DatabaseUsageStore.migrate(cleanKnex);
+    const cleanStore = DatabaseUsageStore.fromKnex(cleanKnex);
+    expect(
+      (await makeCollector(cleanStore).collector.collect(tenants)).errors,
+    ).toEqual([]);
+
+    const knex = await databases.init('SQLITE_3');
+    await DatabaseUsageStore.migrate(knex);
+    const store = DatabaseUsageStore.fromKnex(knex);
+    let outage = true;
+    const proxy = await faultProxy(({ region, attempt, body }) => {
+      if (region === 'us-west-2') return outage ? 'server-error' : undefined;
+      // one call in four fails three ways before it answers
+      if (createHash('sha256').update(body).digest()[0] % 4 !== 0)
+        return undefined;
+      return (['throttle', 'server-error', 'slow'] as const)[attempt - 1];
+    });
+    try {
+      const { collector } = makeCollector(store, proxy.endpoint, 4, 1_000);
+      const faulty = await collector.collect(tenants);
+      expect(proxy.state.throttle).toBeGreaterThan(0);
+      expect(proxy.state['server-error']).toBeGreaterThan(proxy.state.throttle);
+      expect(proxy.state.slow).toBeGreaterThan(0);
+      // only the region in outage failed; every us-east-1 tenant is complete
+      expect(faulty.failedGroups).toBe(1);
+      expect(faulty.errors.join()).toMatch(/us-west-2/);
+      const during = await rowsOf(store);
+      for (const t of DEMO_TENANTS) {
+        expect(actual(during, t.tenantId)).toEqual(
+          t.region === 'us-west-2' ? {} : expected(t.tenantId),
+        );
+      }
+
+      outage = false;
+      const recovered = await collector.collect(tenants);
+      expect(recovered.errors).toEqual([]);
+      // nothing lost, nothing counted twice: the same rows as a run that saw no fault
+      expect(await rowsOf(store)).toEqual(await rowsOf(cleanStore));
     } finally {
       await proxy.close();
     }

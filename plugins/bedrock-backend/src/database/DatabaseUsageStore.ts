@@ -130,6 +130,45 @@ export class DatabaseUsageStore implements UsageStore {
     return rows.map(fromDb);
   }
 
+  async getUsageBuckets(options: {
+    tenantIds: string[];
+    from: string;
+    to: string;
+    boundaries: string[];
+  }) {
+    if (!options.tenantIds.length) return [];
+    const db = this.#db;
+    const keys = ['tenant_id', 'account_id', 'region', 'model_id'];
+    const sides = options.boundaries.map(b =>
+      db.raw('CASE WHEN hour >= ? THEN 1 ELSE 0 END', [b]),
+    );
+    const rows = await db(USAGE)
+      .select(keys)
+      .min({ hour: 'hour' })
+      .sum({
+        invocations: 'invocations',
+        input_tokens: 'input_tokens',
+        output_tokens: 'output_tokens',
+        cache_read_tokens: 'cache_read_tokens',
+        cache_write_tokens: 'cache_write_tokens',
+        client_errors: 'client_errors',
+        server_errors: 'server_errors',
+        throttles: 'throttles',
+      })
+      .whereIn('tenant_id', options.tenantIds)
+      .andWhere('hour', '>=', options.from)
+      .andWhere('hour', '<', options.to)
+      .groupBy([...keys, db.raw('substr(hour, 1, 10)'), ...sides]);
+    return rows.map(r =>
+      fromDb({
+        ...r,
+        latency_avg_ms: null,
+        latency_max_ms: null,
+        latency_p99_ms: null,
+      }),
+    );
+  }
+
   async getLastInvocation(tenantIds: string[]) {
     if (!tenantIds.length) return {};
     const rows = await this.#db(USAGE)

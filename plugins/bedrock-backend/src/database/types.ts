@@ -80,6 +80,18 @@ export interface UsageStore {
     from: string;
     to: string;
   }): Promise<HourlyUsageRow[]>;
+  /**
+   * Rows of the tenants with from <= hour < to, summed in the database per tenant, account,
+   * region, model and UTC day, without mixing hours on either side of any of `boundaries`
+   * (ISO instants): sums over windows that start and end on those boundaries, or on days, stay
+   * exact. Each bucket's `hour` is its first hour; latency fields are null (counts only).
+   */
+  getUsageBuckets(options: {
+    tenantIds: string[];
+    from: string;
+    to: string;
+    boundaries: string[];
+  }): Promise<HourlyUsageRow[]>;
   /** Start of the newest hour with invocations, per tenant. */
   getLastInvocation(tenantIds: string[]): Promise<Record<string, string>>;
   getStates(tenantIds: string[]): Promise<Record<string, TenantState>>;

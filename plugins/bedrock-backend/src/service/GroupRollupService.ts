@@ -120,14 +120,21 @@ export class GroupRollupService {
           { credentials },
         )
       : [];
+    const permitted = annotated.flatMap(([entityRef, entity], i) => {
+      const tenant = tenantOf(entity);
+      return decisions[i]?.result === AuthorizeResult.ALLOW && tenant
+        ? [{ entityRef, entity, tenant }]
+        : [];
+    });
+    const figures = await this.#summary.rollupFigures(
+      permitted.map(p => p.tenant),
+      range,
+    );
     const rows: GroupTenantRow[] = [];
     let pricedCost = 0;
-    for (let i = 0; i < annotated.length; i++) {
-      if (decisions[i]?.result !== AuthorizeResult.ALLOW) continue;
-      const [entityRef, entity] = annotated[i];
-      const tenant = tenantOf(entity);
-      if (!tenant) continue;
-      const s = await this.#summary.entitySummary(tenant, range);
+    for (let i = 0; i < permitted.length; i++) {
+      const { entityRef, entity, tenant } = permitted[i];
+      const s = figures[i];
       const cost = s.cost.status === 'ok' ? s.cost.data : null;
       const budget = s.budget.status === 'ok' ? s.budget.data : null;
       pricedCost += cost?.rangeEstimatedUsd ?? 0;

@@ -1,10 +1,12 @@
 import {
   AlarmInfo,
+  BudgetBlock,
   CostBlock,
   EntitySummary,
   GovernanceInfo,
   PriceRow,
   Section,
+  UsageTotals,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import {
   BilledSnapshot,
@@ -13,14 +15,58 @@ import {
 } from '../collector/StatusCollector';
 import { DAY_MS, floorHour, HOUR_MS, iso } from '../collector/hours';
 import type { Tenant } from '../collector/tenants';
-import { Snapshot, UsageStore } from '../database/types';
-import { budgetBlock, costBlock, monthStart } from './cost';
+import {
+  HourlyUsageRow,
+  Snapshot,
+  TenantState,
+  UsageStore,
+} from '../database/types';
+import { BucketCache } from './BucketCache';
+import { budgetBlock, costBlock, monthStart, RUN_RATE_DAYS } from './cost';
 import { TimeRange } from './range';
 import { suggestionsFor } from './suggestions';
 import { modelsOf, seriesOf, totalsOf } from './usage';
 
 /** Days before now that the cost panel needs (run rate + anomaly baseline). */
 const HISTORY_DAYS = 22;
+
+/** A tenant's figures in a Group roll-up. */
+export interface TenantFigures {
+  totals: UsageTotals;
+  cost: Section<CostBlock>;
+  budget: Section<BudgetBlock | null>;
+  alarms: Section<AlarmInfo[]>;
+}
+
+const ceilHour = (t: number) => Math.ceil(t / HOUR_MS) * HOUR_MS;
+
+/**
+ * The usage the cost panel needs (the range, the month so far, the run-rate window and the
+ * anomaly baseline), as per-day buckets split at the range and run-rate boundaries. Rows start
+ * on the hour, so boundaries rounded up to the hour select the same rows (and make stable keys).
+ */
+function historyWindow(tenantIds: string[], range: TimeRange, now: number) {
+  const end = floorHour(now) + HOUR_MS;
+  const from = Math.min(
+    range.from,
+    monthStart(now),
+    floorHour(now) - HISTORY_DAYS * DAY_MS,
+  );
+  return {
+    tenantIds,
+    from: iso(ceilHour(from)),
+    to: iso(ceilHour(Math.max(range.to, end))),
+    boundaries: [range.from, range.to, end - RUN_RATE_DAYS * DAY_MS, end].map(
+      t => iso(ceilHour(t)),
+    ),
+  };
+}
+
+const inRange = (rows: HourlyUsageRow[], range: TimeRange) =>
+  rows.filter(r => {
+    const t = Date.parse(r.hour);
+    return t >= range.from && t < range.to;
+  });
 
 export interface SummaryOptions {
   prices: PriceRow[];
@@ -80,6 +126,7 @@ export class SummaryService {
   readonly #store: UsageStore;
   readonly #options: SummaryOptions;
   readonly #now: () => number;
+  readonly #buckets = new BucketCache();
 
   static create(o: {
     store: UsageStore;
@@ -104,21 +151,15 @@ export class SummaryService {
     range: TimeRange,
   ): Promise<EntitySummary> {
     const now = this.#now();
-    const { prices } = this.#options;
-    const historyFrom = Math.min(
-      range.from,
-      monthStart(now),
-      floorHour(now) - HISTORY_DAYS * DAY_MS,
-    );
-    const historyTo = Math.max(range.to, floorHour(now) + HOUR_MS);
     const id = tenant.tenantId;
-    const [history, states, last, alarms, budgets, billed, governance] =
+    const [rows, history, states, last, alarms, budgets, billed, governance] =
       await Promise.all([
         this.#store.getUsage({
           tenantIds: [id],
-          from: iso(historyFrom),
-          to: iso(historyTo),
+          from: iso(range.from),
+          to: iso(range.to),
         }),
+        this.#history([id], range, now),
         this.#store.getStates([id]),
         this.#store.getLastInvocation([id]),
         this.#store.getSnapshots<AlarmInfo[]>(SNAPSHOT.alarms, [id]),
@@ -129,32 +170,131 @@ export class SummaryService {
           tenant.regions.map(r => `${tenant.accountId}/${r}`),
         ),
       ]);
-    const rows = history.filter(r => {
-      const t = Date.parse(r.hour);
-      return t >= range.from && t < range.to;
+    return this.#build(tenant, range, now, {
+      rows,
+      history,
+      state: states[id],
+      lastInvocationAt: last[id] ?? null,
+      alarms: alarms[id],
+      budget: budgets[id],
+      billed: billed[id],
+      governance: tenant.regions.map(
+        r => governance[`${tenant.accountId}/${r}`],
+      ),
     });
+  }
+
+  /**
+   * What a Group roll-up shows of each tenant (totals, cost, budget, alarms) from one batch of
+   * reads, summed per day in the database: a roll-up over hundreds of tenants stays cheap.
+   */
+  async rollupFigures(
+    tenants: Tenant[],
+    range: TimeRange,
+  ): Promise<TenantFigures[]> {
+    const now = this.#now();
+    const ids = [...new Set(tenants.map(t => t.tenantId))];
+    const [history, alarms, budgets] = await Promise.all([
+      this.#cachedHistory(ids, range, now),
+      this.#store.getSnapshots<AlarmInfo[]>(SNAPSHOT.alarms, ids),
+      this.#store.getSnapshots<BudgetSnapshot | null>(SNAPSHOT.budget, ids),
+    ]);
+    const historyOf = new Map<string, HourlyUsageRow[]>();
+    for (const r of history) {
+      const list = historyOf.get(r.tenantId);
+      if (list) list.push(r);
+      else historyOf.set(r.tenantId, [r]);
+    }
+    return tenants.map(tenant => {
+      const own = historyOf.get(tenant.tenantId) ?? [];
+      const cost = this.#cost(own, range, now, undefined);
+      return {
+        totals: totalsOf(this.#options.prices, inRange(own, range)),
+        cost: cost.section,
+        budget: section(budgets[tenant.tenantId], 'Budget', b =>
+          b ? budgetBlock(b, cost.data?.dailyRunRateUsd ?? 0, now) : null,
+        ),
+        alarms: section(alarms[tenant.tenantId], 'Alarms', a => a ?? []),
+      };
+    });
+  }
+
+  #history(tenantIds: string[], range: TimeRange, now: number) {
+    return this.#store.getUsageBuckets(historyWindow(tenantIds, range, now));
+  }
+
+  /** The roll-up's history, shared by identical roll-ups until the tenants are collected again. */
+  async #cachedHistory(tenantIds: string[], range: TimeRange, now: number) {
+    const states = await this.#store.getStates(tenantIds);
+    const collectedAt = tenantIds
+      .map(id => states[id]?.lastCollectedAt ?? '')
+      .sort()
+      .pop();
+    const window = historyWindow(tenantIds, range, now);
+    const key = JSON.stringify([
+      [...tenantIds].sort(),
+      window.from,
+      window.to,
+      window.boundaries,
+      collectedAt,
+    ]);
+    return this.#buckets.get(key, () => this.#store.getUsageBuckets(window));
+  }
+
+  #cost(
+    history: HourlyUsageRow[],
+    range: TimeRange,
+    now: number,
+    billed: Snapshot<BilledSnapshot> | undefined,
+  ): { section: Section<CostBlock>; data?: CostBlock } {
+    try {
+      const data = withoutFlag(
+        costBlock({
+          prices: this.#options.prices,
+          history,
+          range,
+          now,
+          billed: billed?.payload ?? null,
+          billedAsOf: billed?.fetchedAt ?? null,
+        }),
+      );
+      return { section: { status: 'ok', data }, data };
+    } catch (e) {
+      return {
+        section: {
+          status: 'error',
+          message: `Cost could not be computed: ${(e as Error).message}`,
+        },
+      };
+    }
+  }
+
+  #build(
+    tenant: Tenant,
+    range: TimeRange,
+    now: number,
+    data: {
+      rows: HourlyUsageRow[];
+      history: HourlyUsageRow[];
+      state: TenantState | undefined;
+      lastInvocationAt: string | null;
+      alarms: Snapshot<AlarmInfo[]> | undefined;
+      budget: Snapshot<BudgetSnapshot | null> | undefined;
+      billed: Snapshot<BilledSnapshot> | undefined;
+      governance: Array<Snapshot<GovernanceInfo> | undefined>;
+    },
+  ): EntitySummary {
+    const { prices } = this.#options;
+    const { rows, history, state, lastInvocationAt } = data;
     const totals = totalsOf(prices, rows);
     const models = modelsOf(prices, rows);
     const series = seriesOf(prices, rows, range);
-    const billedSnap = this.#options.costExplorerEnabled
-      ? billed[id]
-      : undefined;
-    let cost: ReturnType<typeof costBlock> | undefined;
-    let costError = '';
-    try {
-      cost = costBlock({
-        prices,
-        history,
-        range,
-        now,
-        billed: billedSnap?.payload ?? null,
-        billedAsOf: billedSnap?.fetchedAt ?? null,
-      });
-    } catch (e) {
-      costError = (e as Error).message;
-    }
-    const state = states[id];
-    const lastInvocationAt = last[id] ?? null;
+    const cost = this.#cost(
+      history,
+      range,
+      now,
+      this.#options.costExplorerEnabled ? data.billed : undefined,
+    );
     const idle = {
       idle: Boolean(
         state?.lastCollectedAt &&
@@ -166,9 +306,6 @@ export class SummaryService {
       thresholdDays: this.#options.idleDays,
     };
     const lastCollectedAt = state?.lastCollectedAt ?? null;
-    const govSnaps = tenant.regions.map(
-      r => governance[`${tenant.accountId}/${r}`],
-    );
     return {
       tenant: {
         entityRef: tenant.entityRef,
@@ -185,17 +322,12 @@ export class SummaryService {
       totals,
       models,
       series: series.points,
-      cost: cost
-        ? { status: 'ok', data: withoutFlag(cost) }
-        : {
-            status: 'error',
-            message: `Cost could not be computed: ${costError}`,
-          },
-      budget: section(budgets[id], 'Budget', b =>
-        b ? budgetBlock(b, cost?.dailyRunRateUsd ?? 0, now) : null,
+      cost: cost.section,
+      budget: section(data.budget, 'Budget', b =>
+        b ? budgetBlock(b, cost.data?.dailyRunRateUsd ?? 0, now) : null,
       ),
-      alarms: section(alarms[id], 'Alarms', a => a ?? []),
-      governance: governanceSection(govSnaps),
+      alarms: section(data.alarms, 'Alarms', a => a ?? []),
+      governance: governanceSection(data.governance),
       idle,
       suggestions: suggestionsFor({
         idle,

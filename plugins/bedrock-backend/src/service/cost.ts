@@ -19,7 +19,8 @@ export const ANOMALY_SIGMAS = 3;
 export const ANOMALY_MIN_RATIO = 1.25;
 export const ANOMALY_MIN_USD = 1;
 const BASELINE_DAYS = 14;
-const RUN_RATE_DAYS = 7;
+/** Days of spend the daily run rate (and the month-end projection) is taken from. */
+export const RUN_RATE_DAYS = 7;
 
 const floorDay = (t: number) => Math.floor(t / DAY_MS) * DAY_MS;
 const day = (t: number) => new Date(t).toISOString().slice(0, 10);
@@ -32,9 +33,33 @@ export const monthEnd = (t: number) => {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
 };
 
+/** Price lookups per price table, by model, region and day: summaries price every hourly row several times. */
+const priceCache = new WeakMap<PriceRow[], Map<string, PriceRow | null>>();
+const PRICE_CACHE_MAX = 50_000;
+
+function cachedPrice(
+  prices: PriceRow[],
+  model: string,
+  region: string,
+  date: string,
+) {
+  let cache = priceCache.get(prices);
+  if (!cache || cache.size > PRICE_CACHE_MAX) {
+    cache = new Map();
+    priceCache.set(prices, cache);
+  }
+  const key = `${model}|${region}|${date}`;
+  let price = cache.get(key);
+  if (price === undefined) {
+    price = findPrice(prices, model, region, date) ?? null;
+    cache.set(key, price);
+  }
+  return price;
+}
+
 /** Cost of one row at the price in effect that day, or null when the model is unpriced. */
 export function rowCost(prices: PriceRow[], r: HourlyUsageRow): number | null {
-  const price = findPrice(prices, r.modelId, r.region, r.hour.slice(0, 10));
+  const price = cachedPrice(prices, r.modelId, r.region, r.hour.slice(0, 10));
   return price ? priceTokens(price, r) : null;
 }
 

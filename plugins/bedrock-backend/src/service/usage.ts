@@ -68,8 +68,11 @@ export function modelsOf(
   rows: HourlyUsageRow[],
 ): ModelUsage[] {
   const byModel = new Map<string, HourlyUsageRow[]>();
-  for (const r of rows)
-    byModel.set(r.modelId, [...(byModel.get(r.modelId) ?? []), r]);
+  for (const r of rows) {
+    const list = byModel.get(r.modelId);
+    if (list) list.push(r);
+    else byModel.set(r.modelId, [r]);
+  }
   const models = [...byModel].map(([modelId, rs]) => {
     const totals = totalsOf(prices, rs);
     return {
