@@ -28,6 +28,8 @@ trap cleanup INT TERM EXIT
 
 say "Starting the AWS emulator on 127.0.0.1:$EMULATOR_PORT and seeding the demo data"
 mkdir -p artifacts
+# an earlier run's log says 'ready' too: remove it before tee recreates it
+rm -f artifacts/emulator.log
 set -m
 yarn emulator start --port "$EMULATOR_PORT" > >(tee artifacts/emulator.log) 2>&1 &
 pids+=($!)

@@ -3,14 +3,19 @@ import Box from '@material-ui/core/Box';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { humanizeEntityRef } from '@backstage/plugin-catalog-react';
 import LinearProgress from '@material-ui/core/LinearProgress';
+import Typography from '@material-ui/core/Typography';
 import type { GroupTenantRow } from '@bedrock-tenancy/plugin-bedrock-common';
-import { formatInteger, formatPercent, formatUsd } from '../../lib/format';
+import { formatPercent, formatUsd } from '../../lib/format';
 
 type Row = GroupTenantRow & { id: string };
 
 const cost = (r: Row) => r.monthToDateUsd ?? -1;
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 
-/** Tenants of a group, most expensive month to date first; unpriced ones last. */
+/**
+ * Tenants of a group, most expensive month to date first; unpriced ones last. Calls and tokens
+ * are in the card's totals: the table keeps to what fits a half-width card.
+ */
 export const TenantTable = (props: {
   tenants: GroupTenantRow[];
   linkToTab: (entityRef: string) => string;
@@ -22,27 +27,32 @@ export const TenantTable = (props: {
       title: 'Tenant',
       field: 'title',
       highlight: true,
-      render: r => <Link to={props.linkToTab(r.entityRef)}>{r.title}</Link>,
-    },
-    {
-      title: 'Owner',
-      field: 'owner',
-      hidden: !props.showOwner,
-      render: r =>
-        humanizeEntityRef(parseEntityRef(r.owner, { defaultKind: 'group' }), {
-          defaultKind: 'group',
-        }),
-    },
-    {
-      title: 'Calls',
-      field: 'invocations',
-      type: 'numeric',
-      render: r => formatInteger(r.invocations),
+      // the owner goes under the name: a column of its own does not fit a half-width card
+      render: r => (
+        <>
+          <Link to={props.linkToTab(r.entityRef)}>{r.title}</Link>
+          {props.showOwner && (
+            <Typography
+              variant="caption"
+              color="textSecondary"
+              display="block"
+              data-testid="tenant-owner"
+            >
+              {humanizeEntityRef(
+                parseEntityRef(r.owner, { defaultKind: 'group' }),
+                { defaultKind: 'group' },
+              )}
+            </Typography>
+          )}
+        </>
+      ),
     },
     {
       title: 'Cost MTD',
       field: 'monthToDateUsd',
       type: 'numeric',
+      cellStyle: NO_WRAP,
+      headerStyle: NO_WRAP,
       defaultSort: 'desc',
       customSort: (a, b) => cost(a) - cost(b),
       render: r =>
@@ -53,23 +63,27 @@ export const TenantTable = (props: {
         ),
     },
     {
-      title: 'Projection',
+      title: 'Month end',
       field: 'projectedMonthEndUsd',
       type: 'numeric',
+      cellStyle: NO_WRAP,
+      headerStyle: NO_WRAP,
       render: r =>
         r.projectedMonthEndUsd === null
           ? '–'
           : formatUsd(r.projectedMonthEndUsd),
     },
     {
-      title: 'Budget burn',
+      title: 'Budget',
       field: 'budgetUsedFraction',
       type: 'numeric',
+      cellStyle: NO_WRAP,
+      headerStyle: NO_WRAP,
       render: r =>
         r.budgetUsedFraction === null || r.budgetLimitUsd === null ? (
           'no budget'
         ) : (
-          <Box minWidth={70}>
+          <Box minWidth={56}>
             <span title={`of ${formatUsd(r.budgetLimitUsd)}`}>
               {formatPercent(r.budgetUsedFraction)}
             </span>
@@ -82,9 +96,11 @@ export const TenantTable = (props: {
         ),
     },
     {
-      title: 'In alarm',
+      title: 'Alarms',
       field: 'alarmsInAlarm',
       type: 'numeric',
+      cellStyle: NO_WRAP,
+      headerStyle: NO_WRAP,
       render: r => (r.alarmsInAlarm > 0 ? `⚠ ${r.alarmsInAlarm}` : '0'),
     },
   ];
