@@ -7,12 +7,7 @@
  *   cd plugins/bedrock-backend && yarn run -T tsx scripts/bench-api.ts
  *   (BENCH_POSTGRES_URL defaults to postgresql://postgres@127.0.0.1:5432)
  */
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   ANNOTATION_ACCOUNT_ID,
   ANNOTATION_ATTRIBUTION,
@@ -23,7 +18,7 @@ import {
 import knexFactory, { Knex } from 'knex';
 import { DatabaseUsageStore } from '../src/database/DatabaseUsageStore';
 import { emptyUsageRow, HourlyUsageRow } from '../src/database/types';
-import { bedrockPlugin } from '../src/plugin';
+import { startBedrockBackend } from '../src/__testUtils__/startBedrockBackend';
 
 const TENANTS = 200;
 const MODELS = [
@@ -163,29 +158,10 @@ async function main() {
         spec: { type: 'team', children: [] },
       },
     ];
-    const { server } = await startTestBackend({
-      features: [
-        bedrockPlugin,
-        catalogServiceMock.factory({ entities: entities as any }),
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({
-          data: {
-            aws: {
-              accounts: [
-                {
-                  accountId: ACCOUNT,
-                  accessKeyId: 'AKIABENCH',
-                  secretAccessKey: 'bench',
-                },
-              ],
-            },
-            bedrock: {
-              aws: { endpoint: 'http://127.0.0.1:9' },
-              collector: { enabled: false },
-            },
-          },
-        }),
-      ],
+    const server = await startBedrockBackend({
+      entities,
+      knex,
+      accountId: ACCOUNT,
     });
     const { port } = server.address() as { port: number };
     const api = `http://127.0.0.1:${port}/api/bedrock`;

@@ -3,13 +3,8 @@ import { BudgetsClient } from '@aws-sdk/client-budgets';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
-import {
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   DEMO_TENANTS,
   demoTenantEntity,
@@ -26,9 +21,9 @@ import {
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import { mockClient } from 'aws-sdk-client-mock';
 import request from 'supertest';
+import { startBedrockBackend } from '../__testUtils__/startBedrockBackend';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { HourlyUsageRow } from '../database/types';
-import { bedrockPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
 
@@ -160,28 +155,11 @@ describe('bedrock router', () => {
       fetchedAt: new Date().toISOString(),
     });
 
-    const { server: s } = await startTestBackend({
+    server = await startBedrockBackend({
+      entities,
+      knex,
+      accountId: '123456789012',
       features: [
-        bedrockPlugin,
-        catalogServiceMock.factory({ entities: entities as any }),
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({
-          data: {
-            aws: {
-              accounts: [
-                {
-                  accountId: '123456789012',
-                  accessKeyId: 'AKIATEST',
-                  secretAccessKey: 'test-secret',
-                },
-              ],
-            },
-            bedrock: {
-              aws: { endpoint: 'http://127.0.0.1:9' },
-              collector: { enabled: false },
-            },
-          },
-        }),
         mockServices.permissions.mock({
           authorize: async reqs =>
             reqs.map(r => ({
@@ -192,7 +170,6 @@ describe('bedrock router', () => {
         }).factory,
       ],
     });
-    server = s;
   });
 
   beforeEach(() => {
