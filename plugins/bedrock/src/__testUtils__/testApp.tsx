@@ -11,6 +11,8 @@ import {
   EntityProvider,
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { rest } from 'msw';
 import type { SetupServer } from 'msw/node';
 import { BedrockClient, bedrockApiRef } from '../api';
@@ -31,6 +33,8 @@ export function renderForEntity(
   options: {
     config?: Record<string, any>;
     mountedRoutes?: Record<string, any>;
+    /** the permission API's answer to every check; default allow */
+    permission?: 'ALLOW' | 'DENY';
   } = {},
 ) {
   return renderInTestApp(
@@ -38,6 +42,15 @@ export function renderForEntity(
       apis={[
         [bedrockApiRef, createTestClient()],
         [configApiRef, mockApis.config({ data: options.config ?? {} })],
+        [
+          permissionApiRef,
+          mockApis.permission({
+            authorize:
+              options.permission === 'DENY'
+                ? AuthorizeResult.DENY
+                : AuthorizeResult.ALLOW,
+          }),
+        ],
       ]}
     >
       <EntityProvider entity={entity}>{element}</EntityProvider>

@@ -311,6 +311,21 @@ describe('BedrockTab', () => {
     expect(posted).toBe(1);
   });
 
+  it('offers no refresh to a caller without bedrock.usage.refresh, and still shows the data', async () => {
+    serveSummary(server, ok(entitySummary));
+    // another entity: usePermission caches answers per resource for the whole file
+    const readOnly = {
+      ...tenantEntity,
+      metadata: { ...tenantEntity.metadata, name: 'read-only-tenant' },
+    };
+    await renderForEntity(<BedrockTab />, readOnly, { permission: 'DENY' });
+    await screen.findByTestId('headline-invocations');
+    expect(screen.getByTestId('freshness')).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Refresh' }),
+    ).not.toBeInTheDocument();
+  });
+
   it('says so when a refresh is rate-limited', async () => {
     serveSummary(server, ok(entitySummary));
     server.use(

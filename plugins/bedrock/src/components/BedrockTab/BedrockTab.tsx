@@ -6,8 +6,13 @@ import {
   Progress,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { getCompoundEntityRef } from '@backstage/catalog-model';
+import {
+  getCompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
+import { bedrockUsageRefreshPermission } from '@bedrock-tenancy/plugin-bedrock-common';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import LinearProgress from '@material-ui/core/LinearProgress';
@@ -44,6 +49,11 @@ const BedrockTabContent = () => {
   const [refreshError, setRefreshError] = useState<string>();
   const ref = getCompoundEntityRef(entity);
   const refKey = `${ref.kind}:${ref.namespace}/${ref.name}`;
+  // the backend checks it too; this only spares a button that would answer 403
+  const { allowed: mayRefresh } = usePermission({
+    permission: bedrockUsageRefreshPermission,
+    resourceRef: stringifyEntityRef(entity),
+  });
 
   const { value, loading, error, retry } = useAsyncRetry(
     () => api.getEntitySummary({ entity: ref, range }),
@@ -86,7 +96,7 @@ const BedrockTabContent = () => {
         {value && (
           <FreshnessBar
             freshness={value.freshness}
-            onRefresh={refresh}
+            onRefresh={mayRefresh ? refresh : undefined}
             refreshing={refreshing}
             refreshError={refreshError}
             autoRefreshSeconds={autoRefreshSeconds}

@@ -9,7 +9,8 @@ import { formatDateTime } from '../../lib/format';
 /** How fresh the data is, the manual refresh and the auto-refresh interval. */
 export const FreshnessBar = (props: {
   freshness: Freshness;
-  onRefresh: () => void;
+  /** absent when the caller may not refresh: no button then */
+  onRefresh?: () => void;
   refreshing: boolean;
   refreshError?: string;
   autoRefreshSeconds: number;
@@ -36,15 +37,17 @@ export const FreshnessBar = (props: {
             Auto-refresh every {autoRefreshSeconds} s
           </Typography>
         )}
-        <Button
-          size="small"
-          variant="outlined"
-          startIcon={<RefreshIcon />}
-          onClick={onRefresh}
-          disabled={refreshing}
-        >
-          {refreshing ? 'Refreshing…' : 'Refresh'}
-        </Button>
+        {onRefresh && (
+          <Button
+            size="small"
+            variant="outlined"
+            startIcon={<RefreshIcon />}
+            onClick={onRefresh}
+            disabled={refreshing}
+          >
+            {refreshing ? 'Refreshing…' : 'Refresh'}
+          </Button>
+        )}
       </Box>
       {/* before the first collection the page says "no data yet" instead */}
       {freshness.stale && freshness.lastCollectedAt && (
