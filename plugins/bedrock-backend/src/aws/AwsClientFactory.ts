@@ -161,6 +161,8 @@ export class AwsClientFactory {
       requestHandler: new NodeHttpHandler({
         connectionTimeout: Math.min(5_000, this.#requestTimeoutMs),
         requestTimeout: this.#requestTimeoutMs,
+        // without it the handler only warns when the timeout passes
+        throwOnRequestTimeout: true,
       }),
       ...(this.#endpoint ? { endpoint: this.#endpoint } : {}),
     };

@@ -302,7 +302,9 @@ describe('UsageCollector against moto', () => {
     await DatabaseUsageStore.migrate(knex);
     const store = DatabaseUsageStore.fromKnex(knex);
     let outage = true;
+    let fourthAttempts = 0;
     const proxy = await faultProxy(({ region, attempt, body }) => {
+      if (attempt === 4 && region !== 'us-west-2') fourthAttempts++;
       if (region === 'us-west-2') return outage ? 'server-error' : undefined;
       // one call in four fails three ways before it answers
       if (createHash('sha256').update(body).digest()[0] % 4 !== 0)
@@ -315,6 +317,8 @@ describe('UsageCollector against moto', () => {
       expect(proxy.state.throttle).toBeGreaterThan(0);
       expect(proxy.state['server-error']).toBeGreaterThan(proxy.state.throttle);
       expect(proxy.state.slow).toBeGreaterThan(0);
+      // every slow answer timed out on the client and was tried a fourth time
+      expect(fourthAttempts).toBe(proxy.state.slow);
       // only the region in outage failed; every us-east-1 tenant is complete
       expect(faulty.failedGroups).toBe(1);
       expect(faulty.errors.join()).toMatch(/us-west-2/);
