@@ -165,7 +165,11 @@ describe('Bedrock views against the seeded emulator', () => {
     const shown = Number(await figure(page, 'overview-month-to-date'));
     if (mtd.cost.status === 'ok')
       assert.ok(Math.abs(shown - mtd.cost.data.monthToDateUsd) < 0.005);
-    await screenshot(page, 'overview-card');
+    await screenshot(
+      page,
+      'overview-card',
+      page.getByTestId('overview-month-to-date'),
+    );
   });
 
   it('the Group card rolls up what the group owns, with child groups on request', async () => {

@@ -1,4 +1,4 @@
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, chromium, Locator, Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -39,10 +39,15 @@ export async function signIn(
   return page;
 }
 
-export async function screenshot(page: Page, name: string) {
+/**
+ * Saves a screenshot of the page, or with `focus`, of the viewport scrolled to that element
+ * (Backstage pages scroll inside their content area, which a full-page shot does not follow).
+ */
+export async function screenshot(page: Page, name: string, focus?: Locator) {
   mkdirSync(SCREENSHOTS, { recursive: true });
+  if (focus) await focus.scrollIntoViewIfNeeded();
   await page.screenshot({
     path: resolve(SCREENSHOTS, `${name}.png`),
-    fullPage: true,
+    fullPage: !focus,
   });
 }

@@ -1,19 +1,26 @@
 /*
  * Collector efficiency benchmark: 500 tenants x 3 models (inference-profile attribution, one
- * account and region), CloudWatch answered by aws-sdk-client-mock. Prints GetMetricData calls
- * per cycle against the minimum ceil(queries / 500) per time window.
+ * account and region). Prints GetMetricData calls per cycle against the minimum
+ * ceil(queries / 500) per time window, and the cycle time.
  *
  *   cd plugins/bedrock-backend && yarn run -T tsx scripts/bench-collector.ts
+ *       CloudWatch answered by aws-sdk-client-mock: two cycles in seconds (the collector's own cost)
+ *   BENCH_AWS=emulator yarn run -T tsx scripts/bench-collector.ts
+ *       the same tenants seeded into moto (one hour of datapoints per series), one cycle through
+ *       the real SDK and HTTP: the same call counts, and a cycle time that is mostly moto's (its
+ *       GetMetricData scans every stored datapoint per query: about 10 s per call here)
  */
 import {
   CloudWatchClient,
   GetMetricDataCommand,
+  PutMetricDataCommand,
   GetMetricDataCommandInput,
   ListMetricsCommand,
   ListMetricsCommandInput,
   Metric,
 } from '@aws-sdk/client-cloudwatch';
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import { EMULATOR_CREDENTIALS, startMoto } from '@bedrock-tenancy/aws-emulator';
 import { mockClient } from 'aws-sdk-client-mock';
 import knexFactory from 'knex';
 import { AwsClientFactory } from '../src/aws/AwsClientFactory';
@@ -39,6 +46,13 @@ const METRICS = [
 /** queries per model series: 6 sums + latency Average and Maximum */
 const QUERIES_PER_SERIES = 8;
 const HOUR = 3_600_000;
+/** one day of backfill: one 24-hour window per cycle */
+const COLLECTOR_OPTIONS = {
+  backfillDays: 1,
+  refetchHours: 3,
+  windowHours: 24,
+  concurrency: 2,
+};
 
 const silent: LoggerService = {
   error() {},
@@ -48,7 +62,8 @@ const silent: LoggerService = {
   child: () => silent,
 };
 
-async function main() {
+/** The benchmark's tenants and the CloudWatch metrics their traffic makes. */
+function benchTenants() {
   const tenants: Tenant[] = [];
   const metrics: Metric[] = [];
   for (let i = 0; i < TENANTS; i++) {
@@ -77,6 +92,93 @@ async function main() {
     });
   }
 
+  return { tenants, metrics };
+}
+
+const SERIES = TENANTS * MODELS.length;
+const QUERIES = SERIES * QUERIES_PER_SERIES;
+/** per time window: the main queries, plus the optional p99 ones */
+const MIN_PER_WINDOW = Math.ceil(QUERIES / 500) + Math.ceil(SERIES / 500);
+
+async function memoryStore() {
+  const knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: ':memory:',
+    useNullAsDefault: true,
+    pool: { min: 1, max: 1 },
+  });
+  await DatabaseUsageStore.migrate(knex);
+  return { knex, store: DatabaseUsageStore.fromKnex(knex) };
+}
+
+/** One backfill cycle against moto, seeded with one hour of every series. */
+async function emulatorCycle() {
+  const { tenants, metrics } = benchTenants();
+  const moto = await startMoto();
+  try {
+    const hour = new Date(Math.floor(Date.now() / HOUR) * HOUR - HOUR);
+    const cw = new CloudWatchClient({
+      endpoint: moto.endpoint,
+      region: 'us-east-1',
+      credentials: EMULATOR_CREDENTIALS,
+      disableRequestCompression: true,
+    });
+    const seeded = Date.now();
+    for (let i = 0; i < metrics.length; i += 500) {
+      await cw.send(
+        new PutMetricDataCommand({
+          Namespace: 'AWS/Bedrock',
+          MetricData: metrics.slice(i, i + 500).map(m => ({
+            MetricName: m.MetricName,
+            Dimensions: m.Dimensions,
+            Timestamp: hour,
+            Value: 1,
+          })),
+        }),
+      );
+    }
+    const seedMs = Date.now() - seeded;
+    const { knex, store } = await memoryStore();
+    const collector = UsageCollector.create({
+      store,
+      clients: AwsClientFactory.create({
+        credentials: async () => async () => EMULATOR_CREDENTIALS,
+        endpoint: moto.endpoint,
+        maxAttempts: 1,
+        requestTimeoutMs: 600_000,
+      }),
+      logger: silent,
+      options: COLLECTOR_OPTIONS,
+    });
+    const started = Date.now();
+    const s = await collector.collect(tenants);
+    console.log(
+      JSON.stringify({
+        cycle: 'backfill against moto (1 day, 1 window)',
+        tenants: TENANTS,
+        seededDatapoints: metrics.length,
+        seedMs,
+        modelSeries: s.series,
+        metricDataQueries: QUERIES,
+        getMetricDataCalls: s.getMetricDataCalls,
+        minimum: MIN_PER_WINDOW,
+        ceilSeriesOver500: Math.ceil(SERIES / 500),
+        failedGroups: s.failedGroups,
+        ms: Date.now() - started,
+      }),
+    );
+    await knex.destroy();
+  } finally {
+    await moto.stop();
+  }
+}
+
+async function main() {
+  if (process.env.BENCH_AWS === 'emulator') {
+    await emulatorCycle();
+    return;
+  }
+  const { tenants, metrics } = benchTenants();
   const cw = mockClient(CloudWatchClient);
   let listCalls = 0;
   cw.on(ListMetricsCommand).callsFake((input: ListMetricsCommandInput) => {
@@ -102,14 +204,7 @@ async function main() {
     };
   });
 
-  const knex = knexFactory({
-    client: 'better-sqlite3',
-    connection: ':memory:',
-    useNullAsDefault: true,
-    pool: { min: 1, max: 1 },
-  });
-  await DatabaseUsageStore.migrate(knex);
-  const store = DatabaseUsageStore.fromKnex(knex);
+  const { knex, store } = await memoryStore();
   let now = Date.parse('2026-11-20T12:10:00Z');
   const collector = UsageCollector.create({
     store,
@@ -120,18 +215,10 @@ async function main() {
       }),
     }),
     logger: silent,
-    options: {
-      backfillDays: 1,
-      refetchHours: 3,
-      windowHours: 24,
-      concurrency: 2,
-    },
+    options: COLLECTOR_OPTIONS,
     now: () => now,
   });
 
-  const series = TENANTS * MODELS.length;
-  const queries = series * QUERIES_PER_SERIES;
-  const minPerWindow = Math.ceil(queries / 500) + Math.ceil(series / 500); // + optional p99
   for (const [label, windows] of [
     ['backfill (1 day, 1 window)', 1],
     ['steady state (15 min later)', 1],
@@ -146,10 +233,10 @@ async function main() {
         cycle: label,
         tenants: TENANTS,
         modelSeries: s.series,
-        metricDataQueries: queries,
+        metricDataQueries: QUERIES,
         getMetricDataCalls: calls,
-        minimum: minPerWindow * windows,
-        ceilSeriesOver500: Math.ceil(series / 500),
+        minimum: MIN_PER_WINDOW * windows,
+        ceilSeriesOver500: Math.ceil(SERIES / 500),
         listMetricsCalls: listCalls,
         failedGroups: s.failedGroups,
         ms: Date.now() - started,
