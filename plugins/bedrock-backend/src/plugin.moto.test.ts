@@ -1,10 +1,9 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
-  DEMO_ACCOUNTS,
+  DEMO_AWS_CONFIG,
   DEMO_TENANTS,
   demoTenantEntity,
-  EMULATOR_CREDENTIALS,
   hourlyUsage,
   MotoServer,
   seedDemo,
@@ -47,20 +46,7 @@ describe('bedrock plugin against moto', () => {
         }),
         mockServices.rootConfig.factory({
           data: {
-            aws: {
-              mainAccount: {
-                accessKeyId: EMULATOR_CREDENTIALS.accessKeyId,
-                secretAccessKey: EMULATOR_CREDENTIALS.secretAccessKey,
-                region: 'us-east-1',
-              },
-              accounts: [
-                {
-                  accountId: DEMO_ACCOUNTS.risk,
-                  roleName: 'backstage-bedrock-reader',
-                  region: 'us-east-1',
-                },
-              ],
-            },
+            aws: DEMO_AWS_CONFIG,
             bedrock: { aws: { endpoint: moto.endpoint, maxAttempts: 1 } },
           },
         }),

@@ -67,6 +67,25 @@ export interface SeedResult {
   budgets: number;
 }
 
+/** The role the platform account assumes in the demo's second account (moto lets any role be assumed). */
+export const DEMO_READER_ROLE = 'backstage-bedrock-reader';
+
+/** The `aws` config section (@backstage/integration-aws-node) reaching both demo accounts, as in app-config.yaml. */
+export const DEMO_AWS_CONFIG = {
+  mainAccount: {
+    accessKeyId: EMULATOR_CREDENTIALS.accessKeyId,
+    secretAccessKey: EMULATOR_CREDENTIALS.secretAccessKey,
+    region: 'us-east-1',
+  },
+  accounts: [
+    {
+      accountId: DEMO_ACCOUNTS.risk as string,
+      roleName: DEMO_READER_ROLE,
+      region: 'us-east-1',
+    },
+  ],
+};
+
 type Creds = AwsCredentialIdentity;
 const cfg = (endpoint: string, region: string, credentials: Creds) => ({
   endpoint,
@@ -85,7 +104,7 @@ async function accountCredentials(
   const sts = new STSClient(cfg(endpoint, 'us-east-1', EMULATOR_CREDENTIALS));
   const { Credentials: c } = await sts.send(
     new AssumeRoleCommand({
-      RoleArn: `arn:aws:iam::${accountId}:role/backstage-bedrock-reader`,
+      RoleArn: `arn:aws:iam::${accountId}:role/${DEMO_READER_ROLE}`,
       RoleSessionName: 'demo-seed',
     }),
   );

@@ -32,7 +32,8 @@ describe('StatusCollector against moto', () => {
   });
   afterAll(async () => moto?.stop());
 
-  it('stores alarms (by prefix only), budgets and invocation-logging governance', async () => {
+  /** A status collector over the emulator and a fresh SQLite store, at the seed's anchor. */
+  async function statusCollector() {
     const knex = await databases.init('SQLITE_3');
     await DatabaseUsageStore.migrate(knex);
     const store = DatabaseUsageStore.fromKnex(knex);
@@ -45,7 +46,13 @@ describe('StatusCollector against moto', () => {
       store,
       clients,
       logger: mockServices.logger.mock(),
+      now: () => ANCHOR.getTime(),
     });
+    return { store, status };
+  }
+
+  it('stores alarms (by prefix only), budgets and invocation-logging governance', async () => {
+    const { store, status } = await statusCollector();
     await status.collect(platformTenants);
 
     const ids = platformTenants.map(t => t.tenantId);
@@ -121,20 +128,7 @@ describe('StatusCollector against moto', () => {
       },
     );
     expect(res.ok).toBe(true);
-    const knex = await databases.init('SQLITE_3');
-    await DatabaseUsageStore.migrate(knex);
-    const store = DatabaseUsageStore.fromKnex(knex);
-    const clients = AwsClientFactory.create({
-      credentials: async () => async () => EMULATOR_CREDENTIALS,
-      endpoint: moto.endpoint,
-      maxAttempts: 1,
-    });
-    const status = StatusCollector.create({
-      store,
-      clients,
-      logger: mockServices.logger.mock(),
-      now: () => ANCHOR.getTime(),
-    });
+    const { store, status } = await statusCollector();
     await status.collectBilled(platformTenants.slice(0, 1));
     const billed = await store.getSnapshots<any>('billed', [
       platformTenants[0].tenantId,
@@ -152,19 +146,7 @@ describe('StatusCollector against moto', () => {
   });
 
   it('answers null for a tenant without a budget', async () => {
-    const knex = await databases.init('SQLITE_3');
-    await DatabaseUsageStore.migrate(knex);
-    const store = DatabaseUsageStore.fromKnex(knex);
-    const clients = AwsClientFactory.create({
-      credentials: async () => async () => EMULATOR_CREDENTIALS,
-      endpoint: moto.endpoint,
-      maxAttempts: 1,
-    });
-    const status = StatusCollector.create({
-      store,
-      clients,
-      logger: mockServices.logger.mock(),
-    });
+    const { status } = await statusCollector();
     const t = {
       ...platformTenants[0],
       budgetName: 'no-such-budget',

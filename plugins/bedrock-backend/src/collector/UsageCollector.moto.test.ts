@@ -2,9 +2,9 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import {
   DEMO_ACCOUNTS,
+  DEMO_AWS_CONFIG,
   DEMO_TENANTS,
   demoTenantEntity,
-  EMULATOR_CREDENTIALS,
   hourlyUsage,
   IDENTITY_LOG_DAYS,
   MotoServer,
@@ -189,20 +189,7 @@ describe('UsageCollector against moto', () => {
   ) {
     const clients = AwsClientFactory.fromConfig(
       new ConfigReader({
-        aws: {
-          mainAccount: {
-            accessKeyId: EMULATOR_CREDENTIALS.accessKeyId,
-            secretAccessKey: EMULATOR_CREDENTIALS.secretAccessKey,
-            region: 'us-east-1',
-          },
-          accounts: [
-            {
-              accountId: DEMO_ACCOUNTS.risk,
-              roleName: 'backstage-bedrock-reader',
-              region: 'us-east-1',
-            },
-          ],
-        },
+        aws: DEMO_AWS_CONFIG,
       }),
       { endpoint, maxAttempts, requestTimeoutMs },
     );

@@ -15,11 +15,22 @@ metadata:
     bedrock-tenancy.io/tenant-id: shop-bot
 spec: { type: service, lifecycle: production, owner: team-a }
 `;
-  const action = createBedrockCatalogPublishAction({ directory: catalogDir.path });
+  const action = createBedrockCatalogPublishAction({
+    directory: catalogDir.path,
+  });
   const run = async (input: object, dryRun = false) => {
     const outputs: Record<string, unknown> = {};
-    const ctx = createMockActionContext({ input: input as any, workspacePath: workspace.path });
-    await action.handler({ ...ctx, isDryRun: dryRun, output: (k: string, v: unknown) => { outputs[k] = v; } } as any);
+    const ctx = createMockActionContext({
+      input: input as any,
+      workspacePath: workspace.path,
+    });
+    await action.handler({
+      ...ctx,
+      isDryRun: dryRun,
+      output: (k: string, v: unknown) => {
+        outputs[k] = v;
+      },
+    } as any);
     return outputs;
   };
 
@@ -31,19 +42,38 @@ spec: { type: service, lifecycle: production, owner: team-a }
 
   it('copies the entity file into the catalog directory, idempotently, and removes it', async () => {
     const target = path.join(catalogDir.path, 'shop-bot.yaml');
-    expect(await run({ tenantId: 'shop-bot' }, true)).toEqual({ filePath: target, changed: true });
+    expect(await run({ tenantId: 'shop-bot' }, true)).toEqual({
+      filePath: target,
+      changed: true,
+    });
     await expect(fs.stat(target)).rejects.toThrow();
-    expect(await run({ tenantId: 'shop-bot' })).toEqual({ filePath: target, changed: true });
+    expect(await run({ tenantId: 'shop-bot' })).toEqual({
+      filePath: target,
+      changed: true,
+    });
     expect(await fs.readFile(target, 'utf8')).toBe(entity);
-    expect(await run({ tenantId: 'shop-bot' })).toEqual({ filePath: target, changed: false });
-    expect(await run({ tenantId: 'shop-bot', remove: true })).toEqual({ filePath: target, changed: true });
+    expect(await run({ tenantId: 'shop-bot' })).toEqual({
+      filePath: target,
+      changed: false,
+    });
+    expect(await run({ tenantId: 'shop-bot', remove: true })).toEqual({
+      filePath: target,
+      changed: true,
+    });
     await expect(fs.stat(target)).rejects.toThrow();
-    expect(await run({ tenantId: 'shop-bot', remove: true })).toEqual({ filePath: target, changed: false });
+    expect(await run({ tenantId: 'shop-bot', remove: true })).toEqual({
+      filePath: target,
+      changed: false,
+    });
   });
 
   it('refuses a file of another tenant, a path outside the workspace and a bad tenant id', async () => {
-    await expect(run({ tenantId: 'other-bot' })).rejects.toThrow(/not the entity of tenant other-bot/);
-    await expect(run({ tenantId: 'shop-bot', sourcePath: '../x.yaml' })).rejects.toThrow();
+    await expect(run({ tenantId: 'other-bot' })).rejects.toThrow(
+      /not the entity of tenant other-bot/,
+    );
+    await expect(
+      run({ tenantId: 'shop-bot', sourcePath: '../x.yaml' }),
+    ).rejects.toThrow();
     await expect(run({ tenantId: '../../etc' })).rejects.toThrow(/tenantId/);
     expect(await fs.readdir(catalogDir.path)).toEqual([]);
   });

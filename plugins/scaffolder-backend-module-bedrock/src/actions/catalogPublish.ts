@@ -1,6 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { resolveSafeChildPath, type AuditorService } from '@backstage/backend-plugin-api';
+import {
+  resolveSafeChildPath,
+  type AuditorService,
+} from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { TENANT_ID_PATTERN } from '@bedrock-tenancy/plugin-bedrock-common';
@@ -20,7 +23,9 @@ const MAX_BYTES = 256 * 1024;
  * local directory that the catalog reads through a `file` location with a glob, so a tenant
  * shows up in the catalog without a git host. With `remove: true` it deletes the file again.
  */
-export function createBedrockCatalogPublishAction(options: CatalogPublishActionOptions) {
+export function createBedrockCatalogPublishAction(
+  options: CatalogPublishActionOptions,
+) {
   const { directory, auditor } = options;
   return createTemplateAction({
     id: 'bedrock:catalog:publish',
@@ -34,7 +39,10 @@ export function createBedrockCatalogPublishAction(options: CatalogPublishActionO
             {
               id: 'publish',
               action: 'bedrock:catalog:publish',
-              input: { tenantId: 'checkout-assistant', sourcePath: 'catalog-info.yaml' },
+              input: {
+                tenantId: 'checkout-assistant',
+                sourcePath: 'catalog-info.yaml',
+              },
             },
           ],
         }),
@@ -55,12 +63,21 @@ export function createBedrockCatalogPublishAction(options: CatalogPublishActionO
     supportsDryRun: true,
     schema: {
       input: {
-        tenantId: z => z.string({ description: 'Tenant id: names the published file <tenantId>.yaml' }),
+        tenantId: z =>
+          z.string({
+            description: 'Tenant id: names the published file <tenantId>.yaml',
+          }),
         sourcePath: z =>
           z
-            .string({ description: 'Workspace path of the entity file (default catalog-info.yaml)' })
+            .string({
+              description:
+                'Workspace path of the entity file (default catalog-info.yaml)',
+            })
             .optional(),
-        remove: z => z.boolean({ description: 'Delete the published file instead' }).optional(),
+        remove: z =>
+          z
+            .boolean({ description: 'Delete the published file instead' })
+            .optional(),
       },
       output: {
         filePath: z => z.string(),
@@ -68,9 +85,15 @@ export function createBedrockCatalogPublishAction(options: CatalogPublishActionO
       },
     },
     async handler(ctx) {
-      const { tenantId, sourcePath = 'catalog-info.yaml', remove = false } = ctx.input;
+      const {
+        tenantId,
+        sourcePath = 'catalog-info.yaml',
+        remove = false,
+      } = ctx.input;
       if (!TENANT_ID_PATTERN.test(tenantId)) {
-        throw new InputError(`Invalid input: tenantId: "${tenantId}" is not a tenant id`);
+        throw new InputError(
+          `Invalid input: tenantId: "${tenantId}" is not a tenant id`,
+        );
       }
       if (!directory) {
         throw new InputError(
@@ -85,11 +108,18 @@ export function createBedrockCatalogPublishAction(options: CatalogPublishActionO
         const source = resolveSafeChildPath(ctx.workspacePath, sourcePath);
         const stat = await fs.stat(source).catch(() => undefined);
         if (!stat?.isFile()) {
-          throw new NotFoundError(`No file ${sourcePath} in the workspace: write it first (fetch:template)`);
+          throw new NotFoundError(
+            `No file ${sourcePath} in the workspace: write it first (fetch:template)`,
+          );
         }
-        if (stat.size > MAX_BYTES) throw new InputError(`${sourcePath} is larger than ${MAX_BYTES} bytes`);
+        if (stat.size > MAX_BYTES)
+          throw new InputError(
+            `${sourcePath} is larger than ${MAX_BYTES} bytes`,
+          );
         content = await fs.readFile(source, 'utf8');
-        const annotation = new RegExp(`["']?bedrock-tenancy\\.io/tenant-id["']?\\s*:\\s*["']?${tenantId}["']?\\s*[,}\\n]`);
+        const annotation = new RegExp(
+          `["']?bedrock-tenancy\\.io/tenant-id["']?\\s*:\\s*["']?${tenantId}["']?\\s*[,}\\n]`,
+        );
         if (!/^kind:\s*\w+/m.test(content) || !annotation.test(content)) {
           throw new InputError(
             `${sourcePath} is not the entity of tenant ${tenantId}: it needs a kind and the annotation bedrock-tenancy.io/tenant-id: ${tenantId}`,

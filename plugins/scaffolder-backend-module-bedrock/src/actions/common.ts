@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 
 /** Deterministic checkpoint key: the same action with the same input resumes the same checkpoint. */
 export function checkpointKey(action: string, input: unknown): string {
-  const digest = createHash('sha256').update(JSON.stringify(input ?? {})).digest('hex').slice(0, 16);
+  const digest = createHash('sha256')
+    .update(JSON.stringify(input ?? {}))
+    .digest('hex')
+    .slice(0, 16);
   return `${action}:${digest}`;
 }
 
@@ -13,7 +16,10 @@ export const json = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 export function toYaml(value: unknown, indent = 0): string {
   const pad = ' '.repeat(indent);
   const plain = (v: string) =>
-    /^[\w@./-][\w@./: -]*$/.test(v) && !/^\d+$/.test(v) && !/: /.test(v) && !v.endsWith(':');
+    /^[\w@./-][\w@./: -]*$/.test(v) &&
+    !/^\d+$/.test(v) &&
+    !/: /.test(v) &&
+    !v.endsWith(':');
   const scalar = (v: unknown) => {
     if (typeof v !== 'string') return String(v);
     return plain(v) ? v : JSON.stringify(v);

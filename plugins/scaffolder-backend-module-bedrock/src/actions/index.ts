@@ -1,6 +1,9 @@
 export { createBedrockLoggingEnsureAction } from './loggingEnsure';
 export type { LoggingActionOptions } from './loggingEnsure';
-export { createBedrockTenantCreateAction, createBedrockTenantUpdateAction } from './tenantApply';
+export {
+  createBedrockTenantCreateAction,
+  createBedrockTenantUpdateAction,
+} from './tenantApply';
 export type { TenantActionOptions } from './tenantApply';
 export {
   createBedrockTenantSuspendAction,

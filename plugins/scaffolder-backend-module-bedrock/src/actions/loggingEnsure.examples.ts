@@ -3,7 +3,8 @@ import { toYaml } from './common';
 
 export const loggingExamples: TemplateExample[] = [
   {
-    description: 'Turn on invocation logging (metadata only, no prompts) with the configured defaults',
+    description:
+      'Turn on invocation logging (metadata only, no prompts) with the configured defaults',
     example: toYaml({
       steps: [
         {
@@ -15,7 +16,8 @@ export const loggingExamples: TemplateExample[] = [
     }),
   },
   {
-    description: 'Keep logs 90 days, expire objects after two years, log prompt text, replace an existing foreign configuration',
+    description:
+      'Keep logs 90 days, expire objects after two years, log prompt text, replace an existing foreign configuration',
     example: toYaml({
       steps: [
         {

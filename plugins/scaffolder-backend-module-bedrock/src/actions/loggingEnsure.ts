@@ -15,26 +15,68 @@ export interface LoggingActionOptions {
 }
 
 /** bedrock:logging:ensure — the account + region's model invocation logging and its destinations. */
-export function createBedrockLoggingEnsureAction(options: LoggingActionOptions) {
+export function createBedrockLoggingEnsureAction(
+  options: LoggingActionOptions,
+) {
   const { provisioner, config, auditor } = options;
   return createTemplateAction({
     id: 'bedrock:logging:ensure',
     description:
-      "Ensures Amazon Bedrock model invocation logging of one account + region: log group with retention, encrypted versioned private S3 bucket with lifecycle and delivery policy, delivery role, and the logging configuration. Refuses to replace a configuration this suite did not create unless takeover is true",
+      'Ensures Amazon Bedrock model invocation logging of one account + region: log group with retention, encrypted versioned private S3 bucket with lifecycle and delivery policy, delivery role, and the logging configuration. Refuses to replace a configuration this suite did not create unless takeover is true',
     examples: loggingExamples,
     supportsDryRun: true,
     schema: {
       input: {
-        accountId: z => z.string({ description: 'AWS account id, one of bedrock.provisioning.accounts' }),
-        region: z => z.string({ description: 'AWS region, one of bedrock.provisioning.regions' }),
-        retentionDays: z => z.number({ description: 'Log group retention in days (default 30)' }).optional(),
-        transitionDays: z => z.number({ description: 'Days before log objects move to the infrequent-access class (>= 30)' }).optional(),
-        expirationDays: z => z.number({ description: 'Days before log objects expire' }).optional(),
-        kmsKeyArn: z => z.string({ description: 'KMS key for the bucket; SSE-S3 when unset' }).optional(),
-        textDataDeliveryEnabled: z => z.boolean({ description: 'Log prompt and response text (default false)' }).optional(),
-        imageDataDeliveryEnabled: z => z.boolean({ description: 'Log image data (default false)' }).optional(),
-        embeddingDataDeliveryEnabled: z => z.boolean({ description: 'Log embeddings (default false)' }).optional(),
-        takeover: z => z.boolean({ description: 'Replace a logging configuration this suite did not create (default bedrock.provisioning.logging.allowTakeover)' }).optional(),
+        accountId: z =>
+          z.string({
+            description: 'AWS account id, one of bedrock.provisioning.accounts',
+          }),
+        region: z =>
+          z.string({
+            description: 'AWS region, one of bedrock.provisioning.regions',
+          }),
+        retentionDays: z =>
+          z
+            .number({ description: 'Log group retention in days (default 30)' })
+            .optional(),
+        transitionDays: z =>
+          z
+            .number({
+              description:
+                'Days before log objects move to the infrequent-access class (>= 30)',
+            })
+            .optional(),
+        expirationDays: z =>
+          z
+            .number({ description: 'Days before log objects expire' })
+            .optional(),
+        kmsKeyArn: z =>
+          z
+            .string({
+              description: 'KMS key for the bucket; SSE-S3 when unset',
+            })
+            .optional(),
+        textDataDeliveryEnabled: z =>
+          z
+            .boolean({
+              description: 'Log prompt and response text (default false)',
+            })
+            .optional(),
+        imageDataDeliveryEnabled: z =>
+          z
+            .boolean({ description: 'Log image data (default false)' })
+            .optional(),
+        embeddingDataDeliveryEnabled: z =>
+          z
+            .boolean({ description: 'Log embeddings (default false)' })
+            .optional(),
+        takeover: z =>
+          z
+            .boolean({
+              description:
+                'Replace a logging configuration this suite did not create (default bedrock.provisioning.logging.allowTakeover)',
+            })
+            .optional(),
       },
       output: {
         logGroupName: z => z.string(),
@@ -59,7 +101,11 @@ export function createBedrockLoggingEnsureAction(options: LoggingActionOptions) 
               auditor,
               ctx,
               'bedrock-logging-ensure',
-              { accountId: spec.accountId, region: spec.region, takeover: spec.takeover },
+              {
+                accountId: spec.accountId,
+                region: spec.region,
+                takeover: spec.takeover,
+              },
               () => provisioner.apply(spec),
             );
             return json(result.plan) as any;

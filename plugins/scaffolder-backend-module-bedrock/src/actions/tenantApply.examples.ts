@@ -3,7 +3,8 @@ import { toYaml } from './common';
 
 export const createExamples: TemplateExample[] = [
   {
-    description: 'Create a tenant with two models, default thresholds and a 500 USD monthly budget',
+    description:
+      'Create a tenant with two models, default thresholds and a 500 USD monthly budget',
     example: toYaml({
       steps: [
         {
@@ -15,7 +16,10 @@ export const createExamples: TemplateExample[] = [
             accountId: '123456789012',
             region: 'us-east-1',
             owner: 'group:default/team-checkout',
-            models: ['anthropic.claude-3-haiku-20240307-v1:0', 'amazon.nova-pro-v1:0'],
+            models: [
+              'anthropic.claude-3-haiku-20240307-v1:0',
+              'amazon.nova-pro-v1:0',
+            ],
             monthlyBudgetUsd: 500,
             notificationEmails: ['team-checkout@example.com'],
           },
@@ -24,7 +28,8 @@ export const createExamples: TemplateExample[] = [
     }),
   },
   {
-    description: 'Create a tenant with a stricter token alarm and its own trust principal',
+    description:
+      'Create a tenant with a stricter token alarm and its own trust principal',
     example: toYaml({
       steps: [
         {
@@ -38,7 +43,9 @@ export const createExamples: TemplateExample[] = [
             models: ['anthropic.claude-3-haiku-20240307-v1:0'],
             thresholds: { tokensPerHour: 50000, latencyMs: 5000 },
             notificationEmails: ['support-oncall@example.com'],
-            trustPrincipals: ['arn:aws:iam::123456789012:role/support-bot-runtime'],
+            trustPrincipals: [
+              'arn:aws:iam::123456789012:role/support-bot-runtime',
+            ],
           },
         },
       ],
@@ -48,7 +55,8 @@ export const createExamples: TemplateExample[] = [
 
 export const updateExamples: TemplateExample[] = [
   {
-    description: 'Swap a model, raise the budget and change the subscribers of an existing tenant',
+    description:
+      'Swap a model, raise the budget and change the subscribers of an existing tenant',
     example: toYaml({
       steps: [
         {
@@ -61,7 +69,10 @@ export const updateExamples: TemplateExample[] = [
             owner: 'group:default/team-checkout',
             models: ['anthropic.claude-3-5-sonnet-20240620-v1:0'],
             monthlyBudgetUsd: 800,
-            notificationEmails: ['team-checkout@example.com', 'finops@example.com'],
+            notificationEmails: [
+              'team-checkout@example.com',
+              'finops@example.com',
+            ],
           },
         },
       ],

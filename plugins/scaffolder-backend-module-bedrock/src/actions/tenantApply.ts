@@ -15,7 +15,10 @@ export interface TenantActionOptions {
   auditor?: AuditorService;
 }
 
-function tenantApplyAction(mode: 'create' | 'update', options: TenantActionOptions) {
+function tenantApplyAction(
+  mode: 'create' | 'update',
+  options: TenantActionOptions,
+) {
   const { provisioner, config, auditor } = options;
   const id = `bedrock:tenant:${mode}`;
   return createTemplateAction({
@@ -29,16 +32,33 @@ function tenantApplyAction(mode: 'create' | 'update', options: TenantActionOptio
     schema: {
       input: {
         tenantId: z =>
-          z.string({ description: 'Tenant id: 3-32 lower-case letters, digits and dashes, e.g. checkout-assistant' }),
+          z.string({
+            description:
+              'Tenant id: 3-32 lower-case letters, digits and dashes, e.g. checkout-assistant',
+          }),
         accountId: z =>
-          z.string({ description: 'AWS account id (12 digits), one of bedrock.provisioning.accounts' }),
-        region: z => z.string({ description: 'AWS region, one of bedrock.provisioning.regions' }),
-        owner: z => z.string({ description: 'Owner entity ref, written to the owner tag' }),
+          z.string({
+            description:
+              'AWS account id (12 digits), one of bedrock.provisioning.accounts',
+          }),
+        region: z =>
+          z.string({
+            description: 'AWS region, one of bedrock.provisioning.regions',
+          }),
+        owner: z =>
+          z.string({
+            description: 'Owner entity ref, written to the owner tag',
+          }),
         models: z =>
-          z.array(z.string(), { description: 'Model ids from bedrock.provisioning.models (1-4)' }),
+          z.array(z.string(), {
+            description: 'Model ids from bedrock.provisioning.models (1-4)',
+          }),
         monthlyBudgetUsd: z =>
           z
-            .number({ description: 'Monthly AWS Budget in USD; default bedrock.provisioning.monthlyBudgetUsd' })
+            .number({
+              description:
+                'Monthly AWS Budget in USD; default bedrock.provisioning.monthlyBudgetUsd',
+            })
             .optional(),
         thresholds: z =>
           z
@@ -50,12 +70,16 @@ function tenantApplyAction(mode: 'create' | 'update', options: TenantActionOptio
                 latencyMs: z.number().optional(),
                 throttlesPer5Minutes: z.number().optional(),
               },
-              { description: 'Alarm thresholds; each defaults to bedrock.provisioning.thresholds' },
+              {
+                description:
+                  'Alarm thresholds; each defaults to bedrock.provisioning.thresholds',
+              },
             )
             .optional(),
         notificationEmails: z =>
           z.array(z.string(), {
-            description: 'E-mail addresses subscribed to the alarm and budget topic (1-10)',
+            description:
+              'E-mail addresses subscribed to the alarm and budget topic (1-10)',
           }),
         trustPrincipals: z =>
           z
@@ -82,9 +106,14 @@ function tenantApplyAction(mode: 'create' | 'update', options: TenantActionOptio
         dashboardName: z => z.string(),
         budgetName: z => z.string(),
         annotations: z =>
-          z.record(z.string(), { description: 'The catalog annotations the tenant entity needs' }),
+          z.record(z.string(), {
+            description: 'The catalog annotations the tenant entity needs',
+          }),
         plan: z =>
-          z.record(z.any(), { description: 'Every resource name and policy document of the tenant' }),
+          z.record(z.any(), {
+            description:
+              'Every resource name and policy document of the tenant',
+          }),
       },
     },
     async handler(ctx) {
@@ -93,7 +122,9 @@ function tenantApplyAction(mode: 'create' | 'update', options: TenantActionOptio
       let plan: TenantPlan;
       if (ctx.isDryRun) {
         plan = provisioner.plan(spec);
-        ctx.logger.info(`Dry run of ${id}: no AWS calls`, { tenantId: spec.tenantId });
+        ctx.logger.info(`Dry run of ${id}: no AWS calls`, {
+          tenantId: spec.tenantId,
+        });
       } else {
         plan = await ctx.checkpoint({
           key: checkpointKey(id, spec),
@@ -102,7 +133,11 @@ function tenantApplyAction(mode: 'create' | 'update', options: TenantActionOptio
               auditor,
               ctx,
               `bedrock-tenant-${mode}`,
-              { tenantId: spec.tenantId, accountId: spec.accountId, region: spec.region },
+              {
+                tenantId: spec.tenantId,
+                accountId: spec.accountId,
+                region: spec.region,
+              },
               () => provisioner.apply(spec, { mustExist: mode === 'update' }),
             );
             return json(result.plan) as any;
@@ -110,10 +145,13 @@ function tenantApplyAction(mode: 'create' | 'update', options: TenantActionOptio
         });
       }
       const out = tenantOutputs(plan);
-      for (const [k, v] of Object.entries(out)) ctx.output(k as keyof typeof out, v as any);
+      for (const [k, v] of Object.entries(out))
+        ctx.output(k as keyof typeof out, v as any);
     },
   });
 }
 
-export const createBedrockTenantCreateAction = (o: TenantActionOptions) => tenantApplyAction('create', o);
-export const createBedrockTenantUpdateAction = (o: TenantActionOptions) => tenantApplyAction('update', o);
+export const createBedrockTenantCreateAction = (o: TenantActionOptions) =>
+  tenantApplyAction('create', o);
+export const createBedrockTenantUpdateAction = (o: TenantActionOptions) =>
+  tenantApplyAction('update', o);

@@ -1,14 +1,24 @@
 import type { AuditorService } from '@backstage/backend-plugin-api';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  type ActionContext,
+  createTemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import { InputError } from '@backstage/errors';
 import { z as zod } from 'zod';
 import type { ProvisioningConfig } from '../config';
 import { parseInput, Target, targetSchema } from '../provisioning/inputs';
 import { tenantNames } from '../provisioning/naming';
-import { SUSPEND_POLICY, type TenantProvisioner } from '../provisioning/TenantProvisioner';
+import {
+  SUSPEND_POLICY,
+  type TenantProvisioner,
+} from '../provisioning/TenantProvisioner';
 import { audited } from './audit';
 import { checkpointKey, json } from './common';
-import { deleteExamples, resumeExamples, suspendExamples } from './tenantLifecycle.examples';
+import {
+  deleteExamples,
+  resumeExamples,
+  suspendExamples,
+} from './tenantLifecycle.examples';
 
 export interface LifecycleActionOptions {
   provisioner: TenantProvisioner;
@@ -16,9 +26,44 @@ export interface LifecycleActionOptions {
   auditor?: AuditorService;
 }
 
+/** The input every lifecycle action shares: which tenant, where. */
+// (the scaffolder hands in its own zod: only `string` is used, so the type says just that)
+type ZodLike = { string(options: { description: string }): any };
+const TARGET_INPUT = {
+  tenantId: (z: ZodLike) => z.string({ description: 'Tenant id' }),
+  accountId: (z: ZodLike) =>
+    z.string({ description: 'AWS account id of the tenant' }),
+  region: (z: ZodLike) => z.string({ description: 'AWS region of the tenant' }),
+};
+
+/** Runs a lifecycle operation once per task step (checkpointed) under an audit event. */
+function once<T extends { changes?: string[]; deleted?: string[] }>(
+  ctx: ActionContext<any, any>,
+  auditor: AuditorService | undefined,
+  action: string,
+  target: Target,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const { tenantId, accountId, region } = target;
+  return ctx.checkpoint({
+    key: checkpointKey(`bedrock:tenant:${action}`, target),
+    fn: async () =>
+      json(
+        await audited(
+          auditor,
+          ctx,
+          `bedrock-tenant-${action}`,
+          { tenantId, accountId, region },
+          fn,
+        ),
+      ) as any,
+  });
+}
 
 /** bedrock:tenant:suspend — explicit Deny on the tenant role, alarm actions off, both recorded on the role. */
-export function createBedrockTenantSuspendAction(options: LifecycleActionOptions) {
+export function createBedrockTenantSuspendAction(
+  options: LifecycleActionOptions,
+) {
   const { provisioner, config, auditor } = options;
   return createTemplateAction({
     id: 'bedrock:tenant:suspend',
@@ -28,9 +73,7 @@ export function createBedrockTenantSuspendAction(options: LifecycleActionOptions
     supportsDryRun: true,
     schema: {
       input: {
-        tenantId: z => z.string({ description: 'Tenant id' }),
-        accountId: z => z.string({ description: 'AWS account id of the tenant' }),
-        region: z => z.string({ description: 'AWS region of the tenant' }),
+        ...TARGET_INPUT,
       },
       output: {
         roleName: z => z.string(),
@@ -45,21 +88,23 @@ export function createBedrockTenantSuspendAction(options: LifecycleActionOptions
       ctx.output('denyPolicy', json(SUSPEND_POLICY) as any);
       if (ctx.isDryRun) {
         ctx.output('alarmsDisabled', []);
-        ctx.logger.info(`Dry run: would put ${names.suspendPolicyName} on ${names.roleName} and disable the actions of alarms ${names.alarmPrefix}*`);
+        ctx.logger.info(
+          `Dry run: would put ${names.suspendPolicyName} on ${names.roleName} and disable the actions of alarms ${names.alarmPrefix}*`,
+        );
         return;
       }
-      const result = await ctx.checkpoint({
-        key: checkpointKey('bedrock:tenant:suspend', target),
-        fn: async () =>
-          json(await audited(auditor, ctx, 'bedrock-tenant-suspend', { ...target }, () => provisioner.suspend(target))),
-      });
+      const result = await once(ctx, auditor, 'suspend', target, () =>
+        provisioner.suspend(target),
+      );
       ctx.output('alarmsDisabled', result.alarmsDisabled);
     },
   });
 }
 
 /** bedrock:tenant:resume — undoes exactly what suspend recorded. */
-export function createBedrockTenantResumeAction(options: LifecycleActionOptions) {
+export function createBedrockTenantResumeAction(
+  options: LifecycleActionOptions,
+) {
   const { provisioner, config, auditor } = options;
   return createTemplateAction({
     id: 'bedrock:tenant:resume',
@@ -69,11 +114,12 @@ export function createBedrockTenantResumeAction(options: LifecycleActionOptions)
     supportsDryRun: true,
     schema: {
       input: {
-        tenantId: z => z.string({ description: 'Tenant id' }),
-        accountId: z => z.string({ description: 'AWS account id of the tenant' }),
-        region: z => z.string({ description: 'AWS region of the tenant' }),
+        ...TARGET_INPUT,
       },
-      output: { roleName: z => z.string(), alarmsEnabled: z => z.array(z.string()) },
+      output: {
+        roleName: z => z.string(),
+        alarmsEnabled: z => z.array(z.string()),
+      },
     },
     async handler(ctx) {
       const target = parseInput<Target>(targetSchema(config), ctx.input);
@@ -81,21 +127,23 @@ export function createBedrockTenantResumeAction(options: LifecycleActionOptions)
       ctx.output('roleName', names.roleName);
       if (ctx.isDryRun) {
         ctx.output('alarmsEnabled', []);
-        ctx.logger.info(`Dry run: would remove ${names.suspendPolicyName} from ${names.roleName} and re-enable the recorded alarm actions`);
+        ctx.logger.info(
+          `Dry run: would remove ${names.suspendPolicyName} from ${names.roleName} and re-enable the recorded alarm actions`,
+        );
         return;
       }
-      const result = await ctx.checkpoint({
-        key: checkpointKey('bedrock:tenant:resume', target),
-        fn: async () =>
-          json(await audited(auditor, ctx, 'bedrock-tenant-resume', { ...target }, () => provisioner.resume(target))),
-      });
+      const result = await once(ctx, auditor, 'resume', target, () =>
+        provisioner.resume(target),
+      );
       ctx.output('alarmsEnabled', result.alarmsEnabled);
     },
   });
 }
 
 /** bedrock:tenant:delete — removes every resource of the tenant once `confirm` equals the tenant id. */
-export function createBedrockTenantDeleteAction(options: LifecycleActionOptions) {
+export function createBedrockTenantDeleteAction(
+  options: LifecycleActionOptions,
+) {
   const { provisioner, config, auditor } = options;
   return createTemplateAction({
     id: 'bedrock:tenant:delete',
@@ -105,9 +153,7 @@ export function createBedrockTenantDeleteAction(options: LifecycleActionOptions)
     supportsDryRun: true,
     schema: {
       input: {
-        tenantId: z => z.string({ description: 'Tenant id' }),
-        accountId: z => z.string({ description: 'AWS account id of the tenant' }),
-        region: z => z.string({ description: 'AWS region of the tenant' }),
+        ...TARGET_INPUT,
         confirm: z => z.string({ description: 'Must equal the tenant id' }),
       },
       output: { deleted: z => z.array(z.string()) },
@@ -137,11 +183,9 @@ export function createBedrockTenantDeleteAction(options: LifecycleActionOptions)
         ]);
         return;
       }
-      const result = await ctx.checkpoint({
-        key: checkpointKey('bedrock:tenant:delete', parsed),
-        fn: async () =>
-          json(await audited(auditor, ctx, 'bedrock-tenant-delete', { tenantId: parsed.tenantId, accountId: parsed.accountId, region: parsed.region }, () => provisioner.delete(parsed))),
-      });
+      const result = await once(ctx, auditor, 'delete', parsed, () =>
+        provisioner.delete(parsed),
+      );
       ctx.output('deleted', result.deleted);
     },
   });
