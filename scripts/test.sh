@@ -14,6 +14,9 @@ install_dependencies
 export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-postgresql://postgres@127.0.0.1:5432}"
 export CI=true
 
+say "Formatting (prettier --check)"
+yarn prettier:check
+
 say "Type check (tsc)"
 yarn tsc
 

@@ -66,7 +66,11 @@ export interface Config {
         /** Days before log objects move to `transitionStorageClass` (at least 30). Default 30. */
         transitionDays?: number;
         /** Storage class of the transition. Default `STANDARD_IA`. */
-        transitionStorageClass?: 'STANDARD_IA' | 'INTELLIGENT_TIERING' | 'GLACIER_IR' | 'GLACIER';
+        transitionStorageClass?:
+          | 'STANDARD_IA'
+          | 'INTELLIGENT_TIERING'
+          | 'GLACIER_IR'
+          | 'GLACIER';
         /** Days before log objects expire. Default 365. */
         expirationDays?: number;
         /** KMS key ARN for the bucket's default encryption; SSE-S3 (AES256) when unset. */

@@ -23,7 +23,9 @@ backend.add(import('./modules/permissionPolicy'));
 
 // scaffolder with the suite's tenant-stack actions
 backend.add(import('@backstage/plugin-scaffolder-backend'));
-backend.add(import('@bedrock-tenancy/plugin-scaffolder-backend-module-bedrock'));
+backend.add(
+  import('@bedrock-tenancy/plugin-scaffolder-backend-module-bedrock'),
+);
 
 backend.add(import('@backstage/plugin-user-settings-backend'));
 

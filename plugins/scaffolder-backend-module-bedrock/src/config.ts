@@ -29,7 +29,11 @@ export interface LoggingDefaults {
   retentionDays: number;
   keyPrefix: string;
   transitionDays: number;
-  transitionStorageClass: 'STANDARD_IA' | 'INTELLIGENT_TIERING' | 'GLACIER_IR' | 'GLACIER';
+  transitionStorageClass:
+    | 'STANDARD_IA'
+    | 'INTELLIGENT_TIERING'
+    | 'GLACIER_IR'
+    | 'GLACIER';
   expirationDays: number;
   /** KMS key ARN for the bucket's default encryption; SSE-S3 when unset */
   kmsKeyArn?: string;
@@ -82,28 +86,43 @@ export function readProvisioningConfig(root: Config): ProvisioningConfig {
       copyFrom: m.getString('copyFrom'),
     })),
     thresholds: {
-      tokensPerHour: t?.getOptionalNumber('tokensPerHour') ?? DEFAULT_THRESHOLDS.tokensPerHour,
+      tokensPerHour:
+        t?.getOptionalNumber('tokensPerHour') ??
+        DEFAULT_THRESHOLDS.tokensPerHour,
       errorsPer5Minutes:
-        t?.getOptionalNumber('errorsPer5Minutes') ?? DEFAULT_THRESHOLDS.errorsPer5Minutes,
+        t?.getOptionalNumber('errorsPer5Minutes') ??
+        DEFAULT_THRESHOLDS.errorsPer5Minutes,
       invocationsPerHour:
-        t?.getOptionalNumber('invocationsPerHour') ?? DEFAULT_THRESHOLDS.invocationsPerHour,
-      latencyMs: t?.getOptionalNumber('latencyMs') ?? DEFAULT_THRESHOLDS.latencyMs,
+        t?.getOptionalNumber('invocationsPerHour') ??
+        DEFAULT_THRESHOLDS.invocationsPerHour,
+      latencyMs:
+        t?.getOptionalNumber('latencyMs') ?? DEFAULT_THRESHOLDS.latencyMs,
       throttlesPer5Minutes:
-        t?.getOptionalNumber('throttlesPer5Minutes') ?? DEFAULT_THRESHOLDS.throttlesPer5Minutes,
+        t?.getOptionalNumber('throttlesPer5Minutes') ??
+        DEFAULT_THRESHOLDS.throttlesPer5Minutes,
     },
     trustPrincipals: c?.getOptionalStringArray('trustPrincipals') ?? [],
     monthlyBudgetUsd: c?.getOptionalNumber('monthlyBudgetUsd') ?? 100,
     logging: {
-      logGroupName: l?.getOptionalString('logGroupName') ?? DEFAULT_LOGGING.logGroupName,
-      retentionDays: l?.getOptionalNumber('retentionDays') ?? DEFAULT_LOGGING.retentionDays,
+      logGroupName:
+        l?.getOptionalString('logGroupName') ?? DEFAULT_LOGGING.logGroupName,
+      retentionDays:
+        l?.getOptionalNumber('retentionDays') ?? DEFAULT_LOGGING.retentionDays,
       keyPrefix: l?.getOptionalString('keyPrefix') ?? DEFAULT_LOGGING.keyPrefix,
-      transitionDays: l?.getOptionalNumber('transitionDays') ?? DEFAULT_LOGGING.transitionDays,
+      transitionDays:
+        l?.getOptionalNumber('transitionDays') ??
+        DEFAULT_LOGGING.transitionDays,
       transitionStorageClass:
-        (l?.getOptionalString('transitionStorageClass') as LoggingDefaults['transitionStorageClass']) ??
+        (l?.getOptionalString(
+          'transitionStorageClass',
+        ) as LoggingDefaults['transitionStorageClass']) ??
         DEFAULT_LOGGING.transitionStorageClass,
-      expirationDays: l?.getOptionalNumber('expirationDays') ?? DEFAULT_LOGGING.expirationDays,
+      expirationDays:
+        l?.getOptionalNumber('expirationDays') ??
+        DEFAULT_LOGGING.expirationDays,
       kmsKeyArn: l?.getOptionalString('kmsKeyArn'),
-      allowTakeover: l?.getOptionalBoolean('allowTakeover') ?? DEFAULT_LOGGING.allowTakeover,
+      allowTakeover:
+        l?.getOptionalBoolean('allowTakeover') ?? DEFAULT_LOGGING.allowTakeover,
     },
     catalogDirectory: c?.getOptionalString('catalogDirectory'),
     endpoint: root.getOptionalString('bedrock.aws.endpoint') || undefined,

@@ -11,7 +11,10 @@ describe('scaffolderModuleBedrock', () => {
       features: [
         scaffolderModuleBedrock,
         mockServices.rootConfig.factory({
-          data: { ...TEST_CONFIG, aws: { mainAccount: { accessKeyId: 'a', secretAccessKey: 'b' } } },
+          data: {
+            ...TEST_CONFIG,
+            aws: { mainAccount: { accessKeyId: 'a', secretAccessKey: 'b' } },
+          },
         }),
       ],
     });

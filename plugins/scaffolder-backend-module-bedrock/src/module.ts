@@ -1,4 +1,7 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import {
   createBedrockCatalogPublishAction,
@@ -9,7 +12,10 @@ import {
   createBedrockTenantSuspendAction,
   createBedrockTenantUpdateAction,
 } from './actions';
-import { credentialSourceFromConfig, DefaultAwsClientFactory } from './aws/clients';
+import {
+  credentialSourceFromConfig,
+  DefaultAwsClientFactory,
+} from './aws/clients';
 import { readProvisioningConfig } from './config';
 import { LoggingProvisioner } from './provisioning/LoggingProvisioner';
 import { TenantProvisioner } from './provisioning/TenantProvisioner';
@@ -32,22 +38,41 @@ export const scaffolderModuleBedrock = createBackendModule({
           credentials: credentialSourceFromConfig(config),
           endpoint: provisioning.endpoint,
         });
-        if (!provisioning.accounts.length || !provisioning.regions.length || !provisioning.models.length) {
+        if (
+          !provisioning.accounts.length ||
+          !provisioning.regions.length ||
+          !provisioning.models.length
+        ) {
           logger.warn(
             'bedrock.provisioning.accounts, regions or models is empty: the bedrock:* actions will reject every input',
           );
         }
-        const tenants = TenantProvisioner.create({ clients, config: provisioning, logger });
-        const logging = LoggingProvisioner.create({ clients, config: provisioning, logger });
+        const tenants = TenantProvisioner.create({
+          clients,
+          config: provisioning,
+          logger,
+        });
+        const logging = LoggingProvisioner.create({
+          clients,
+          config: provisioning,
+          logger,
+        });
         const options = { provisioner: tenants, config: provisioning, auditor };
         scaffolderActions.addActions(
-          createBedrockLoggingEnsureAction({ provisioner: logging, config: provisioning, auditor }),
+          createBedrockLoggingEnsureAction({
+            provisioner: logging,
+            config: provisioning,
+            auditor,
+          }),
           createBedrockTenantCreateAction(options),
           createBedrockTenantUpdateAction(options),
           createBedrockTenantSuspendAction(options),
           createBedrockTenantResumeAction(options),
           createBedrockTenantDeleteAction(options),
-          createBedrockCatalogPublishAction({ directory: provisioning.catalogDirectory, auditor }),
+          createBedrockCatalogPublishAction({
+            directory: provisioning.catalogDirectory,
+            auditor,
+          }),
         );
       },
     });

@@ -7,11 +7,24 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { GetRoleCommand, GetRolePolicyCommand } from '@aws-sdk/client-iam';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { readTenantAnnotations } from '@bedrock-tenancy/plugin-bedrock-common';
 import { EMULATOR_CREDENTIALS } from '@bedrock-tenancy/aws-emulator';
 import { scaffolderModuleBedrock } from './module';
-import { ACCOUNT, HAIKU, NOVA_PRO, REGION, SONNET, startTestEnv, TestEnv, TEST_CONFIG } from './__testUtils__/testEnv';
+import {
+  ACCOUNT,
+  HAIKU,
+  NOVA_PRO,
+  REGION,
+  SONNET,
+  startTestEnv,
+  TestEnv,
+  TEST_CONFIG,
+} from './__testUtils__/testEnv';
 
 jest.setTimeout(240_000);
 
@@ -20,9 +33,15 @@ let env: TestEnv;
 let baseUrl: string;
 let stopBackend: () => Promise<void>;
 let provisioned: string;
-const auth = { Authorization: mockCredentials.user.header('user:default/guest') };
+const auth = {
+  Authorization: mockCredentials.user.header('user:default/guest'),
+};
 
-const until = async <T>(what: string, f: () => Promise<T | undefined>, ms = 90_000): Promise<T> => {
+const until = async <T>(
+  what: string,
+  f: () => Promise<T | undefined>,
+  ms = 90_000,
+): Promise<T> => {
   const end = Date.now() + ms;
   for (;;) {
     const v = await f();
@@ -41,12 +60,19 @@ async function runTemplate(name: string, values: Record<string, unknown>) {
   const { id } = await res.json();
   const task = await until(`task ${id}`, async () => {
     const t = await (await api(`/api/scaffolder/v2/tasks/${id}`)).json();
-    return ['completed', 'failed', 'cancelled'].includes(t.status) ? t : undefined;
+    return ['completed', 'failed', 'cancelled'].includes(t.status)
+      ? t
+      : undefined;
   });
   if (task.status !== 'completed') {
-    const events = await (await api(`/api/scaffolder/v2/tasks/${id}/events`)).json();
+    const events = await (
+      await api(`/api/scaffolder/v2/tasks/${id}/events`)
+    ).json();
     throw new Error(
-      `task ${name} ${task.status}: ${events.map((e: any) => e.body?.message).filter(Boolean).join('\n')}`,
+      `task ${name} ${task.status}: ${events
+        .map((e: any) => e.body?.message)
+        .filter(Boolean)
+        .join('\n')}`,
     );
   }
   return task;
@@ -55,7 +81,11 @@ async function runTemplate(name: string, values: Record<string, unknown>) {
 function api(p: string, init: RequestInit = {}) {
   return fetch(`${baseUrl}${p}`, {
     ...init,
-    headers: { ...auth, 'content-type': 'application/json', ...(init.headers ?? {}) },
+    headers: {
+      ...auth,
+      'content-type': 'application/json',
+      ...(init.headers ?? {}),
+    },
   });
 }
 
@@ -70,7 +100,8 @@ beforeAll(async () => {
       // hoisted from packages/backend; see the README (not declared here: the lead adds them as devDependencies)
       require('@backstage/plugin-scaffolder-backend').default,
       require('@backstage/plugin-catalog-backend').default,
-      require('@backstage/plugin-catalog-backend-module-scaffolder-entity-model').default,
+      require('@backstage/plugin-catalog-backend-module-scaffolder-entity-model')
+        .default,
       scaffolderModuleBedrock,
       mockServices.rootConfig.factory({
         data: {
@@ -85,11 +116,18 @@ beforeAll(async () => {
           bedrock: {
             // the stand-in answers the inference-profile API and forwards everything else to moto
             aws: { endpoint: env.bedrock.endpoint },
-            provisioning: { ...TEST_CONFIG.bedrock.provisioning, catalogDirectory: provisioned },
+            provisioning: {
+              ...TEST_CONFIG.bedrock.provisioning,
+              catalogDirectory: provisioned,
+            },
           },
           catalog: {
             processingInterval: { seconds: 1 },
-            rules: [{ allow: ['Component', 'System', 'Group', 'Location', 'Template'] }],
+            rules: [
+              {
+                allow: ['Component', 'System', 'Group', 'Location', 'Template'],
+              },
+            ],
             locations: [
               { type: 'file', target: TEMPLATES },
               { type: 'file', target: path.join(provisioned, '*.yaml') },
@@ -112,7 +150,9 @@ afterAll(async () => {
 
 it('creates a tenant from the template and finds it in the catalog, then suspends and deletes it', async () => {
   await until('the templates in the catalog', async () =>
-    (await entity('template/default/bedrock-tenant-lifecycle')).status === 200 ? true : undefined,
+    (await entity('template/default/bedrock-tenant-lifecycle')).status === 200
+      ? true
+      : undefined,
   );
 
   await runTemplate('bedrock-tenant', {
@@ -137,11 +177,16 @@ it('creates a tenant from the template and finds it in the catalog, then suspend
     const res = await entity('component/default/e2e-bot');
     return res.status === 200 ? res.json() : undefined;
   });
-  expect(tenant.spec).toMatchObject({ owner: 'group:default/team-e2e', system: 'system:default/storefront' });
+  expect(tenant.spec).toMatchObject({
+    owner: 'group:default/team-e2e',
+    system: 'system:default/storefront',
+  });
   const read = readTenantAnnotations(tenant);
   expect(read.kind).toBe('ok');
   if (read.kind !== 'ok') return;
-  expect(Object.values(read.tenant.inferenceProfiles).sort()).toEqual([NOVA_PRO, HAIKU].sort());
+  expect(Object.values(read.tenant.inferenceProfiles).sort()).toEqual(
+    [NOVA_PRO, HAIKU].sort(),
+  );
   expect(Object.keys(read.tenant.inferenceProfiles).sort()).toEqual(
     [...env.bedrock.profiles.values()].map(p => p.inferenceProfileId).sort(),
   );
@@ -166,15 +211,23 @@ it('creates a tenant from the template and finds it in the catalog, then suspend
   await until('the updated annotations in the catalog', async () => {
     const res = await entity('component/default/e2e-bot');
     const body = res.status === 200 ? await res.json() : undefined;
-    return body?.metadata.annotations['bedrock-tenancy.io/inference-profiles'] === `${sonnetId}=${SONNET}`
+    return body?.metadata.annotations[
+      'bedrock-tenancy.io/inference-profiles'
+    ] === `${sonnetId}=${SONNET}`
       ? true
       : undefined;
   });
 
   const aws = await env.factory().forTarget(ACCOUNT, REGION);
-  await runTemplate('bedrock-tenant-lifecycle', { entityRef: 'component:default/e2e-bot', operation: 'suspend' });
+  await runTemplate('bedrock-tenant-lifecycle', {
+    entityRef: 'component:default/e2e-bot',
+    operation: 'suspend',
+  });
   const deny = await aws.iam.send(
-    new GetRolePolicyCommand({ RoleName: 'bedrock-tenant-e2e-bot', PolicyName: 'bedrock-tenancy-suspended' }),
+    new GetRolePolicyCommand({
+      RoleName: 'bedrock-tenant-e2e-bot',
+      PolicyName: 'bedrock-tenancy-suspended',
+    }),
   );
   expect(decodeURIComponent(deny.PolicyDocument!)).toContain('"Effect":"Deny"');
 
@@ -183,7 +236,9 @@ it('creates a tenant from the template and finds it in the catalog, then suspend
     operation: 'delete',
     confirm: 'e2e-bot',
   });
-  await expect(aws.iam.send(new GetRoleCommand({ RoleName: 'bedrock-tenant-e2e-bot' }))).rejects.toThrow();
+  await expect(
+    aws.iam.send(new GetRoleCommand({ RoleName: 'bedrock-tenant-e2e-bot' })),
+  ).rejects.toThrow();
   expect(env.bedrock.profiles.size).toBe(0);
   expect(fs.readdirSync(provisioned)).toEqual([]);
 });

@@ -14,7 +14,10 @@ import {
 import { LoggingProvisioner } from '../provisioning/LoggingProvisioner';
 import { TenantProvisioner } from '../provisioning/TenantProvisioner';
 
-export function buildActions(clients: AwsClientFactory, config: ProvisioningConfig) {
+export function buildActions(
+  clients: AwsClientFactory,
+  config: ProvisioningConfig,
+) {
   const tenants = TenantProvisioner.create({ clients, config });
   const logging = LoggingProvisioner.create({ clients, config });
   const o = { provisioner: tenants, config };
@@ -35,7 +38,10 @@ export async function run(
   options: { dryRun?: boolean } = {},
 ): Promise<Record<string, any>> {
   const outputs: Record<string, any> = {};
-  const ctx = createMockActionContext({ input: input as any, user: { ref: 'user:default/tester' } });
+  const ctx = createMockActionContext({
+    input: input as any,
+    user: { ref: 'user:default/tester' },
+  });
   await action.handler({
     ...ctx,
     output: (k: string, v: unknown) => {

@@ -24,9 +24,18 @@ export const TEST_CONFIG = {
       accounts: [ACCOUNT, DEMO_ACCOUNTS.risk],
       regions: ['us-east-1', 'us-west-2'],
       models: [
-        { id: HAIKU, copyFrom: `arn:aws:bedrock:{region}::foundation-model/${HAIKU}` },
-        { id: NOVA_PRO, copyFrom: `arn:aws:bedrock:{region}:{accountId}:inference-profile/us.${NOVA_PRO}` },
-        { id: SONNET, copyFrom: `arn:aws:bedrock:{region}::foundation-model/${SONNET}` },
+        {
+          id: HAIKU,
+          copyFrom: `arn:aws:bedrock:{region}::foundation-model/${HAIKU}`,
+        },
+        {
+          id: NOVA_PRO,
+          copyFrom: `arn:aws:bedrock:{region}:{accountId}:inference-profile/us.${NOVA_PRO}`,
+        },
+        {
+          id: SONNET,
+          copyFrom: `arn:aws:bedrock:{region}::foundation-model/${SONNET}`,
+        },
       ],
       trustPrincipals: [`arn:aws:iam::${ACCOUNT}:root`],
       monthlyBudgetUsd: 250,
@@ -59,7 +68,10 @@ export class InjectedFailure extends Error {
 
 export async function startTestEnv(): Promise<TestEnv> {
   const moto = await startMoto();
-  const bedrock = await startBedrockStandIn({ motoEndpoint: moto.endpoint, accountId: ACCOUNT });
+  const bedrock = await startBedrockStandIn({
+    motoEndpoint: moto.endpoint,
+    accountId: ACCOUNT,
+  });
   const env: TestEnv = {
     moto,
     bedrock,
@@ -76,7 +88,9 @@ export async function startTestEnv(): Promise<TestEnv> {
             env.failAtMutation -= 1;
             if (env.failAtMutation === 0) {
               env.failAtMutation = undefined;
-              throw new InjectedFailure(`injected failure before ${call.service}:${call.command}`);
+              throw new InjectedFailure(
+                `injected failure before ${call.service}:${call.command}`,
+              );
             }
           }
         },
@@ -102,7 +116,9 @@ export async function startTestEnv(): Promise<TestEnv> {
         aws: await snapshot(aws),
         profiles: [...bedrock.profiles.values()]
           .map(({ clientRequestToken, ...p }) => p)
-          .sort((a, b) => a.inferenceProfileName.localeCompare(b.inferenceProfileName)),
+          .sort((a, b) =>
+            a.inferenceProfileName.localeCompare(b.inferenceProfileName),
+          ),
       };
     },
     motoDump: async () => {

@@ -11,7 +11,8 @@ import {
   type AwsCredentialProvider,
 } from '@backstage/integration-aws-node';
 
-type AwsCredentialIdentityProvider = AwsCredentialProvider['sdkCredentialProvider'];
+type AwsCredentialIdentityProvider =
+  AwsCredentialProvider['sdkCredentialProvider'];
 
 /** The AWS clients of one account and region. */
 export interface AwsClients {
@@ -37,7 +38,9 @@ export interface AwsCallInfo {
 }
 
 /** Resolves the SDK credential provider of an account. Never fed from action inputs. */
-export type CredentialSource = (accountId: string) => Promise<AwsCredentialIdentityProvider>;
+export type CredentialSource = (
+  accountId: string,
+) => Promise<AwsCredentialIdentityProvider>;
 
 export interface AwsClientFactory {
   forTarget(accountId: string, region: string): Promise<AwsClients>;
@@ -97,11 +100,17 @@ export class DefaultAwsClientFactory implements AwsClientFactory {
       ...(endpoint ? { endpoint } : {}),
       ...(maxAttempts ? { maxAttempts } : {}),
     };
-    const hook = <T extends { middlewareStack: any }>(service: string, client: T): T => {
+    const hook = <T extends { middlewareStack: any }>(
+      service: string,
+      client: T,
+    ): T => {
       if (onCall) {
         client.middlewareStack.add(
           (next: any, context: any) => async (args: any) => {
-            const command = String(context.commandName ?? '').replace(/Command$/, '');
+            const command = String(context.commandName ?? '').replace(
+              /Command$/,
+              '',
+            );
             await onCall({
               accountId,
               region,
@@ -120,12 +129,21 @@ export class DefaultAwsClientFactory implements AwsClientFactory {
       accountId,
       region,
       iam: hook('iam', new IAMClient(base)),
-      s3: hook('s3', new S3Client({ ...base, forcePathStyle: Boolean(endpoint) })),
+      s3: hook(
+        's3',
+        new S3Client({ ...base, forcePathStyle: Boolean(endpoint) }),
+      ),
       sns: hook('sns', new SNSClient(base)),
-      cloudwatch: hook('cloudwatch', new CloudWatchClient({ ...base, disableRequestCompression: true })),
+      cloudwatch: hook(
+        'cloudwatch',
+        new CloudWatchClient({ ...base, disableRequestCompression: true }),
+      ),
       logs: hook('logs', new CloudWatchLogsClient(base)),
       // AWS Budgets is served from us-east-1 only
-      budgets: hook('budgets', new BudgetsClient({ ...base, region: 'us-east-1' })),
+      budgets: hook(
+        'budgets',
+        new BudgetsClient({ ...base, region: 'us-east-1' }),
+      ),
       bedrock: hook(
         'bedrock',
         new BedrockClient({

@@ -9,15 +9,21 @@ describe('retryOn', () => {
       .mockRejectedValueOnce(err('ValidationException'))
       .mockRejectedValueOnce(err('ValidationException'))
       .mockResolvedValue('ok');
-    await expect(retryOn(['ValidationException'], { attempts: 3, delayMs: 1 }, fn)).resolves.toBe('ok');
+    await expect(
+      retryOn(['ValidationException'], { attempts: 3, delayMs: 1 }, fn),
+    ).resolves.toBe('ok');
     expect(fn).toHaveBeenCalledTimes(3);
 
     const always = jest.fn().mockRejectedValue(err('ValidationException'));
-    await expect(retryOn(['ValidationException'], { attempts: 2, delayMs: 1 }, always)).rejects.toThrow('ValidationException');
+    await expect(
+      retryOn(['ValidationException'], { attempts: 2, delayMs: 1 }, always),
+    ).rejects.toThrow('ValidationException');
     expect(always).toHaveBeenCalledTimes(2);
 
     const other = jest.fn().mockRejectedValue(err('ThrottlingException'));
-    await expect(retryOn(['ValidationException'], { attempts: 5, delayMs: 1 }, other)).rejects.toThrow('ThrottlingException');
+    await expect(
+      retryOn(['ValidationException'], { attempts: 5, delayMs: 1 }, other),
+    ).rejects.toThrow('ThrottlingException');
     expect(other).toHaveBeenCalledTimes(1);
   });
 });

@@ -38,7 +38,10 @@ import {
 } from '@aws-sdk/client-s3';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
-import { MANAGED_BY_VALUE, TAG_MANAGED_BY } from '@bedrock-tenancy/plugin-bedrock-common';
+import {
+  MANAGED_BY_VALUE,
+  TAG_MANAGED_BY,
+} from '@bedrock-tenancy/plugin-bedrock-common';
 import type { AwsClientFactory, AwsClients } from '../aws/clients';
 import { isAwsError, orUndefined } from '../aws/errors';
 import type { ProvisioningConfig } from '../config';
@@ -53,7 +56,11 @@ export interface RetryOptions {
 }
 
 /** Retries `fn` while it fails with one of the named AWS errors. */
-export async function retryOn<T>(names: string[], options: RetryOptions, fn: () => Promise<T>): Promise<T> {
+export async function retryOn<T>(
+  names: string[],
+  options: RetryOptions,
+  fn: () => Promise<T>,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
@@ -121,7 +128,8 @@ export class LoggingProvisioner {
 
     // 1. read everything and refuse before changing anything
     const current = await orUndefined(
-      () => aws.bedrock.send(new GetModelInvocationLoggingConfigurationCommand({})),
+      () =>
+        aws.bedrock.send(new GetModelInvocationLoggingConfigurationCommand({})),
       'ResourceNotFoundException',
     );
     const logGroupTags = await this.#logGroupTags(aws, plan);
@@ -136,20 +144,39 @@ export class LoggingProvisioner {
         (cfg.s3Config?.bucketName ?? plan.bucket.name) === plan.bucket.name;
       if (!pointsHere || !ours(roleTags)) {
         problems.push(
-          `the invocation logging configuration already delivers to log group "${cfg.cloudWatchConfig?.logGroupName ?? '-'}", bucket "${cfg.s3Config?.bucketName ?? '-'}" (role "${cfg.cloudWatchConfig?.roleArn ?? '-'}"), which this suite did not create`,
+          `the invocation logging configuration already delivers to log group "${
+            cfg.cloudWatchConfig?.logGroupName ?? '-'
+          }", bucket "${cfg.s3Config?.bucketName ?? '-'}" (role "${
+            cfg.cloudWatchConfig?.roleArn ?? '-'
+          }"), which this suite did not create`,
         );
       }
     }
-    if (logGroupTags && !ours(logGroupTags)) problems.push(`log group ${plan.logGroup.name} exists and is not managed by this suite`);
-    if (bucketTags && !ours(bucketTags)) problems.push(`bucket ${plan.bucket.name} exists and is not managed by this suite`);
-    if (roleTags && !ours(roleTags)) problems.push(`role ${plan.role.name} exists and is not managed by this suite`);
+    if (logGroupTags && !ours(logGroupTags))
+      problems.push(
+        `log group ${plan.logGroup.name} exists and is not managed by this suite`,
+      );
+    if (bucketTags && !ours(bucketTags))
+      problems.push(
+        `bucket ${plan.bucket.name} exists and is not managed by this suite`,
+      );
+    if (roleTags && !ours(roleTags))
+      problems.push(
+        `role ${plan.role.name} exists and is not managed by this suite`,
+      );
     if (problems.length && !spec.takeover) {
       throw new ConflictError(
-        `Refusing to change invocation logging of ${spec.accountId}/${spec.region}: ${problems.join('; ')}. Nothing was changed. Set takeover: true to replace it.`,
+        `Refusing to change invocation logging of ${spec.accountId}/${
+          spec.region
+        }: ${problems.join(
+          '; ',
+        )}. Nothing was changed. Set takeover: true to replace it.`,
       );
     }
     if (problems.length) {
-      log.add('Taking over existing invocation logging resources', { problems });
+      log.add('Taking over existing invocation logging resources', {
+        problems,
+      });
     }
 
     await this.#ensureLogGroup(aws, plan, logGroupTags, log);
@@ -162,7 +189,8 @@ export class LoggingProvisioner {
       cloudWatchConfig: cfg.cloudWatchConfig && {
         logGroupName: cfg.cloudWatchConfig.logGroupName,
         roleArn: cfg.cloudWatchConfig.roleArn,
-        largeDataDeliveryS3Config: cfg.cloudWatchConfig.largeDataDeliveryS3Config && {
+        largeDataDeliveryS3Config: cfg.cloudWatchConfig
+          .largeDataDeliveryS3Config && {
           bucketName: cfg.cloudWatchConfig.largeDataDeliveryS3Config.bucketName,
           keyPrefix: cfg.cloudWatchConfig.largeDataDeliveryS3Config.keyPrefix,
         },
@@ -182,7 +210,9 @@ export class LoggingProvisioner {
         roleCreated ? this.#retry : { attempts: 1, delayMs: 0 },
         () =>
           aws.bedrock.send(
-            new PutModelInvocationLoggingConfigurationCommand({ loggingConfig: desired }),
+            new PutModelInvocationLoggingConfigurationCommand({
+              loggingConfig: desired,
+            }),
           ),
       );
       log.add('Put model invocation logging configuration', {
@@ -198,10 +228,17 @@ export class LoggingProvisioner {
     const res = await aws.logs.send(
       new DescribeLogGroupsCommand({ logGroupNamePrefix: plan.logGroup.name }),
     );
-    const group = res.logGroups?.find(g => g.logGroupName === plan.logGroup.name);
+    const group = res.logGroups?.find(
+      g => g.logGroupName === plan.logGroup.name,
+    );
     if (!group) return undefined;
-    const tags = await aws.logs.send(new ListLogTagsCommand({ resourceArn: plan.logGroup.arn }));
-    return { ...(tags.tags ?? {}), '@retention': String(group.retentionInDays ?? '') };
+    const tags = await aws.logs.send(
+      new ListLogTagsCommand({ resourceArn: plan.logGroup.arn }),
+    );
+    return {
+      ...(tags.tags ?? {}),
+      '@retention': String(group.retentionInDays ?? ''),
+    };
   }
 
   async #bucketTags(aws: AwsClients, plan: LoggingPlan) {
@@ -213,7 +250,10 @@ export class LoggingProvisioner {
         'NoSuchBucket',
       );
     } catch (e) {
-      if (isAwsError(e, 'Forbidden', 'AccessDenied') || (e as any)?.$metadata?.httpStatusCode === 403) {
+      if (
+        isAwsError(e, 'Forbidden', 'AccessDenied') ||
+        (e as any)?.$metadata?.httpStatusCode === 403
+      ) {
         throw new ConflictError(
           `Bucket name ${plan.bucket.name} is taken by a bucket this account cannot access (another account's?). Nothing was changed.`,
         );
@@ -222,19 +262,24 @@ export class LoggingProvisioner {
     }
     if (!exists) return undefined;
     const res = await orUndefined(
-      () => aws.s3.send(new GetBucketTaggingCommand({ Bucket: plan.bucket.name })),
+      () =>
+        aws.s3.send(new GetBucketTaggingCommand({ Bucket: plan.bucket.name })),
       'NoSuchTagSet',
     );
     if (!res?.TagSet?.length) {
       // S3 cannot tag a bucket as it creates it: a run that failed between CreateBucket and
       // PutBucketTagging leaves our bucket untagged. An untagged, empty bucket without a policy
       // under our deterministic name is that bucket: adopt it. Anything else is someone else's.
-      const objects = await aws.s3.send(new ListObjectsV2Command({ Bucket: plan.bucket.name, MaxKeys: 1 }));
+      const objects = await aws.s3.send(
+        new ListObjectsV2Command({ Bucket: plan.bucket.name, MaxKeys: 1 }),
+      );
       const policy = await orUndefined(
-        () => aws.s3.send(new GetBucketPolicyCommand({ Bucket: plan.bucket.name })),
+        () =>
+          aws.s3.send(new GetBucketPolicyCommand({ Bucket: plan.bucket.name })),
         'NoSuchBucketPolicy',
       );
-      if (!objects.KeyCount && !policy?.Policy) return { ...plan.tags, '@adopted': 'true' };
+      if (!objects.KeyCount && !policy?.Policy)
+        return { ...plan.tags, '@adopted': 'true' };
     }
     return tagMap(res?.TagSet);
   }
@@ -246,7 +291,9 @@ export class LoggingProvisioner {
       'NoSuchEntityException',
     );
     if (!role) return undefined;
-    const res = await aws.iam.send(new ListRoleTagsCommand({ RoleName: plan.role.name }));
+    const res = await aws.iam.send(
+      new ListRoleTagsCommand({ RoleName: plan.role.name }),
+    );
     return tagMap(res.Tags);
   }
 
@@ -258,10 +305,17 @@ export class LoggingProvisioner {
   ) {
     const name = plan.logGroup.name;
     if (!existing) {
-      await aws.logs.send(new CreateLogGroupCommand({ logGroupName: name, tags: plan.tags }));
+      await aws.logs.send(
+        new CreateLogGroupCommand({ logGroupName: name, tags: plan.tags }),
+      );
       log.add(`Created log group ${name}`);
     } else if (!ours(existing)) {
-      await aws.logs.send(new TagLogGroupCommand({ resourceArn: plan.logGroup.arn, tags: plan.tags }));
+      await aws.logs.send(
+        new TagLogGroupCommand({
+          resourceArn: plan.logGroup.arn,
+          tags: plan.tags,
+        }),
+      );
       log.add(`Tagged log group ${name} as managed by this suite`);
     }
     if (existing?.['@retention'] !== String(plan.logGroup.retentionDays)) {
@@ -271,7 +325,9 @@ export class LoggingProvisioner {
           retentionInDays: plan.logGroup.retentionDays,
         }),
       );
-      log.add(`Set retention of ${name} to ${plan.logGroup.retentionDays} days`);
+      log.add(
+        `Set retention of ${name} to ${plan.logGroup.retentionDays} days`,
+      );
     }
   }
 
@@ -289,14 +345,22 @@ export class LoggingProvisioner {
           Bucket,
           ...(plan.region === 'us-east-1'
             ? {}
-            : { CreateBucketConfiguration: { LocationConstraint: plan.region as any } }),
+            : {
+                CreateBucketConfiguration: {
+                  LocationConstraint: plan.region as any,
+                },
+              }),
         }),
       );
       log.add(`Created bucket ${Bucket}`);
     }
     const adopted = existingTags?.['@adopted'] === 'true';
-    const keep = adopted ? {} : (existingTags ?? {});
-    if (!existingTags || adopted || !sameJson(keep, { ...keep, ...plan.tags })) {
+    const keep = adopted ? {} : existingTags ?? {};
+    if (
+      !existingTags ||
+      adopted ||
+      !sameJson(keep, { ...keep, ...plan.tags })
+    ) {
       await aws.s3.send(
         new PutBucketTaggingCommand({
           Bucket,
@@ -305,10 +369,15 @@ export class LoggingProvisioner {
       );
       log.add(`Tagged bucket ${Bucket}`);
     }
-    const versioning = await aws.s3.send(new GetBucketVersioningCommand({ Bucket }));
+    const versioning = await aws.s3.send(
+      new GetBucketVersioningCommand({ Bucket }),
+    );
     if (versioning.Status !== 'Enabled') {
       await aws.s3.send(
-        new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } }),
+        new PutBucketVersioningCommand({
+          Bucket,
+          VersioningConfiguration: { Status: 'Enabled' },
+        }),
       );
       log.add(`Enabled versioning on ${Bucket}`);
     }
@@ -317,7 +386,9 @@ export class LoggingProvisioner {
         {
           ApplyServerSideEncryptionByDefault: {
             SSEAlgorithm: b.encryption.algorithm,
-            ...(b.encryption.kmsKeyArn ? { KMSMasterKeyID: b.encryption.kmsKeyArn } : {}),
+            ...(b.encryption.kmsKeyArn
+              ? { KMSMasterKeyID: b.encryption.kmsKeyArn }
+              : {}),
           },
           BucketKeyEnabled: b.encryption.algorithm === 'aws:kms',
         },
@@ -327,7 +398,9 @@ export class LoggingProvisioner {
       () => aws.s3.send(new GetBucketEncryptionCommand({ Bucket })),
       'ServerSideEncryptionConfigurationNotFoundError',
     );
-    const encRule = enc?.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault;
+    const encRule =
+      enc?.ServerSideEncryptionConfiguration?.Rules?.[0]
+        ?.ApplyServerSideEncryptionByDefault;
     if (
       encRule?.SSEAlgorithm !== b.encryption.algorithm ||
       (encRule?.KMSMasterKeyID ?? undefined) !== b.encryption.kmsKeyArn
@@ -338,13 +411,17 @@ export class LoggingProvisioner {
           ServerSideEncryptionConfiguration: desiredEncryption as any,
         }),
       );
-      log.add(`Set default encryption of ${Bucket} to ${b.encryption.algorithm}`);
+      log.add(
+        `Set default encryption of ${Bucket} to ${b.encryption.algorithm}`,
+      );
     }
     const pab = await orUndefined(
       () => aws.s3.send(new GetPublicAccessBlockCommand({ Bucket })),
       'NoSuchPublicAccessBlockConfiguration',
     );
-    if (!sameJson(pab?.PublicAccessBlockConfiguration ?? {}, b.publicAccessBlock)) {
+    if (
+      !sameJson(pab?.PublicAccessBlockConfiguration ?? {}, b.publicAccessBlock)
+    ) {
       await aws.s3.send(
         new PutPublicAccessBlockCommand({
           Bucket,
@@ -358,10 +435,15 @@ export class LoggingProvisioner {
       Status: 'Enabled',
       Filter: { Prefix: `${b.keyPrefix}/` },
       Transitions: [
-        { Days: b.lifecycle.transitionDays, StorageClass: b.lifecycle.storageClass as any },
+        {
+          Days: b.lifecycle.transitionDays,
+          StorageClass: b.lifecycle.storageClass as any,
+        },
       ],
       Expiration: { Days: b.lifecycle.expirationDays },
-      NoncurrentVersionExpiration: { NoncurrentDays: b.lifecycle.noncurrentExpirationDays },
+      NoncurrentVersionExpiration: {
+        NoncurrentDays: b.lifecycle.noncurrentExpirationDays,
+      },
     };
     const lc = await orUndefined(
       () => aws.s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket })),
@@ -376,7 +458,8 @@ export class LoggingProvisioner {
       rule.Transitions[0].Days === b.lifecycle.transitionDays &&
       rule.Transitions[0].StorageClass === b.lifecycle.storageClass &&
       rule.Expiration?.Days === b.lifecycle.expirationDays &&
-      rule.NoncurrentVersionExpiration?.NoncurrentDays === b.lifecycle.noncurrentExpirationDays;
+      rule.NoncurrentVersionExpiration?.NoncurrentDays ===
+        b.lifecycle.noncurrentExpirationDays;
     if (!sameRule) {
       const others = (lc?.Rules ?? []).filter(r => r.ID !== b.lifecycle.ruleId);
       await aws.s3.send(
@@ -395,7 +478,12 @@ export class LoggingProvisioner {
       'NoSuchBucketPolicy',
     );
     if (!sameJson(parsePolicy(pol?.Policy), b.policy)) {
-      await aws.s3.send(new PutBucketPolicyCommand({ Bucket, Policy: JSON.stringify(b.policy) }));
+      await aws.s3.send(
+        new PutBucketPolicyCommand({
+          Bucket,
+          Policy: JSON.stringify(b.policy),
+        }),
+      );
       log.add(`Put bucket policy of ${Bucket}`);
     }
   }
@@ -419,7 +507,12 @@ export class LoggingProvisioner {
       log.add(`Created role ${RoleName}`);
     } else {
       const role = await aws.iam.send(new GetRoleCommand({ RoleName }));
-      if (!sameJson(parsePolicy(role.Role?.AssumeRolePolicyDocument), plan.role.trustPolicy)) {
+      if (
+        !sameJson(
+          parsePolicy(role.Role?.AssumeRolePolicyDocument),
+          plan.role.trustPolicy,
+        )
+      ) {
         await aws.iam.send(
           new UpdateAssumeRolePolicyCommand({
             RoleName,
@@ -429,13 +522,20 @@ export class LoggingProvisioner {
         log.add(`Updated trust policy of ${RoleName}`);
       }
       if (!ours(existingTags)) {
-        await aws.iam.send(new TagRoleCommand({ RoleName, Tags: tagList(plan.tags) }));
+        await aws.iam.send(
+          new TagRoleCommand({ RoleName, Tags: tagList(plan.tags) }),
+        );
         log.add(`Tagged role ${RoleName}`);
       }
     }
     const inline = await orUndefined(
       () =>
-        aws.iam.send(new GetRolePolicyCommand({ RoleName, PolicyName: plan.role.policyName })),
+        aws.iam.send(
+          new GetRolePolicyCommand({
+            RoleName,
+            PolicyName: plan.role.policyName,
+          }),
+        ),
       'NoSuchEntity',
       'NoSuchEntityException',
     );

@@ -16,9 +16,22 @@ import {
   DescribeNotificationsForBudgetCommand,
   UpdateBudgetCommand,
 } from '@aws-sdk/client-budgets';
-import { MANAGED_BY_VALUE, TAG_MANAGED_BY, TAG_OWNER, TAG_TENANT } from '@bedrock-tenancy/plugin-bedrock-common';
+import {
+  MANAGED_BY_VALUE,
+  TAG_MANAGED_BY,
+  TAG_OWNER,
+  TAG_TENANT,
+} from '@bedrock-tenancy/plugin-bedrock-common';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ACCOUNT, HAIKU, NOVA_PRO, REGION, startTestEnv, TestEnv, testConfig } from '../__testUtils__/testEnv';
+import {
+  ACCOUNT,
+  HAIKU,
+  NOVA_PRO,
+  REGION,
+  startTestEnv,
+  TestEnv,
+  testConfig,
+} from '../__testUtils__/testEnv';
 import { parseTenantSpec } from './inputs';
 import { TenantProvisioner } from './TenantProvisioner';
 import { tenantNames } from './naming';
@@ -44,7 +57,8 @@ const TAGS = [
   { key: TAG_OWNER, value: 'group:default/team-shop' },
   { key: TAG_MANAGED_BY, value: MANAGED_BY_VALUE },
 ];
-const arn = (id: string) => `arn:aws:bedrock:${REGION}:${ACCOUNT}:application-inference-profile/${id}`;
+const arn = (id: string) =>
+  `arn:aws:bedrock:${REGION}:${ACCOUNT}:application-inference-profile/${id}`;
 
 beforeAll(async () => {
   env = await startTestEnv();
@@ -58,34 +72,58 @@ beforeEach(async () => {
   await env.reset();
   bedrock.reset();
   budgets.reset();
-  budgets.on(DescribeBudgetCommand).rejects(Object.assign(new Error('no budget'), { name: 'NotFoundException' }));
+  budgets
+    .on(DescribeBudgetCommand)
+    .rejects(
+      Object.assign(new Error('no budget'), { name: 'NotFoundException' }),
+    );
   budgets.on(CreateBudgetCommand).resolves({});
 });
 
 it('creates one application profile per model with copyFrom, tags and a deterministic client token', async () => {
-  bedrock.on(ListInferenceProfilesCommand).resolves({ inferenceProfileSummaries: [] });
+  bedrock
+    .on(ListInferenceProfilesCommand)
+    .resolves({ inferenceProfileSummaries: [] });
   bedrock
     .on(CreateInferenceProfileCommand)
-    .resolvesOnce({ inferenceProfileArn: arn('aaaaaaaaaaaa'), status: 'ACTIVE' })
-    .resolvesOnce({ inferenceProfileArn: arn('bbbbbbbbbbbb'), status: 'ACTIVE' });
+    .resolvesOnce({
+      inferenceProfileArn: arn('aaaaaaaaaaaa'),
+      status: 'ACTIVE',
+    })
+    .resolvesOnce({
+      inferenceProfileArn: arn('bbbbbbbbbbbb'),
+      status: 'ACTIVE',
+    });
   const p = TenantProvisioner.create({ clients: env.factory(), config: cfg });
   const result = await p.apply(spec());
 
-  expect(bedrock.commandCalls(ListInferenceProfilesCommand)[0].args[0].input).toMatchObject({ typeEquals: 'APPLICATION' });
-  const creates = bedrock.commandCalls(CreateInferenceProfileCommand).map(c => c.args[0].input);
+  expect(
+    bedrock.commandCalls(ListInferenceProfilesCommand)[0].args[0].input,
+  ).toMatchObject({ typeEquals: 'APPLICATION' });
+  const creates = bedrock
+    .commandCalls(CreateInferenceProfileCommand)
+    .map(c => c.args[0].input);
   expect(creates).toEqual([
     {
-      inferenceProfileName: expect.stringMatching(/^shop-bot-anthropic-claude-3-haiku-20240307-v1-0-[0-9a-f]{8}$/),
+      inferenceProfileName: expect.stringMatching(
+        /^shop-bot-anthropic-claude-3-haiku-20240307-v1-0-[0-9a-f]{8}$/,
+      ),
       description: `Bedrock tenant shop-bot: ${HAIKU}`,
       clientRequestToken: expect.stringMatching(/^bt-[0-9a-f]{32}$/),
-      modelSource: { copyFrom: `arn:aws:bedrock:${REGION}::foundation-model/${HAIKU}` },
+      modelSource: {
+        copyFrom: `arn:aws:bedrock:${REGION}::foundation-model/${HAIKU}`,
+      },
       tags: TAGS,
     },
     {
-      inferenceProfileName: expect.stringMatching(/^shop-bot-amazon-nova-pro-v1-0-[0-9a-f]{8}$/),
+      inferenceProfileName: expect.stringMatching(
+        /^shop-bot-amazon-nova-pro-v1-0-[0-9a-f]{8}$/,
+      ),
       description: `Bedrock tenant shop-bot: ${NOVA_PRO}`,
       clientRequestToken: expect.stringMatching(/^bt-[0-9a-f]{32}$/),
-      modelSource: { copyFrom: `arn:aws:bedrock:${REGION}:${ACCOUNT}:inference-profile/us.${NOVA_PRO}` },
+      modelSource: {
+        copyFrom: `arn:aws:bedrock:${REGION}:${ACCOUNT}:inference-profile/us.${NOVA_PRO}`,
+      },
       tags: TAGS,
     },
   ]);
@@ -96,17 +134,28 @@ it('creates one application profile per model with copyFrom, tags and a determin
   expect(result.plan.annotations['bedrock-tenancy.io/inference-profiles']).toBe(
     `aaaaaaaaaaaa=${HAIKU},bbbbbbbbbbbb=${NOVA_PRO}`,
   );
-  expect(result.plan.role.invokePolicy.Statement[0].Resource).toEqual([arn('aaaaaaaaaaaa'), arn('bbbbbbbbbbbb')]);
+  expect(result.plan.role.invokePolicy.Statement[0].Resource).toEqual([
+    arn('aaaaaaaaaaaa'),
+    arn('bbbbbbbbbbbb'),
+  ]);
 
   // the same client token on a retry: the API answers with the same profile instead of a duplicate
-  const again = TenantProvisioner.create({ clients: env.factory(), config: cfg });
+  const again = TenantProvisioner.create({
+    clients: env.factory(),
+    config: cfg,
+  });
   bedrock.reset();
-  bedrock.on(ListInferenceProfilesCommand).resolves({ inferenceProfileSummaries: [] });
-  bedrock.on(CreateInferenceProfileCommand).resolves({ inferenceProfileArn: arn('aaaaaaaaaaaa') });
+  bedrock
+    .on(ListInferenceProfilesCommand)
+    .resolves({ inferenceProfileSummaries: [] });
+  bedrock
+    .on(CreateInferenceProfileCommand)
+    .resolves({ inferenceProfileArn: arn('aaaaaaaaaaaa') });
   await again.apply(spec({ models: [HAIKU] })).catch(() => undefined);
-  expect(bedrock.commandCalls(CreateInferenceProfileCommand)[0].args[0].input.clientRequestToken).toBe(
-    creates[0].clientRequestToken,
-  );
+  expect(
+    bedrock.commandCalls(CreateInferenceProfileCommand)[0].args[0].input
+      .clientRequestToken,
+  ).toBe(creates[0].clientRequestToken);
 });
 
 it('pages through ListInferenceProfiles and only deletes profiles tagged for the tenant', async () => {
@@ -115,34 +164,62 @@ it('pages through ListInferenceProfiles and only deletes profiles tagged for the
     .on(ListInferenceProfilesCommand)
     .resolvesOnce({
       inferenceProfileSummaries: [
-        { inferenceProfileName: names.profileName(HAIKU), inferenceProfileId: 'h1', inferenceProfileArn: arn('h1') } as any,
-        { inferenceProfileName: 'shop-bot-old-model-12345678', inferenceProfileId: 'o1', inferenceProfileArn: arn('o1') } as any,
+        {
+          inferenceProfileName: names.profileName(HAIKU),
+          inferenceProfileId: 'h1',
+          inferenceProfileArn: arn('h1'),
+        } as any,
+        {
+          inferenceProfileName: 'shop-bot-old-model-12345678',
+          inferenceProfileId: 'o1',
+          inferenceProfileArn: arn('o1'),
+        } as any,
       ],
       nextToken: 'page2',
     })
     .resolvesOnce({
       inferenceProfileSummaries: [
-        { inferenceProfileName: 'shop-bot-2-something', inferenceProfileId: 'x1', inferenceProfileArn: arn('x1') } as any,
+        {
+          inferenceProfileName: 'shop-bot-2-something',
+          inferenceProfileId: 'x1',
+          inferenceProfileArn: arn('x1'),
+        } as any,
       ],
     });
-  bedrock.on(ListTagsForResourceCommand, { resourceARN: arn('h1') }).resolves({ tags: TAGS });
-  bedrock.on(ListTagsForResourceCommand, { resourceARN: arn('o1') }).resolves({ tags: TAGS });
   bedrock
-    .on(ListTagsForResourceCommand, { resourceARN: arn('x1') })
-    .resolves({ tags: [{ key: TAG_TENANT, value: 'shop-bot-2' }, { key: TAG_MANAGED_BY, value: MANAGED_BY_VALUE }] });
+    .on(ListTagsForResourceCommand, { resourceARN: arn('h1') })
+    .resolves({ tags: TAGS });
+  bedrock
+    .on(ListTagsForResourceCommand, { resourceARN: arn('o1') })
+    .resolves({ tags: TAGS });
+  bedrock.on(ListTagsForResourceCommand, { resourceARN: arn('x1') }).resolves({
+    tags: [
+      { key: TAG_TENANT, value: 'shop-bot-2' },
+      { key: TAG_MANAGED_BY, value: MANAGED_BY_VALUE },
+    ],
+  });
   bedrock.on(DeleteInferenceProfileCommand).resolves({});
   const p = TenantProvisioner.create({ clients: env.factory(), config: cfg });
   await p.apply(spec({ models: [HAIKU] }));
-  expect(bedrock.commandCalls(ListInferenceProfilesCommand)[1].args[0].input.nextToken).toBe('page2');
+  expect(
+    bedrock.commandCalls(ListInferenceProfilesCommand)[1].args[0].input
+      .nextToken,
+  ).toBe('page2');
   expect(bedrock.commandCalls(CreateInferenceProfileCommand)).toHaveLength(0);
-  expect(bedrock.commandCalls(DeleteInferenceProfileCommand).map(c => c.args[0].input)).toEqual([
-    { inferenceProfileIdentifier: arn('o1') },
-  ]);
+  expect(
+    bedrock
+      .commandCalls(DeleteInferenceProfileCommand)
+      .map(c => c.args[0].input),
+  ).toEqual([{ inferenceProfileIdentifier: arn('o1') }]);
 });
 
 it('updates the budget limit with UpdateBudget (moto lacks it) and keeps its notifications', async () => {
-  bedrock.on(ListInferenceProfilesCommand).resolves({ inferenceProfileSummaries: [] });
-  bedrock.on(CreateInferenceProfileCommand).resolves({ inferenceProfileArn: arn('aaaaaaaaaaaa') });
+  bedrock
+    .on(ListInferenceProfilesCommand)
+    .resolves({ inferenceProfileSummaries: [] });
+  bedrock
+    .on(CreateInferenceProfileCommand)
+    .resolves({ inferenceProfileArn: arn('aaaaaaaaaaaa') });
   budgets.on(DescribeBudgetCommand).resolves({
     Budget: {
       BudgetName: 'bedrock-shop-bot',
@@ -154,16 +231,38 @@ it('updates the budget limit with UpdateBudget (moto lacks it) and keeps its not
   });
   budgets.on(DescribeNotificationsForBudgetCommand).resolves({
     Notifications: [
-      { NotificationType: 'ACTUAL', ComparisonOperator: 'GREATER_THAN', Threshold: 50, ThresholdType: 'PERCENTAGE' },
-      { NotificationType: 'ACTUAL', ComparisonOperator: 'GREATER_THAN', Threshold: 80, ThresholdType: 'PERCENTAGE' },
-      { NotificationType: 'ACTUAL', ComparisonOperator: 'GREATER_THAN', Threshold: 100, ThresholdType: 'PERCENTAGE' },
-      { NotificationType: 'FORECASTED', ComparisonOperator: 'GREATER_THAN', Threshold: 100, ThresholdType: 'PERCENTAGE' },
+      {
+        NotificationType: 'ACTUAL',
+        ComparisonOperator: 'GREATER_THAN',
+        Threshold: 50,
+        ThresholdType: 'PERCENTAGE',
+      },
+      {
+        NotificationType: 'ACTUAL',
+        ComparisonOperator: 'GREATER_THAN',
+        Threshold: 80,
+        ThresholdType: 'PERCENTAGE',
+      },
+      {
+        NotificationType: 'ACTUAL',
+        ComparisonOperator: 'GREATER_THAN',
+        Threshold: 100,
+        ThresholdType: 'PERCENTAGE',
+      },
+      {
+        NotificationType: 'FORECASTED',
+        ComparisonOperator: 'GREATER_THAN',
+        Threshold: 100,
+        ThresholdType: 'PERCENTAGE',
+      },
     ],
   });
   budgets.on(UpdateBudgetCommand).resolves({});
   const p = TenantProvisioner.create({ clients: env.factory(), config: cfg });
   await p.apply(spec({ models: [HAIKU], monthlyBudgetUsd: 300 }));
-  expect(budgets.commandCalls(UpdateBudgetCommand).map(c => c.args[0].input)).toEqual([
+  expect(
+    budgets.commandCalls(UpdateBudgetCommand).map(c => c.args[0].input),
+  ).toEqual([
     {
       AccountId: ACCOUNT,
       NewBudget: {

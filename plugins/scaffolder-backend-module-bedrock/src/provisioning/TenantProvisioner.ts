@@ -93,8 +93,11 @@ export interface TenantResult {
 }
 
 type Tags = Record<string, string>;
-const tagList = (tags: Tags) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
-const tagMap = (tags: Array<{ Key?: string; Value?: string }> | undefined): Tags =>
+const tagList = (tags: Tags) =>
+  Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+const tagMap = (
+  tags: Array<{ Key?: string; Value?: string }> | undefined,
+): Tags =>
   Object.fromEntries((tags ?? []).map(t => [t.Key ?? '', t.Value ?? '']));
 const NOT_FOUND_IAM = ['NoSuchEntity', 'NoSuchEntityException'];
 
@@ -120,10 +123,18 @@ export class TenantProvisioner {
     config: ProvisioningConfig;
     logger?: LoggerService;
   }) {
-    return new TenantProvisioner(options.clients, options.config, options.logger);
+    return new TenantProvisioner(
+      options.clients,
+      options.config,
+      options.logger,
+    );
   }
 
-  private constructor(clients: AwsClientFactory, config: ProvisioningConfig, logger?: LoggerService) {
+  private constructor(
+    clients: AwsClientFactory,
+    config: ProvisioningConfig,
+    logger?: LoggerService,
+  ) {
     this.#clients = clients;
     this.#config = config;
     this.#logger = logger;
@@ -138,11 +149,18 @@ export class TenantProvisioner {
    * Creates or converges the tenant. With `mustExist` (update) a tenant without its role is a
    * NotFoundError. Everything is read and checked for ownership before the first change.
    */
-  async apply(spec: TenantSpec, options: { mustExist?: boolean } = {}): Promise<TenantResult> {
+  async apply(
+    spec: TenantSpec,
+    options: { mustExist?: boolean } = {},
+  ): Promise<TenantResult> {
     const aws = await this.#clients.forTarget(spec.accountId, spec.region);
     const names = tenantNames(spec.tenantId);
     const log = new ChangeLog(this.#logger);
-    const inv = await this.#inventory(aws, spec.tenantId, spec.models.map(names.profileName));
+    const inv = await this.#inventory(
+      aws,
+      spec.tenantId,
+      spec.models.map(names.profileName),
+    );
     this.#assertOwned(inv, spec.tenantId);
     if (options.mustExist && !inv.role) {
       throw new NotFoundError(
@@ -158,8 +176,14 @@ export class TenantProvisioner {
     // profiles first: every later document needs their ids
     const existing: Record<string, ProfileRef> = {};
     for (const modelId of spec.models) {
-      const p = inv.profiles.find(x => x.inferenceProfileName === names.profileName(modelId));
-      if (p) existing[modelId] = { id: p.inferenceProfileId!, arn: p.inferenceProfileArn! };
+      const p = inv.profiles.find(
+        x => x.inferenceProfileName === names.profileName(modelId),
+      );
+      if (p)
+        existing[modelId] = {
+          id: p.inferenceProfileId!,
+          arn: p.inferenceProfileArn!,
+        };
     }
     let plan = buildTenantPlan(spec, this.#config, existing);
     await this.#ensureRole(aws, plan, inv, log);
@@ -170,21 +194,33 @@ export class TenantProvisioner {
           description: `Bedrock tenant ${spec.tenantId}: ${p.modelId}`,
           clientRequestToken: p.clientRequestToken,
           modelSource: { copyFrom: p.copyFrom },
-          tags: Object.entries(plan.tags).map(([key, value]) => ({ key, value })),
+          tags: Object.entries(plan.tags).map(([key, value]) => ({
+            key,
+            value,
+          })),
         }),
       );
       const arn = res.inferenceProfileArn!;
       existing[p.modelId] = { id: arn.split('/').pop()!, arn };
-      log.add(`Created inference profile ${p.name}`, { modelId: p.modelId, arn });
+      log.add(`Created inference profile ${p.name}`, {
+        modelId: p.modelId,
+        arn,
+      });
     }
     plan = buildTenantPlan(spec, this.#config, existing);
     await this.#ensureInvokePolicy(aws, plan, log);
     // profiles of models the tenant no longer has: only after the policy stopped granting them
     const desired = new Set(plan.profiles.map(p => p.name));
     for (const p of inv.profiles) {
-      if (desired.has(p.inferenceProfileName!) || p.tags[TAG_TENANT] !== spec.tenantId) continue;
+      if (
+        desired.has(p.inferenceProfileName!) ||
+        p.tags[TAG_TENANT] !== spec.tenantId
+      )
+        continue;
       await aws.bedrock.send(
-        new DeleteInferenceProfileCommand({ inferenceProfileIdentifier: p.inferenceProfileArn! }),
+        new DeleteInferenceProfileCommand({
+          inferenceProfileIdentifier: p.inferenceProfileArn!,
+        }),
       );
       log.add(`Deleted inference profile ${p.inferenceProfileName}`);
     }
@@ -196,13 +232,18 @@ export class TenantProvisioner {
   }
 
   /** Blocks invocations with an explicit Deny and turns off alarm actions, recording what it turned off. */
-  async suspend(target: Target): Promise<{ changes: string[]; alarmsDisabled: string[] }> {
+  async suspend(
+    target: Target,
+  ): Promise<{ changes: string[]; alarmsDisabled: string[] }> {
     const aws = await this.#clients.forTarget(target.accountId, target.region);
     const names = tenantNames(target.tenantId);
     const log = new ChangeLog(this.#logger);
     const inv = await this.#inventory(aws, target.tenantId, []);
     this.#assertOwned(inv, target.tenantId);
-    if (!inv.role) throw new NotFoundError(`Tenant ${target.tenantId} has no role ${names.roleName}`);
+    if (!inv.role)
+      throw new NotFoundError(
+        `Tenant ${target.tenantId} has no role ${names.roleName}`,
+      );
     const RoleName = names.roleName;
     let recorded = inv.role.tags[TAG_SUSPENDED];
     if (recorded === undefined) {
@@ -213,12 +254,21 @@ export class TenantProvisioner {
         .join(' ');
       // the record goes first, so a run that fails later still knows what to restore
       await aws.iam.send(
-        new TagRoleCommand({ RoleName, Tags: [{ Key: TAG_SUSPENDED, Value: recorded }] }),
+        new TagRoleCommand({
+          RoleName,
+          Tags: [{ Key: TAG_SUSPENDED, Value: recorded }],
+        }),
       );
       log.add(`Recorded suspension on role ${RoleName}`, { alarms: recorded });
     }
     const current = await orUndefined(
-      () => aws.iam.send(new GetRolePolicyCommand({ RoleName, PolicyName: names.suspendPolicyName })),
+      () =>
+        aws.iam.send(
+          new GetRolePolicyCommand({
+            RoleName,
+            PolicyName: names.suspendPolicyName,
+          }),
+        ),
       ...NOT_FOUND_IAM,
     );
     if (!sameJson(parsePolicy(current?.PolicyDocument), SUSPEND_POLICY)) {
@@ -239,20 +289,31 @@ export class TenantProvisioner {
       .filter(a => toDisable.includes(a.AlarmName!) && a.ActionsEnabled)
       .map(a => a.AlarmName!);
     if (stillEnabled.length) {
-      await setAlarmActions(aws, inv.alarms.filter(a => stillEnabled.includes(a.AlarmName!)), false);
-      log.add(`Disabled actions of ${stillEnabled.length} alarms`, { alarms: stillEnabled });
+      await setAlarmActions(
+        aws,
+        inv.alarms.filter(a => stillEnabled.includes(a.AlarmName!)),
+        false,
+      );
+      log.add(`Disabled actions of ${stillEnabled.length} alarms`, {
+        alarms: stillEnabled,
+      });
     }
     return { changes: log.changes, alarmsDisabled: toDisable };
   }
 
   /** Undoes exactly what suspend recorded. */
-  async resume(target: Target): Promise<{ changes: string[]; alarmsEnabled: string[] }> {
+  async resume(
+    target: Target,
+  ): Promise<{ changes: string[]; alarmsEnabled: string[] }> {
     const aws = await this.#clients.forTarget(target.accountId, target.region);
     const names = tenantNames(target.tenantId);
     const log = new ChangeLog(this.#logger);
     const inv = await this.#inventory(aws, target.tenantId, []);
     this.#assertOwned(inv, target.tenantId);
-    if (!inv.role) throw new NotFoundError(`Tenant ${target.tenantId} has no role ${names.roleName}`);
+    if (!inv.role)
+      throw new NotFoundError(
+        `Tenant ${target.tenantId} has no role ${names.roleName}`,
+      );
     const RoleName = names.roleName;
     const recorded = inv.role.tags[TAG_SUSPENDED];
     if (recorded === undefined) return { changes: [], alarmsEnabled: [] };
@@ -264,26 +325,45 @@ export class TenantProvisioner {
       .filter(a => toEnable.includes(a.AlarmName!) && !a.ActionsEnabled)
       .map(a => a.AlarmName!);
     if (disabled.length) {
-      await setAlarmActions(aws, inv.alarms.filter(a => disabled.includes(a.AlarmName!)), true);
-      log.add(`Enabled actions of ${disabled.length} alarms`, { alarms: disabled });
+      await setAlarmActions(
+        aws,
+        inv.alarms.filter(a => disabled.includes(a.AlarmName!)),
+        true,
+      );
+      log.add(`Enabled actions of ${disabled.length} alarms`, {
+        alarms: disabled,
+      });
     }
     const current = await orUndefined(
-      () => aws.iam.send(new GetRolePolicyCommand({ RoleName, PolicyName: names.suspendPolicyName })),
+      () =>
+        aws.iam.send(
+          new GetRolePolicyCommand({
+            RoleName,
+            PolicyName: names.suspendPolicyName,
+          }),
+        ),
       ...NOT_FOUND_IAM,
     );
     if (current) {
       await aws.iam.send(
-        new DeleteRolePolicyCommand({ RoleName, PolicyName: names.suspendPolicyName }),
+        new DeleteRolePolicyCommand({
+          RoleName,
+          PolicyName: names.suspendPolicyName,
+        }),
       );
       log.add(`Removed the Deny policy from ${RoleName}`);
     }
-    await aws.iam.send(new UntagRoleCommand({ RoleName, TagKeys: [TAG_SUSPENDED] }));
+    await aws.iam.send(
+      new UntagRoleCommand({ RoleName, TagKeys: [TAG_SUSPENDED] }),
+    );
     log.add(`Cleared suspension record on ${RoleName}`);
     return { changes: log.changes, alarmsEnabled: toEnable };
   }
 
   /** Removes every resource of the tenant; `confirm` must equal the tenant id. */
-  async delete(target: Target & { confirm: string }): Promise<{ deleted: string[] }> {
+  async delete(
+    target: Target & { confirm: string },
+  ): Promise<{ deleted: string[] }> {
     if (target.confirm !== target.tenantId) {
       throw new InputError(
         `Invalid input: confirm: type the tenant id "${target.tenantId}" to confirm the deletion`,
@@ -304,7 +384,10 @@ export class TenantProvisioner {
       await orUndefined(
         () =>
           aws.budgets.send(
-            new DeleteBudgetCommand({ AccountId: target.accountId, BudgetName: names.budgetName }),
+            new DeleteBudgetCommand({
+              AccountId: target.accountId,
+              BudgetName: names.budgetName,
+            }),
           ),
         'NotFoundException',
       );
@@ -312,11 +395,15 @@ export class TenantProvisioner {
     }
     const alarms = this.#ownAlarms(inv, target.tenantId).map(a => a.AlarmName!);
     if (alarms.length) {
-      await aws.cloudwatch.send(new DeleteAlarmsCommand({ AlarmNames: alarms }));
+      await aws.cloudwatch.send(
+        new DeleteAlarmsCommand({ AlarmNames: alarms }),
+      );
       alarms.forEach(a => done(`alarm ${a}`));
     }
     if (inv.dashboard) {
-      await aws.cloudwatch.send(new DeleteDashboardsCommand({ DashboardNames: [names.dashboardName] }));
+      await aws.cloudwatch.send(
+        new DeleteDashboardsCommand({ DashboardNames: [names.dashboardName] }),
+      );
       done(`dashboard ${names.dashboardName}`);
     }
     const topicArn = `arn:aws:sns:${target.region}:${target.accountId}:${names.topicName}`;
@@ -326,20 +413,32 @@ export class TenantProvisioner {
     }
     if (inv.role) {
       const RoleName = names.roleName;
-      const inline = await aws.iam.send(new ListRolePoliciesCommand({ RoleName }));
+      const inline = await aws.iam.send(
+        new ListRolePoliciesCommand({ RoleName }),
+      );
       for (const PolicyName of inline.PolicyNames ?? []) {
-        await aws.iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName }));
+        await aws.iam.send(
+          new DeleteRolePolicyCommand({ RoleName, PolicyName }),
+        );
       }
-      const attached = await aws.iam.send(new ListAttachedRolePoliciesCommand({ RoleName }));
+      const attached = await aws.iam.send(
+        new ListAttachedRolePoliciesCommand({ RoleName }),
+      );
       for (const p of attached.AttachedPolicies ?? []) {
-        await aws.iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn: p.PolicyArn! }));
+        await aws.iam.send(
+          new DetachRolePolicyCommand({ RoleName, PolicyArn: p.PolicyArn! }),
+        );
       }
       await aws.iam.send(new DeleteRoleCommand({ RoleName }));
       done(`role ${RoleName}`);
     }
-    for (const p of inv.profiles.filter(x => x.tags[TAG_TENANT] === target.tenantId)) {
+    for (const p of inv.profiles.filter(
+      x => x.tags[TAG_TENANT] === target.tenantId,
+    )) {
       await aws.bedrock.send(
-        new DeleteInferenceProfileCommand({ inferenceProfileIdentifier: p.inferenceProfileArn! }),
+        new DeleteInferenceProfileCommand({
+          inferenceProfileIdentifier: p.inferenceProfileArn!,
+        }),
       );
       done(`inference profile ${p.inferenceProfileName}`);
     }
@@ -348,7 +447,11 @@ export class TenantProvisioner {
 
   // ---- reading -------------------------------------------------------------------------
 
-  async #inventory(aws: AwsClients, tenantId: string, profileNames: string[]): Promise<Inventory> {
+  async #inventory(
+    aws: AwsClients,
+    tenantId: string,
+    profileNames: string[],
+  ): Promise<Inventory> {
     const names = tenantNames(tenantId);
     const inv: Inventory = { profiles: [], alarms: [] };
 
@@ -357,7 +460,9 @@ export class TenantProvisioner {
       ...NOT_FOUND_IAM,
     );
     if (role) {
-      const tags = await aws.iam.send(new ListRoleTagsCommand({ RoleName: names.roleName }));
+      const tags = await aws.iam.send(
+        new ListRoleTagsCommand({ RoleName: names.roleName }),
+      );
       inv.role = {
         tags: tagMap(tags.Tags),
         trustPolicy: parsePolicy(role.Role?.AssumeRolePolicyDocument),
@@ -367,14 +472,23 @@ export class TenantProvisioner {
     let nextToken: string | undefined;
     do {
       const page = await aws.bedrock.send(
-        new ListInferenceProfilesCommand({ typeEquals: 'APPLICATION', nextToken, maxResults: 100 }),
+        new ListInferenceProfilesCommand({
+          typeEquals: 'APPLICATION',
+          nextToken,
+          maxResults: 100,
+        }),
       );
       for (const p of page.inferenceProfileSummaries ?? []) {
         const tags = await aws.bedrock.send(
           new ListBedrockTagsCommand({ resourceARN: p.inferenceProfileArn! }),
         );
-        const t = Object.fromEntries((tags.tags ?? []).map(x => [x.key!, x.value!]));
-        if (t[TAG_TENANT] === tenantId || profileNames.includes(p.inferenceProfileName!)) {
+        const t = Object.fromEntries(
+          (tags.tags ?? []).map(x => [x.key!, x.value!]),
+        );
+        if (
+          t[TAG_TENANT] === tenantId ||
+          profileNames.includes(p.inferenceProfileName!)
+        ) {
           inv.profiles.push({ ...p, tags: t });
         }
       }
@@ -388,28 +502,44 @@ export class TenantProvisioner {
       'NotFound',
     );
     if (topic) {
-      const tags = await aws.sns.send(new ListTopicTagsCommand({ ResourceArn: topicArn }));
-      inv.topic = { tags: tagMap(tags.Tags), policy: parsePolicy(topic.Attributes?.Policy) };
+      const tags = await aws.sns.send(
+        new ListTopicTagsCommand({ ResourceArn: topicArn }),
+      );
+      inv.topic = {
+        tags: tagMap(tags.Tags),
+        policy: parsePolicy(topic.Attributes?.Policy),
+      };
     }
 
     let alarmToken: string | undefined;
     do {
       const page = await aws.cloudwatch.send(
-        new DescribeAlarmsCommand({ AlarmNamePrefix: names.alarmPrefix, NextToken: alarmToken }),
+        new DescribeAlarmsCommand({
+          AlarmNamePrefix: names.alarmPrefix,
+          NextToken: alarmToken,
+        }),
       );
       for (const a of page.MetricAlarms ?? []) {
         // emulators may ignore the prefix: filter again
         if (!a.AlarmName?.startsWith(names.alarmPrefix)) continue;
-        const tags = await aws.cloudwatch.send(new ListAlarmTagsCommand({ ResourceARN: a.AlarmArn }));
+        const tags = await aws.cloudwatch.send(
+          new ListAlarmTagsCommand({ ResourceARN: a.AlarmArn }),
+        );
         const t = tagMap(tags.Tags);
-        const desiredName = (ALARM_KINDS as readonly string[]).some(k => names.alarmName(k as AlarmKind) === a.AlarmName);
-        if (t[TAG_TENANT] === tenantId || desiredName) inv.alarms.push({ ...a, tags: t });
+        const desiredName = (ALARM_KINDS as readonly string[]).some(
+          k => names.alarmName(k as AlarmKind) === a.AlarmName,
+        );
+        if (t[TAG_TENANT] === tenantId || desiredName)
+          inv.alarms.push({ ...a, tags: t });
       }
       alarmToken = page.NextToken;
     } while (alarmToken);
 
     const dashboard = await orUndefined(
-      () => aws.cloudwatch.send(new GetDashboardCommand({ DashboardName: names.dashboardName })),
+      () =>
+        aws.cloudwatch.send(
+          new GetDashboardCommand({ DashboardName: names.dashboardName }),
+        ),
       'ResourceNotFound',
       'ResourceNotFoundException',
     );
@@ -418,7 +548,10 @@ export class TenantProvisioner {
     const budget = await orUndefined(
       () =>
         aws.budgets.send(
-          new DescribeBudgetCommand({ AccountId: aws.accountId, BudgetName: names.budgetName }),
+          new DescribeBudgetCommand({
+            AccountId: aws.accountId,
+            BudgetName: names.budgetName,
+          }),
         ),
       'NotFoundException',
     );
@@ -428,7 +561,9 @@ export class TenantProvisioner {
 
   #ownAlarms(inv: Inventory, tenantId: string) {
     return inv.alarms.filter(
-      a => a.tags[TAG_TENANT] === tenantId && a.tags[TAG_MANAGED_BY] === MANAGED_BY_VALUE,
+      a =>
+        a.tags[TAG_TENANT] === tenantId &&
+        a.tags[TAG_MANAGED_BY] === MANAGED_BY_VALUE,
     );
   }
 
@@ -437,37 +572,64 @@ export class TenantProvisioner {
     const names = tenantNames(tenantId);
     const problems: string[] = [];
     const check = (what: string, tags: Tags) => {
-      if (tags[TAG_TENANT] !== tenantId || tags[TAG_MANAGED_BY] !== MANAGED_BY_VALUE) {
+      if (
+        tags[TAG_TENANT] !== tenantId ||
+        tags[TAG_MANAGED_BY] !== MANAGED_BY_VALUE
+      ) {
         problems.push(
-          `${what} exists but is tagged for ${tags[TAG_TENANT] ? `tenant "${tags[TAG_TENANT]}"` : 'no tenant of this suite'}`,
+          `${what} exists but is tagged for ${
+            tags[TAG_TENANT]
+              ? `tenant "${tags[TAG_TENANT]}"`
+              : 'no tenant of this suite'
+          }`,
         );
       }
     };
     if (inv.role) check(`role ${names.roleName}`, inv.role.tags);
-    inv.profiles.forEach(p => check(`inference profile ${p.inferenceProfileName}`, p.tags));
+    inv.profiles.forEach(p =>
+      check(`inference profile ${p.inferenceProfileName}`, p.tags),
+    );
     if (inv.topic) check(`topic ${names.topicName}`, inv.topic.tags);
     inv.alarms
-      .filter(a => (ALARM_KINDS as readonly string[]).some(k => names.alarmName(k as AlarmKind) === a.AlarmName))
+      .filter(a =>
+        (ALARM_KINDS as readonly string[]).some(
+          k => names.alarmName(k as AlarmKind) === a.AlarmName,
+        ),
+      )
       .forEach(a => check(`alarm ${a.AlarmName}`, a.tags));
-    if (inv.dashboard && !inv.dashboard.body.includes(dashboardMarker(tenantId))) {
-      problems.push(`dashboard ${names.dashboardName} exists but was not made for this tenant`);
+    if (
+      inv.dashboard &&
+      !inv.dashboard.body.includes(dashboardMarker(tenantId))
+    ) {
+      problems.push(
+        `dashboard ${names.dashboardName} exists but was not made for this tenant`,
+      );
     }
     if (inv.budget) {
       const filter = inv.budget.CostFilters?.TagKeyValue ?? [];
       if (!filter.includes(`user:${TAG_TENANT}$${tenantId}`)) {
-        problems.push(`budget ${names.budgetName} exists but does not filter on this tenant's tag`);
+        problems.push(
+          `budget ${names.budgetName} exists but does not filter on this tenant's tag`,
+        );
       }
     }
     if (problems.length) {
       throw new ConflictError(
-        `Resources of tenant ${tenantId} clash with resources this suite does not own for it: ${problems.join('; ')}. Nothing was changed.`,
+        `Resources of tenant ${tenantId} clash with resources this suite does not own for it: ${problems.join(
+          '; ',
+        )}. Nothing was changed.`,
       );
     }
   }
 
   // ---- converging ----------------------------------------------------------------------
 
-  async #ensureRole(aws: AwsClients, plan: TenantPlan, inv: Inventory, log: ChangeLog) {
+  async #ensureRole(
+    aws: AwsClients,
+    plan: TenantPlan,
+    inv: Inventory,
+    log: ChangeLog,
+  ) {
     const RoleName = plan.role.name;
     if (!inv.role) {
       await aws.iam.send(
@@ -478,7 +640,9 @@ export class TenantProvisioner {
           Tags: tagList(plan.tags),
         }),
       );
-      log.add(`Created role ${RoleName}`, { trustPolicy: plan.role.trustPolicy });
+      log.add(`Created role ${RoleName}`, {
+        trustPolicy: plan.role.trustPolicy,
+      });
       return;
     }
     if (!sameJson(inv.role.trustPolicy, plan.role.trustPolicy)) {
@@ -488,11 +652,20 @@ export class TenantProvisioner {
           PolicyDocument: JSON.stringify(plan.role.trustPolicy),
         }),
       );
-      log.add(`Updated trust policy of ${RoleName}`, { trustPolicy: plan.role.trustPolicy });
+      log.add(`Updated trust policy of ${RoleName}`, {
+        trustPolicy: plan.role.trustPolicy,
+      });
     }
-    const missing = Object.entries(plan.tags).filter(([k, v]) => inv.role!.tags[k] !== v);
+    const missing = Object.entries(plan.tags).filter(
+      ([k, v]) => inv.role!.tags[k] !== v,
+    );
     if (missing.length) {
-      await aws.iam.send(new TagRoleCommand({ RoleName, Tags: tagList(Object.fromEntries(missing)) }));
+      await aws.iam.send(
+        new TagRoleCommand({
+          RoleName,
+          Tags: tagList(Object.fromEntries(missing)),
+        }),
+      );
       log.add(`Tagged role ${RoleName}`);
     }
   }
@@ -501,10 +674,17 @@ export class TenantProvisioner {
     const RoleName = plan.role.name;
     const current = await orUndefined(
       () =>
-        aws.iam.send(new GetRolePolicyCommand({ RoleName, PolicyName: plan.role.invokePolicyName })),
+        aws.iam.send(
+          new GetRolePolicyCommand({
+            RoleName,
+            PolicyName: plan.role.invokePolicyName,
+          }),
+        ),
       ...NOT_FOUND_IAM,
     );
-    if (!sameJson(parsePolicy(current?.PolicyDocument), plan.role.invokePolicy)) {
+    if (
+      !sameJson(parsePolicy(current?.PolicyDocument), plan.role.invokePolicy)
+    ) {
       await aws.iam.send(
         new PutRolePolicyCommand({
           RoleName,
@@ -518,16 +698,31 @@ export class TenantProvisioner {
     }
   }
 
-  async #ensureTopic(aws: AwsClients, plan: TenantPlan, inv: Inventory, log: ChangeLog) {
+  async #ensureTopic(
+    aws: AwsClients,
+    plan: TenantPlan,
+    inv: Inventory,
+    log: ChangeLog,
+  ) {
     const TopicArn = plan.topic.arn;
     if (!inv.topic) {
-      await aws.sns.send(new CreateTopicCommand({ Name: plan.topic.name, Tags: tagList(plan.tags) }));
+      await aws.sns.send(
+        new CreateTopicCommand({
+          Name: plan.topic.name,
+          Tags: tagList(plan.tags),
+        }),
+      );
       log.add(`Created topic ${TopicArn}`);
     } else {
-      const missing = Object.entries(plan.tags).filter(([k, v]) => inv.topic!.tags[k] !== v);
+      const missing = Object.entries(plan.tags).filter(
+        ([k, v]) => inv.topic!.tags[k] !== v,
+      );
       if (missing.length) {
         await aws.sns.send(
-          new TagTopicCommand({ ResourceArn: TopicArn, Tags: tagList(Object.fromEntries(missing)) }),
+          new TagTopicCommand({
+            ResourceArn: TopicArn,
+            Tags: tagList(Object.fromEntries(missing)),
+          }),
         );
         log.add(`Tagged topic ${TopicArn}`);
       }
@@ -545,15 +740,23 @@ export class TenantProvisioner {
     const subs: Array<{ endpoint: string; arn: string }> = [];
     let NextToken: string | undefined;
     do {
-      const page = await aws.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn, NextToken }));
+      const page = await aws.sns.send(
+        new ListSubscriptionsByTopicCommand({ TopicArn, NextToken }),
+      );
       for (const s of page.Subscriptions ?? []) {
-        if (s.Protocol === 'email') subs.push({ endpoint: s.Endpoint!.toLowerCase(), arn: s.SubscriptionArn! });
+        if (s.Protocol === 'email')
+          subs.push({
+            endpoint: s.Endpoint!.toLowerCase(),
+            arn: s.SubscriptionArn!,
+          });
       }
       NextToken = page.NextToken;
     } while (NextToken);
     for (const email of plan.topic.emails) {
       if (subs.some(s => s.endpoint === email)) continue;
-      await aws.sns.send(new SubscribeCommand({ TopicArn, Protocol: 'email', Endpoint: email }));
+      await aws.sns.send(
+        new SubscribeCommand({ TopicArn, Protocol: 'email', Endpoint: email }),
+      );
       log.add(`Subscribed ${email} to ${TopicArn}`);
     }
     for (const s of subs) {
@@ -569,23 +772,38 @@ export class TenantProvisioner {
     }
   }
 
-  async #ensureAlarms(aws: AwsClients, plan: TenantPlan, inv: Inventory, log: ChangeLog) {
+  async #ensureAlarms(
+    aws: AwsClients,
+    plan: TenantPlan,
+    inv: Inventory,
+    log: ChangeLog,
+  ) {
     for (const alarm of plan.alarms) {
       const current = inv.alarms.find(a => a.AlarmName === alarm.name);
       if (current && sameAlarm(current, alarm, plan.topic.arn)) {
-        const missing = Object.entries(plan.tags).filter(([k, v]) => current.tags[k] !== v);
+        const missing = Object.entries(plan.tags).filter(
+          ([k, v]) => current.tags[k] !== v,
+        );
         if (missing.length) {
           await aws.cloudwatch.send(
-            new TagAlarmCommand({ ResourceARN: current.AlarmArn, Tags: tagList(Object.fromEntries(missing)) }),
+            new TagAlarmCommand({
+              ResourceARN: current.AlarmArn,
+              Tags: tagList(Object.fromEntries(missing)),
+            }),
           );
           log.add(`Tagged alarm ${alarm.name}`);
         }
         continue;
       }
-      await aws.cloudwatch.send(new PutMetricAlarmCommand(alarmInput(alarm, plan)));
+      await aws.cloudwatch.send(
+        new PutMetricAlarmCommand(alarmInput(alarm, plan)),
+      );
       if (current) {
         await aws.cloudwatch.send(
-          new TagAlarmCommand({ ResourceARN: current.AlarmArn, Tags: tagList(plan.tags) }),
+          new TagAlarmCommand({
+            ResourceARN: current.AlarmArn,
+            Tags: tagList(plan.tags),
+          }),
         );
       }
       log.add(`${current ? 'Updated' : 'Created'} alarm ${alarm.name}`, {
@@ -602,7 +820,12 @@ export class TenantProvisioner {
     }
   }
 
-  async #ensureDashboard(aws: AwsClients, plan: TenantPlan, inv: Inventory, log: ChangeLog) {
+  async #ensureDashboard(
+    aws: AwsClients,
+    plan: TenantPlan,
+    inv: Inventory,
+    log: ChangeLog,
+  ) {
     const body = JSON.stringify(plan.dashboard.body);
     let current: unknown;
     try {
@@ -612,12 +835,20 @@ export class TenantProvisioner {
     }
     if (sameJson(current, plan.dashboard.body)) return;
     await aws.cloudwatch.send(
-      new PutDashboardCommand({ DashboardName: plan.dashboard.name, DashboardBody: body }),
+      new PutDashboardCommand({
+        DashboardName: plan.dashboard.name,
+        DashboardBody: body,
+      }),
     );
     log.add(`Put dashboard ${plan.dashboard.name}`);
   }
 
-  async #ensureBudget(aws: AwsClients, plan: TenantPlan, inv: Inventory, log: ChangeLog) {
+  async #ensureBudget(
+    aws: AwsClients,
+    plan: TenantPlan,
+    inv: Inventory,
+    log: ChangeLog,
+  ) {
     const AccountId = plan.accountId;
     const BudgetName = plan.budget.name;
     const budget: Budget = {
@@ -627,8 +858,15 @@ export class TenantProvisioner {
       BudgetType: 'COST',
       CostFilters: { TagKeyValue: [plan.budget.costFilterTag] },
     };
-    const subscribers = [{ SubscriptionType: 'SNS' as const, Address: plan.budget.subscriberTopicArn }];
-    const notification = (n: TenantPlan['budget']['notifications'][number]): Notification => ({
+    const subscribers = [
+      {
+        SubscriptionType: 'SNS' as const,
+        Address: plan.budget.subscriberTopicArn,
+      },
+    ];
+    const notification = (
+      n: TenantPlan['budget']['notifications'][number],
+    ): Notification => ({
       NotificationType: n.notificationType,
       ComparisonOperator: 'GREATER_THAN',
       Threshold: n.threshold,
@@ -645,30 +883,54 @@ export class TenantProvisioner {
           })),
         }),
       );
-      log.add(`Created budget ${BudgetName}`, { limitUsd: plan.budget.limitUsd });
+      log.add(`Created budget ${BudgetName}`, {
+        limitUsd: plan.budget.limitUsd,
+      });
       return;
     }
     if (Number(inv.budget.BudgetLimit?.Amount) !== plan.budget.limitUsd) {
-      await aws.budgets.send(new UpdateBudgetCommand({ AccountId, NewBudget: budget }));
-      log.add(`Set limit of budget ${BudgetName} to ${plan.budget.limitUsd} USD`);
+      await aws.budgets.send(
+        new UpdateBudgetCommand({ AccountId, NewBudget: budget }),
+      );
+      log.add(
+        `Set limit of budget ${BudgetName} to ${plan.budget.limitUsd} USD`,
+      );
     }
     const current = await aws.budgets.send(
       new DescribeNotificationsForBudgetCommand({ AccountId, BudgetName }),
     );
     const key = (n: Notification) =>
-      `${n.NotificationType}/${n.ComparisonOperator}/${Number(n.Threshold)}/${n.ThresholdType ?? 'PERCENTAGE'}`;
+      `${n.NotificationType}/${n.ComparisonOperator}/${Number(n.Threshold)}/${
+        n.ThresholdType ?? 'PERCENTAGE'
+      }`;
     const have = new Map((current.Notifications ?? []).map(n => [key(n), n]));
-    const want = new Map(plan.budget.notifications.map(n => [key(notification(n)), notification(n)]));
+    const want = new Map(
+      plan.budget.notifications.map(n => [
+        key(notification(n)),
+        notification(n),
+      ]),
+    );
     for (const [k, n] of want) {
       if (have.has(k)) continue;
       await aws.budgets.send(
-        new CreateNotificationCommand({ AccountId, BudgetName, Notification: n, Subscribers: subscribers }),
+        new CreateNotificationCommand({
+          AccountId,
+          BudgetName,
+          Notification: n,
+          Subscribers: subscribers,
+        }),
       );
       log.add(`Added notification ${k} to budget ${BudgetName}`);
     }
     for (const [k, n] of have) {
       if (want.has(k)) continue;
-      await aws.budgets.send(new DeleteNotificationCommand({ AccountId, BudgetName, Notification: n }));
+      await aws.budgets.send(
+        new DeleteNotificationCommand({
+          AccountId,
+          BudgetName,
+          Notification: n,
+        }),
+      );
       log.add(`Removed notification ${k} from budget ${BudgetName}`);
     }
   }
@@ -678,7 +940,11 @@ export class TenantProvisioner {
  * Turns alarm actions off or on by putting each alarm again with its own configuration
  * (what Disable/EnableAlarmActions do, through the call every emulator supports).
  */
-export async function setAlarmActions(aws: Pick<AwsClients, 'cloudwatch'>, alarms: MetricAlarm[], enabled: boolean) {
+export async function setAlarmActions(
+  aws: Pick<AwsClients, 'cloudwatch'>,
+  alarms: MetricAlarm[],
+  enabled: boolean,
+) {
   for (const a of alarms) {
     await aws.cloudwatch.send(
       new PutMetricAlarmCommand({
@@ -728,13 +994,16 @@ function normMetrics(ms: MetricDataQuery[] | undefined) {
   return (ms ?? []).map(m => ({
     Id: m.Id,
     Expression: m.Expression ?? null,
-    Label: m.Expression ? (m.Label ?? null) : null,
+    Label: m.Expression ? m.Label ?? null : null,
     ReturnData: m.ReturnData ?? true,
     Stat: m.MetricStat
       ? {
           Namespace: m.MetricStat.Metric?.Namespace,
           MetricName: m.MetricStat.Metric?.MetricName,
-          Dimensions: (m.MetricStat.Metric?.Dimensions ?? []).map(d => [d.Name, d.Value]),
+          Dimensions: (m.MetricStat.Metric?.Dimensions ?? []).map(d => [
+            d.Name,
+            d.Value,
+          ]),
           Period: Number(m.MetricStat.Period),
           Stat: m.MetricStat.Stat,
         }
@@ -742,7 +1011,11 @@ function normMetrics(ms: MetricDataQuery[] | undefined) {
   }));
 }
 
-function sameAlarm(current: MetricAlarm, alarm: PlannedAlarm, topicArn: string) {
+function sameAlarm(
+  current: MetricAlarm,
+  alarm: PlannedAlarm,
+  topicArn: string,
+) {
   return (
     Number(current.Threshold) === alarm.threshold &&
     current.ComparisonOperator === 'GreaterThanThreshold' &&

@@ -16,7 +16,10 @@ const PRINCIPAL_PATTERN =
 const tenantId = () =>
   z
     .string()
-    .max(MAX_TENANT_ID_LENGTH, `at most ${MAX_TENANT_ID_LENGTH} characters, so every derived AWS name fits`)
+    .max(
+      MAX_TENANT_ID_LENGTH,
+      `at most ${MAX_TENANT_ID_LENGTH} characters, so every derived AWS name fits`,
+    )
     .regex(
       TENANT_ID_PATTERN,
       'use 3-32 lower-case letters, digits and dashes, starting with a letter and not ending with a dash',
@@ -27,9 +30,14 @@ const oneOf = (allowed: string[], what: string, pattern: RegExp) =>
   z
     .string()
     .regex(pattern, `not a valid ${what}`)
-    .refine(v => allowed.includes(v), v => ({
-      message: `${what} "${v}" is not configured in bedrock.provisioning (allowed: ${allowed.join(', ') || 'none'})`,
-    }));
+    .refine(
+      v => allowed.includes(v),
+      v => ({
+        message: `${what} "${v}" is not configured in bedrock.provisioning (allowed: ${
+          allowed.join(', ') || 'none'
+        })`,
+      }),
+    );
 
 /** Target of every action: the tenant in one configured account + region. */
 export function targetSchema(cfg: ProvisioningConfig) {
@@ -54,12 +62,22 @@ const thresholdsSchema = z
 export function tenantSpecSchema(cfg: ProvisioningConfig) {
   const modelIds = cfg.models.map(m => m.id);
   return targetSchema(cfg).extend({
-    owner: z.string().min(1).max(200).regex(/^[\p{L}\p{N}\s_.:/=+\-@]+$/u, 'letters, digits and _ . : / = + - @ only'),
+    owner: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(
+        /^[\p{L}\p{N}\s_.:/=+\-@]+$/u,
+        'letters, digits and _ . : / = + - @ only',
+      ),
     models: z
       .array(
-        z.string().refine(v => modelIds.includes(v), v => ({
-          message: `model "${v}" is not in the allow-list (bedrock.provisioning.models)`,
-        })),
+        z.string().refine(
+          v => modelIds.includes(v),
+          v => ({
+            message: `model "${v}" is not in the allow-list (bedrock.provisioning.models)`,
+          }),
+        ),
       )
       .min(1)
       .max(MAX_MODELS_PER_TENANT)
@@ -70,9 +88,19 @@ export function tenantSpecSchema(cfg: ProvisioningConfig) {
       .array(z.string().email())
       .min(1)
       .max(10)
-      .refine(v => new Set(v.map(e => e.toLowerCase())).size === v.length, 'e-mails must not repeat'),
+      .refine(
+        v => new Set(v.map(e => e.toLowerCase())).size === v.length,
+        'e-mails must not repeat',
+      ),
     trustPrincipals: z
-      .array(z.string().regex(PRINCIPAL_PATTERN, 'an account id, IAM role/user ARN or service principal'))
+      .array(
+        z
+          .string()
+          .regex(
+            PRINCIPAL_PATTERN,
+            'an account id, IAM role/user ARN or service principal',
+          ),
+      )
       .optional(),
   });
 }
@@ -110,8 +138,8 @@ export interface LoggingSpec {
 
 /** Retention values CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-  3288, 3653,
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
+  2192, 2557, 2922, 3288, 3653,
 ];
 
 export function loggingSpecSchema(cfg: ProvisioningConfig) {
@@ -121,13 +149,27 @@ export function loggingSpecSchema(cfg: ProvisioningConfig) {
     retentionDays: z
       .number()
       .int()
-      .refine(v => LOG_RETENTION_DAYS.includes(v), `one of ${LOG_RETENTION_DAYS.join(', ')}`)
+      .refine(
+        v => LOG_RETENTION_DAYS.includes(v),
+        `one of ${LOG_RETENTION_DAYS.join(', ')}`,
+      )
       .default(cfg.logging.retentionDays),
-    transitionDays: z.number().int().min(30).default(cfg.logging.transitionDays),
-    expirationDays: z.number().int().positive().default(cfg.logging.expirationDays),
+    transitionDays: z
+      .number()
+      .int()
+      .min(30)
+      .default(cfg.logging.transitionDays),
+    expirationDays: z
+      .number()
+      .int()
+      .positive()
+      .default(cfg.logging.expirationDays),
     kmsKeyArn: z
       .string()
-      .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/-]+$/, 'a KMS key ARN')
+      .regex(
+        /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/-]+$/,
+        'a KMS key ARN',
+      )
       .optional(),
     textDataDeliveryEnabled: z.boolean().default(false),
     imageDataDeliveryEnabled: z.boolean().default(false),
@@ -140,13 +182,18 @@ export function loggingSpecSchema(cfg: ProvisioningConfig) {
 export function parseInput<T>(schema: z.ZodTypeAny, input: unknown): T {
   const result = schema.safeParse(input);
   if (!result.success) {
-    const fields = result.error.issues.map(i => `${i.path.join('.') || '(input)'}: ${i.message}`);
+    const fields = result.error.issues.map(
+      i => `${i.path.join('.') || '(input)'}: ${i.message}`,
+    );
     throw new InputError(`Invalid input: ${fields.join('; ')}`);
   }
   return result.data as T;
 }
 
-export function parseTenantSpec(cfg: ProvisioningConfig, input: unknown): TenantSpec {
+export function parseTenantSpec(
+  cfg: ProvisioningConfig,
+  input: unknown,
+): TenantSpec {
   const parsed = parseInput<z.infer<ReturnType<typeof tenantSpecSchema>>>(
     tenantSpecSchema(cfg),
     input,
@@ -169,10 +216,15 @@ export function parseTenantSpec(cfg: ProvisioningConfig, input: unknown): Tenant
   };
 }
 
-export function parseLoggingSpec(cfg: ProvisioningConfig, input: unknown): LoggingSpec {
+export function parseLoggingSpec(
+  cfg: ProvisioningConfig,
+  input: unknown,
+): LoggingSpec {
   const spec = parseInput<LoggingSpec>(loggingSpecSchema(cfg), input);
   if (spec.expirationDays <= spec.transitionDays) {
-    throw new InputError('Invalid input: expirationDays: must be after transitionDays');
+    throw new InputError(
+      'Invalid input: expirationDays: must be after transitionDays',
+    );
   }
   return { ...spec, kmsKeyArn: spec.kmsKeyArn ?? cfg.logging.kmsKeyArn };
 }

@@ -57,7 +57,10 @@ export interface LoggingPlan {
   };
 }
 
-export function buildLoggingPlan(spec: LoggingSpec, cfg: ProvisioningConfig): LoggingPlan {
+export function buildLoggingPlan(
+  spec: LoggingSpec,
+  cfg: ProvisioningConfig,
+): LoggingPlan {
   const { accountId, region } = spec;
   const names = loggingNames(accountId, region, cfg.logging.logGroupName);
   const keyPrefix = cfg.logging.keyPrefix;
@@ -72,7 +75,11 @@ export function buildLoggingPlan(spec: LoggingSpec, cfg: ProvisioningConfig): Lo
     accountId,
     region,
     tags: { [TAG_MANAGED_BY]: MANAGED_BY_VALUE },
-    logGroup: { name: names.logGroupName, arn: logGroupArn, retentionDays: spec.retentionDays },
+    logGroup: {
+      name: names.logGroupName,
+      arn: logGroupArn,
+      retentionDays: spec.retentionDays,
+    },
     bucket: {
       name: names.bucketName,
       arn: bucketArn,

@@ -7,10 +7,17 @@ import {
 /** Longest tenant id whose derived names still fit every AWS limit (role 64, bucket 63, profile 64). */
 export const MAX_TENANT_ID_LENGTH = 32;
 
-const shortHash = (s: string, n = 8) => createHash('sha256').update(s).digest('hex').slice(0, n);
+const shortHash = (s: string, n = 8) =>
+  createHash('sha256').update(s).digest('hex').slice(0, n);
 
 /** The alarm kinds every tenant gets, and the suffix of their names. */
-export const ALARM_KINDS = ['tokens', 'errors', 'invocations', 'latency', 'throttles'] as const;
+export const ALARM_KINDS = [
+  'tokens',
+  'errors',
+  'invocations',
+  'latency',
+  'throttles',
+] as const;
 export type AlarmKind = (typeof ALARM_KINDS)[number];
 
 /** Every name a tenant's resources get: derived from the tenant id only, never guessed. */
@@ -39,13 +46,18 @@ export function tenantNames(tenantId: string) {
       return cut ? `${tenantId}-${cut}-${hash}` : `${tenantId}-${hash}`;
     },
     /** deterministic CreateInferenceProfile client token, so a retried create does not duplicate */
-    profileClientToken: (modelId: string) => `bt-${shortHash(`${tenantId}:${modelId}`, 32)}`,
+    profileClientToken: (modelId: string) =>
+      `bt-${shortHash(`${tenantId}:${modelId}`, 32)}`,
   };
 }
 export type TenantNames = ReturnType<typeof tenantNames>;
 
 /** Names of the shared invocation-logging resources of one account + region. */
-export function loggingNames(accountId: string, region: string, logGroupName: string) {
+export function loggingNames(
+  accountId: string,
+  region: string,
+  logGroupName: string,
+) {
   return {
     logGroupName,
     bucketName: `bedrock-invocation-logs-${accountId}-${region}`,

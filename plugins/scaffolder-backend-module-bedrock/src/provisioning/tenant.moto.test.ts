@@ -3,7 +3,10 @@
  * inference-profile API moto lacks), read back through the AWS APIs and moto's data dump.
  */
 import { GetModelInvocationLoggingConfigurationCommand } from '@aws-sdk/client-bedrock';
-import { DescribeBudgetCommand, DescribeNotificationsForBudgetCommand } from '@aws-sdk/client-budgets';
+import {
+  DescribeBudgetCommand,
+  DescribeNotificationsForBudgetCommand,
+} from '@aws-sdk/client-budgets';
 import {
   DescribeAlarmsCommand,
   GetDashboardCommand,
@@ -11,7 +14,13 @@ import {
   type Dimension,
   type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
-import { CreateRoleCommand, GetRoleCommand, GetRolePolicyCommand, ListRolePoliciesCommand, ListRoleTagsCommand } from '@aws-sdk/client-iam';
+import {
+  CreateRoleCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  ListRolePoliciesCommand,
+  ListRoleTagsCommand,
+} from '@aws-sdk/client-iam';
 import {
   GetTopicAttributesCommand,
   ListSubscriptionsByTopicCommand,
@@ -84,14 +93,24 @@ describe('bedrock:tenant:create', () => {
   it('creates every resource with the documented names, policies, alarms, budget and tags', async () => {
     const out = await run(actions.create, input());
     const profiles = [...env.bedrock.profiles.values()];
-    expect(profiles.map(p => [p.inferenceProfileName, p.copyFrom]).sort()).toEqual(
+    expect(
+      profiles.map(p => [p.inferenceProfileName, p.copyFrom]).sort(),
+    ).toEqual([
       [
-        [expect.stringMatching(/^shop-bot-amazon-nova-pro-v1-0-[0-9a-f]{8}$/), `arn:aws:bedrock:${REGION}:${ACCOUNT}:inference-profile/us.${NOVA_PRO}`],
-        [expect.stringMatching(/^shop-bot-anthropic-claude-3-haiku-20240307-v1-0-[0-9a-f]{8}$/), `arn:aws:bedrock:${REGION}::foundation-model/${HAIKU}`],
+        expect.stringMatching(/^shop-bot-amazon-nova-pro-v1-0-[0-9a-f]{8}$/),
+        `arn:aws:bedrock:${REGION}:${ACCOUNT}:inference-profile/us.${NOVA_PRO}`,
       ],
-    );
+      [
+        expect.stringMatching(
+          /^shop-bot-anthropic-claude-3-haiku-20240307-v1-0-[0-9a-f]{8}$/,
+        ),
+        `arn:aws:bedrock:${REGION}::foundation-model/${HAIKU}`,
+      ],
+    ]);
     for (const p of profiles) {
-      expect(Object.fromEntries(p.tags.map(t => [t.key, t.value]))).toEqual(TENANT_TAGS);
+      expect(Object.fromEntries(p.tags.map(t => [t.key, t.value]))).toEqual(
+        TENANT_TAGS,
+      );
       expect(p.clientRequestToken).toMatch(/^bt-[0-9a-f]{32}$/);
     }
     const haiku = profiles.find(p => p.copyFrom.includes('haiku'))!;
@@ -99,11 +118,25 @@ describe('bedrock:tenant:create', () => {
     const profileArns = [haiku.inferenceProfileArn, nova.inferenceProfileArn];
 
     // outputs and catalog annotations
-    expect(out.roleArn).toBe(`arn:aws:iam::${ACCOUNT}:role/bedrock-tenant-shop-bot`);
-    expect(out.topicArn).toBe(`arn:aws:sns:${REGION}:${ACCOUNT}:bedrock-shop-bot-alerts`);
+    expect(out.roleArn).toBe(
+      `arn:aws:iam::${ACCOUNT}:role/bedrock-tenant-shop-bot`,
+    );
+    expect(out.topicArn).toBe(
+      `arn:aws:sns:${REGION}:${ACCOUNT}:bedrock-shop-bot-alerts`,
+    );
     expect(out.inferenceProfiles).toEqual([
-      { modelId: HAIKU, name: haiku.inferenceProfileName, profileId: haiku.inferenceProfileId, profileArn: haiku.inferenceProfileArn },
-      { modelId: NOVA_PRO, name: nova.inferenceProfileName, profileId: nova.inferenceProfileId, profileArn: nova.inferenceProfileArn },
+      {
+        modelId: HAIKU,
+        name: haiku.inferenceProfileName,
+        profileId: haiku.inferenceProfileId,
+        profileArn: haiku.inferenceProfileArn,
+      },
+      {
+        modelId: NOVA_PRO,
+        name: nova.inferenceProfileName,
+        profileId: nova.inferenceProfileId,
+        profileArn: nova.inferenceProfileArn,
+      },
     ]);
     const read = readTenantAnnotations({
       apiVersion: 'backstage.io/v1alpha1',
@@ -117,7 +150,10 @@ describe('bedrock:tenant:create', () => {
         accountId: ACCOUNT,
         regions: [REGION],
         attribution: 'inference-profile',
-        inferenceProfiles: { [haiku.inferenceProfileId]: HAIKU, [nova.inferenceProfileId]: NOVA_PRO },
+        inferenceProfiles: {
+          [haiku.inferenceProfileId]: HAIKU,
+          [nova.inferenceProfileId]: NOVA_PRO,
+        },
         principalArns: [],
         alarmPrefix: 'bedrock-shop-bot-',
         budgetName: 'bedrock-shop-bot',
@@ -125,7 +161,9 @@ describe('bedrock:tenant:create', () => {
     });
 
     // IAM role: trust policy, invoke policy statement by statement, tags
-    const role = await aws.iam.send(new GetRoleCommand({ RoleName: 'bedrock-tenant-shop-bot' }));
+    const role = await aws.iam.send(
+      new GetRoleCommand({ RoleName: 'bedrock-tenant-shop-bot' }),
+    );
     expect(parsePolicy(role.Role!.AssumeRolePolicyDocument)).toEqual({
       Version: '2012-10-17',
       Statement: [
@@ -138,7 +176,10 @@ describe('bedrock:tenant:create', () => {
       ],
     });
     const inline = await aws.iam.send(
-      new GetRolePolicyCommand({ RoleName: 'bedrock-tenant-shop-bot', PolicyName: 'bedrock-tenant-invoke' }),
+      new GetRolePolicyCommand({
+        RoleName: 'bedrock-tenant-shop-bot',
+        PolicyName: 'bedrock-tenant-invoke',
+      }),
     );
     const statements = (parsePolicy(inline.PolicyDocument) as any).Statement;
     expect(statements[0]).toEqual({
@@ -165,30 +206,56 @@ describe('bedrock:tenant:create', () => {
       Resource: profileArns,
     });
     expect(statements).toHaveLength(3);
-    expect(tagsOf((await aws.iam.send(new ListRoleTagsCommand({ RoleName: 'bedrock-tenant-shop-bot' }))).Tags)).toEqual(TENANT_TAGS);
+    expect(
+      tagsOf(
+        (
+          await aws.iam.send(
+            new ListRoleTagsCommand({ RoleName: 'bedrock-tenant-shop-bot' }),
+          )
+        ).Tags,
+      ),
+    ).toEqual(TENANT_TAGS);
 
     // SNS topic: tags, policy, e-mail subscriptions (lower-cased)
     const topicArn = out.topicArn;
-    expect(tagsOf((await aws.sns.send(new ListTopicTags({ ResourceArn: topicArn }))).Tags)).toEqual(TENANT_TAGS);
-    const attrs = await aws.sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }));
+    expect(
+      tagsOf(
+        (await aws.sns.send(new ListTopicTags({ ResourceArn: topicArn }))).Tags,
+      ),
+    ).toEqual(TENANT_TAGS);
+    const attrs = await aws.sns.send(
+      new GetTopicAttributesCommand({ TopicArn: topicArn }),
+    );
     const topicPolicy = parsePolicy(attrs.Attributes!.Policy) as any;
-    expect(topicPolicy.Statement.map((s: any) => [s.Sid, s.Principal])).toEqual([
-      ['AccountOwnerAccess', { AWS: `arn:aws:iam::${ACCOUNT}:root` }],
-      ['TenantAlarmsPublish', { Service: 'cloudwatch.amazonaws.com' }],
-      ['TenantBudgetPublish', { Service: 'budgets.amazonaws.com' }],
-    ]);
+    expect(topicPolicy.Statement.map((s: any) => [s.Sid, s.Principal])).toEqual(
+      [
+        ['AccountOwnerAccess', { AWS: `arn:aws:iam::${ACCOUNT}:root` }],
+        ['TenantAlarmsPublish', { Service: 'cloudwatch.amazonaws.com' }],
+        ['TenantBudgetPublish', { Service: 'budgets.amazonaws.com' }],
+      ],
+    );
     expect(topicPolicy.Statement[1].Condition).toEqual({
       StringEquals: { 'aws:SourceAccount': ACCOUNT },
-      ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:bedrock-shop-bot-*` },
+      ArnLike: {
+        'aws:SourceArn': `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:bedrock-shop-bot-*`,
+      },
     });
-    const subs = await aws.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
-    expect(subs.Subscriptions!.map(s => [s.Protocol, s.Endpoint]).sort()).toEqual([
+    const subs = await aws.sns.send(
+      new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }),
+    );
+    expect(
+      subs.Subscriptions!.map(s => [s.Protocol, s.Endpoint]).sort(),
+    ).toEqual([
       ['email', 'finops@example.com'],
       ['email', 'oncall@example.com'],
     ]);
 
     // alarms: names, thresholds, metrics on the profile ids, actions, tags
-    const alarms = (await aws.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'bedrock-shop-bot-' }))).MetricAlarms!;
+    const alarms = (
+      await aws.cloudwatch.send(
+        new DescribeAlarmsCommand({ AlarmNamePrefix: 'bedrock-shop-bot-' }),
+      )
+    ).MetricAlarms!;
     const byName = Object.fromEntries(alarms.map(a => [a.AlarmName, a]));
     expect(Object.keys(byName).sort()).toEqual([
       'bedrock-shop-bot-errors',
@@ -197,14 +264,48 @@ describe('bedrock:tenant:create', () => {
       'bedrock-shop-bot-throttles',
       'bedrock-shop-bot-tokens',
     ]);
-    const expected: Record<string, [number, number, string[], string, string]> = {
-      'bedrock-shop-bot-tokens': [50_000, 3600, ['InputTokenCount', 'OutputTokenCount'], 'Sum', 'SUM'],
-      'bedrock-shop-bot-errors': [10, 300, ['InvocationClientErrors', 'InvocationServerErrors'], 'Sum', 'SUM'],
-      'bedrock-shop-bot-invocations': [1000, 3600, ['Invocations'], 'Sum', 'SUM'],
-      'bedrock-shop-bot-latency': [10_000, 300, ['InvocationLatency'], 'Average', 'MAX'],
-      'bedrock-shop-bot-throttles': [0, 300, ['InvocationThrottles'], 'Sum', 'SUM'],
-    };
-    for (const [name, [threshold, period, metricNames, stat, fn]] of Object.entries(expected)) {
+    const expected: Record<string, [number, number, string[], string, string]> =
+      {
+        'bedrock-shop-bot-tokens': [
+          50_000,
+          3600,
+          ['InputTokenCount', 'OutputTokenCount'],
+          'Sum',
+          'SUM',
+        ],
+        'bedrock-shop-bot-errors': [
+          10,
+          300,
+          ['InvocationClientErrors', 'InvocationServerErrors'],
+          'Sum',
+          'SUM',
+        ],
+        'bedrock-shop-bot-invocations': [
+          1000,
+          3600,
+          ['Invocations'],
+          'Sum',
+          'SUM',
+        ],
+        'bedrock-shop-bot-latency': [
+          10_000,
+          300,
+          ['InvocationLatency'],
+          'Average',
+          'MAX',
+        ],
+        'bedrock-shop-bot-throttles': [
+          0,
+          300,
+          ['InvocationThrottles'],
+          'Sum',
+          'SUM',
+        ],
+      };
+    for (const [
+      name,
+      [threshold, period, metricNames, stat, fn],
+    ] of Object.entries(expected)) {
       const a = byName[name];
       expect(a.Threshold).toBe(threshold);
       expect(a.ComparisonOperator).toBe('GreaterThanThreshold');
@@ -220,20 +321,45 @@ describe('bedrock:tenant:create', () => {
         expect(m.MetricStat!.Stat).toBe(stat);
         expect(m.ReturnData).toBe(false);
       }
-      expect(stats.map((m: MetricDataQuery) => m.MetricStat!.Metric!.Dimensions![0]).map((d: Dimension) => [d.Name, d.Value]).sort()).toEqual(
+      expect(
+        stats
+          .map((m: MetricDataQuery) => m.MetricStat!.Metric!.Dimensions![0])
+          .map((d: Dimension) => [d.Name, d.Value])
+          .sort(),
+      ).toEqual(
         [haiku, nova]
-          .flatMap(p => metricNames.map(() => ['ModelId', p.inferenceProfileId]))
+          .flatMap(p =>
+            metricNames.map(() => ['ModelId', p.inferenceProfileId]),
+          )
           .sort(),
       );
       const expr = a.Metrics!.find((m: MetricDataQuery) => m.Expression)!;
-      expect(expr.Expression).toBe(`${fn}([${stats.map((m: MetricDataQuery) => m.Id).join(',')}])`);
+      expect(expr.Expression).toBe(
+        `${fn}([${stats.map((m: MetricDataQuery) => m.Id).join(',')}])`,
+      );
       expect(expr.ReturnData).toBe(true);
-      expect(tagsOf((await aws.cloudwatch.send(new ListAlarmTags({ ResourceARN: a.AlarmArn }))).Tags)).toEqual(TENANT_TAGS);
+      expect(
+        tagsOf(
+          (
+            await aws.cloudwatch.send(
+              new ListAlarmTags({ ResourceARN: a.AlarmArn }),
+            )
+          ).Tags,
+        ),
+      ).toEqual(TENANT_TAGS);
     }
 
     // dashboard: widgets on the profile ids and a Logs Insights widget on the profile ARNs
-    const dash = JSON.parse((await aws.cloudwatch.send(new GetDashboardCommand({ DashboardName: 'bedrock-shop-bot' }))).DashboardBody!);
-    const titles = dash.widgets.map((w: any) => w.properties.title).filter(Boolean);
+    const dash = JSON.parse(
+      (
+        await aws.cloudwatch.send(
+          new GetDashboardCommand({ DashboardName: 'bedrock-shop-bot' }),
+        )
+      ).DashboardBody!,
+    );
+    const titles = dash.widgets
+      .map((w: any) => w.properties.title)
+      .filter(Boolean);
     expect(titles).toEqual([
       'Invocations',
       'Tokens in / out',
@@ -242,27 +368,59 @@ describe('bedrock:tenant:create', () => {
       'Throttles',
       'Invocations by caller and model (invocation logs)',
     ]);
-    expect(dash.widgets[1].properties.metrics.map((m: any[]) => m[3])).toEqual([haiku.inferenceProfileId, nova.inferenceProfileId]);
+    expect(dash.widgets[1].properties.metrics.map((m: any[]) => m[3])).toEqual([
+      haiku.inferenceProfileId,
+      nova.inferenceProfileId,
+    ]);
     const logWidget = dash.widgets.find((w: any) => w.type === 'log');
-    expect(logWidget.properties.query).toContain(`SOURCE '/aws/bedrock/modelinvocations'`);
-    expect(logWidget.properties.query).toContain(`filter modelId in ["${haiku.inferenceProfileArn}", "${nova.inferenceProfileArn}"]`);
+    expect(logWidget.properties.query).toContain(
+      `SOURCE '/aws/bedrock/modelinvocations'`,
+    );
+    expect(logWidget.properties.query).toContain(
+      `filter modelId in ["${haiku.inferenceProfileArn}", "${nova.inferenceProfileArn}"]`,
+    );
 
     // budget: limit, tenant cost-allocation tag filter, 4 notifications to the topic
-    const budget = (await aws.budgets.send(new DescribeBudgetCommand({ AccountId: ACCOUNT, BudgetName: 'bedrock-shop-bot' }))).Budget!;
+    const budget = (
+      await aws.budgets.send(
+        new DescribeBudgetCommand({
+          AccountId: ACCOUNT,
+          BudgetName: 'bedrock-shop-bot',
+        }),
+      )
+    ).Budget!;
     expect(Number(budget.BudgetLimit!.Amount)).toBe(300);
     expect(budget.TimeUnit).toBe('MONTHLY');
     expect(budget.BudgetType).toBe('COST');
-    expect(budget.CostFilters).toEqual({ TagKeyValue: ['user:bedrock-tenancy:tenant$shop-bot'] });
-    const notes = await aws.budgets.send(new DescribeNotificationsForBudgetCommand({ AccountId: ACCOUNT, BudgetName: 'bedrock-shop-bot' }));
-    expect(notes.Notifications!.map(n => `${n.NotificationType} ${n.ComparisonOperator} ${n.Threshold} ${n.ThresholdType}`).sort()).toEqual([
+    expect(budget.CostFilters).toEqual({
+      TagKeyValue: ['user:bedrock-tenancy:tenant$shop-bot'],
+    });
+    const notes = await aws.budgets.send(
+      new DescribeNotificationsForBudgetCommand({
+        AccountId: ACCOUNT,
+        BudgetName: 'bedrock-shop-bot',
+      }),
+    );
+    expect(
+      notes
+        .Notifications!.map(
+          n =>
+            `${n.NotificationType} ${n.ComparisonOperator} ${n.Threshold} ${n.ThresholdType}`,
+        )
+        .sort(),
+    ).toEqual([
       'ACTUAL GREATER_THAN 100 PERCENTAGE',
       'ACTUAL GREATER_THAN 50 PERCENTAGE',
       'ACTUAL GREATER_THAN 80 PERCENTAGE',
       'FORECASTED GREATER_THAN 100 PERCENTAGE',
     ]);
-    const data = (await (await fetch(`${env.moto.endpoint}/moto-api/data.json`)).json()) as any;
+    const data = (await (
+      await fetch(`${env.moto.endpoint}/moto-api/data.json`)
+    ).json()) as any;
     for (const n of data.budgets.Notification) {
-      expect(n.subscribers).toEqual([{ SubscriptionType: 'SNS', Address: topicArn }]);
+      expect(n.subscribers).toEqual([
+        { SubscriptionType: 'SNS', Address: topicArn },
+      ]);
     }
   });
 
@@ -296,19 +454,33 @@ describe('bedrock:tenant:create', () => {
     for (let n = 1; n <= steps.length; n++) {
       await env.reset();
       env.failAtMutation = n;
-      await expect(run(actions.create, input())).rejects.toThrow(InjectedFailure);
+      await expect(run(actions.create, input())).rejects.toThrow(
+        InjectedFailure,
+      );
       const rerun = await run(actions.create, input());
-      expect({ step: steps[n - 1], outputs: rerun }).toEqual({ step: steps[n - 1], outputs: clean });
-      expect({ step: steps[n - 1], state: await env.state() }).toEqual({ step: steps[n - 1], state: cleanState });
+      expect({ step: steps[n - 1], outputs: rerun }).toEqual({
+        step: steps[n - 1],
+        outputs: clean,
+      });
+      expect({ step: steps[n - 1], state: await env.state() }).toEqual({
+        step: steps[n - 1],
+        state: cleanState,
+      });
     }
   });
 
-  it("refuses with a ConflictError and changes nothing when a resource belongs to another tenant", async () => {
+  it('refuses with a ConflictError and changes nothing when a resource belongs to another tenant', async () => {
     await aws.iam.send(
       new CreateRoleCommand({
         RoleName: 'bedrock-tenant-shop-bot',
-        AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [] }),
-        Tags: [{ Key: TAG_TENANT, Value: 'someone-else' }, { Key: TAG_MANAGED_BY, Value: MANAGED_BY_VALUE }],
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [],
+        }),
+        Tags: [
+          { Key: TAG_TENANT, Value: 'someone-else' },
+          { Key: TAG_MANAGED_BY, Value: MANAGED_BY_VALUE },
+        ],
       }),
     );
     const state = await env.state();
@@ -316,7 +488,9 @@ describe('bedrock:tenant:create', () => {
     env.calls.length = 0;
     const p = run(actions.create, input());
     await expect(p).rejects.toThrow(ConflictError);
-    await expect(p).rejects.toThrow(/role bedrock-tenant-shop-bot exists but is tagged for tenant "someone-else"/);
+    await expect(p).rejects.toThrow(
+      /role bedrock-tenant-shop-bot exists but is tagged for tenant "someone-else"/,
+    );
     expect(mutations()).toEqual([]);
     expect(await env.state()).toEqual(state);
     expect(await env.motoDump()).toEqual(dump);
@@ -324,10 +498,14 @@ describe('bedrock:tenant:create', () => {
 
   it('refuses a profile name taken by an untagged profile', async () => {
     await run(actions.create, input());
-    const haiku = [...env.bedrock.profiles.values()].find(p => p.copyFrom.includes('haiku'))!;
+    const haiku = [...env.bedrock.profiles.values()].find(p =>
+      p.copyFrom.includes('haiku'),
+    )!;
     haiku.tags = [];
     env.calls.length = 0;
-    await expect(run(actions.create, input())).rejects.toThrow(/inference profile .* no tenant of this suite/);
+    await expect(run(actions.create, input())).rejects.toThrow(
+      /inference profile .* no tenant of this suite/,
+    );
     expect(mutations()).toEqual([]);
   });
 });
@@ -346,34 +524,62 @@ describe('bedrock:tenant:update', () => {
     );
     const after = [...env.bedrock.profiles.values()];
     expect(after.map(p => p.copyFrom).sort()).toEqual(
-      [`arn:aws:bedrock:${REGION}:${ACCOUNT}:inference-profile/us.${NOVA_PRO}`, `arn:aws:bedrock:${REGION}::foundation-model/${SONNET}`].sort(),
+      [
+        `arn:aws:bedrock:${REGION}:${ACCOUNT}:inference-profile/us.${NOVA_PRO}`,
+        `arn:aws:bedrock:${REGION}::foundation-model/${SONNET}`,
+      ].sort(),
     );
-    expect(after.some(p => p.inferenceProfileArn === before[0].inferenceProfileArn)).toBe(false);
+    expect(
+      after.some(p => p.inferenceProfileArn === before[0].inferenceProfileArn),
+    ).toBe(false);
     const inline = await aws.iam.send(
-      new GetRolePolicyCommand({ RoleName: 'bedrock-tenant-shop-bot', PolicyName: 'bedrock-tenant-invoke' }),
+      new GetRolePolicyCommand({
+        RoleName: 'bedrock-tenant-shop-bot',
+        PolicyName: 'bedrock-tenant-invoke',
+      }),
     );
-    expect((parsePolicy(inline.PolicyDocument) as any).Statement[0].Resource).toEqual(
-      out.inferenceProfiles.map((p: any) => p.profileArn),
-    );
-    const alarms = (await aws.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'bedrock-shop-bot-' }))).MetricAlarms!;
+    expect(
+      (parsePolicy(inline.PolicyDocument) as any).Statement[0].Resource,
+    ).toEqual(out.inferenceProfiles.map((p: any) => p.profileArn));
+    const alarms = (
+      await aws.cloudwatch.send(
+        new DescribeAlarmsCommand({ AlarmNamePrefix: 'bedrock-shop-bot-' }),
+      )
+    ).MetricAlarms!;
     const tokens = alarms.find(a => a.AlarmName === 'bedrock-shop-bot-tokens')!;
     expect(tokens.Threshold).toBe(75_000);
-    expect(new Set(tokens.Metrics!.filter(m => m.MetricStat).map(m => m.MetricStat!.Metric!.Dimensions![0].Value))).toEqual(
-      new Set(out.inferenceProfiles.map((p: any) => p.profileId)),
+    expect(
+      new Set(
+        tokens
+          .Metrics!.filter(m => m.MetricStat)
+          .map(m => m.MetricStat!.Metric!.Dimensions![0].Value),
+      ),
+    ).toEqual(new Set(out.inferenceProfiles.map((p: any) => p.profileId)));
+    expect(
+      alarms.find(a => a.AlarmName === 'bedrock-shop-bot-latency')!.Threshold,
+    ).toBe(4000);
+    const subs = await aws.sns.send(
+      new ListSubscriptionsByTopicCommand({ TopicArn: out.topicArn }),
     );
-    expect(alarms.find(a => a.AlarmName === 'bedrock-shop-bot-latency')!.Threshold).toBe(4000);
-    const subs = await aws.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: out.topicArn }));
-    expect(subs.Subscriptions!.map(s => s.Endpoint).sort()).toEqual(['finops@example.com', 'new@example.com']);
+    expect(subs.Subscriptions!.map(s => s.Endpoint).sort()).toEqual([
+      'finops@example.com',
+      'new@example.com',
+    ]);
     expect(out.annotations['bedrock-tenancy.io/inference-profiles']).toBe(
-      out.inferenceProfiles.map((p: any) => `${p.profileId}=${p.modelId}`).join(','),
+      out.inferenceProfiles
+        .map((p: any) => `${p.profileId}=${p.modelId}`)
+        .join(','),
     );
 
     env.calls.length = 0;
-    const again = await run(actions.update, input({
-      models: [SONNET, NOVA_PRO],
-      thresholds: { tokensPerHour: 75_000, latencyMs: 4000 },
-      notificationEmails: ['finops@example.com', 'new@example.com'],
-    }));
+    const again = await run(
+      actions.update,
+      input({
+        models: [SONNET, NOVA_PRO],
+        thresholds: { tokensPerHour: 75_000, latencyMs: 4000 },
+        notificationEmails: ['finops@example.com', 'new@example.com'],
+      }),
+    );
     expect(mutations()).toEqual([]);
     expect(again).toEqual(out);
   });
@@ -397,8 +603,14 @@ describe('bedrock:tenant:update', () => {
       await run(actions.create, before);
       env.failAtMutation = n;
       await expect(run(actions.update, after)).rejects.toThrow(InjectedFailure);
-      expect({ step: steps[n - 1], outputs: await run(actions.update, after) }).toEqual({ step: steps[n - 1], outputs: clean });
-      expect({ step: steps[n - 1], state: await env.state() }).toEqual({ step: steps[n - 1], state: cleanState });
+      expect({
+        step: steps[n - 1],
+        outputs: await run(actions.update, after),
+      }).toEqual({ step: steps[n - 1], outputs: clean });
+      expect({ step: steps[n - 1], state: await env.state() }).toEqual({
+        step: steps[n - 1],
+        state: cleanState,
+      });
     }
   });
 
@@ -412,46 +624,108 @@ describe('bedrock:tenant:suspend and resume', () => {
   it('blocks invocations, turns off alarm actions, records it, and resume restores exactly that', async () => {
     await run(actions.create, input());
     // an operator muted one alarm before: resume must leave it muted
-    const latency = (await aws.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: ['bedrock-shop-bot-latency'] }))).MetricAlarms!;
+    const latency = (
+      await aws.cloudwatch.send(
+        new DescribeAlarmsCommand({ AlarmNames: ['bedrock-shop-bot-latency'] }),
+      )
+    ).MetricAlarms!;
     await setAlarmActions(aws, latency, false);
     const enabled = async () =>
       Object.fromEntries(
-        ((await aws.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'bedrock-shop-bot-' }))).MetricAlarms ?? []).map(a => [a.AlarmName, a.ActionsEnabled]),
+        (
+          (
+            await aws.cloudwatch.send(
+              new DescribeAlarmsCommand({
+                AlarmNamePrefix: 'bedrock-shop-bot-',
+              }),
+            )
+          ).MetricAlarms ?? []
+        ).map(a => [a.AlarmName, a.ActionsEnabled]),
       );
     const before = await enabled();
 
-    const s = await run(actions.suspend, { tenantId: 'shop-bot', accountId: ACCOUNT, region: REGION });
+    const s = await run(actions.suspend, {
+      tenantId: 'shop-bot',
+      accountId: ACCOUNT,
+      region: REGION,
+    });
     expect(s.alarmsDisabled.sort()).toEqual([
       'bedrock-shop-bot-errors',
       'bedrock-shop-bot-invocations',
       'bedrock-shop-bot-throttles',
       'bedrock-shop-bot-tokens',
     ]);
-    expect(Object.values(await enabled())).toEqual([false, false, false, false, false]);
-    const deny = await aws.iam.send(new GetRolePolicyCommand({ RoleName: 'bedrock-tenant-shop-bot', PolicyName: 'bedrock-tenancy-suspended' }));
+    expect(Object.values(await enabled())).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    const deny = await aws.iam.send(
+      new GetRolePolicyCommand({
+        RoleName: 'bedrock-tenant-shop-bot',
+        PolicyName: 'bedrock-tenancy-suspended',
+      }),
+    );
     expect(parsePolicy(deny.PolicyDocument)).toEqual({
       Version: '2012-10-17',
-      Statement: [{ Sid: 'TenantSuspended', Effect: 'Deny', Action: 'bedrock:*', Resource: '*' }],
+      Statement: [
+        {
+          Sid: 'TenantSuspended',
+          Effect: 'Deny',
+          Action: 'bedrock:*',
+          Resource: '*',
+        },
+      ],
     });
-    const tags = tagsOf((await aws.iam.send(new ListRoleTagsCommand({ RoleName: 'bedrock-tenant-shop-bot' }))).Tags);
-    expect(tags['bedrock-tenancy:suspended-alarms']).toBe('tokens errors invocations throttles');
+    const tags = tagsOf(
+      (
+        await aws.iam.send(
+          new ListRoleTagsCommand({ RoleName: 'bedrock-tenant-shop-bot' }),
+        )
+      ).Tags,
+    );
+    expect(tags['bedrock-tenancy:suspended-alarms']).toBe(
+      'tokens errors invocations throttles',
+    );
 
     env.calls.length = 0;
-    await run(actions.suspend, { tenantId: 'shop-bot', accountId: ACCOUNT, region: REGION });
+    await run(actions.suspend, {
+      tenantId: 'shop-bot',
+      accountId: ACCOUNT,
+      region: REGION,
+    });
     expect(mutations()).toEqual([]);
     await expect(run(actions.update, input())).rejects.toThrow(/suspended/);
     expect(mutations()).toEqual([]);
 
-    const r = await run(actions.resume, { tenantId: 'shop-bot', accountId: ACCOUNT, region: REGION });
+    const r = await run(actions.resume, {
+      tenantId: 'shop-bot',
+      accountId: ACCOUNT,
+      region: REGION,
+    });
     expect(r.alarmsEnabled.sort()).toEqual(s.alarmsDisabled.sort());
     expect(await enabled()).toEqual(before);
-    const policies = await aws.iam.send(new ListRolePoliciesCommand({ RoleName: 'bedrock-tenant-shop-bot' }));
+    const policies = await aws.iam.send(
+      new ListRolePoliciesCommand({ RoleName: 'bedrock-tenant-shop-bot' }),
+    );
     expect(policies.PolicyNames).toEqual(['bedrock-tenant-invoke']);
-    const after = tagsOf((await aws.iam.send(new ListRoleTagsCommand({ RoleName: 'bedrock-tenant-shop-bot' }))).Tags);
+    const after = tagsOf(
+      (
+        await aws.iam.send(
+          new ListRoleTagsCommand({ RoleName: 'bedrock-tenant-shop-bot' }),
+        )
+      ).Tags,
+    );
     expect(after).toEqual(TENANT_TAGS);
 
     env.calls.length = 0;
-    await run(actions.resume, { tenantId: 'shop-bot', accountId: ACCOUNT, region: REGION });
+    await run(actions.resume, {
+      tenantId: 'shop-bot',
+      accountId: ACCOUNT,
+      region: REGION,
+    });
     expect(mutations()).toEqual([]);
   });
 
@@ -467,7 +741,9 @@ describe('bedrock:tenant:suspend and resume', () => {
     expect(await env.state()).toEqual(base);
     for (let n = 1; n <= steps; n++) {
       env.failAtMutation = n;
-      await expect(run(actions.suspend, target)).rejects.toThrow(InjectedFailure);
+      await expect(run(actions.suspend, target)).rejects.toThrow(
+        InjectedFailure,
+      );
       await run(actions.suspend, target);
       expect(await env.state()).toEqual(suspended);
       await run(actions.resume, target);
@@ -477,15 +753,24 @@ describe('bedrock:tenant:suspend and resume', () => {
 });
 
 describe('bedrock:tenant:delete', () => {
-  it("removes every resource of the tenant and nothing of the logging setup or of another tenant", async () => {
+  it('removes every resource of the tenant and nothing of the logging setup or of another tenant', async () => {
     await run(actions.logging, { accountId: ACCOUNT, region: REGION });
     // shop-bot-2's alarm names start with shop-bot's alarm prefix: only tags tell them apart
     await run(actions.create, input({ tenantId: 'shop-bot-2' }));
     const untouched = await env.state();
     await run(actions.create, input());
-    await run(actions.suspend, { tenantId: 'shop-bot', accountId: ACCOUNT, region: REGION });
+    await run(actions.suspend, {
+      tenantId: 'shop-bot',
+      accountId: ACCOUNT,
+      region: REGION,
+    });
 
-    const out = await run(actions.delete, { tenantId: 'shop-bot', accountId: ACCOUNT, region: REGION, confirm: 'shop-bot' });
+    const out = await run(actions.delete, {
+      tenantId: 'shop-bot',
+      accountId: ACCOUNT,
+      region: REGION,
+      confirm: 'shop-bot',
+    });
     expect(out.deleted).toEqual(
       expect.arrayContaining([
         'budget bedrock-shop-bot',
@@ -495,17 +780,29 @@ describe('bedrock:tenant:delete', () => {
         'role bedrock-tenant-shop-bot',
       ]),
     );
-    expect(out.deleted.filter((d: string) => d.startsWith('inference profile'))).toHaveLength(2);
+    expect(
+      out.deleted.filter((d: string) => d.startsWith('inference profile')),
+    ).toHaveLength(2);
     expect(await env.state()).toEqual(untouched);
 
     env.calls.length = 0;
-    const again = await run(actions.delete, { tenantId: 'shop-bot', accountId: ACCOUNT, region: REGION, confirm: 'shop-bot' });
+    const again = await run(actions.delete, {
+      tenantId: 'shop-bot',
+      accountId: ACCOUNT,
+      region: REGION,
+      confirm: 'shop-bot',
+    });
     expect(again.deleted).toEqual([]);
     expect(mutations()).toEqual([]);
   });
 
   it('resumes after failing at each step', async () => {
-    const target = { tenantId: 'shop-bot', accountId: ACCOUNT, region: REGION, confirm: 'shop-bot' };
+    const target = {
+      tenantId: 'shop-bot',
+      accountId: ACCOUNT,
+      region: REGION,
+      confirm: 'shop-bot',
+    };
     const empty = await env.state();
     await run(actions.create, input());
     env.calls.length = 0;
@@ -515,7 +812,9 @@ describe('bedrock:tenant:delete', () => {
     for (let n = 1; n <= steps; n++) {
       await run(actions.create, input());
       env.failAtMutation = n;
-      await expect(run(actions.delete, target)).rejects.toThrow(InjectedFailure);
+      await expect(run(actions.delete, target)).rejects.toThrow(
+        InjectedFailure,
+      );
       await run(actions.delete, target);
       expect(await env.state()).toEqual(empty);
     }
@@ -524,13 +823,21 @@ describe('bedrock:tenant:delete', () => {
 
 describe('bedrock:logging:ensure', () => {
   it('creates the log group, bucket, role and configuration, idempotently', async () => {
-    const out = await run(actions.logging, { accountId: ACCOUNT, region: REGION });
-    const conf = await aws.bedrock.send(new GetModelInvocationLoggingConfigurationCommand({}));
+    const out = await run(actions.logging, {
+      accountId: ACCOUNT,
+      region: REGION,
+    });
+    const conf = await aws.bedrock.send(
+      new GetModelInvocationLoggingConfigurationCommand({}),
+    );
     expect(conf.loggingConfig).toMatchObject({
       cloudWatchConfig: {
         logGroupName: '/aws/bedrock/modelinvocations',
         roleArn: out.roleArn,
-        largeDataDeliveryS3Config: { bucketName: out.bucketName, keyPrefix: 'bedrock-logs' },
+        largeDataDeliveryS3Config: {
+          bucketName: out.bucketName,
+          keyPrefix: 'bedrock-logs',
+        },
       },
       s3Config: { bucketName: out.bucketName, keyPrefix: 'bedrock-logs' },
       textDataDeliveryEnabled: false,
@@ -539,7 +846,9 @@ describe('bedrock:logging:ensure', () => {
     });
     const state = await env.state();
     env.calls.length = 0;
-    expect(await run(actions.logging, { accountId: ACCOUNT, region: REGION })).toEqual(out);
+    expect(
+      await run(actions.logging, { accountId: ACCOUNT, region: REGION }),
+    ).toEqual(out);
     expect(mutations()).toEqual([]);
     expect(await env.state()).toEqual(state);
   });

@@ -18,7 +18,10 @@ import { AlarmKind, ALARM_KINDS, tenantNames } from './naming';
 import { policy, PolicyDocument } from './policies';
 
 /** The IAM actions that invoke a model. Converse and ConverseStream are authorised by these two. */
-export const INVOKE_ACTIONS = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'];
+export const INVOKE_ACTIONS = [
+  'bedrock:InvokeModel',
+  'bedrock:InvokeModelWithResponseStream',
+];
 
 /** An application inference profile the tenant has (or will have, in a plan). */
 export interface ProfileRef {
@@ -95,11 +98,18 @@ export const dashboardMarker = (tenantId: string) =>
   `Managed by ${MANAGED_BY_VALUE} for tenant ${tenantId}. Do not edit: changes are overwritten.`;
 
 /** Cost allocation tag filter of the budget: `user:<tag key>$<tenant id>`. */
-export const budgetTagFilter = (tenantId: string) => `user:${TAG_TENANT}$${tenantId}`;
+export const budgetTagFilter = (tenantId: string) =>
+  `user:${TAG_TENANT}$${tenantId}`;
 
 /** Resolves `{region}` / `{accountId}` in a configured copyFrom ARN. */
-export function resolveCopyFrom(template: string, accountId: string, region: string) {
-  return template.replaceAll('{region}', region).replaceAll('{accountId}', accountId);
+export function resolveCopyFrom(
+  template: string,
+  accountId: string,
+  region: string,
+) {
+  return template
+    .replaceAll('{region}', region)
+    .replaceAll('{accountId}', accountId);
 }
 
 /** For a system (cross-region) profile, the foundation models it routes to in any region. */
@@ -135,7 +145,13 @@ function alarmFor(
   threshold: number,
   profileIds: string[],
 ): PlannedAlarm {
-  const stat = (id: string, metric: string, profileId: string, period: number, s: string) => ({
+  const stat = (
+    id: string,
+    metric: string,
+    profileId: string,
+    period: number,
+    s: string,
+  ) => ({
     Id: id,
     ReturnData: false,
     MetricStat: {
@@ -158,7 +174,9 @@ function alarmFor(
   ): PlannedAlarm => {
     const metrics: MetricDataQuery[] = [];
     profileIds.forEach((pid, i) =>
-      metricNames.forEach((m, j) => metrics.push(stat(`m${i}x${j}`, m, pid, period, s))),
+      metricNames.forEach((m, j) =>
+        metrics.push(stat(`m${i}x${j}`, m, pid, period, s)),
+      ),
     );
     metrics.push({
       Id: 'total',
@@ -166,25 +184,62 @@ function alarmFor(
       Label: label,
       ReturnData: true,
     });
-    return { kind, name, threshold, periodSeconds: period, description, metrics };
+    return {
+      kind,
+      name,
+      threshold,
+      periodSeconds: period,
+      description,
+      metrics,
+    };
   };
   switch (kind) {
     case 'tokens':
-      return build(3600, ['InputTokenCount', 'OutputTokenCount'], 'Sum', 'SUM', 'Tokens per hour',
-        `Input + output tokens over ${threshold} per hour`);
+      return build(
+        3600,
+        ['InputTokenCount', 'OutputTokenCount'],
+        'Sum',
+        'SUM',
+        'Tokens per hour',
+        `Input + output tokens over ${threshold} per hour`,
+      );
     case 'errors':
-      return build(300, ['InvocationClientErrors', 'InvocationServerErrors'], 'Sum', 'SUM',
-        'Errors per 5 minutes', `Client + server errors over ${threshold} per 5 minutes`);
+      return build(
+        300,
+        ['InvocationClientErrors', 'InvocationServerErrors'],
+        'Sum',
+        'SUM',
+        'Errors per 5 minutes',
+        `Client + server errors over ${threshold} per 5 minutes`,
+      );
     case 'invocations':
-      return build(3600, ['Invocations'], 'Sum', 'SUM', 'Invocations per hour',
-        `Invocations over ${threshold} per hour`);
+      return build(
+        3600,
+        ['Invocations'],
+        'Sum',
+        'SUM',
+        'Invocations per hour',
+        `Invocations over ${threshold} per hour`,
+      );
     case 'latency':
-      return build(300, ['InvocationLatency'], 'Average', 'MAX', 'Average latency (ms)',
-        `Average invocation latency of a model over ${threshold} ms`);
+      return build(
+        300,
+        ['InvocationLatency'],
+        'Average',
+        'MAX',
+        'Average latency (ms)',
+        `Average invocation latency of a model over ${threshold} ms`,
+      );
     case 'throttles':
     default:
-      return build(300, ['InvocationThrottles'], 'Sum', 'SUM', 'Throttles per 5 minutes',
-        `Throttled invocations over ${threshold} per 5 minutes`);
+      return build(
+        300,
+        ['InvocationThrottles'],
+        'Sum',
+        'SUM',
+        'Throttles per 5 minutes',
+        `Throttled invocations over ${threshold} per 5 minutes`,
+      );
   }
 }
 
@@ -202,13 +257,26 @@ function dashboardBody(
       p.id,
       { label: `${p.modelId}${suffix}`, stat },
     ]);
-  const widget = (title: string, metrics: unknown[], period: number, x: number, y: number) => ({
+  const widget = (
+    title: string,
+    metrics: unknown[],
+    period: number,
+    x: number,
+    y: number,
+  ) => ({
     type: 'metric',
     x,
     y,
     width: 12,
     height: 6,
-    properties: { title, region, view: 'timeSeries', stacked: false, period, metrics },
+    properties: {
+      title,
+      region,
+      view: 'timeSeries',
+      stacked: false,
+      period,
+      metrics,
+    },
   });
   const arns = profiles.map(p => JSON.stringify(p.arn)).join(', ');
   return {
@@ -220,18 +288,29 @@ function dashboardBody(
         width: 24,
         height: 2,
         properties: {
-          markdown: `# Bedrock tenant ${tenantId}\n${dashboardMarker(tenantId)}`,
+          markdown: `# Bedrock tenant ${tenantId}\n${dashboardMarker(
+            tenantId,
+          )}`,
         },
       },
       widget('Invocations', series('Invocations', 'Sum'), 300, 0, 2),
       widget(
         'Tokens in / out',
-        [...series('InputTokenCount', 'Sum', ' in'), ...series('OutputTokenCount', 'Sum', ' out')],
+        [
+          ...series('InputTokenCount', 'Sum', ' in'),
+          ...series('OutputTokenCount', 'Sum', ' out'),
+        ],
         300,
         12,
         2,
       ),
-      widget('Latency (ms, average)', series('InvocationLatency', 'Average'), 300, 0, 8),
+      widget(
+        'Latency (ms, average)',
+        series('InvocationLatency', 'Average'),
+        300,
+        0,
+        8,
+      ),
       widget(
         'Client / server errors',
         [
@@ -334,9 +413,13 @@ export function buildTenantPlan(
           Effect: 'Allow',
           Action: INVOKE_ACTIONS,
           Resource: [
-            ...new Set(profiles.flatMap(p => underlyingModelArns(p.copyFrom, p.modelId))),
+            ...new Set(
+              profiles.flatMap(p => underlyingModelArns(p.copyFrom, p.modelId)),
+            ),
           ],
-          Condition: { ArnEquals: { 'bedrock:InferenceProfileArn': profileArns } },
+          Condition: {
+            ArnEquals: { 'bedrock:InferenceProfileArn': profileArns },
+          },
         },
         {
           Sid: 'ReadTenantInferenceProfiles',
@@ -409,7 +492,9 @@ export function buildTenantPlan(
       [ANNOTATION_ACCOUNT_ID]: accountId,
       [ANNOTATION_REGIONS]: region,
       [ANNOTATION_ATTRIBUTION]: 'inference-profile',
-      [ANNOTATION_INFERENCE_PROFILES]: profiles.map(p => `${p.id}=${p.modelId}`).join(','),
+      [ANNOTATION_INFERENCE_PROFILES]: profiles
+        .map(p => `${p.id}=${p.modelId}`)
+        .join(','),
       [ANNOTATION_ALARM_PREFIX]: names.alarmPrefix,
       [ANNOTATION_BUDGET_NAME]: names.budgetName,
     },
