@@ -56,10 +56,14 @@ function schedule(
   defaults: SchedulerServiceTaskScheduleDefinition,
 ): SchedulerServiceTaskScheduleDefinition {
   if (!config) return defaults;
+  const configured = readSchedulerServiceTaskScheduleDefinitionFromConfig(config);
+  // the reader returns unset keys as undefined: keep the defaults for those (e.g. initialDelay)
   return {
     ...defaults,
-    ...readSchedulerServiceTaskScheduleDefinitionFromConfig(config),
-  };
+    ...Object.fromEntries(
+      Object.entries(configured).filter(([, v]) => v !== undefined),
+    ),
+  } as SchedulerServiceTaskScheduleDefinition;
 }
 
 const positive = (config: Config, key: string, fallback: number) => {
