@@ -40,7 +40,7 @@ describe('the collector tasks', () => {
     return scheduleTask.mock.calls.map(([t]) => {
       const { fn, signal: _s, ...definition } = t;
       expect(typeof fn).toBe('function');
-      return definition;
+      return definition as { id: string; scope?: string; timeout?: object };
     });
   }
 
@@ -97,8 +97,6 @@ describe('the collector tasks', () => {
   });
 
   it('schedules nothing when collection is disabled', async () => {
-    expect(await scheduledTasks({ collector: { enabled: false } })).toEqual(
-      [],
-    );
+    expect(await scheduledTasks({ collector: { enabled: false } })).toEqual([]);
   });
 });
