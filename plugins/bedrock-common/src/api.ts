@@ -260,7 +260,10 @@ export const tenantBindingBodySchema = z
       .array(
         z
           .string()
-          .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region, e.g. us-east-1'),
+          .regex(
+            /^[a-z]{2}(-gov)?-[a-z]+-\d$/,
+            'an AWS region, e.g. us-east-1',
+          ),
       )
       .min(1)
       .max(20),
@@ -269,12 +272,13 @@ export const tenantBindingBodySchema = z
       .record(z.string().regex(/^[a-z0-9]{1,64}$/), z.string().min(1).max(255))
       .default({}),
     principalArns: z
-      .array(z.string().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@/-]+$/))
+      .array(
+        z.string().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@/-]+$/),
+      )
       .max(50)
       .default([]),
     alarmPrefix: z.string().min(1).max(255).optional(),
     budgetName: z.string().min(1).max(100).optional(),
-    source: z.enum(BINDING_SOURCES).optional(),
   })
   .strict();
 export type TenantBindingBody = z.input<typeof tenantBindingBodySchema>;

@@ -1,4 +1,4 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { DatabaseBindingStore } from './DatabaseBindingStore';
 import { TenantBinding } from './types';
@@ -26,7 +26,7 @@ describe('DatabaseBindingStore', () => {
     ids: ['SQLITE_3', 'POSTGRES_15'],
   });
 
-  async function storeOn(id: 'SQLITE_3' | 'POSTGRES_15') {
+  async function storeOn(id: TestDatabaseId) {
     const knex = await databases.init(id);
     await DatabaseUsageStore.migrate(knex);
     return DatabaseBindingStore.fromKnex(knex);
@@ -127,7 +127,9 @@ describe('DatabaseBindingStore', () => {
       for (const copy of copies) {
         await expect(store.put(copy)).rejects.toMatchObject({
           name: 'ConflictError',
-          message: expect.stringMatching(/is held by tenant [a-z-]+ \(component:default\//),
+          message: expect.stringMatching(
+            /is held by tenant [a-z-]+ \(component:default\//,
+          ),
         });
       }
       expect((await store.list()).map(b => b.tenantId)).toEqual([

@@ -191,7 +191,11 @@ export class DatabaseBindingStore implements BindingStore {
           ? binding.regions.map(r => `${binding.accountId}/${r}`)
           : [];
       const sharedRegions = binding.regions.map(
-        r => ({ kind: 'account-region', value: `${binding.accountId}/${r}` } as const),
+        r =>
+          ({
+            kind: 'account-region',
+            value: `${binding.accountId}/${r}`,
+          } as const),
       );
       const held = await this.#holders(
         tx,
@@ -201,15 +205,14 @@ export class DatabaseBindingStore implements BindingStore {
       const conflict = held.find(h => h.tenantId !== binding.tenantId);
       if (conflict) {
         throw new ConflictError(
-          `Cannot bind tenant ${binding.tenantId} to ${binding.entityRef}: ${describe(
-            conflict,
-          )} is held by tenant ${conflict.tenantId} (${conflict.entityRef})`,
+          `Cannot bind tenant ${binding.tenantId} to ${
+            binding.entityRef
+          }: ${describe(conflict)} is held by tenant ${conflict.tenantId} (${
+            conflict.entityRef
+          })`,
         );
       }
-      await tx(BINDINGS)
-        .insert(toDb(binding))
-        .onConflict('tenant_id')
-        .merge();
+      await tx(BINDINGS).insert(toDb(binding)).onConflict('tenant_id').merge();
       await tx(CLAIMS).where({ tenant_id: binding.tenantId }).delete();
       for (const part of chunks(claims)) {
         await tx(CLAIMS).insert(

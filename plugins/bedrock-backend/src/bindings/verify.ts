@@ -38,6 +38,10 @@ export function tenantOfBinding(b: TenantBinding): Tenant {
   };
 }
 
+/** Entity refs compare case-insensitively in Backstage. */
+export const sameRef = (a: string, b: string) =>
+  a.toLocaleLowerCase('en-US') === b.toLocaleLowerCase('en-US');
+
 const sameSet = (a: string[], b: string[]) =>
   a.length === b.length &&
   [...a].sort().join('\n') === [...b].sort().join('\n');
@@ -47,9 +51,7 @@ function disagreements(t: TenantRef, b: TenantBinding): string[] {
   if (t.accountId !== b.accountId)
     out.push(`account ${t.accountId} (bound: ${b.accountId})`);
   if (!sameSet(t.regions, b.regions))
-    out.push(
-      `regions ${t.regions.join(',')} (bound: ${b.regions.join(',')})`,
-    );
+    out.push(`regions ${t.regions.join(',')} (bound: ${b.regions.join(',')})`);
   if (t.attribution !== b.attribution)
     out.push(`attribution ${t.attribution} (bound: ${b.attribution})`);
   const profiles = (p: Record<string, string>) =>
@@ -85,7 +87,7 @@ export async function verifyTenants(
   );
   const unbound = requests.filter(r => {
     const b = bindings.get(r.tenant.tenantId);
-    return !b || b.entityRef !== r.entityRef;
+    return !b || !sameRef(b.entityRef, r.entityRef);
   });
   const held = unbound.length
     ? await store.findHolders({
@@ -107,7 +109,7 @@ export async function verifyTenants(
   const out = new Map<string, Verification>();
   for (const { entityRef, tenant } of requests) {
     const b = bindings.get(tenant.tenantId);
-    if (b && b.entityRef === entityRef) {
+    if (b && sameRef(b.entityRef, entityRef)) {
       const diff = disagreements(tenant, b);
       out.set(
         entityRef,
@@ -138,7 +140,7 @@ export async function verifyTenants(
     const own = new Set(claimsOf(tenant).map(c => `${c.kind}|${c.value}`));
     const taken = held.find(
       h =>
-        h.entityRef !== entityRef &&
+        !sameRef(h.entityRef, entityRef) &&
         (own.has(`${h.kind}|${h.value}`) ||
           (h.kind === 'account-region' &&
             regions.has(h.value) &&
@@ -149,7 +151,9 @@ export async function verifyTenants(
       taken
         ? {
             verified: false,
-            reason: `No binding records tenant ${tenant.tenantId}, and the ${what(
+            reason: `No binding records tenant ${
+              tenant.tenantId
+            }, and the ${what(
               taken,
             )} that ${entityRef} claims is bound to another entity.`,
             holder: taken.entityRef,
