@@ -54,12 +54,12 @@ function fromDb(r: any): TenantBinding {
   };
 }
 
-const describe = (c: Claim) =>
-  c.kind === 'profile'
-    ? `inference profile ${c.value}`
-    : c.kind === 'principal'
-    ? `role ${c.value}`
-    : `account-region ${c.value} (account attribution)`;
+const CLAIM_LABEL: Record<Claim['kind'], string> = {
+  profile: 'inference profile',
+  principal: 'role',
+  'account-region': 'account-region',
+};
+const describe = (c: Claim) => `${CLAIM_LABEL[c.kind]} ${c.value}`;
 
 /** The knex implementation of {@link BindingStore}; works on SQLite and PostgreSQL. */
 export class DatabaseBindingStore implements BindingStore {

@@ -64,12 +64,12 @@ function disagreements(t: TenantRef, b: TenantBinding): string[] {
   return out;
 }
 
-const what = (h: HeldClaim) =>
-  h.kind === 'profile'
-    ? `inference profile ${h.value}`
-    : h.kind === 'principal'
-    ? `role ${h.value}`
-    : `account-region ${h.value}`;
+const CLAIM_LABEL: Record<HeldClaim['kind'], string> = {
+  profile: 'inference profile',
+  principal: 'role',
+  'account-region': 'account-region',
+};
+const what = (h: HeldClaim) => `${CLAIM_LABEL[h.kind]} ${h.value}`;
 
 /**
  * Checks entities' annotations against the bindings, in two batched reads however many entities

@@ -4,10 +4,7 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import {
-  DEMO_TENANTS,
-  demoTenantEntity,
-} from '@bedrock-tenancy/aws-emulator';
+import { DEMO_TENANTS, demoTenantEntity } from '@bedrock-tenancy/aws-emulator';
 import request from 'supertest';
 import { bindingOf } from '../__testUtils__/bindings';
 import { startBedrockBackend } from '../__testUtils__/startBedrockBackend';
@@ -99,7 +96,10 @@ describe('binding routes', () => {
     expect(user.body.error.message).toContain('bedrock.binding.manage');
     const del = await request(server)
       .delete('/api/bedrock/bindings/checkout-assistant')
-      .set('Authorization', mockCredentials.user.header('user:default/mallory'));
+      .set(
+        'Authorization',
+        mockCredentials.user.header('user:default/mallory'),
+      );
     expect(del.status).toBe(403);
     expect((await store.get('checkout-assistant'))?.entityRef).toBe(
       'component:default/checkout-assistant',

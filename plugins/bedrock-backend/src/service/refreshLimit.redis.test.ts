@@ -1,5 +1,5 @@
 import { cacheServiceFactory } from '@backstage/backend-defaults/cache';
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { DEMO_TENANTS, demoTenantEntity } from '@bedrock-tenancy/aws-emulator';
 import { BedrockClient } from '@aws-sdk/client-bedrock';
 import { BudgetsClient } from '@aws-sdk/client-budgets';
@@ -20,9 +20,12 @@ const checkout = DEMO_TENANTS.find(t => t.tenantId === 'checkout-assistant')!;
 
 describe('refresh rate limit across replicas', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-  const aws = [CloudWatchClient, CloudWatchLogsClient, BudgetsClient, BedrockClient].map(
-    c => mockClient(c as any),
-  );
+  const aws = [
+    CloudWatchClient,
+    CloudWatchLogsClient,
+    BudgetsClient,
+    BedrockClient,
+  ].map(c => mockClient(c as any));
 
   it('holds per tenant across two backends sharing one Redis', async () => {
     for (const m of aws) m.onAnyCommand().resolves({});
@@ -54,9 +57,7 @@ describe('refresh rate limit across replicas', () => {
       expect(first.status).toBe(200);
       const second = await request(b).post(path);
       expect(second.status).toBe(429);
-      expect(second.body.error.message).toContain(
-        'rate-limited per tenant',
-      );
+      expect(second.body.error.message).toContain('rate-limited per tenant');
       expect(Number(second.headers['retry-after'])).toBeGreaterThan(0);
     } finally {
       await a.stop();
