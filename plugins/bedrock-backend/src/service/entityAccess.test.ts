@@ -1,4 +1,13 @@
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { DEMO_TENANTS, demoTenantEntity } from '@bedrock-tenancy/aws-emulator';
+import { bindEntities } from '../__testUtils__/bindings';
+import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -15,6 +24,7 @@ import {
   parseParams,
   readEntity,
   tenantOrThrow,
+  verifiedTenant,
 } from './entityAccess';
 
 const component = (annotations: Record<string, string>) => ({
@@ -40,7 +50,10 @@ describe('entity access', () => {
     ['name', { kind: 'component', namespace: 'default', name: '-a' }],
     ['name', { kind: 'component', namespace: 'default', name: 'a-' }],
     ['name', { kind: 'component', namespace: 'default', name: 'a b' }],
-    ['name', { kind: 'component', namespace: 'default', name: 'x'.repeat(254) }],
+    [
+      'name',
+      { kind: 'component', namespace: 'default', name: 'x'.repeat(254) },
+    ],
     ['namespace', { kind: 'component', namespace: '..', name: 'a' }],
     ['namespace', { kind: 'component', namespace: 'a/b', name: 'a' }],
   ])('refuses a bad %s with an InputError naming it', (field, params) => {
@@ -66,7 +79,9 @@ describe('entity access', () => {
     const catalog = catalogServiceMock({ entities: [component({})] });
     await expect(
       readEntity(catalog, 'component:default/other', mockCredentials.user()),
-    ).rejects.toThrow(new NotFoundError('No entity component:default/other found'));
+    ).rejects.toThrow(
+      new NotFoundError('No entity component:default/other found'),
+    );
     await expect(
       readEntity(catalog, 'component:default/shop', mockCredentials.user()),
     ).resolves.toMatchObject({ metadata: { name: 'shop' } });
@@ -87,7 +102,8 @@ describe('entity access', () => {
         'component:default/shop',
         credentials,
       );
-      if (result === AuthorizeResult.ALLOW) await expect(p).resolves.toBeUndefined();
+      if (result === AuthorizeResult.ALLOW)
+        await expect(p).resolves.toBeUndefined();
       else {
         await expect(p).rejects.toThrow(NotAllowedError);
         await expect(p).rejects.toThrow(
@@ -154,5 +170,33 @@ describe('entity access', () => {
         `^component:default/shop has malformed Bedrock annotations: ${ANNOTATION_TENANT_ID}: .+; ${ANNOTATION_ACCOUNT_ID}: .+$`,
       ),
     );
+  });
+});
+
+const checkout = DEMO_TENANTS.find(t => t.tenantId === 'checkout-assistant')!;
+
+describe('verifiedTenant', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+  it('does not name the holder to a caller who cannot read it', async () => {
+    const knex = await databases.init('SQLITE_3');
+    await DatabaseUsageStore.migrate(knex);
+    const bindings = await bindEntities(knex, [demoTenantEntity(checkout)]);
+    const copy = demoTenantEntity(checkout) as unknown as Entity;
+    copy.metadata.name = 'my-copy';
+    const hidingCatalog = {
+      getEntityByRef: async () => undefined,
+    } as unknown as CatalogService;
+    const error = await verifiedTenant({
+      entity: copy,
+      bindings,
+      catalog: hidingCatalog,
+      credentials: mockCredentials.user('user:default/mallory'),
+    }).catch(e => e);
+    expect(error.name).toBe('UnverifiedTenantError');
+    expect(error.statusCode).toBe(409);
+    expect(error.message).toContain('bound to an entity you cannot see');
+    expect(error.message).not.toContain('component:default/checkout-assistant');
+    expect(error.message).toContain('bedrock-tenant-lifecycle');
   });
 });

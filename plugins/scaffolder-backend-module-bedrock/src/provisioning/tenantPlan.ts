@@ -9,6 +9,7 @@ import {
   ANNOTATION_TENANT_ID,
   MANAGED_BY_VALUE,
   TAG_MANAGED_BY,
+  TAG_ENTITY_REF,
   TAG_OWNER,
   TAG_TENANT,
 } from '@bedrock-tenancy/plugin-bedrock-common';
@@ -356,6 +357,8 @@ export function buildTenantPlan(
   const tags = {
     [TAG_TENANT]: tenantId,
     [TAG_OWNER]: spec.owner,
+    // lets the bedrock backend rebuild the tenant's binding from AWS
+    [TAG_ENTITY_REF]: spec.entityRef,
     [TAG_MANAGED_BY]: MANAGED_BY_VALUE,
   };
   const profiles: PlannedProfile[] = spec.models.map(modelId => {
