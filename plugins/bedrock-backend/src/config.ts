@@ -49,6 +49,7 @@ const priceRowSchema = z
     outputPer1k: z.number().nonnegative(),
     cacheReadPer1k: z.number().nonnegative().optional(),
     cacheWritePer1k: z.number().nonnegative().optional(),
+    cacheWrite1hPer1k: z.number().nonnegative().optional(),
     effectiveFrom: z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}$/)
