@@ -13,6 +13,7 @@ import {
   type TenantProvisioner,
 } from '../provisioning/TenantProvisioner';
 import { audited } from './audit';
+import { BindingsClient, recordBinding } from '../bindings/record';
 import { checkpointKey, json } from './common';
 import {
   deleteExamples,
@@ -24,6 +25,8 @@ export interface LifecycleActionOptions {
   provisioner: TenantProvisioner;
   config: ProvisioningConfig;
   auditor?: AuditorService;
+  /** removes a deleted tenant's binding in the bedrock backend */
+  bindings?: BindingsClient;
 }
 
 /** The input every lifecycle action shares: which tenant, where. */
@@ -144,7 +147,7 @@ export function createBedrockTenantResumeAction(
 export function createBedrockTenantDeleteAction(
   options: LifecycleActionOptions,
 ) {
-  const { provisioner, config, auditor } = options;
+  const { provisioner, config, auditor, bindings } = options;
   return createTemplateAction({
     id: 'bedrock:tenant:delete',
     description:
@@ -186,6 +189,11 @@ export function createBedrockTenantDeleteAction(
       const result = await once(ctx, auditor, 'delete', parsed, () =>
         provisioner.delete(parsed),
       );
+      if (bindings) {
+        await recordBinding('removing its binding', parsed.tenantId, () =>
+          bindings.remove(parsed.tenantId),
+        );
+      }
       ctx.output('deleted', result.deleted);
     },
   });
