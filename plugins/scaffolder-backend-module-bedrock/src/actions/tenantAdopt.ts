@@ -2,6 +2,7 @@ import type { AuditorService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  readTenantAnnotations,
   TENANT_ID_PATTERN,
   tenantBindingBodySchema,
 } from '@bedrock-tenancy/plugin-bedrock-common';
@@ -11,6 +12,31 @@ import {
 } from '../bindings/BedrockBindingsClient';
 import { audited } from './audit';
 import { toYaml } from './common';
+
+/** The binding an entity's annotations ask for; InputError naming the bad annotation. */
+function fromAnnotations(
+  annotations: Record<string, string>,
+  entityRef: string,
+) {
+  const r = readTenantAnnotations({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'adopted', annotations },
+  });
+  if (r.kind === 'missing') {
+    throw new InputError(
+      `Invalid input: annotations: missing ${r.missing.join(', ')}`,
+    );
+  }
+  if (r.kind === 'invalid') {
+    throw new InputError(
+      `Invalid input: annotations: ${r.problems
+        .map(p => `${p.annotation}: ${p.message}`)
+        .join('; ')}`,
+    );
+  }
+  return { ...r.tenant, entityRef };
+}
 
 export interface AdoptActionOptions {
   bindings: BindingsClient;
@@ -51,19 +77,35 @@ export function createBedrockTenantAdoptAction(options: AdoptActionOptions) {
     supportsDryRun: true,
     schema: {
       input: {
-        tenantId: z => z.string({ description: 'Tenant id' }),
+        tenantId: z =>
+          z
+            .string({
+              description: 'Tenant id (default: from annotations)',
+            })
+            .optional(),
+        annotations: z =>
+          z
+            .record(z.string(), {
+              description:
+                "The entity's bedrock-tenancy.io annotations: the tenant, account, regions, attribution, profiles and roles to bind, instead of the fields below",
+            })
+            .optional(),
         entityRef: z =>
           z.string({
             description:
               'The entity to bind it to, e.g. component:default/checkout-assistant',
           }),
-        accountId: z => z.string({ description: 'AWS account id' }),
+        accountId: z => z.string({ description: 'AWS account id' }).optional(),
         regions: z =>
-          z.array(z.string(), { description: 'AWS regions of the tenant' }),
+          z
+            .array(z.string(), { description: 'AWS regions of the tenant' })
+            .optional(),
         attribution: z =>
-          z.string({
-            description: 'account, inference-profile or identity',
-          }),
+          z
+            .string({
+              description: 'account, inference-profile or identity',
+            })
+            .optional(),
         inferenceProfiles: z =>
           z
             .record(z.string(), {
@@ -80,7 +122,10 @@ export function createBedrockTenantAdoptAction(options: AdoptActionOptions) {
       },
     },
     async handler(ctx) {
-      const { tenantId, ...rest } = ctx.input;
+      const { annotations, ...fields } = ctx.input;
+      const { tenantId = '', ...rest } = annotations
+        ? fromAnnotations(annotations, fields.entityRef)
+        : fields;
       if (!TENANT_ID_PATTERN.test(tenantId)) {
         throw new InputError(
           `Invalid input: tenantId: "${tenantId}" is not a tenant id`,
