@@ -105,7 +105,9 @@ beforeAll(async () => {
       require('@backstage/plugin-catalog-backend-module-scaffolder-entity-model')
         .default,
       scaffolderModuleBedrock,
-      // receives the bindings the actions record
+      // receives the bindings the actions record (a workspace package; declaring it would only
+      // change the lockfile)
+      // eslint-disable-next-line @backstage/no-undeclared-imports
       require('@bedrock-tenancy/plugin-bedrock-backend').default,
       mockServices.rootConfig.factory({
         data: {
