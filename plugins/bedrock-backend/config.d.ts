@@ -117,7 +117,10 @@ export interface Config {
       accounts?: string[];
       /** Regions to read. Default `bedrock.provisioning.regions`. */
       regions?: string[];
-      /** When the tags are read again. Default: every hour, first run at startup. */
+      /**
+       * When the tags are read again (they are read once at startup regardless, before the first
+       * collection). Default: every hour, first scheduled run 15 minutes after startup.
+       */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
 
