@@ -146,10 +146,11 @@ function readFrom(c: Config): BedrockBackendConfig {
         c.getOptionalStringArray('bindings.regions') ??
         c.getOptionalStringArray('provisioning.regions') ??
         [],
+      // the plugin reads the tags once at startup itself; the schedule repeats it
       schedule: schedule(c.getOptionalConfig('bindings.schedule'), {
         frequency: { hours: 1 },
         timeout: { minutes: 10 },
-        initialDelay: { seconds: 0 },
+        initialDelay: { minutes: 15 },
       }),
     },
   };

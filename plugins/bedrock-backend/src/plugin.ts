@@ -69,6 +69,14 @@ export const bedrockPlugin = createBackendPlugin({
           ...settings.bindings,
         });
         await sync.applyConfig();
+        // the first read of the AWS tags starts now; the collector's first run waits for it
+        const firstTagSync = sync
+          .syncFromTags()
+          .catch(error =>
+            logger.warn(
+              `Reading tenant bindings from AWS tags failed: ${error}`,
+            ),
+          );
         await sync.schedule(scheduler);
         const usage = UsageCollector.create({
           store,
@@ -84,6 +92,7 @@ export const bedrockPlugin = createBackendPlugin({
           status,
           bindings,
           logger,
+          bindingsReady: firstTagSync,
         });
         await tasks.schedule(scheduler);
 

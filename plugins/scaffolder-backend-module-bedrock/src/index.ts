@@ -19,3 +19,7 @@ export { TenantProvisioner } from './provisioning/TenantProvisioner';
 export { buildTenantPlan, type TenantPlan } from './provisioning/tenantPlan';
 export { buildLoggingPlan, type LoggingPlan } from './provisioning/loggingPlan';
 export { tenantNames, loggingNames } from './provisioning/naming';
+export {
+  BedrockBindingsClient,
+  type BindingsClient,
+} from './bindings/BedrockBindingsClient';

@@ -6,6 +6,7 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import {
   createBedrockCatalogPublishAction,
   createBedrockLoggingEnsureAction,
+  createBedrockTenantAdoptAction,
   createBedrockTenantCreateAction,
   createBedrockTenantDeleteAction,
   createBedrockTenantResumeAction,
@@ -16,6 +17,7 @@ import {
   credentialSourceFromConfig,
   DefaultAwsClientFactory,
 } from './aws/clients';
+import { BedrockBindingsClient } from './bindings/BedrockBindingsClient';
 import { readProvisioningConfig } from './config';
 import { LoggingProvisioner } from './provisioning/LoggingProvisioner';
 import { TenantProvisioner } from './provisioning/TenantProvisioner';
@@ -31,8 +33,17 @@ export const scaffolderModuleBedrock = createBackendModule({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         auditor: coreServices.auditor,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
       },
-      async init({ scaffolderActions, config, logger, auditor }) {
+      async init({
+        scaffolderActions,
+        config,
+        logger,
+        auditor,
+        discovery,
+        auth,
+      }) {
         const provisioning = readProvisioningConfig(config);
         const clients = DefaultAwsClientFactory.create({
           credentials: credentialSourceFromConfig(config),
@@ -57,7 +68,15 @@ export const scaffolderModuleBedrock = createBackendModule({
           config: provisioning,
           logger,
         });
-        const options = { provisioner: tenants, config: provisioning, auditor };
+        // every tenant the actions create, update or delete is bound, moved or unbound in the
+        // bedrock backend: its usage is shown on that entity only
+        const bindings = BedrockBindingsClient.create({ discovery, auth });
+        const options = {
+          provisioner: tenants,
+          config: provisioning,
+          auditor,
+          bindings,
+        };
         scaffolderActions.addActions(
           createBedrockLoggingEnsureAction({
             provisioner: logging,
@@ -69,6 +88,7 @@ export const scaffolderModuleBedrock = createBackendModule({
           createBedrockTenantSuspendAction(options),
           createBedrockTenantResumeAction(options),
           createBedrockTenantDeleteAction(options),
+          createBedrockTenantAdoptAction({ bindings, auditor }),
           createBedrockCatalogPublishAction({
             directory: provisioning.catalogDirectory,
             auditor,

@@ -39,15 +39,16 @@ export class TagBindingReader {
   }): Promise<{ bindings: TenantBinding[]; errors: string[] }> {
     const byTenant = new Map<string, TenantBinding>();
     const errors: string[] = [];
-    for (const accountId of o.accounts) {
-      for (const region of o.regions) {
-        try {
-          await this.#readOne(accountId, region, o.at, byTenant, errors);
-        } catch (e) {
-          errors.push(`${accountId}/${region}: ${(e as Error).message}`);
-        }
-      }
-    }
+    // account-regions in parallel: one slow or unreachable account does not hold the others
+    await Promise.all(
+      o.accounts.flatMap(accountId =>
+        o.regions.map(region =>
+          this.#readOne(accountId, region, o.at, byTenant, errors).catch(e =>
+            errors.push(`${accountId}/${region}: ${(e as Error).message}`),
+          ),
+        ),
+      ),
+    );
     return { bindings: [...byTenant.values()], errors };
   }
 

@@ -19,6 +19,8 @@ export interface CollectorTasksOptions {
   status: StatusCollector;
   bindings: BindingStore;
   logger: LoggerService;
+  /** settles when the startup read of the bindings' AWS tags is done */
+  bindingsReady?: Promise<unknown>;
 }
 
 /** The scheduled tasks of the plugin: usage, status and (optional) billed cost collection. */
@@ -40,6 +42,7 @@ export class CollectorTasks {
   }
 
   async #tenantsAtStartup(): Promise<Tenant[]> {
+    if (!this.#started) await this.#o.bindingsReady;
     let tenants = await this.tenants();
     for (
       let i = 0;

@@ -7,19 +7,26 @@ import type { TenantPlan } from '../provisioning/tenantPlan';
 import { audited } from './audit';
 import { checkpointKey, json } from './common';
 import { tenantOutputs } from './tenantSchema';
+import {
+  BindingsClient,
+  bindingOfPlan,
+  recordBinding,
+} from '../bindings/record';
 import { createExamples, updateExamples } from './tenantApply.examples';
 
 export interface TenantActionOptions {
   provisioner: TenantProvisioner;
   config: ProvisioningConfig;
   auditor?: AuditorService;
+  /** records the tenant's binding in the bedrock backend; without it, none is recorded */
+  bindings?: BindingsClient;
 }
 
 function tenantApplyAction(
   mode: 'create' | 'update',
   options: TenantActionOptions,
 ) {
-  const { provisioner, config, auditor } = options;
+  const { provisioner, config, auditor, bindings } = options;
   const id = `bedrock:tenant:${mode}`;
   return createTemplateAction({
     id,
@@ -150,6 +157,11 @@ function tenantApplyAction(
             return json(result.plan) as any;
           },
         });
+        if (bindings) {
+          await recordBinding('recording its binding', spec.tenantId, () =>
+            bindings.put(spec.tenantId, bindingOfPlan(plan, spec.entityRef)),
+          );
+        }
       }
       const out = tenantOutputs(plan);
       for (const [k, v] of Object.entries(out))

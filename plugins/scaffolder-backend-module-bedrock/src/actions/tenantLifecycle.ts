@@ -11,6 +11,7 @@ import { tenantNames } from '../provisioning/naming';
 import { SUSPEND_POLICY } from '../provisioning/resources/suspension';
 import type { TenantProvisioner } from '../provisioning/TenantProvisioner';
 import { audited } from './audit';
+import { BindingsClient, recordBinding } from '../bindings/record';
 import { checkpointKey, json } from './common';
 import {
   deleteExamples,
@@ -22,6 +23,8 @@ export interface LifecycleActionOptions {
   provisioner: TenantProvisioner;
   config: ProvisioningConfig;
   auditor?: AuditorService;
+  /** removes a deleted tenant's binding in the bedrock backend */
+  bindings?: BindingsClient;
 }
 
 /** The input every lifecycle action shares: which tenant, where. */
@@ -142,7 +145,7 @@ export function createBedrockTenantResumeAction(
 export function createBedrockTenantDeleteAction(
   options: LifecycleActionOptions,
 ) {
-  const { provisioner, config, auditor } = options;
+  const { provisioner, config, auditor, bindings } = options;
   return createTemplateAction({
     id: 'bedrock:tenant:delete',
     description:
@@ -184,6 +187,11 @@ export function createBedrockTenantDeleteAction(
       const result = await once(ctx, auditor, 'delete', parsed, () =>
         provisioner.delete(parsed),
       );
+      if (bindings) {
+        await recordBinding('removing its binding', parsed.tenantId, () =>
+          bindings.remove(parsed.tenantId),
+        );
+      }
       ctx.output('deleted', result.deleted);
     },
   });
