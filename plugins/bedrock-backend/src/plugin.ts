@@ -4,11 +4,12 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { bedrockPermissions } from '@bedrock-tenancy/plugin-bedrock-common';
-import { AwsClientFactory } from './aws/AwsClientFactory';
+import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { CollectorTasks } from './collector/CollectorTasks';
 import { StatusCollector } from './collector/StatusCollector';
 import { UsageCollector } from './collector/UsageCollector';
 import { BindingSync } from './bindings/BindingSync';
+import { checkAccountConfigured } from './bindings/errors';
 import { readConfigBindings } from './bindings/configBindings';
 import { DatabaseBindingStore } from './bindings/DatabaseBindingStore';
 import { TagBindingReader } from './bindings/TagBindingReader';
@@ -121,7 +122,8 @@ export const bedrockPlugin = createBackendPlugin({
               bindings,
             }),
             refresh: tenant => tasks.refreshTenant(tenant),
-            checkAccount: accountId => clients.checkAccount(accountId),
+            checkAccount: accountId =>
+              checkAccountConfigured(clients, accountId),
             limiter: RefreshLimiter.create({
               cache: deps.cache,
               intervalSeconds: settings.refreshIntervalSeconds,

@@ -4,8 +4,7 @@ import type { ProvisioningConfig } from '../config';
 import { parseTenantSpec } from '../provisioning/inputs';
 import type { TenantProvisioner } from '../provisioning/TenantProvisioner';
 import type { TenantPlan } from '../provisioning/tenantPlan';
-import { audited } from './audit';
-import { checkpointKey, json } from './common';
+import { once } from './audit';
 import { tenantOutputs } from './tenantSchema';
 import {
   BindingsClient,
@@ -140,23 +139,21 @@ function tenantApplyAction(
           tenantId: spec.tenantId,
         });
       } else {
-        plan = await ctx.checkpoint({
-          key: checkpointKey(id, spec),
-          fn: async () => {
-            const result = await audited(
-              auditor,
-              ctx,
-              `bedrock-tenant-${mode}`,
-              {
-                tenantId: spec.tenantId,
-                accountId: spec.accountId,
-                region: spec.region,
-              },
-              () => provisioner.apply(spec, { mustExist: mode === 'update' }),
-            );
-            return json(result.plan) as any;
+        plan = await once(
+          ctx,
+          auditor,
+          {
+            action: id,
+            input: spec,
+            meta: {
+              tenantId: spec.tenantId,
+              accountId: spec.accountId,
+              region: spec.region,
+            },
           },
-        });
+          () => provisioner.apply(spec, { mustExist: mode === 'update' }),
+          result => result.plan,
+        );
         if (bindings) {
           await recordBinding('recording its binding', spec.tenantId, () =>
             bindings.put(spec.tenantId, bindingOfPlan(plan, spec.entityRef)),
