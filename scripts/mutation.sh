@@ -18,7 +18,7 @@ packages=("$@")
 
 for pkg in "${packages[@]}"; do
   say "Mutation testing plugins/$pkg"
-  (cd "plugins/$pkg" && node ../../node_modules/@stryker-mutator/core/bin/stryker.js run stryker.config.mjs)
+  (cd "plugins/$pkg" && node ../../node_modules/@stryker-mutator/core/bin/stryker.js run ../../scripts/mutation/stryker.config.mjs)
 done
 
 say "Mutation score per file (killed + timed out) / (killed + timed out + survived + no coverage)"
