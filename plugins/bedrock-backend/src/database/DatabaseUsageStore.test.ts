@@ -265,40 +265,40 @@ describe('DatabaseUsageStore reads, states, snapshots and pruning', () => {
           ),
         });
       }
-      const rows = await store.getUsage({
+      const read = await store.getUsage({
         tenantIds: ['alpha', 'beta'],
         from: at(1),
         to: at(3),
       });
-      expect(rows.map(r => `${r.tenantId} ${r.hour}`).sort()).toEqual([
+      expect(read.map(r => `${r.tenantId} ${r.hour}`).sort()).toEqual([
         `alpha ${at(1)}`,
         `alpha ${at(2)}`,
         `beta ${at(1)}`,
         `beta ${at(2)}`,
       ]);
-      expect(rows.map(r => r.hour)).toEqual([at(1), at(1), at(2), at(2)]);
-      expect(rows.find(r => r.tenantId === 'alpha' && r.hour === at(2))).toEqual(
-        {
-          tenantId: 'alpha',
-          accountId: '123456789012',
-          region: 'us-east-1',
-          modelId: 'amazon.nova-pro-v1:0',
-          hour: at(2),
-          invocations: 1,
-          inputTokens: 3_000_000_000,
-          outputTokens: 2,
-          cacheReadTokens: 3,
-          cacheWriteTokens: 4,
-          clientErrors: 5,
-          serverErrors: 6,
-          throttles: 7,
-          latencyAvgMs: 8.5,
-          latencyMaxMs: 9,
-          latencyP99Ms: 10,
-        },
-      );
+      expect(read.map(r => r.hour)).toEqual([at(1), at(1), at(2), at(2)]);
       expect(
-        rows.find(r => r.tenantId === 'alpha' && r.hour === at(1))!
+        read.find(r => r.tenantId === 'alpha' && r.hour === at(2)),
+      ).toEqual({
+        tenantId: 'alpha',
+        accountId: '123456789012',
+        region: 'us-east-1',
+        modelId: 'amazon.nova-pro-v1:0',
+        hour: at(2),
+        invocations: 1,
+        inputTokens: 3_000_000_000,
+        outputTokens: 2,
+        cacheReadTokens: 3,
+        cacheWriteTokens: 4,
+        clientErrors: 5,
+        serverErrors: 6,
+        throttles: 7,
+        latencyAvgMs: 8.5,
+        latencyMaxMs: 9,
+        latencyP99Ms: 10,
+      });
+      expect(
+        read.find(r => r.tenantId === 'alpha' && r.hour === at(1))!
           .latencyP99Ms,
       ).toBeNull();
       expect(
@@ -443,24 +443,24 @@ describe('DatabaseUsageStore reads, states, snapshots and pruning', () => {
         error: null,
         fetchedAt: at(2),
       });
-      expect(await store.getSnapshots('budget', ['alpha', 'beta', 'x'])).toEqual(
-        {
-          alpha: {
-            kind: 'budget',
-            key: 'alpha',
-            payload: { limitUsd: 100, notifications: [{ percent: 80 }] },
-            error: null,
-            fetchedAt: at(1),
-          },
-          beta: {
-            kind: 'budget',
-            key: 'beta',
-            payload: { limitUsd: 7 },
-            error: null,
-            fetchedAt: at(2),
-          },
+      expect(
+        await store.getSnapshots('budget', ['alpha', 'beta', 'x']),
+      ).toEqual({
+        alpha: {
+          kind: 'budget',
+          key: 'alpha',
+          payload: { limitUsd: 100, notifications: [{ percent: 80 }] },
+          error: null,
+          fetchedAt: at(1),
         },
-      );
+        beta: {
+          kind: 'budget',
+          key: 'beta',
+          payload: { limitUsd: 7 },
+          error: null,
+          fetchedAt: at(2),
+        },
+      });
       expect(await store.getSnapshots('alarms', ['alpha'])).toEqual({
         alpha: {
           kind: 'alarms',

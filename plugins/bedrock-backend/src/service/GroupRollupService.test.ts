@@ -24,7 +24,12 @@ const annotations = (tenantId: string) => ({
 const component = (
   name: string,
   spec: Record<string, unknown>,
-  more: { annotations?: Record<string, string>; relations?: object[]; namespace?: string; title?: string } = {},
+  more: {
+    annotations?: Record<string, string>;
+    relations?: object[];
+    namespace?: string;
+    title?: string;
+  } = {},
 ) => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
@@ -50,8 +55,16 @@ const group = (
 });
 
 /** Per tenant id: the figures the summary service would give (cost null = unpriced traffic). */
-const FIGURES: Record<string, { cost: number | null; mtd: number; alarms: string[]; budget?: number }> = {
-  'tenant-a': { cost: 10, mtd: 40, alarms: ['ALARM', 'OK', 'ALARM'], budget: 100 },
+const FIGURES: Record<
+  string,
+  { cost: number | null; mtd: number; alarms: string[]; budget?: number }
+> = {
+  'tenant-a': {
+    cost: 10,
+    mtd: 40,
+    alarms: ['ALARM', 'OK', 'ALARM'],
+    budget: 100,
+  },
   'tenant-b': { cost: 30, mtd: 50, alarms: ['INSUFFICIENT_DATA'] },
   'tenant-c': { cost: null, mtd: 5, alarms: [] },
   'tenant-d': { cost: 1, mtd: 1, alarms: [] },
@@ -96,7 +109,7 @@ function figures(t: Tenant): TenantFigures {
           },
     alarms: {
       status: 'ok',
-      data: f.alarms.map((state, i) => ({ name: `a${i}`, state }) as any),
+      data: f.alarms.map((state, i) => ({ name: `a${i}`, state } as any)),
     },
   };
 }
@@ -104,16 +117,30 @@ function figures(t: Tenant): TenantFigures {
 const entities = [
   group('team-a', ['team-child']),
   group('team-child', [], {
-    relations: [{ type: 'parentOf', targetRef: 'group:default/team-grandchild' }],
+    relations: [
+      { type: 'parentOf', targetRef: 'group:default/team-grandchild' },
+    ],
   }),
   group('team-grandchild'),
   group('team-other'),
   // owned by team-a through the shorthand owner
-  component('a', { owner: 'team-a' }, { annotations: annotations('tenant-a'), title: 'Tenant A' }),
+  component(
+    'a',
+    { owner: 'team-a' },
+    { annotations: annotations('tenant-a'), title: 'Tenant A' },
+  ),
   // ... through `group:name`
-  component('b', { owner: 'group:team-a' }, { annotations: annotations('tenant-b') }),
+  component(
+    'b',
+    { owner: 'group:team-a' },
+    { annotations: annotations('tenant-b') },
+  ),
   // ... through the full ref; unpriced traffic
-  component('c', { owner: 'group:default/team-a' }, { annotations: annotations('tenant-c') }),
+  component(
+    'c',
+    { owner: 'group:default/team-a' },
+    { annotations: annotations('tenant-c') },
+  ),
   // ... through the ownedBy relation only; the caller may not read it
   component(
     'd',
@@ -124,25 +151,49 @@ const entities = [
     },
   ),
   // owned by the child group and by the grandchild
-  component('e', { owner: 'team-child' }, { annotations: annotations('tenant-e') }),
-  component('f', { owner: 'team-grandchild' }, { annotations: annotations('tenant-f') }),
+  component(
+    'e',
+    { owner: 'team-child' },
+    { annotations: annotations('tenant-e') },
+  ),
+  component(
+    'f',
+    { owner: 'team-grandchild' },
+    { annotations: annotations('tenant-f') },
+  ),
   // owned by another team: never part of team-a
-  component('x', { owner: 'team-other' }, { annotations: annotations('tenant-x') }),
+  component(
+    'x',
+    { owner: 'team-other' },
+    { annotations: annotations('tenant-x') },
+  ),
   // a team-a entity in another namespace with the same group name: not team-a's
-  component('y', { owner: 'team-a' }, { annotations: annotations('tenant-y'), namespace: 'elsewhere' }),
+  component(
+    'y',
+    { owner: 'team-a' },
+    { annotations: annotations('tenant-y'), namespace: 'elsewhere' },
+  ),
   // owned, but not a (valid) tenant
   component('plain', { owner: 'team-a' }),
-  component('broken', { owner: 'team-a' }, { annotations: { [ANNOTATION_TENANT_ID]: 'Bad_Id' } }),
+  component(
+    'broken',
+    { owner: 'team-a' },
+    { annotations: { [ANNOTATION_TENANT_ID]: 'Bad_Id' } },
+  ),
 ];
 
 describe('GroupRollupService', () => {
   const denied = new Set(['component:default/d']);
-  const authorize = jest.fn(async (requests: any[]) =>
+  const authorize = jest.fn(async (requests: any[], _options?: object) =>
     requests.map(r => ({
-      result: denied.has(r.resourceRef) ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+      result: denied.has(r.resourceRef)
+        ? AuthorizeResult.DENY
+        : AuthorizeResult.ALLOW,
     })),
   );
-  const rollupFigures = jest.fn(async (tenants: Tenant[]) => tenants.map(figures));
+  const rollupFigures = jest.fn(async (tenants: Tenant[], _range?: object) =>
+    tenants.map(figures),
+  );
   const catalog = catalogServiceMock({ entities: entities as any });
   const service = GroupRollupService.create({
     catalog,
@@ -152,7 +203,9 @@ describe('GroupRollupService', () => {
   const credentials = mockCredentials.user('user:default/ann');
   const rollup = (name: string, includeChildren: boolean) =>
     service.rollup({
-      group: entities.find(e => e.kind === 'Group' && e.metadata.name === name) as any,
+      group: entities.find(
+        e => e.kind === 'Group' && e.metadata.name === name,
+      ) as any,
       includeChildren,
       range: RANGE,
       credentials,
@@ -163,7 +216,7 @@ describe('GroupRollupService', () => {
     rollupFigures.mockClear();
   });
 
-  it("rolls up the readable tenants the group owns, however the owner is written, and lists what is not a tenant", async () => {
+  it('rolls up the readable tenants the group owns, however the owner is written, and lists what is not a tenant', async () => {
     const r = await rollup('team-a', false);
     expect(r.groupRef).toBe('group:default/team-a');
     expect(r.includeChildren).toBe(false);
@@ -172,7 +225,9 @@ describe('GroupRollupService', () => {
       to: '2026-11-20T13:00:00.000Z',
     });
     // sorted by cost, unpriced (null) last; d is denied
-    expect(r.tenants.map(t => [t.tenantId, t.entityRef, t.title, t.owner])).toEqual([
+    expect(
+      r.tenants.map(t => [t.tenantId, t.entityRef, t.title, t.owner]),
+    ).toEqual([
       ['tenant-b', 'component:default/b', 'b', 'group:default/team-a'],
       ['tenant-a', 'component:default/a', 'Tenant A', 'group:default/team-a'],
       ['tenant-c', 'component:default/c', 'c', 'group:default/team-a'],
@@ -192,7 +247,11 @@ describe('GroupRollupService', () => {
       budgetUsedFraction: 0.4,
       alarmsInAlarm: 2,
     });
-    expect(r.tenants[0]).toMatchObject({ budgetLimitUsd: null, budgetUsedFraction: null, alarmsInAlarm: 0 });
+    expect(r.tenants[0]).toMatchObject({
+      budgetLimitUsd: null,
+      budgetUsedFraction: null,
+      alarmsInAlarm: 0,
+    });
     expect(r.totals).toEqual({
       tenants: 3,
       invocations: 300,
@@ -207,12 +266,22 @@ describe('GroupRollupService', () => {
       unpricedTenants: 1,
     });
     expect(r.unannotated).toEqual([
-      { entityRef: 'component:default/broken', title: 'broken', kind: 'Component' },
-      { entityRef: 'component:default/plain', title: 'plain', kind: 'Component' },
+      {
+        entityRef: 'component:default/broken',
+        title: 'broken',
+        kind: 'Component',
+      },
+      {
+        entityRef: 'component:default/plain',
+        title: 'plain',
+        kind: 'Component',
+      },
     ]);
     // asked once for every annotated entity, with the caller's credentials
     expect(authorize).toHaveBeenCalledTimes(1);
-    expect(authorize.mock.calls[0][0].map((q: any) => q.resourceRef).sort()).toEqual([
+    expect(
+      authorize.mock.calls[0][0].map((q: any) => q.resourceRef).sort(),
+    ).toEqual([
       'component:default/a',
       'component:default/b',
       'component:default/broken',
@@ -257,7 +326,11 @@ describe('GroupRollupService', () => {
     });
     expect(none.tenants).toEqual([]);
     expect(none.unannotated).toEqual([]);
-    expect(none.totals).toMatchObject({ tenants: 0, estimatedCostUsd: 0, unpricedTenants: 0 });
+    expect(none.totals).toMatchObject({
+      tenants: 0,
+      estimatedCostUsd: 0,
+      unpricedTenants: 0,
+    });
   });
 
   it('keeps a team of another namespace to its own entities', async () => {

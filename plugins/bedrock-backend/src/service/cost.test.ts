@@ -188,7 +188,10 @@ describe('costBlock, every figure by hand', () => {
     // the 7 x 24 h up to the end of the current hour (13:00): $2 + $1 + $1 + $1 + $1
     expect(c.dailyRunRateUsd).toBeCloseTo(6 / 7, 9);
     // 10 days and 11.5 hours left in November
-    expect(c.projectedMonthEndUsd).toBeCloseTo(8 + (6 / 7) * (10 + 11.5 / 24), 9);
+    expect(c.projectedMonthEndUsd).toBeCloseTo(
+      8 + (6 / 7) * (10 + 11.5 / 24),
+      9,
+    );
     expect(c.unpricedModels).toEqual(['cohere.command-r-v1:0']);
     expect(c.rangeUnpriced).toBe(true);
     expect(c.daily).toHaveLength(20);
