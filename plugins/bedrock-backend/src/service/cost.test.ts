@@ -162,6 +162,27 @@ describe('costBlock, every figure by hand', () => {
     row('2026-11-20T12:00:00.000Z', { inputTokens: 4_000_000 }), // $1, the range's end (excluded)
     // unpriced traffic in the range, unpriced traffic before it, an unpriced model without traffic
     row('2026-11-20T10:00:00.000Z', {}, 'cohere.command-r-v1:0'),
+    // unpriced rows with a single kind of token are traffic too
+    row(
+      '2026-11-20T09:00:00.000Z',
+      { invocations: 0, outputTokens: 1 },
+      'x.out-v1:0',
+    ),
+    row(
+      '2026-11-20T09:00:00.000Z',
+      { invocations: 0, cacheReadTokens: 1 },
+      'x.read-v1:0',
+    ),
+    row(
+      '2026-11-20T09:00:00.000Z',
+      { invocations: 0, cacheWriteTokens: 1 },
+      'x.write-v1:0',
+    ),
+    row(
+      '2026-11-20T09:00:00.000Z',
+      { invocations: 0, inputTokens: 1 },
+      'a.in-v1:0',
+    ),
     row('2026-11-18T10:00:00.000Z', {}, 'cohere.command-r-plus-v1:0'),
     row('2026-11-20T10:00:00.000Z', { invocations: 0 }, 'ai21.jamba-v1:0'),
   ];
@@ -192,7 +213,14 @@ describe('costBlock, every figure by hand', () => {
       8 + (6 / 7) * (10 + 11.5 / 24),
       9,
     );
-    expect(c.unpricedModels).toEqual(['cohere.command-r-v1:0']);
+    const unpriced = [
+      'a.in-v1:0',
+      'cohere.command-r-v1:0',
+      'x.out-v1:0',
+      'x.read-v1:0',
+      'x.write-v1:0',
+    ];
+    expect(c.unpricedModels).toEqual(unpriced);
     expect(c.rangeUnpriced).toBe(true);
     expect(c.daily).toHaveLength(20);
     expect(c.daily[0]).toEqual({
@@ -233,14 +261,16 @@ describe('costBlock, every figure by hand', () => {
     expect(c.excludes).toEqual([
       'provisioned throughput, batch and other discounts',
       'taxes, credits, support and data transfer',
-      'unpriced models: cohere.command-r-v1:0',
+      `unpriced models: ${unpriced.join(', ')}`,
     ]);
   });
 
   it('says nothing is unpriced or billed when nothing is', () => {
     const c = costBlock({
       prices: DEFAULT_PRICES,
-      history: history.filter(r => r.modelId === HAIKU),
+      history: history.filter(
+        r => r.modelId === HAIKU || r.modelId === 'amazon.nova-pro-v1:0',
+      ),
       range,
       now: NOW,
       billed: null,
@@ -299,6 +329,25 @@ describe('findAnomaly thresholds', () => {
     });
     expect(findAnomaly(days({ 2: 1.49 }, 0.5), NOW)).toBeNull();
     expect(findAnomaly(days({}, 10), NOW)).toBeNull();
+    // over a baseline of 10 and 14 (mean 12, standard deviation 2): 3 sigmas is 18, not an anomaly
+    const alternating = (amount: number) => {
+      const d = days({}, 0);
+      for (let i = 2; i <= 21; i++)
+        d.set(
+          new Date(NOW - i * DAY).toISOString().slice(0, 10),
+          i % 2 ? 10 : 14,
+        );
+      d.set(new Date(NOW - DAY).toISOString().slice(0, 10), amount);
+      return findAnomaly(d, NOW);
+    };
+    expect(alternating(18)).toBeNull();
+    expect(alternating(16)).toBeNull();
+    expect(alternating(18.2)).toEqual({
+      date: '2026-11-19',
+      amountUsd: 18.2,
+      baselineUsd: 12,
+      score: expect.closeTo(3.1, 9),
+    });
     expect(findAnomaly(days({ 1: 5 }, 10), NOW)).toBeNull();
   });
 
@@ -339,6 +388,17 @@ describe('budgetBlock edges', () => {
       budgetBlock({ ...budget, actualSpendUsd: 79.99 }, 0, NOW).thresholds[0]
         .crossed,
     ).toBe(false);
+    // ACTUAL thresholds look at the actual spend, never at the forecast
+    expect(
+      budgetBlock(
+        { ...budget, actualSpendUsd: 50, forecastedSpendUsd: 150 },
+        0,
+        NOW,
+      ).thresholds,
+    ).toEqual([
+      { percent: 80, type: 'ACTUAL', crossed: false },
+      { percent: 100, type: 'FORECASTED', crossed: true },
+    ]);
   });
 
   it('has run out today when spend reached the limit, and never with no limit', () => {
@@ -356,6 +416,13 @@ describe('budgetBlock edges', () => {
     expect(budgetBlock(budget, 0, NOW).runsOutOn).toBeNull();
     // $20 left at $2 a day: 10 days from now, still in November
     expect(budgetBlock(budget, 2, NOW).runsOutOn).toBe('2026-11-30');
+    // $251.50 left at $24 a day runs out at exactly midnight on December 1: not this month
+    expect(
+      budgetBlock({ ...budget, limitUsd: 331.5 }, 24, NOW).runsOutOn,
+    ).toBeNull();
+    expect(budgetBlock({ ...budget, limitUsd: 331.4 }, 24, NOW).runsOutOn).toBe(
+      '2026-11-30',
+    );
     // $20 left at $1.9 a day: after the month ends
     expect(budgetBlock(budget, 1.9, NOW).runsOutOn).toBeNull();
     expect(budgetBlock(budget, 2, NOW)).toMatchObject({
