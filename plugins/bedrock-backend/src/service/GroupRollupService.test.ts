@@ -1,6 +1,4 @@
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   ANNOTATION_ACCOUNT_ID,
   ANNOTATION_REGIONS,
@@ -8,6 +6,11 @@ import {
   bedrockUsageReadPermission,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import type { Tenant } from '../collector/tenants';
+import {
+  catalogWith,
+  permissionsWith,
+  userCredentials,
+} from '../__testUtils__/lightServices';
 import { GroupRollupService } from './GroupRollupService';
 import type { SummaryService, TenantFigures } from './SummaryService';
 
@@ -194,13 +197,13 @@ describe('GroupRollupService', () => {
   const rollupFigures = jest.fn(async (tenants: Tenant[], _range?: object) =>
     tenants.map(figures),
   );
-  const catalog = catalogServiceMock({ entities: entities as any });
+  const catalog = catalogWith(entities);
   const service = GroupRollupService.create({
     catalog,
-    permissions: mockServices.permissions.mock({ authorize: authorize as any }),
+    permissions: permissionsWith(authorize),
     summary: { rollupFigures } as unknown as SummaryService,
   });
-  const credentials = mockCredentials.user('user:default/ann');
+  const credentials = userCredentials('user:default/ann');
   const rollup = (name: string, includeChildren: boolean) =>
     service.rollup({
       group: entities.find(

@@ -1,13 +1,16 @@
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   ANNOTATION_ACCOUNT_ID,
   ANNOTATION_REGIONS,
   ANNOTATION_TENANT_ID,
   bedrockUsageReadPermission,
 } from '@bedrock-tenancy/plugin-bedrock-common';
+import {
+  catalogWith,
+  permissionsWith,
+  userCredentials,
+} from '../__testUtils__/lightServices';
 import {
   authorizeEntity,
   entityParamsSchema,
@@ -66,14 +69,14 @@ describe('entity access', () => {
   });
 
   it('answers 404 for an entity the caller cannot see', async () => {
-    const catalog = catalogServiceMock({ entities: [component({})] });
+    const catalog = catalogWith([component({})]);
     await expect(
-      readEntity(catalog, 'component:default/other', mockCredentials.user()),
+      readEntity(catalog, 'component:default/other', userCredentials()),
     ).rejects.toThrow(
       new NotFoundError('No entity component:default/other found'),
     );
     await expect(
-      readEntity(catalog, 'component:default/shop', mockCredentials.user()),
+      readEntity(catalog, 'component:default/shop', userCredentials()),
     ).resolves.toMatchObject({ metadata: { name: 'shop' } });
   });
 
@@ -90,10 +93,10 @@ describe('entity access', () => {
   ])(
     'on %s, asked for this entity with these credentials, answers %s',
     async (result, refusal) => {
-      const credentials = mockCredentials.user('user:default/ann');
+      const credentials = userCredentials('user:default/ann');
       const authorize = jest.fn(async () => [{ result }] as any);
       const error = await authorizeEntity(
-        mockServices.permissions.mock({ authorize }),
+        permissionsWith(authorize),
         bedrockUsageReadPermission,
         'component:default/shop',
         credentials,
