@@ -1,4 +1,4 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
+import { lightDatabases } from '../__testUtils__/lightDatabases';
 import { DatabaseUsageStore } from './DatabaseUsageStore';
 import { emptyUsageRow, HourlyUsageRow } from './types';
 
@@ -45,7 +45,7 @@ const sum = (
     .reduce((n, r) => n + (r[key] as number), 0);
 
 describe('DatabaseUsageStore.getUsageBuckets', () => {
-  const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+  const databases = lightDatabases();
 
   it.each(databases.eachSupportedId())(
     'sums per day without crossing a boundary, so windows between boundaries stay exact, on %p',
@@ -114,7 +114,7 @@ describe('DatabaseUsageStore.getUsageBuckets', () => {
 });
 
 describe('DatabaseUsageStore.replaceWindow', () => {
-  const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+  const databases = lightDatabases();
   const at = (h: number) => iso(START + h * HOUR);
   const row = (
     over: Partial<HourlyUsageRow> & { hour: string },
@@ -224,7 +224,7 @@ describe('DatabaseUsageStore.replaceWindow', () => {
 });
 
 describe('DatabaseUsageStore reads, states, snapshots and pruning', () => {
-  const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+  const databases = lightDatabases();
   const at = (h: number) => iso(START + h * HOUR);
   const row = (tenantId: string, h: number, invocations: number) => ({
     ...emptyUsageRow({
