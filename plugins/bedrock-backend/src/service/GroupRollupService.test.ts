@@ -362,3 +362,183 @@ describe('GroupRollupService', () => {
     }
   });
 });
+
+describe('GroupRollupService edges', () => {
+  const ok = (tenantId: string): TenantFigures => ({
+    ...figures({ tenantId: 'tenant-d' } as Tenant),
+    totals: {
+      ...figures({ tenantId: 'tenant-d' } as Tenant).totals,
+      invocations: tenantId.length,
+    },
+  });
+  const failed: TenantFigures = {
+    ...ok('x'),
+    cost: { status: 'error', message: 'store down' },
+    budget: { status: 'error', message: 'AccessDenied' },
+    alarms: { status: 'error', message: 'AccessDenied' },
+  };
+  const rollupFigures = jest.fn(async (tenants: Tenant[], _range?: object) =>
+    tenants.map(t => (t.tenantId === 'err-t' ? failed : ok(t.tenantId))),
+  );
+  /** The catalog, recording what it was asked and with which options. */
+  function spyCatalog(entities: object[]) {
+    const inner = catalogWith(entities) as any;
+    const calls: Array<{ method: string; request: any; options: any }> = [];
+    const spy = new Proxy(inner, {
+      get(target, method: string) {
+        return (request: any, options: any) => {
+          calls.push({ method, request, options });
+          return target[method](request, options);
+        };
+      },
+    });
+    return { catalog: spy, calls };
+  }
+  const credentials = userCredentials('user:default/bob');
+  const allow = jest.fn(async (requests: any[], _options?: object) =>
+    requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+  );
+  const rollupOf = async (
+    entities: any[],
+    groupRef: string,
+    authorize: (...args: any[]) => Promise<any> = allow,
+  ) => {
+    const { catalog, calls } = spyCatalog(entities);
+    const service = GroupRollupService.create({
+      catalog,
+      permissions: permissionsWith(authorize),
+      summary: { rollupFigures } as unknown as SummaryService,
+    });
+    const [, namespace, name] = /^group:([^/]+)\/(.+)$/.exec(groupRef)!;
+    const r = await service.rollup({
+      group: entities.find(
+        e =>
+          e.kind === 'Group' &&
+          e.metadata.name === name &&
+          e.metadata.namespace === namespace,
+      ),
+      includeChildren: true,
+      range: RANGE,
+      credentials,
+    });
+    return { r, calls };
+  };
+
+  const edges = [
+    group('lead', ['team-ghost', 'sub'], {
+      // not a parentOf relation: never followed
+      relations: [{ type: 'childOf', targetRef: 'group:default/top' }],
+    }),
+    // a cycle back to lead
+    group('sub', ['lead']),
+    group('top'),
+    component('top-t', { owner: 'top' }, { annotations: annotations('top-t') }),
+    // the ownedBy relation wins over spec.owner
+    component(
+      'rel-wins',
+      { owner: 'lead' },
+      {
+        annotations: annotations('rel-wins'),
+        relations: [{ type: 'ownedBy', targetRef: 'group:default/top' }],
+      },
+    ),
+    // one of several owners is enough; the owner shown is the first
+    component(
+      'multi',
+      { owner: 'nobody' },
+      {
+        annotations: annotations('multi'),
+        relations: [
+          { type: 'partOf', targetRef: 'system:default/s' },
+          { type: 'ownedBy', targetRef: 'group:default/top' },
+          { type: 'ownedBy', targetRef: 'group:default/sub' },
+        ],
+      },
+    ),
+    component('err-t', { owner: 'sub' }, { annotations: annotations('err-t') }),
+    group('ns-lead', ['ns-sub'], { namespace: 'elsewhere' }),
+    group('ns-sub', [], { namespace: 'elsewhere' }),
+    component(
+      'ns-t',
+      { owner: 'ns-sub' },
+      { annotations: annotations('ns-t'), namespace: 'elsewhere' },
+    ),
+  ];
+
+  it('follows children and parentOf only, skips missing groups, stops on cycles, asks with the caller credentials', async () => {
+    const { r, calls } = await rollupOf(edges, 'group:default/lead');
+    expect(r.tenants.map(t => [t.tenantId, t.owner]).sort()).toEqual([
+      ['err-t', 'group:default/sub'],
+      ['multi', 'group:default/top'],
+    ]);
+    // a panel that failed counts as nothing, and does not fail the roll-up
+    expect(r.tenants.find(t => t.tenantId === 'err-t')).toMatchObject({
+      monthToDateUsd: null,
+      projectedMonthEndUsd: null,
+      budgetLimitUsd: null,
+      alarmsInAlarm: 0,
+    });
+    expect(r.totals.estimatedCostUsd).toBe(1);
+    for (const c of calls) expect(c.options).toEqual({ credentials });
+    const [lookup] = calls.filter(c => c.method === 'getEntitiesByRefs');
+    expect(lookup.request.entityRefs.sort()).toEqual([
+      'group:default/sub',
+      'group:default/team-ghost',
+    ]);
+    const [owned] = calls.filter(c => c.method === 'getEntities');
+    expect(owned.request.filter).toEqual([
+      {
+        'relations.ownedBy': ['group:default/lead', 'group:default/sub'],
+      },
+      {
+        'spec.owner': [
+          'group:default/lead',
+          'group:lead',
+          'lead',
+          'group:default/sub',
+          'group:sub',
+          'sub',
+        ],
+      },
+    ]);
+  });
+
+  it('resolves the children of a group in its own namespace', async () => {
+    const { r } = await rollupOf(edges, 'group:elsewhere/ns-lead');
+    expect(r.tenants.map(t => [t.tenantId, t.owner])).toEqual([
+      ['ns-t', 'group:elsewhere/ns-sub'],
+    ]);
+  });
+
+  it('shows nothing when the permission framework answers nothing', async () => {
+    const { r } = await rollupOf(
+      edges,
+      'group:default/lead',
+      jest.fn(async () => []),
+    );
+    expect(r.tenants).toEqual([]);
+  });
+
+  it('visits at most 200 groups below a group', async () => {
+    const chain = Array.from({ length: 202 }, (_, i) =>
+      group(`c${i}`, [`c${i + 1}`]),
+    );
+    const { r } = await rollupOf(
+      [
+        ...chain,
+        component(
+          't199',
+          { owner: 'c199' },
+          { annotations: annotations('t199') },
+        ),
+        component(
+          't200',
+          { owner: 'c200' },
+          { annotations: annotations('t200') },
+        ),
+      ],
+      'group:default/c0',
+    );
+    expect(r.tenants.map(t => t.tenantId)).toEqual(['t199']);
+  });
+});

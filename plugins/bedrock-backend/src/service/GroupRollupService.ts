@@ -95,8 +95,8 @@ export class GroupRollupService {
     // spec.owner may be shorthand, relative to the entity's namespace: ask for every spelling,
     // then keep only what the owner resolves to (see ownedByOneOf)
     const owners = groupRefs.flatMap(ref => {
-      const { namespace, name } = parseEntityRef(ref);
-      return [ref, `group:${namespace}/${name}`, `group:${name}`, name];
+      const { name } = parseEntityRef(ref);
+      return [ref, `group:${name}`, name];
     });
     const { items } = await this.#catalog.getEntities(
       {

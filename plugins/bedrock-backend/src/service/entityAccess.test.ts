@@ -78,6 +78,19 @@ describe('entity access', () => {
     await expect(
       readEntity(catalog, 'component:default/shop', userCredentials()),
     ).resolves.toMatchObject({ metadata: { name: 'shop' } });
+    // with the caller's credentials, so the catalog hides what the caller may not see
+    const getEntityByRef = jest.fn(async () => undefined);
+    const credentials = userCredentials('user:default/ann');
+    await expect(
+      readEntity(
+        { getEntityByRef } as any,
+        'component:default/shop',
+        credentials,
+      ),
+    ).rejects.toThrow(NotFoundError);
+    expect(getEntityByRef).toHaveBeenCalledWith('component:default/shop', {
+      credentials,
+    });
   });
 
   it.each([
