@@ -17,6 +17,7 @@ import type {
 import { TAG_TENANT } from '@bedrock-tenancy/plugin-bedrock-common';
 import { AwsClientFactory } from '../aws/AwsClientFactory';
 import { UsageStore } from '../database/types';
+import { GuardrailCollector } from './GuardrailCollector';
 import { iso, mapLimit } from './hours';
 import { groupByAccountRegion, Tenant } from './tenants';
 
@@ -53,14 +54,15 @@ export const alarmConsoleUrl = (region: string, name: string) =>
 
 /**
  * Fetches the slower-changing status of tenants (alarms, budget, invocation-logging
- * governance, optionally billed cost) on its own schedule and stores it, so page views never
- * call AWS.
+ * governance, guardrails, optionally billed cost) on its own schedule and stores it, so page
+ * views never call AWS.
  */
 export class StatusCollector {
   readonly #store: UsageStore;
   readonly #clients: AwsClientFactory;
   readonly #logger: LoggerService;
   readonly #now: () => number;
+  readonly #guardrails: GuardrailCollector;
 
   static create(o: {
     store: UsageStore;
@@ -81,6 +83,7 @@ export class StatusCollector {
     this.#clients = o.clients;
     this.#logger = o.logger;
     this.#now = o.now ?? Date.now;
+    this.#guardrails = GuardrailCollector.create(o);
   }
 
   async #record(
@@ -132,6 +135,7 @@ export class StatusCollector {
         ),
       ]);
     }
+    results.push(await this.#guardrails.collect(tenants));
     this.#logger.info('Collected Bedrock status', {
       tenants: tenants.length,
       failures: results.flat().filter(ok => !ok).length,
