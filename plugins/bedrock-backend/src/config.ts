@@ -33,6 +33,12 @@ export interface BedrockBackendConfig {
   staleAfterMinutes: number;
   refreshIntervalSeconds: number;
   prices: PriceRow[];
+  /** where tenant bindings are read from AWS tags */
+  bindings: {
+    accounts: string[];
+    regions: string[];
+    schedule: SchedulerServiceTaskScheduleDefinition;
+  };
 }
 
 const priceRowSchema = z
@@ -57,10 +63,14 @@ function schedule(
   defaults: SchedulerServiceTaskScheduleDefinition,
 ): SchedulerServiceTaskScheduleDefinition {
   if (!config) return defaults;
+  const configured = readSchedulerServiceTaskScheduleDefinitionFromConfig(config);
+  // the reader returns unset keys as undefined: keep the defaults for those (e.g. initialDelay)
   return {
     ...defaults,
-    ...readSchedulerServiceTaskScheduleDefinitionFromConfig(config),
-  };
+    ...Object.fromEntries(
+      Object.entries(configured).filter(([, v]) => v !== undefined),
+    ),
+  } as SchedulerServiceTaskScheduleDefinition;
 }
 
 const positive = (config: Config, key: string, fallback: number) => {
@@ -125,5 +135,21 @@ function readFrom(c: Config): BedrockBackendConfig {
     staleAfterMinutes: positive(c, 'staleAfterMinutes', 60),
     refreshIntervalSeconds: positive(c, 'refresh.minIntervalSeconds', 60),
     prices: [...DEFAULT_PRICES, ...readPriceRows(c.getOptional('prices'))],
+    bindings: {
+      // by default: where the scaffolder actions create tenants
+      accounts:
+        c.getOptionalStringArray('bindings.accounts') ??
+        c.getOptionalStringArray('provisioning.accounts') ??
+        [],
+      regions:
+        c.getOptionalStringArray('bindings.regions') ??
+        c.getOptionalStringArray('provisioning.regions') ??
+        [],
+      schedule: schedule(c.getOptionalConfig('bindings.schedule'), {
+        frequency: { hours: 1 },
+        timeout: { minutes: 10 },
+        initialDelay: { seconds: 0 },
+      }),
+    },
   };
 }

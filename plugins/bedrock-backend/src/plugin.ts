@@ -8,6 +8,10 @@ import { AwsClientFactory } from './aws/AwsClientFactory';
 import { CollectorTasks } from './collector/CollectorTasks';
 import { StatusCollector } from './collector/StatusCollector';
 import { UsageCollector } from './collector/UsageCollector';
+import { BindingSync } from './bindings/BindingSync';
+import { readConfigBindings } from './bindings/configBindings';
+import { DatabaseBindingStore } from './bindings/DatabaseBindingStore';
+import { TagBindingReader } from './bindings/TagBindingReader';
 import { readBedrockConfig } from './config';
 import { DatabaseUsageStore } from './database/DatabaseUsageStore';
 import { GroupRollupService } from './service/GroupRollupService';
@@ -32,6 +36,7 @@ export const bedrockPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         auditor: coreServices.auditor,
+        cache: coreServices.cache,
       },
       async init(deps) {
         const {
@@ -47,11 +52,24 @@ export const bedrockPlugin = createBackendPlugin({
         deps.permissionsRegistry.addPermissions(bedrockPermissions);
 
         const store = await DatabaseUsageStore.create({ database });
+        const bindings = DatabaseBindingStore.fromKnex(
+          await database.getClient(),
+        );
         const clients = AwsClientFactory.fromConfig(config, {
           endpoint: settings.endpoint,
           maxAttempts: settings.maxAttempts,
           requestTimeoutMs: settings.requestTimeoutMs,
         });
+        // bindings first: the collector and the routes serve bound tenants only
+        const sync = BindingSync.create({
+          store: bindings,
+          reader: TagBindingReader.create({ clients }),
+          logger,
+          configured: readConfigBindings(config, new Date().toISOString()),
+          ...settings.bindings,
+        });
+        await sync.applyConfig();
+        await sync.schedule(scheduler);
         const usage = UsageCollector.create({
           store,
           clients,
@@ -64,8 +82,7 @@ export const bedrockPlugin = createBackendPlugin({
           store,
           usage,
           status,
-          catalog,
-          auth,
+          bindings,
           logger,
         });
         await tasks.schedule(scheduler);
@@ -86,13 +103,18 @@ export const bedrockPlugin = createBackendPlugin({
             permissions: deps.permissions,
             catalog,
             summary,
+            auth,
+            bindings,
             groups: GroupRollupService.create({
               catalog,
               permissions: deps.permissions,
               summary,
+              bindings,
             }),
             refresh: tenant => tasks.refreshTenant(tenant),
+            checkAccount: accountId => clients.checkAccount(accountId),
             limiter: RefreshLimiter.create({
+              cache: deps.cache,
               intervalSeconds: settings.refreshIntervalSeconds,
             }),
             auditor: deps.auditor,

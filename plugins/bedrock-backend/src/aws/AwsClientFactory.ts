@@ -7,6 +7,7 @@ import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { Config } from '@backstage/config';
 import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
+import { AccountNotConfiguredError } from '../bindings/errors';
 
 /** Returns the SDK credential provider for an AWS account. */
 export type CredentialsForAccount = (
@@ -80,6 +81,23 @@ export class AwsClientFactory {
     this.#endpoint = options.endpoint;
     this.#maxAttempts = options.maxAttempts ?? 3;
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  }
+
+  /**
+   * Throws AccountNotConfiguredError (4xx) naming the config key to set when no credentials can
+   * be had for the account (not in aws.accounts, and not the main account).
+   */
+  async checkAccount(accountId: string): Promise<void> {
+    try {
+      const provider = await this.#credentials(accountId);
+      await provider();
+    } catch (e) {
+      throw new AccountNotConfiguredError(
+        `The backend has no AWS credentials for account ${accountId} (${
+          (e as Error).message
+        }): add the account under aws.accounts in the app config (accountId with roleName or keys), or set aws.accountDefaults.roleName`,
+      );
+    }
   }
 
   /** AWS calls sent so far by every client of this factory (retries not counted). */

@@ -49,6 +49,13 @@ function tenantApplyAction(
           z.string({
             description: 'Owner entity ref, written to the owner tag',
           }),
+        entityRef: z =>
+          z
+            .string({
+              description:
+                'The catalog entity the tenant is bound to (its usage is shown there only); default component:default/<tenantId>',
+            })
+            .optional(),
         models: z =>
           z.array(z.string(), {
             description: 'Model ids from bedrock.provisioning.models (1-4)',
