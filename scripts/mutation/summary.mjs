@@ -17,12 +17,23 @@ for (const pkg of packages) {
     const score = (100 * detected) / (detected + undetected || 1);
     if (score < GOAL) failed = true;
     console.log(
-      `${score.toFixed(2).padStart(6)}%  ${`plugins/${pkg}/${file}`.padEnd(58)} killed ${count('Killed')}, timeout ${count('Timeout')}, survived ${count('Survived')}, no coverage ${count('NoCoverage')}, errors ${count('RuntimeError') + count('CompileError')}`,
+      `${score.toFixed(2).padStart(6)}%  ${`plugins/${pkg}/${file}`.padEnd(
+        58,
+      )} killed ${count('Killed')}, timeout ${count(
+        'Timeout',
+      )}, survived ${count('Survived')}, no coverage ${count(
+        'NoCoverage',
+      )}, errors ${count('RuntimeError') + count('CompileError')}`,
     );
     for (const m of mutants)
       if (m.status === 'Survived' || m.status === 'NoCoverage')
         survivors.push(
-          `plugins/${pkg}/${file}:${m.location.start.line}:${m.location.start.column} ${m.mutatorName} (${m.status}): ${m.replacement ?? ''}`.replace(/\s+/g, ' '),
+          `plugins/${pkg}/${file}:${m.location.start.line}:${
+            m.location.start.column
+          } ${m.mutatorName} (${m.status}): ${m.replacement ?? ''}`.replace(
+            /\s+/g,
+            ' ',
+          ),
         );
   }
 }

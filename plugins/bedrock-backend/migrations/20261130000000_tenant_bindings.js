@@ -42,7 +42,9 @@ exports.up = async function up(knex) {
     table
       .string('tenant_id', 64)
       .notNullable()
-      .comment('the holder; rows go with their binding (the store deletes both)');
+      .comment(
+        'the holder; rows go with their binding (the store deletes both)',
+      );
     table.unique(['kind', 'value'], {
       indexName: 'bedrock_tenant_claims_kind_value_uq',
     });

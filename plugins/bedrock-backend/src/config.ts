@@ -63,7 +63,8 @@ function schedule(
   defaults: SchedulerServiceTaskScheduleDefinition,
 ): SchedulerServiceTaskScheduleDefinition {
   if (!config) return defaults;
-  const configured = readSchedulerServiceTaskScheduleDefinitionFromConfig(config);
+  const configured =
+    readSchedulerServiceTaskScheduleDefinitionFromConfig(config);
   // the reader returns unset keys as undefined: keep the defaults for those (e.g. initialDelay)
   return {
     ...defaults,

@@ -102,14 +102,17 @@ describe('entity access', () => {
         'component:default/shop',
         credentials,
       );
-      if (result === AuthorizeResult.ALLOW)
-        await expect(p).resolves.toBeUndefined();
-      else {
-        await expect(p).rejects.toThrow(NotAllowedError);
-        await expect(p).rejects.toThrow(
-          `You may not read Bedrock usage of component:default/shop (${bedrockUsageReadPermission.name})`,
-        );
-      }
+      const error = await p.then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      const allowed = result === AuthorizeResult.ALLOW;
+      expect(error?.name).toBe(allowed ? undefined : NotAllowedError.name);
+      expect(error?.message).toBe(
+        allowed
+          ? undefined
+          : `You may not read Bedrock usage of component:default/shop (${bedrockUsageReadPermission.name})`,
+      );
       expect(authorize).toHaveBeenCalledWith(
         [
           {

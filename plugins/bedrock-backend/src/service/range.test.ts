@@ -6,7 +6,10 @@ const NOW = Date.parse('2026-11-20T12:30:00.000Z');
 
 const resolved = (query: unknown, now = NOW) => {
   const r = resolveRange(query, now);
-  return { from: new Date(r.from).toISOString(), to: new Date(r.to).toISOString() };
+  return {
+    from: new Date(r.from).toISOString(),
+    to: new Date(r.to).toISOString(),
+  };
 };
 
 describe('resolveRange', () => {
@@ -90,7 +93,10 @@ describe('resolveRange', () => {
   });
 
   it.each([
-    [{ range: '1y' }, /^invalid range query: range: .*use range=24h\|7d\|30d\|mtd/],
+    [
+      { range: '1y' },
+      /^invalid range query: range: .*use range=24h\|7d\|30d\|mtd/,
+    ],
     [
       { range: '24h', from: '2026-11-01T00:00:00Z' },
       /^invalid range query: give either range or from\/to, not both/,
@@ -102,14 +108,17 @@ describe('resolveRange', () => {
       /^invalid range query: from must be before to/,
     ],
     [{ unknown: '1' }, /^invalid range query: .*unrecognized/i],
-  ])('refuses %j with an InputError that says what to send', (query, message) => {
-    let error: unknown;
-    try {
-      resolveRange(query, NOW);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(InputError);
-    expect((error as Error).message).toMatch(message);
-  });
+  ])(
+    'refuses %j with an InputError that says what to send',
+    (query, message) => {
+      let error: unknown;
+      try {
+        resolveRange(query, NOW);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as Error).message).toMatch(message);
+    },
+  );
 });

@@ -360,7 +360,9 @@ describe('bedrock router', () => {
     // token counts from the demo generator, prices by hand from the price table
     const cost = inRange.reduce((s, r) => {
       const p = USD_PER_1K[r.modelId];
-      return s + (r.inputTokens / 1000) * p.in + (r.outputTokens / 1000) * p.out;
+      return (
+        s + (r.inputTokens / 1000) * p.in + (r.outputTokens / 1000) * p.out
+      );
     }, 0);
     expect(body.totals.invocations).toBe(
       inRange.reduce((s, r) => s + r.invocations, 0),

@@ -65,7 +65,10 @@ describe('totalsOf', () => {
       latencyAvgMs: 1750,
       latencyMaxMs: 3000,
       latencyP99Ms: 2600,
-      estimatedCostUsd: expect.closeTo(0.25 + 0.25 + 0.05 + 0.05 + 0.4 + 0.8, 9),
+      estimatedCostUsd: expect.closeTo(
+        0.25 + 0.25 + 0.05 + 0.05 + 0.4 + 0.8,
+        9,
+      ),
     });
   });
 
@@ -215,7 +218,9 @@ describe('seriesOf', () => {
         p.timestamp,
         p.modelId,
         p.invocations,
-        p.estimatedCostUsd === null ? null : Number(p.estimatedCostUsd.toFixed(9)),
+        p.estimatedCostUsd === null
+          ? null
+          : Number(p.estimatedCostUsd.toFixed(9)),
       ]),
     ).toEqual([
       ['2026-11-19T23:00:00.000Z', HAIKU, 1, 0.001],
