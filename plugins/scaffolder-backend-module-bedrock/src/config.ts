@@ -1,4 +1,8 @@
 import type { Config } from '@backstage/config';
+import {
+  readGuardrailDefaults,
+  type GuardrailDefaults,
+} from './provisioning/guardrailPlan';
 
 /** One model tenants may get: the base model id and the ARN its application inference profile copies from. */
 export interface AllowedModel {
@@ -49,6 +53,8 @@ export interface ProvisioningConfig {
   trustPrincipals: string[];
   monthlyBudgetUsd: number;
   logging: LoggingDefaults;
+  /** operator defaults of tenant guardrails; undefined: templates cannot ask for one */
+  guardrail?: GuardrailDefaults;
   /** directory the catalog reads provisioned tenant entities from (bedrock:catalog:publish) */
   catalogDirectory?: string;
   /** endpoint override of every AWS client (bedrock.aws.endpoint) */
@@ -124,6 +130,7 @@ export function readProvisioningConfig(root: Config): ProvisioningConfig {
       allowTakeover:
         l?.getOptionalBoolean('allowTakeover') ?? DEFAULT_LOGGING.allowTakeover,
     },
+    guardrail: readGuardrailDefaults(c?.getOptional('guardrail')),
     catalogDirectory: c?.getOptionalString('catalogDirectory'),
     endpoint: root.getOptionalString('bedrock.aws.endpoint') || undefined,
   };
