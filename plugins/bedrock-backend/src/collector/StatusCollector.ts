@@ -20,6 +20,7 @@ import {
   GLOBAL_REGION,
 } from '@bedrock-tenancy/plugin-bedrock-node';
 import { UsageStore } from '../database/types';
+import { GuardrailCollector } from './GuardrailCollector';
 import { iso, mapLimit } from './hours';
 import { groupByAccountRegion, Tenant } from './tenants';
 
@@ -56,14 +57,15 @@ export const alarmConsoleUrl = (region: string, name: string) =>
 
 /**
  * Fetches the slower-changing status of tenants (alarms, budget, invocation-logging
- * governance, optionally billed cost) on its own schedule and stores it, so page views never
- * call AWS.
+ * governance, guardrails, optionally billed cost) on its own schedule and stores it, so page
+ * views never call AWS.
  */
 export class StatusCollector {
   readonly #store: UsageStore;
   readonly #clients: AwsClientFactory;
   readonly #logger: LoggerService;
   readonly #now: () => number;
+  readonly #guardrails: GuardrailCollector;
 
   static create(o: {
     store: UsageStore;
@@ -84,6 +86,7 @@ export class StatusCollector {
     this.#clients = o.clients;
     this.#logger = o.logger;
     this.#now = o.now ?? Date.now;
+    this.#guardrails = GuardrailCollector.create(o);
   }
 
   async #record(
@@ -135,6 +138,7 @@ export class StatusCollector {
         ),
       ]);
     }
+    results.push(await this.#guardrails.collect(tenants));
     this.#logger.info('Collected Bedrock status', {
       tenants: tenants.length,
       failures: results.flat().filter(ok => !ok).length,
