@@ -32,6 +32,7 @@ export const bedrockPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         auditor: coreServices.auditor,
+        cache: coreServices.cache,
       },
       async init(deps) {
         const {
@@ -58,7 +59,12 @@ export const bedrockPlugin = createBackendPlugin({
           logger,
           options: settings.collector,
         });
-        const status = StatusCollector.create({ store, clients, logger });
+        const status = StatusCollector.create({
+          store,
+          clients,
+          logger,
+          budget: settings.status.budget,
+        });
         const tasks = CollectorTasks.create({
           settings,
           store,
@@ -72,6 +78,8 @@ export const bedrockPlugin = createBackendPlugin({
 
         const summary = SummaryService.create({
           store,
+          cache: deps.cache,
+          logger,
           options: {
             prices: settings.prices,
             idleDays: settings.idleDays,
