@@ -15,6 +15,7 @@ REDIS_DB="${PRODUCTION_CHECK_REDIS_DB:-14}"             # a Redis database of it
 RUN_ID="prodcheck_$(date +%s)_$$"                       # prefix of this run's PostgreSQL databases
 DIST="$PWD/artifacts/production"
 LOGS="$PWD/artifacts"
+mkdir -p "$LOGS"
 
 require_moto
 require_postgres
@@ -41,7 +42,8 @@ trap cleanup INT TERM EXIT
 # --- README: "Running it in production" --------------------------------------------------------
 say "Building the backend bundle (yarn tsc, yarn build:backend)"
 yarn tsc
-yarn build:backend
+yarn build:backend > "$LOGS/production-build.log" 2>&1 ||
+  { tail -40 "$LOGS/production-build.log"; die "yarn build:backend failed: see $LOGS/production-build.log"; }
 
 say "Unpacking it into $DIST and installing its production dependencies"
 rm -rf "$DIST" && mkdir -p "$DIST"
@@ -141,10 +143,13 @@ api '/api/bedrock/group/default/team-checkout/rollup?range=7d' > "$LOGS/producti
   { cat "$LOGS/production-rollup.json"; die "the roll-up failed"; }
 api '/api/bedrock/group/default/team-checkout/rollup?range=7d' > /dev/null
 
-keys="$(redis-cli -n "$REDIS_DB" --scan --pattern '*bedrock*')"
-echo "Redis database $REDIS_DB: $(redis-cli -n "$REDIS_DB" DBSIZE) keys in all; the suite's:"
+# Backstage's cache stores a plugin's key as <pluginId>:<base64 of the key>
+keys="$(redis-cli -n "$REDIS_DB" --scan --pattern 'bedrock:*' |
+  node -e 'for (const k of require("fs").readFileSync(0, "utf8").split("\n").filter(Boolean))
+    console.log(`bedrock:${Buffer.from(k.slice("bedrock:".length), "base64").toString()}`)')"
+echo "Redis database $REDIS_DB: $(redis-cli -n "$REDIS_DB" DBSIZE) keys in all; the suite's (decoded):"
 echo "$keys" | sed 's/^/  /'
-grep -q 'rollup-buckets:' <<<"$keys" || die "Redis holds no roll-up cache key of the suite"
-grep -q 'Bedrock status\|Collected Bedrock status' "$LOGS/production-backend.log" || die "no status run in the backend log"
+grep -q '^bedrock:rollup-buckets:' <<<"$keys" || die "Redis holds no roll-up cache key of the suite"
+grep -q 'Collected Bedrock status\|Bedrock status run ran out of time' "$LOGS/production-backend.log" || die "no status run in the backend log"
 grep -E 'Collected Bedrock (usage|status)|status run ran out' "$LOGS/production-backend.log" | tail -3 | cut -c1-400
 say "Production check passed"

@@ -93,6 +93,8 @@ describe('readBedrockConfig', () => {
         },
       }),
     );
+    // initialDelay, left out, keeps its default
+    expect(c.status.schedule.initialDelay).toEqual({ seconds: 3 });
     expect(c.status.budget).toEqual({
       concurrency: 2,
       accountBudgetMs: 30_000,

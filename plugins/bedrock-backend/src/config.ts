@@ -61,10 +61,11 @@ function schedule(
   defaults: SchedulerServiceTaskScheduleDefinition,
 ): SchedulerServiceTaskScheduleDefinition {
   if (!config) return defaults;
-  return {
-    ...defaults,
-    ...readSchedulerServiceTaskScheduleDefinitionFromConfig(config),
-  };
+  // keys the config leaves out (e.g. initialDelay) keep their defaults
+  const set = Object.entries(
+    readSchedulerServiceTaskScheduleDefinitionFromConfig(config),
+  ).filter(([, v]) => v !== undefined);
+  return { ...defaults, ...Object.fromEntries(set) };
 }
 
 /** Milliseconds of a schedule's timeout (a HumanDuration or an ISO 8601 duration). */
