@@ -85,7 +85,12 @@ export const bedrockPlugin = createBackendPlugin({
           logger,
           options: settings.collector,
         });
-        const status = StatusCollector.create({ store, clients, logger });
+        const status = StatusCollector.create({
+          store,
+          clients,
+          logger,
+          budget: settings.status.budget,
+        });
         const tasks = CollectorTasks.create({
           settings,
           store,
@@ -99,6 +104,8 @@ export const bedrockPlugin = createBackendPlugin({
 
         const summary = SummaryService.create({
           store,
+          cache: deps.cache,
+          logger,
           options: {
             prices: settings.prices,
             idleDays: settings.idleDays,
