@@ -3,6 +3,8 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { bedrockPermissions } from '@bedrock-tenancy/plugin-bedrock-common';
 import { AwsClientFactory } from './aws/AwsClientFactory';
 import { CollectorTasks } from './collector/CollectorTasks';
@@ -10,6 +12,7 @@ import { StatusCollector } from './collector/StatusCollector';
 import { UsageCollector } from './collector/UsageCollector';
 import { readBedrockConfig } from './config';
 import { DatabaseUsageStore } from './database/DatabaseUsageStore';
+import { createAfterCollection } from './notify';
 import { GroupRollupService } from './service/GroupRollupService';
 import { RefreshLimiter } from './service/RefreshLimiter';
 import { createRouter } from './service/router';
@@ -32,6 +35,8 @@ export const bedrockPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         auditor: coreServices.auditor,
+        notifications: notificationService,
+        signals: signalsServiceRef,
       },
       async init(deps) {
         const {
@@ -59,17 +64,6 @@ export const bedrockPlugin = createBackendPlugin({
           options: settings.collector,
         });
         const status = StatusCollector.create({ store, clients, logger });
-        const tasks = CollectorTasks.create({
-          settings,
-          store,
-          usage,
-          status,
-          catalog,
-          auth,
-          logger,
-        });
-        await tasks.schedule(scheduler);
-
         const summary = SummaryService.create({
           store,
           options: {
@@ -79,6 +73,25 @@ export const bedrockPlugin = createBackendPlugin({
             costExplorerEnabled: settings.costExplorer.enabled,
           },
         });
+        const tasks = CollectorTasks.create({
+          settings,
+          store,
+          usage,
+          status,
+          catalog,
+          auth,
+          logger,
+          onCollected: await createAfterCollection({
+            config,
+            database,
+            summary,
+            notifications: deps.notifications,
+            signals: deps.signals,
+            logger,
+          }),
+        });
+        await tasks.schedule(scheduler);
+
         httpRouter.use(
           await createRouter({
             logger,
