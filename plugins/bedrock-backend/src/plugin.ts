@@ -6,10 +6,15 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { bedrockPermissions } from '@bedrock-tenancy/plugin-bedrock-common';
-import { AwsClientFactory } from './aws/AwsClientFactory';
+import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { CollectorTasks } from './collector/CollectorTasks';
 import { StatusCollector } from './collector/StatusCollector';
 import { UsageCollector } from './collector/UsageCollector';
+import { BindingSync } from './bindings/BindingSync';
+import { checkAccountConfigured } from './bindings/errors';
+import { readConfigBindings } from './bindings/configBindings';
+import { DatabaseBindingStore } from './bindings/DatabaseBindingStore';
+import { TagBindingReader } from './bindings/TagBindingReader';
 import { readBedrockConfig } from './config';
 import { DatabaseUsageStore } from './database/DatabaseUsageStore';
 import { createAfterCollection } from './notify';
@@ -35,6 +40,7 @@ export const bedrockPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         auditor: coreServices.auditor,
+        cache: coreServices.cache,
         notifications: notificationService,
         signals: signalsServiceRef,
       },
@@ -52,11 +58,32 @@ export const bedrockPlugin = createBackendPlugin({
         deps.permissionsRegistry.addPermissions(bedrockPermissions);
 
         const store = await DatabaseUsageStore.create({ database });
+        const bindings = DatabaseBindingStore.fromKnex(
+          await database.getClient(),
+        );
         const clients = AwsClientFactory.fromConfig(config, {
           endpoint: settings.endpoint,
           maxAttempts: settings.maxAttempts,
           requestTimeoutMs: settings.requestTimeoutMs,
         });
+        // bindings first: the collector and the routes serve bound tenants only
+        const sync = BindingSync.create({
+          store: bindings,
+          reader: TagBindingReader.create({ clients }),
+          logger,
+          configured: readConfigBindings(config, new Date().toISOString()),
+          ...settings.bindings,
+        });
+        await sync.applyConfig();
+        // the first read of the AWS tags starts now; the collector's first run waits for it
+        const firstTagSync = sync
+          .syncFromTags()
+          .catch(error =>
+            logger.warn(
+              `Reading tenant bindings from AWS tags failed: ${error}`,
+            ),
+          );
+        await sync.schedule(scheduler);
         const usage = UsageCollector.create({
           store,
           clients,
@@ -78,9 +105,9 @@ export const bedrockPlugin = createBackendPlugin({
           store,
           usage,
           status,
-          catalog,
-          auth,
+          bindings,
           logger,
+          bindingsReady: firstTagSync,
           onCollected: await createAfterCollection({
             config,
             database,
@@ -99,13 +126,19 @@ export const bedrockPlugin = createBackendPlugin({
             permissions: deps.permissions,
             catalog,
             summary,
+            auth,
+            bindings,
             groups: GroupRollupService.create({
               catalog,
               permissions: deps.permissions,
               summary,
+              bindings,
             }),
             refresh: tenant => tasks.refreshTenant(tenant),
+            checkAccount: accountId =>
+              checkAccountConfigured(clients, accountId),
             limiter: RefreshLimiter.create({
+              cache: deps.cache,
               intervalSeconds: settings.refreshIntervalSeconds,
             }),
             auditor: deps.auditor,
