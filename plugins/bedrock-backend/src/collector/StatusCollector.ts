@@ -324,6 +324,9 @@ export class StatusCollector {
             threshold: a.Threshold ?? null,
             region,
             consoleUrl: alarmConsoleUrl(region, a.AlarmName),
+            ...(a.ActionsEnabled !== undefined && {
+              actionsEnabled: a.ActionsEnabled,
+            }),
           });
         }
         NextToken = page?.NextToken;
