@@ -129,7 +129,11 @@ export interface Config {
      * model, region and day. Models without a price are reported as unpriced, never as $0.
      */
     prices?: Array<{
-      /** Base model id, or a prefix ending in `*`, e.g. `anthropic.claude-3-haiku-*`. */
+      /**
+       * Base model id, or a prefix ending in `*`, e.g. `anthropic.claude-3-haiku-*`. Traffic
+       * through a global cross-Region profile is priced only by rows starting with `global.`,
+       * e.g. `global.anthropic.claude-sonnet-4-5-*`.
+       */
       model: string;
       /** AWS region, or `*` (default) for every region. */
       region?: string;
@@ -139,8 +143,10 @@ export interface Config {
       outputPer1k: number;
       /** USD per 1,000 prompt-cache read tokens. Default: the input price. */
       cacheReadPer1k?: number;
-      /** USD per 1,000 prompt-cache write tokens. Default: the input price. */
+      /** USD per 1,000 prompt-cache write tokens, 5-minute TTL. Default: the input price. */
       cacheWritePer1k?: number;
+      /** USD per 1,000 prompt-cache write tokens, 1-hour TTL. Default: the 5-minute write price. */
+      cacheWrite1hPer1k?: number;
       /** YYYY-MM-DD: the row applies to usage on or after this day. Default 1970-01-01. */
       effectiveFrom?: string;
       /** Where the price comes from (shown for audit). */

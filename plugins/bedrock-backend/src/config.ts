@@ -49,6 +49,7 @@ const priceRowSchema = z
     outputPer1k: z.number().nonnegative(),
     cacheReadPer1k: z.number().nonnegative().optional(),
     cacheWritePer1k: z.number().nonnegative().optional(),
+    cacheWrite1hPer1k: z.number().nonnegative().optional(),
     effectiveFrom: z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}$/)
@@ -62,10 +63,15 @@ function schedule(
   defaults: SchedulerServiceTaskScheduleDefinition,
 ): SchedulerServiceTaskScheduleDefinition {
   if (!config) return defaults;
+  const configured =
+    readSchedulerServiceTaskScheduleDefinitionFromConfig(config);
+  // the reader returns unset keys as undefined: keep the defaults for those (e.g. initialDelay)
   return {
     ...defaults,
-    ...readSchedulerServiceTaskScheduleDefinitionFromConfig(config),
-  };
+    ...Object.fromEntries(
+      Object.entries(configured).filter(([, v]) => v !== undefined),
+    ),
+  } as SchedulerServiceTaskScheduleDefinition;
 }
 
 const positive = (config: Config, key: string, fallback: number) => {

@@ -100,7 +100,11 @@ export interface CostBlock {
   daily: DailyCost[];
   anomaly: CostAnomaly | null;
   billed: { monthToDateUsd: number; gapUsd: number; asOf: string } | null;
+  /** what the figures price */
   includes: string[];
+  /** how they price what CloudWatch cannot tell apart (cache TTL, endpoint, service tier) */
+  assumptions: string[];
+  /** what the figures cannot see */
   excludes: string[];
 }
 

@@ -88,6 +88,7 @@ export class CollectorTasks {
       : { ok: true };
   }
 
+  /** Every task is global (one run per cluster); a configured schedule cannot make it local. */
   async schedule(scheduler: SchedulerService): Promise<void> {
     const { settings } = this.#o;
     if (!settings.collector.enabled) {
@@ -98,21 +99,21 @@ export class CollectorTasks {
     }
     await scheduler.scheduleTask({
       id: 'bedrock-usage-collector',
-      scope: 'global',
       ...settings.collector.schedule,
+      scope: 'global',
       fn: () => this.collectUsage(),
     });
     await scheduler.scheduleTask({
       id: 'bedrock-status-collector',
-      scope: 'global',
       ...settings.status.schedule,
+      scope: 'global',
       fn: () => this.collectStatus(),
     });
     if (settings.costExplorer.enabled) {
       await scheduler.scheduleTask({
         id: 'bedrock-billed-cost',
-        scope: 'global',
         ...settings.costExplorer.schedule,
+        scope: 'global',
         fn: () => this.collectBilled(),
       });
     }

@@ -16,28 +16,69 @@ import {
 } from '@bedrock-tenancy/aws-emulator';
 import {
   ANNOTATION_TENANT_ID,
-  DEFAULT_PRICES,
   EntitySummary,
-  findPrice,
   GroupRollup,
   normalizeModelId,
-  priceTokens,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import { mockClient } from 'aws-sdk-client-mock';
 import request from 'supertest';
 import { bindEntities } from '../__testUtils__/bindings';
 import { startBedrockBackend } from '../__testUtils__/startBedrockBackend';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
-import { HourlyUsageRow } from '../database/types';
+import { emptyUsageRow, HourlyUsageRow } from '../database/types';
 
 jest.setTimeout(60_000);
 
 const HOUR = 3_600_000;
+/** List prices of the demo's models, USD per 1,000 tokens, written by hand from the price table. */
+const USD_PER_1K: Record<string, { in: number; out: number }> = {
+  'anthropic.claude-3-5-sonnet-20240620-v1:0': { in: 0.003, out: 0.015 },
+  'anthropic.claude-3-haiku-20240307-v1:0': { in: 0.00025, out: 0.00125 },
+  'amazon.nova-pro-v1:0': { in: 0.0008, out: 0.0032 },
+};
 const ANCHOR = new Date(Math.floor(Date.now() / HOUR) * HOUR);
 const checkout = DEMO_TENANTS.find(t => t.tenantId === 'checkout-assistant')!;
 const labeling = DEMO_TENANTS.find(t => t.tenantId === 'data-labeling')!;
 const ranker = DEMO_TENANTS.find(t => t.tenantId === 'search-ranker')!;
 const risk = DEMO_TENANTS.find(t => t.attribution === 'account')!;
+
+/**
+ * A tenant with one of each kind of token, so each price is checked on its own. Expected dollars
+ * (from the price table, by hand): Claude 3 Haiku $0.00025 in, $0.00125 out, $0.000025 cache
+ * read, $0.0003125 cache write per 1K; Nova Pro $0.0008 in, $0.0032 out, cache at the input price.
+ */
+function probeRows(): HourlyUsageRow[] {
+  const r = (
+    hoursAgo: number,
+    modelId: string,
+    tokens: Partial<HourlyUsageRow>,
+  ): HourlyUsageRow => ({
+    ...emptyUsageRow({
+      tenantId: 'pricing-probe',
+      accountId: '123456789012',
+      region: 'us-east-1',
+      modelId,
+      hour: new Date(ANCHOR.getTime() - hoursAgo * HOUR).toISOString(),
+    }),
+    invocations: 1,
+    ...tokens,
+  });
+  const haiku = 'anthropic.claude-3-haiku-20240307-v1:0';
+  return [
+    r(2, haiku, { inputTokens: 1_000_000 }), // $0.25
+    r(3, haiku, { outputTokens: 1_000_000 }), // $1.25
+    r(4, haiku, { cacheReadTokens: 1_000_000 }), // $0.025
+    r(5, haiku, { cacheWriteTokens: 1_000_000 }), // $0.3125
+    // $1.60 + $1.60 + $0.80
+    r(2, 'amazon.nova-pro-v1:0', {
+      inputTokens: 2_000_000,
+      outputTokens: 500_000,
+      cacheReadTokens: 1_000_000,
+    }),
+    // 30 hours ago: outside 24 h, inside 7 d: $0.0025
+    r(30, haiku, { inputTokens: 10_000 }),
+  ];
+}
 
 function rowsOf(tenant: typeof checkout): HourlyUsageRow[] {
   return tenant.models.flatMap(m =>
@@ -182,6 +223,11 @@ const entities = [
     'bedrock-tenancy.io/account-id': '123456789012',
     'bedrock-tenancy.io/regions': 'us-east-1',
   }),
+  component('pricing-probe', 'team-probe', {
+    [ANNOTATION_TENANT_ID]: 'pricing-probe',
+    'bedrock-tenancy.io/account-id': '123456789012',
+    'bedrock-tenancy.io/regions': 'us-east-1',
+  }),
   group('team-search'),
   group('team-checkout'),
   group('storefront', ['team-checkout', 'team-search']),
@@ -226,6 +272,19 @@ describe('bedrock router', () => {
         at: new Date().toISOString(),
       });
     }
+    await store.replaceWindow({
+      tenantId: 'pricing-probe',
+      accountId: '123456789012',
+      region: 'us-east-1',
+      from: '2000-01-01T00:00:00.000Z',
+      to: '2100-01-01T00:00:00.000Z',
+      rows: probeRows(),
+    });
+    await store.markCollected({
+      tenantId: 'pricing-probe',
+      watermark: ANCHOR.toISOString(),
+      at: new Date().toISOString(),
+    });
     await store.putSnapshot({
       kind: 'budget',
       key: checkout.tenantId,
@@ -298,15 +357,13 @@ describe('bedrock router', () => {
     const from = Date.parse(body.range.from);
     const inRange = rowsOf(checkout).filter(r => Date.parse(r.hour) >= from);
     expect(inRange.length).toBeGreaterThan(0);
-    const cost = inRange.reduce(
-      (s, r) =>
-        s +
-        priceTokens(
-          findPrice(DEFAULT_PRICES, r.modelId, r.region, r.hour.slice(0, 10))!,
-          r,
-        ),
-      0,
-    );
+    // token counts from the demo generator, prices by hand from the price table
+    const cost = inRange.reduce((s, r) => {
+      const p = USD_PER_1K[r.modelId];
+      return (
+        s + (r.inputTokens / 1000) * p.in + (r.outputTokens / 1000) * p.out
+      );
+    }, 0);
     expect(body.totals.invocations).toBe(
       inRange.reduce((s, r) => s + r.invocations, 0),
     );
@@ -345,6 +402,33 @@ describe('bedrock router', () => {
     expect(body.freshness.dataUntil).toBe(ANCHOR.toISOString());
     expect(body.suggestions.map(s => s.kind)).toContain('model-mix');
     expect(awsCalls()).toBe(0);
+  });
+
+  it('prices input, output, cache read and cache write tokens each at their list price', async () => {
+    const res = await request(server).get(
+      '/api/bedrock/entity/component/default/pricing-probe/summary?range=24h',
+    );
+    expect(res.status).toBe(200);
+    const body = res.body as EntitySummary;
+    const byModel = Object.fromEntries(
+      body.models.map(m => [m.modelId, m.estimatedCostUsd]),
+    );
+    expect(byModel['anthropic.claude-3-haiku-20240307-v1:0']).toBeCloseTo(
+      0.25 + 1.25 + 0.025 + 0.3125,
+      9,
+    );
+    expect(byModel['amazon.nova-pro-v1:0']).toBeCloseTo(1.6 + 1.6 + 0.8, 9);
+    expect(body.totals.estimatedCostUsd).toBeCloseTo(5.8375, 9);
+    expect(body.totals.cacheReadTokens).toBe(2_000_000);
+    expect(body.totals.cacheWriteTokens).toBe(1_000_000);
+    expect(body.cost.status === 'ok' && body.cost.data).toMatchObject({
+      rangeEstimatedUsd: expect.closeTo(5.8375, 9),
+      unpricedModels: [],
+    });
+    const week = await request(server).get(
+      '/api/bedrock/entity/component/default/pricing-probe/summary?range=7d',
+    );
+    expect(week.body.totals.estimatedCostUsd).toBeCloseTo(5.84, 9);
   });
 
   it('reports an unpriced model as unpriced, never as $0', async () => {

@@ -8,10 +8,8 @@ import { z as zod } from 'zod';
 import type { ProvisioningConfig } from '../config';
 import { parseInput, Target, targetSchema } from '../provisioning/inputs';
 import { tenantNames } from '../provisioning/naming';
-import {
-  SUSPEND_POLICY,
-  type TenantProvisioner,
-} from '../provisioning/TenantProvisioner';
+import { SUSPEND_POLICY } from '../provisioning/resources/suspension';
+import type { TenantProvisioner } from '../provisioning/TenantProvisioner';
 import { audited } from './audit';
 import { BindingsClient, recordBinding } from '../bindings/record';
 import { checkpointKey, json } from './common';

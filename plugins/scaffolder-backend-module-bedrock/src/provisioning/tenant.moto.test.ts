@@ -49,7 +49,7 @@ import {
   testConfig,
 } from '../__testUtils__/testEnv';
 import { parsePolicy } from './policies';
-import { setAlarmActions } from './TenantProvisioner';
+import { setAlarmActions } from './resources/alarms';
 
 jest.setTimeout(300_000);
 
