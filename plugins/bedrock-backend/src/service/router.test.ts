@@ -223,10 +223,15 @@ const entities = [
     'bedrock-tenancy.io/account-id': '123456789012',
     'bedrock-tenancy.io/regions': 'us-east-1',
   }),
+  // identity attribution: whole-account attribution would share checkout's account-region, which
+  // no binding may do
   component('pricing-probe', 'team-probe', {
     [ANNOTATION_TENANT_ID]: 'pricing-probe',
     'bedrock-tenancy.io/account-id': '123456789012',
     'bedrock-tenancy.io/regions': 'us-east-1',
+    'bedrock-tenancy.io/attribution': 'identity',
+    'bedrock-tenancy.io/principal-arns':
+      'arn:aws:iam::123456789012:role/pricing-probe',
   }),
   group('team-search'),
   group('team-checkout'),
@@ -252,10 +257,10 @@ describe('bedrock router', () => {
     const knex = await databases.init('SQLITE_3');
     await DatabaseUsageStore.migrate(knex);
     const store = DatabaseUsageStore.fromKnex(knex);
-    await bindEntities(
-      knex,
-      [checkout, labeling, ranker, risk].map(demoTenantEntity),
-    );
+    await bindEntities(knex, [
+      ...[checkout, labeling, ranker, risk].map(demoTenantEntity),
+      entities.find(e => e.metadata.name === 'pricing-probe')!,
+    ]);
     for (const t of [checkout, labeling, ranker, risk]) {
       const rows = rowsOf(t);
       await store.replaceWindow({
