@@ -54,8 +54,8 @@ function seededTotals(tenantId: string, from: Date, to: Date) {
       `no hand-written price for ${model.modelId}`,
     );
     const hours = seededHours(tenant, model, anchor, from, to);
-    // the API lists the models with traffic in the range (an idle tenant's list is empty)
-    if (!hours.some(h => h.invocations > 0)) continue;
+    // the seed writes no datapoint for an hour without traffic (as AWS): no row, no model
+    if (!hours.some(h => h.invocations || h.clientErrors)) continue;
     let cost = 0;
     for (const h of hours) {
       if (price)

@@ -45,8 +45,23 @@ export interface Config {
 
     /** The status collector: alarms, budgets and invocation-logging settings. */
     status?: {
-      /** When alarms, budgets and logging settings are fetched. Default: every 5 minutes. */
+      /**
+       * When alarms, budgets and logging settings are fetched. Default: every 5 minutes, first
+       * run 3 seconds after startup, `timeout: { minutes: 3 }`. The timeout bounds a run: after
+       * 80% of it the run starts no more fetches, records itself as partial with what it had no
+       * time for, and the next run fetches that first.
+       */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * Fetches in flight at once (one tenant's alarms, one tenant's budget, one account and
+       * region's logging settings). Default 4.
+       */
+      concurrency?: number;
+      /**
+       * Seconds one AWS account may take in one run, so a slow or throttled account cannot use
+       * the whole run; its remaining fetches are left for the next run. Default 60.
+       */
+      accountTimeoutSeconds?: number;
     };
 
     /**
@@ -59,6 +74,36 @@ export interface Config {
       enabled?: boolean;
       /** When billed cost is fetched. Default: every 12 hours. */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
+
+    /**
+     * Notifications to the owners of a tenant's entity (through @backstage/plugin-notifications-backend),
+     * sent after each collection, once per event across replicas and restarts.
+     */
+    notifications?: {
+      /** Send owner notifications. Default true. */
+      enabled?: boolean;
+      /** Percentages of the budget limit (actual spend) that notify once per budget period. Default [50, 80, 100]. */
+      budgetThresholds?: number[];
+      /** Each event type can be turned off; all are on by default. */
+      events?: {
+        /** A budget threshold crossed (actual spend), or the forecast reaching 100%. */
+        budgetThreshold?: { enabled?: boolean };
+        /** An alarm of the tenant entering ALARM, and returning to OK. */
+        alarm?: { enabled?: boolean };
+        /** A day flagged as a spend anomaly. */
+        anomaly?: { enabled?: boolean };
+        /** The tenant becoming idle. */
+        idle?: { enabled?: boolean };
+        /** The tenant suspended or resumed (seen as all its alarm actions turned off, or back on). */
+        suspension?: { enabled?: boolean };
+      };
+    };
+
+    /** Live updates of open pages (through @backstage/plugin-signals-backend). */
+    signals?: {
+      /** Publish a "tenant changed" signal (no figures) after each collection. Default true. */
+      enabled?: boolean;
     };
 
     /** Days without invocations after which a tenant is reported idle. Default 7. */

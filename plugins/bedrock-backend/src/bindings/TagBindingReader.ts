@@ -13,7 +13,7 @@ import {
   TENANT_ID_PATTERN,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { AwsClientFactory } from '../aws/AwsClientFactory';
+import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { TenantBinding } from './types';
 
 /**
@@ -59,7 +59,10 @@ export class TagBindingReader {
     byTenant: Map<string, TenantBinding>,
     errors: string[],
   ) {
-    const client = await this.#clients.bedrock(accountId, region);
+    const { bedrock: client } = await this.#clients.forTarget(
+      accountId,
+      region,
+    );
     let nextToken: string | undefined;
     do {
       const page = await client.send(

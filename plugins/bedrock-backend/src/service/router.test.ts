@@ -55,7 +55,7 @@ function probeRows(): HourlyUsageRow[] {
   ): HourlyUsageRow => ({
     ...emptyUsageRow({
       tenantId: 'pricing-probe',
-      accountId: '123456789012',
+      accountId: '444455556666',
       region: 'us-east-1',
       modelId,
       hour: new Date(ANCHOR.getTime() - hoursAgo * HOUR).toISOString(),
@@ -223,15 +223,11 @@ const entities = [
     'bedrock-tenancy.io/account-id': '123456789012',
     'bedrock-tenancy.io/regions': 'us-east-1',
   }),
-  // identity attribution: whole-account attribution would share checkout's account-region, which
-  // no binding may do
+  // account attribution: the probe owns an account-region of its own
   component('pricing-probe', 'team-probe', {
     [ANNOTATION_TENANT_ID]: 'pricing-probe',
-    'bedrock-tenancy.io/account-id': '123456789012',
+    'bedrock-tenancy.io/account-id': '444455556666',
     'bedrock-tenancy.io/regions': 'us-east-1',
-    'bedrock-tenancy.io/attribution': 'identity',
-    'bedrock-tenancy.io/principal-arns':
-      'arn:aws:iam::123456789012:role/pricing-probe',
   }),
   group('team-search'),
   group('team-checkout'),
@@ -279,7 +275,7 @@ describe('bedrock router', () => {
     }
     await store.replaceWindow({
       tenantId: 'pricing-probe',
-      accountId: '123456789012',
+      accountId: '444455556666',
       region: 'us-east-1',
       from: '2000-01-01T00:00:00.000Z',
       to: '2100-01-01T00:00:00.000Z',

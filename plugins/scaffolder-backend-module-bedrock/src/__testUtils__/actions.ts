@@ -1,7 +1,7 @@
 /* TEST-ONLY: builds the actions over a client factory and runs them with a mock context. */
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
-import type { AwsClientFactory } from '../aws/clients';
+import type { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import type { ProvisioningConfig } from '../config';
 import type { BindingsClient } from '../bindings/BedrockBindingsClient';
 import {

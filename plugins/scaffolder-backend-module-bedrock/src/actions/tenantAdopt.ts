@@ -11,7 +11,7 @@ import {
   type BindingsClient,
 } from '../bindings/BedrockBindingsClient';
 import { audited } from './audit';
-import { toYaml } from './common';
+import { stringify as toYaml } from 'yaml';
 
 /** The binding an entity's annotations ask for; InputError naming the bad annotation. */
 function fromAnnotations(

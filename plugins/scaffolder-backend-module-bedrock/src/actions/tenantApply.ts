@@ -4,8 +4,7 @@ import type { ProvisioningConfig } from '../config';
 import { parseTenantSpec } from '../provisioning/inputs';
 import type { TenantProvisioner } from '../provisioning/TenantProvisioner';
 import type { TenantPlan } from '../provisioning/tenantPlan';
-import { audited } from './audit';
-import { checkpointKey, json } from './common';
+import { once } from './audit';
 import { tenantOutputs } from './tenantSchema';
 import {
   BindingsClient,
@@ -102,6 +101,24 @@ function tenantApplyAction(
                 'Principals allowed to assume the tenant role; default bedrock.provisioning.trustPrincipals',
             })
             .optional(),
+        guardrail: z =>
+          z
+            .object(
+              {
+                enabled: z.boolean().optional(),
+                enforce: z.boolean().optional(),
+                contentFilters: z.record(z.any()).optional(),
+                deniedTopics: z.array(z.any()).optional(),
+                piiEntities: z.array(z.any()).optional(),
+                blockedInputMessage: z.string().optional(),
+                blockedOutputMessage: z.string().optional(),
+              },
+              {
+                description:
+                  'A Bedrock guardrail for the tenant from bedrock.provisioning.guardrail: filters may be raised (NONE < LOW < MEDIUM < HIGH), topics and PII entities added, ANONYMIZE raised to BLOCK, never lowered. enforce: the tenant role may invoke only with it',
+              },
+            )
+            .optional(),
       },
       output: {
         roleName: z => z.string(),
@@ -119,6 +136,15 @@ function tenantApplyAction(
         alarmNames: z => z.array(z.string()),
         dashboardName: z => z.string(),
         budgetName: z => z.string(),
+        guardrail: z =>
+          z
+            .object({
+              guardrailId: z.string(),
+              guardrailArn: z.string(),
+              version: z.string(),
+              enforced: z.boolean(),
+            })
+            .nullable(),
         annotations: z =>
           z.record(z.string(), {
             description: 'The catalog annotations the tenant entity needs',
@@ -140,23 +166,21 @@ function tenantApplyAction(
           tenantId: spec.tenantId,
         });
       } else {
-        plan = await ctx.checkpoint({
-          key: checkpointKey(id, spec),
-          fn: async () => {
-            const result = await audited(
-              auditor,
-              ctx,
-              `bedrock-tenant-${mode}`,
-              {
-                tenantId: spec.tenantId,
-                accountId: spec.accountId,
-                region: spec.region,
-              },
-              () => provisioner.apply(spec, { mustExist: mode === 'update' }),
-            );
-            return json(result.plan) as any;
+        plan = await once(
+          ctx,
+          auditor,
+          {
+            action: id,
+            input: spec,
+            meta: {
+              tenantId: spec.tenantId,
+              accountId: spec.accountId,
+              region: spec.region,
+            },
           },
-        });
+          () => provisioner.apply(spec, { mustExist: mode === 'update' }),
+          result => result.plan,
+        );
         if (bindings) {
           await recordBinding('recording its binding', spec.tenantId, () =>
             bindings.put(spec.tenantId, bindingOfPlan(plan, spec.entityRef)),

@@ -35,7 +35,7 @@ import {
   TAG_TENANT,
   MANAGED_BY_VALUE,
 } from '@bedrock-tenancy/plugin-bedrock-common';
-import type { AwsClients } from '../aws/clients';
+import type { AwsClients } from '@bedrock-tenancy/plugin-bedrock-node';
 import { buildActions, run } from '../__testUtils__/actions';
 import {
   ACCOUNT,

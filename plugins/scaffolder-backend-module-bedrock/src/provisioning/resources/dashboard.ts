@@ -5,8 +5,8 @@ import {
   PutDashboardCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { MANAGED_BY_VALUE } from '@bedrock-tenancy/plugin-bedrock-common';
-import type { AwsClients } from '../../aws/clients';
-import { orUndefined } from '../../aws/errors';
+import type { AwsClients } from '@bedrock-tenancy/plugin-bedrock-node';
+import { orUndefined } from '@bedrock-tenancy/plugin-bedrock-node';
 import type { ChangeLog } from '../changes';
 import { sameJson } from '../policies';
 
