@@ -18,7 +18,7 @@ import {
   startMoto,
 } from '@bedrock-tenancy/aws-emulator';
 import knexFactory from 'knex';
-import { AwsClientFactory } from '../src/aws/AwsClientFactory';
+import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { StatusCollector } from '../src/collector/StatusCollector';
 import { tenantOf } from '../src/collector/tenants';
 import { readBedrockConfig } from '../src/config';

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { mockClient } from 'aws-sdk-client-mock';
-import { AwsClientFactory } from '../aws/AwsClientFactory';
+import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { SNAPSHOT, StatusBudget, StatusCollector } from './StatusCollector';
 import { Tenant } from './tenants';
@@ -115,7 +115,7 @@ describe('StatusCollector run budget (mocked AWS, injected clock)', () => {
     await DatabaseUsageStore.migrate(knex);
     const store = DatabaseUsageStore.fromKnex(knex);
     const clients = AwsClientFactory.create({
-      credentials: async accountId => async () => ({
+      credentials: async (accountId: string) => async () => ({
         accessKeyId: `AKIA${accountId}`,
         secretAccessKey: 'x',
       }),

@@ -15,7 +15,10 @@ import type {
   GovernanceInfo,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import { TAG_TENANT } from '@bedrock-tenancy/plugin-bedrock-common';
-import { AwsClientFactory } from '../aws/AwsClientFactory';
+import {
+  AwsClientFactory,
+  GLOBAL_REGION,
+} from '@bedrock-tenancy/plugin-bedrock-node';
 import { UsageStore } from '../database/types';
 import { iso, mapLimit } from './hours';
 import { groupByAccountRegion, Tenant } from './tenants';
@@ -285,7 +288,8 @@ export class StatusCollector {
   async alarms(t: Tenant): Promise<AlarmInfo[]> {
     const out: AlarmInfo[] = [];
     for (const region of t.regions) {
-      const cw = await this.#clients.cloudWatch(t.accountId, region);
+      const cw = (await this.#clients.forTarget(t.accountId, region))
+        .cloudwatch;
       let NextToken: string | undefined;
       do {
         const page = await cw.send(
@@ -318,7 +322,8 @@ export class StatusCollector {
 
   /** The tenant's budget, or null when it has none. */
   async budget(t: Tenant): Promise<BudgetSnapshot | null> {
-    const budgets = await this.#clients.budgets(t.accountId);
+    const budgets = (await this.#clients.forTarget(t.accountId, GLOBAL_REGION))
+      .budgets;
     let budget;
     try {
       budget = (
@@ -369,7 +374,7 @@ export class StatusCollector {
 
   /** Model invocation logging of an account and region. Never returns prompt content. */
   async governance(accountId: string, region: string): Promise<GovernanceInfo> {
-    const bedrock = await this.#clients.bedrock(accountId, region);
+    const bedrock = (await this.#clients.forTarget(accountId, region)).bedrock;
     const res = await bedrock.send(
       new GetModelInvocationLoggingConfigurationCommand({}),
     );
@@ -403,7 +408,8 @@ export class StatusCollector {
       },
     });
     try {
-      const cw = await this.#clients.cloudWatchProbe(accountId, region);
+      const cw = (await this.#clients.forTarget(accountId, region))
+        .cloudwatchProbe;
       const res = await cw.send(
         new GetMetricDataCommand({
           StartTime: new Date(end - 86_400_000),
@@ -432,7 +438,8 @@ export class StatusCollector {
 
   /** Billed cost of the tenant (cost allocation tag) this month. Each call costs USD 0.01. */
   async billed(t: Tenant): Promise<BilledSnapshot> {
-    const ce = await this.#clients.costExplorer(t.accountId);
+    const ce = (await this.#clients.forTarget(t.accountId, GLOBAL_REGION))
+      .costExplorer;
     const now = new Date(this.#now());
     const start = new Date(
       Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1),
