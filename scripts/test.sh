@@ -32,8 +32,7 @@ say "Production check: the backend bundle as README 'Running it in production' r
 bash scripts/production-check.sh
 
 say "API benchmark smoke run (production backend build, 5 tenants, 1 s phases)"
-yarn build:backend
-flock /tmp/portal.lock node --import tsx bench/api.ts --smoke --no-build
+node --import tsx bench/api.ts --smoke --no-build
 
 say "End-to-end tests in Chromium"
 bash scripts/e2e.sh

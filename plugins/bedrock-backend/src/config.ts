@@ -68,15 +68,11 @@ function schedule(
   defaults: SchedulerServiceTaskScheduleDefinition,
 ): SchedulerServiceTaskScheduleDefinition {
   if (!config) return defaults;
-  const configured =
-    readSchedulerServiceTaskScheduleDefinitionFromConfig(config);
-  // the reader returns unset keys as undefined: keep the defaults for those (e.g. initialDelay)
-  return {
-    ...defaults,
-    ...Object.fromEntries(
-      Object.entries(configured).filter(([, v]) => v !== undefined),
-    ),
-  } as SchedulerServiceTaskScheduleDefinition;
+  // keys the config leaves out (e.g. initialDelay) keep their defaults
+  const set = Object.entries(
+    readSchedulerServiceTaskScheduleDefinitionFromConfig(config),
+  ).filter(([, v]) => v !== undefined);
+  return { ...defaults, ...Object.fromEntries(set) };
 }
 
 /** Milliseconds of a schedule's timeout (a HumanDuration or an ISO 8601 duration). */

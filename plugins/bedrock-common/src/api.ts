@@ -133,6 +133,8 @@ export interface AlarmInfo {
   threshold: number | null;
   region: string;
   consoleUrl: string;
+  /** whether the alarm's actions are on (the suspend action turns them off); absent in old snapshots */
+  actionsEnabled?: boolean;
 }
 
 export interface GovernanceInfo {
@@ -143,6 +145,49 @@ export interface GovernanceInfo {
   /** prompts and responses are written to the logs */
   promptsLogged: boolean;
   deliveryFailures: { cloudWatch: number; s3: number } | null;
+}
+
+/** Sums over the guardrail window (`AWS/Bedrock/Guardrails`, statistic Sum). */
+export interface GuardrailCounts {
+  invocations: number;
+  /** invocations where the guardrail blocked or masked something */
+  intervened: number;
+  textUnits: number;
+}
+
+export interface GuardrailPolicyCounts {
+  /** the GuardrailPolicyType dimension: ContentPolicy, TopicPolicy, WordPolicy, SensitiveInformationPolicy, ... */
+  policyType: string;
+  intervened: number;
+  textUnits: number;
+}
+
+/**
+ * A tenant's guardrail in one region and its CloudWatch figures. A figure CloudWatch does not
+ * publish for this guardrail is null (with the reason in `notes`), never an account-wide number.
+ */
+export interface GuardrailInfo {
+  region: string;
+  guardrailId: string;
+  guardrailArn: string;
+  name: string;
+  /** newest published version; null when only the draft exists */
+  version: string | null;
+  windowDays: number;
+  /** end of the window (exclusive), ISO */
+  until: string;
+  /** this guardrail's own figures (GuardrailArn dimension, every version) */
+  totals: GuardrailCounts | null;
+  /**
+   * Per policy type. `guardrail`: this guardrail's own; `account`: the whole account and region,
+   * shown only for a tenant that owns its account (account attribution).
+   */
+  byPolicy: {
+    scope: 'guardrail' | 'account';
+    policies: GuardrailPolicyCounts[];
+  } | null;
+  /** why a figure is null or what its scope is */
+  notes: string[];
 }
 
 export interface IdleStatus {
@@ -181,6 +226,8 @@ export interface EntitySummary {
   budget: Section<BudgetBlock | null>;
   alarms: Section<AlarmInfo[]>;
   governance: Section<GovernanceInfo[]>;
+  /** the tenant's guardrails, one per region that has one; shown in the governance panel */
+  guardrails: Section<GuardrailInfo[]>;
   idle: IdleStatus;
   suggestions: Suggestion[];
   freshness: Freshness;

@@ -20,6 +20,7 @@ import {
   GLOBAL_REGION,
 } from '@bedrock-tenancy/plugin-bedrock-node';
 import { UsageStore } from '../database/types';
+import { GuardrailCollector } from './GuardrailCollector';
 import { iso, mapLimit } from './hours';
 import { groupByAccountRegion, Tenant } from './tenants';
 
@@ -92,15 +93,16 @@ interface StatusFetch {
 
 /**
  * Fetches the slower-changing status of tenants (alarms, budget, invocation-logging
- * governance, optionally billed cost) on its own schedule and stores it, so page views never
- * call AWS. A run is bounded in concurrency, time per account and total time; what it had no
- * time for is recorded as pending (the run as partial) and fetched first by the next run.
+ * governance, guardrails, optionally billed cost) on its own schedule and stores it, so page
+ * views never call AWS. A run is bounded in concurrency, time per account and total time; what it
+ * had no time for is recorded as pending (the run as partial) and fetched first by the next run.
  */
 export class StatusCollector {
   readonly #store: UsageStore;
   readonly #clients: AwsClientFactory;
   readonly #logger: LoggerService;
   readonly #now: () => number;
+  readonly #guardrails: GuardrailCollector;
   readonly #budget: StatusBudget;
 
   static create(o: {
@@ -125,6 +127,7 @@ export class StatusCollector {
     this.#logger = o.logger;
     this.#budget = o.budget ?? UNBOUNDED;
     this.#now = o.now ?? Date.now;
+    this.#guardrails = GuardrailCollector.create(o);
   }
 
   async #record(
@@ -226,12 +229,21 @@ export class StatusCollector {
       return f.run();
     });
 
+    // guardrail figures, one batch per account-region, with what is left of the run
+    let guardrailFailures = 0;
+    if (this.#now() - started < runBudgetMs) {
+      const ok = await this.#guardrails.collect(tenants);
+      guardrailFailures = ok.filter(o => !o).length;
+    } else {
+      pending.push('guardrails');
+    }
+
     const record: StatusRunRecord = {
       state: pending.length ? 'partial' : 'done',
       startedAt: iso(started),
       finishedAt: iso(this.#now()),
       fetched: outcomes.filter(o => o !== undefined).length,
-      failures: outcomes.filter(o => o === false).length,
+      failures: outcomes.filter(o => o === false).length + guardrailFailures,
       pending,
     };
     if (resumable) {
@@ -312,6 +324,9 @@ export class StatusCollector {
             threshold: a.Threshold ?? null,
             region,
             consoleUrl: alarmConsoleUrl(region, a.AlarmName),
+            ...(a.ActionsEnabled !== undefined && {
+              actionsEnabled: a.ActionsEnabled,
+            }),
           });
         }
         NextToken = page?.NextToken;
