@@ -115,7 +115,7 @@ describe('StatusCollector run budget (mocked AWS, injected clock)', () => {
     await DatabaseUsageStore.migrate(knex);
     const store = DatabaseUsageStore.fromKnex(knex);
     const clients = AwsClientFactory.create({
-      credentials: async accountId => async () => ({
+      credentials: async (accountId: string) => async () => ({
         accessKeyId: `AKIA${accountId}`,
         secretAccessKey: 'x',
       }),
