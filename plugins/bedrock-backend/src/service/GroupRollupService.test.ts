@@ -381,8 +381,8 @@ describe('GroupRollupService edges', () => {
     tenants.map(t => (t.tenantId === 'err-t' ? failed : ok(t.tenantId))),
   );
   /** The catalog, recording what it was asked and with which options. */
-  function spyCatalog(entities: object[]) {
-    const inner = catalogWith(entities) as any;
+  function spyCatalog(all: object[]) {
+    const inner = catalogWith(all) as any;
     const calls: Array<{ method: string; request: any; options: any }> = [];
     const spy = new Proxy(inner, {
       get(target, method: string) {
@@ -399,11 +399,11 @@ describe('GroupRollupService edges', () => {
     requests.map(() => ({ result: AuthorizeResult.ALLOW })),
   );
   const rollupOf = async (
-    entities: any[],
+    all: any[],
     groupRef: string,
     authorize: (...args: any[]) => Promise<any> = allow,
   ) => {
-    const { catalog, calls } = spyCatalog(entities);
+    const { catalog, calls } = spyCatalog(all);
     const service = GroupRollupService.create({
       catalog,
       permissions: permissionsWith(authorize),
@@ -411,7 +411,7 @@ describe('GroupRollupService edges', () => {
     });
     const [, namespace, name] = /^group:([^/]+)\/(.+)$/.exec(groupRef)!;
     const r = await service.rollup({
-      group: entities.find(
+      group: all.find(
         e =>
           e.kind === 'Group' &&
           e.metadata.name === name &&
