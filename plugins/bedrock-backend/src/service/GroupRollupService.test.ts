@@ -11,6 +11,10 @@ import {
   permissionsWith,
   userCredentials,
 } from '../__testUtils__/lightServices';
+import knexFactory from 'knex';
+import { readTenantAnnotations } from '@bedrock-tenancy/plugin-bedrock-common';
+import { bindEntities } from '../__testUtils__/bindings';
+import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { GroupRollupService } from './GroupRollupService';
 import type { SummaryService, TenantFigures } from './SummaryService';
 
@@ -19,9 +23,14 @@ const RANGE = {
   to: Date.parse('2026-11-20T13:00:00.000Z'),
 };
 
+// account attribution: each tenant owns its own account-region (two bindings cannot share one)
+const accountOf = (tenantId: string) =>
+  String(
+    [...tenantId].reduce((n, c) => (n * 31 + c.charCodeAt(0)) % 1e11, 7),
+  ).padStart(12, '1');
 const annotations = (tenantId: string) => ({
   [ANNOTATION_TENANT_ID]: tenantId,
-  [ANNOTATION_ACCOUNT_ID]: '123456789012',
+  [ANNOTATION_ACCOUNT_ID]: accountOf(tenantId),
   [ANNOTATION_REGIONS]: 'us-east-1',
 });
 const component = (
@@ -185,6 +194,20 @@ const entities = [
   ),
 ];
 
+/** The bindings the suite would have recorded for the fixtures with valid annotations. */
+async function bindingsFor(fixtures: any[]) {
+  const knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: ':memory:',
+    useNullAsDefault: true,
+  });
+  await DatabaseUsageStore.migrate(knex);
+  return bindEntities(
+    knex,
+    fixtures.filter(e => readTenantAnnotations(e).kind === 'ok'),
+  );
+}
+
 describe('GroupRollupService', () => {
   const denied = new Set(['component:default/d']);
   const authorize = jest.fn(async (requests: any[], _options?: object) =>
@@ -198,10 +221,14 @@ describe('GroupRollupService', () => {
     tenants.map(figures),
   );
   const catalog = catalogWith(entities);
-  const service = GroupRollupService.create({
-    catalog,
-    permissions: permissionsWith(authorize),
-    summary: { rollupFigures } as unknown as SummaryService,
+  let service: GroupRollupService;
+  beforeAll(async () => {
+    service = GroupRollupService.create({
+      catalog,
+      permissions: permissionsWith(authorize),
+      summary: { rollupFigures } as unknown as SummaryService,
+      bindings: await bindingsFor(entities),
+    });
   });
   const credentials = userCredentials('user:default/ann');
   const rollup = (name: string, includeChildren: boolean) =>
@@ -381,8 +408,8 @@ describe('GroupRollupService edges', () => {
     tenants.map(t => (t.tenantId === 'err-t' ? failed : ok(t.tenantId))),
   );
   /** The catalog, recording what it was asked and with which options. */
-  function spyCatalog(all: object[]) {
-    const inner = catalogWith(all) as any;
+  function spyCatalog(fixtures: object[]) {
+    const inner = catalogWith(fixtures) as any;
     const calls: Array<{ method: string; request: any; options: any }> = [];
     const spy = new Proxy(inner, {
       get(target, method: string) {
@@ -399,19 +426,20 @@ describe('GroupRollupService edges', () => {
     requests.map(() => ({ result: AuthorizeResult.ALLOW })),
   );
   const rollupOf = async (
-    all: any[],
+    fixtures: any[],
     groupRef: string,
     authorize: (...args: any[]) => Promise<any> = allow,
   ) => {
-    const { catalog, calls } = spyCatalog(all);
+    const { catalog, calls } = spyCatalog(fixtures);
     const service = GroupRollupService.create({
       catalog,
       permissions: permissionsWith(authorize),
       summary: { rollupFigures } as unknown as SummaryService,
+      bindings: await bindingsFor(fixtures),
     });
     const [, namespace, name] = /^group:([^/]+)\/(.+)$/.exec(groupRef)!;
     const r = await service.rollup({
-      group: all.find(
+      group: fixtures.find(
         e =>
           e.kind === 'Group' &&
           e.metadata.name === name &&
