@@ -13,9 +13,10 @@ describe('normalizeModelId', () => {
     ['apac.amazon.nova-pro-v1:0', 'amazon.nova-pro-v1:0'],
     ['us-gov.amazon.nova-pro-v1:0', 'amazon.nova-pro-v1:0'],
     ['jp.amazon.nova-pro-v1:0', 'amazon.nova-pro-v1:0'],
+    // the global scope is kept: it is priced differently from regional use
     [
       'global.anthropic.claude-sonnet-4-5-20250929-v1:0',
-      'anthropic.claude-sonnet-4-5-20250929-v1:0',
+      'global.anthropic.claude-sonnet-4-5-20250929-v1:0',
     ],
     [
       'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.amazon.nova-pro-v1:0',

@@ -17,13 +17,20 @@ describe('the built-in price table', () => {
     ['anthropic.claude-3-5-sonnet-20240620-v1:0', 0.003, 0.015],
     ['anthropic.claude-3-7-sonnet-20250219-v1:0', 0.003, 0.015],
     ['anthropic.claude-sonnet-4-20250514-v1:0', 0.003, 0.015],
-    ['anthropic.claude-sonnet-4-5-20250929-v1:0', 0.003, 0.015],
-    ['anthropic.claude-sonnet-4-6', 0.003, 0.015],
-    ['anthropic.claude-haiku-4-5-20251001-v1:0', 0.001, 0.005],
+    // Sonnet 4.5 and later: bare (in-Region) and geo ids pay 10% over the global profile
+    ['anthropic.claude-sonnet-4-5-20250929-v1:0', 0.0033, 0.0165],
+    ['global.anthropic.claude-sonnet-4-5-20250929-v1:0', 0.003, 0.015],
+    ['anthropic.claude-sonnet-4-6', 0.0033, 0.0165],
+    ['global.anthropic.claude-sonnet-4-6', 0.003, 0.015],
+    ['anthropic.claude-haiku-4-5-20251001-v1:0', 0.0011, 0.0055],
+    ['global.anthropic.claude-haiku-4-5-20251001-v1:0', 0.001, 0.005],
     ['anthropic.claude-3-opus-20240229-v1:0', 0.015, 0.075],
     ['anthropic.claude-opus-4-20250514-v1:0', 0.015, 0.075],
     ['anthropic.claude-opus-4-1-20250805-v1:0', 0.015, 0.075],
-    ['anthropic.claude-opus-4-5-20251101-v1:0', 0.005, 0.025],
+    ['anthropic.claude-opus-4-5-20251101-v1:0', 0.0055, 0.0275],
+    ['global.anthropic.claude-opus-4-5-20251101-v1:0', 0.005, 0.025],
+    ['anthropic.claude-opus-4-6-v1', 0.0055, 0.0275],
+    ['global.anthropic.claude-opus-4-6-v1', 0.005, 0.025],
     ['amazon.nova-micro-v1:0', 0.000035, 0.00014],
     ['amazon.nova-lite-v1:0', 0.00006, 0.00024],
     ['amazon.nova-pro-v1:0', 0.0008, 0.0032],
@@ -45,8 +52,8 @@ describe('the built-in price table', () => {
 
   it('names the source of every row', () => {
     for (const row of DEFAULT_PRICES) {
-      expect(row.source).toBe(
-        'aws.amazon.com/bedrock/pricing (us-east-1 on-demand, transcribed 2025-07-20)',
+      expect(row.source).toMatch(
+        /^(aws\.amazon\.com\/bedrock\/pricing \(us-east-1 on-demand, transcribed 2025-07-20\)|platform\.claude\.com\/docs\/en\/about-claude\/pricing)/,
       );
     }
   });
