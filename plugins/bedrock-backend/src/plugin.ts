@@ -3,17 +3,21 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { bedrockPermissions } from '@bedrock-tenancy/plugin-bedrock-common';
-import { AwsClientFactory } from './aws/AwsClientFactory';
+import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { CollectorTasks } from './collector/CollectorTasks';
 import { StatusCollector } from './collector/StatusCollector';
 import { UsageCollector } from './collector/UsageCollector';
 import { BindingSync } from './bindings/BindingSync';
+import { checkAccountConfigured } from './bindings/errors';
 import { readConfigBindings } from './bindings/configBindings';
 import { DatabaseBindingStore } from './bindings/DatabaseBindingStore';
 import { TagBindingReader } from './bindings/TagBindingReader';
 import { readBedrockConfig } from './config';
 import { DatabaseUsageStore } from './database/DatabaseUsageStore';
+import { createAfterCollection } from './notify';
 import { GroupRollupService } from './service/GroupRollupService';
 import { RefreshLimiter } from './service/RefreshLimiter';
 import { createRouter } from './service/router';
@@ -37,6 +41,8 @@ export const bedrockPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         auditor: coreServices.auditor,
         cache: coreServices.cache,
+        notifications: notificationService,
+        signals: signalsServiceRef,
       },
       async init(deps) {
         const {
@@ -69,6 +75,14 @@ export const bedrockPlugin = createBackendPlugin({
           ...settings.bindings,
         });
         await sync.applyConfig();
+        // the first read of the AWS tags starts now; the collector's first run waits for it
+        const firstTagSync = sync
+          .syncFromTags()
+          .catch(error =>
+            logger.warn(
+              `Reading tenant bindings from AWS tags failed: ${error}`,
+            ),
+          );
         await sync.schedule(scheduler);
         const usage = UsageCollector.create({
           store,
@@ -76,19 +90,16 @@ export const bedrockPlugin = createBackendPlugin({
           logger,
           options: settings.collector,
         });
-        const status = StatusCollector.create({ store, clients, logger });
-        const tasks = CollectorTasks.create({
-          settings,
+        const status = StatusCollector.create({
           store,
-          usage,
-          status,
-          bindings,
+          clients,
           logger,
+          budget: settings.status.budget,
         });
-        await tasks.schedule(scheduler);
-
         const summary = SummaryService.create({
           store,
+          cache: deps.cache,
+          logger,
           options: {
             prices: settings.prices,
             idleDays: settings.idleDays,
@@ -96,6 +107,25 @@ export const bedrockPlugin = createBackendPlugin({
             costExplorerEnabled: settings.costExplorer.enabled,
           },
         });
+        const tasks = CollectorTasks.create({
+          settings,
+          store,
+          usage,
+          status,
+          bindings,
+          logger,
+          bindingsReady: firstTagSync,
+          onCollected: await createAfterCollection({
+            config,
+            database,
+            summary,
+            notifications: deps.notifications,
+            signals: deps.signals,
+            logger,
+          }),
+        });
+        await tasks.schedule(scheduler);
+
         httpRouter.use(
           await createRouter({
             logger,
@@ -112,7 +142,8 @@ export const bedrockPlugin = createBackendPlugin({
               bindings,
             }),
             refresh: tenant => tasks.refreshTenant(tenant),
-            checkAccount: accountId => clients.checkAccount(accountId),
+            checkAccount: accountId =>
+              checkAccountConfigured(clients, accountId),
             limiter: RefreshLimiter.create({
               cache: deps.cache,
               intervalSeconds: settings.refreshIntervalSeconds,

@@ -13,7 +13,7 @@ describe('normalizeModelId', () => {
     ['apac.amazon.nova-pro-v1:0', 'amazon.nova-pro-v1:0'],
     ['us-gov.amazon.nova-pro-v1:0', 'amazon.nova-pro-v1:0'],
     ['jp.amazon.nova-pro-v1:0', 'amazon.nova-pro-v1:0'],
-    // the global scope is kept: it is priced differently from regional use
+    // the global profile is priced apart from in-Region and geo traffic: kept
     [
       'global.anthropic.claude-sonnet-4-5-20250929-v1:0',
       'global.anthropic.claude-sonnet-4-5-20250929-v1:0',

@@ -17,7 +17,7 @@ describe('the built-in price table', () => {
     ['anthropic.claude-3-5-sonnet-20240620-v1:0', 0.003, 0.015],
     ['anthropic.claude-3-7-sonnet-20250219-v1:0', 0.003, 0.015],
     ['anthropic.claude-sonnet-4-20250514-v1:0', 0.003, 0.015],
-    // Sonnet 4.5 and later: bare (in-Region) and geo ids pay 10% over the global profile
+    // Claude 4.5 and later: in-Region and geo endpoints cost 10% more than the global profile
     ['anthropic.claude-sonnet-4-5-20250929-v1:0', 0.0033, 0.0165],
     ['global.anthropic.claude-sonnet-4-5-20250929-v1:0', 0.003, 0.015],
     ['anthropic.claude-sonnet-4-6', 0.0033, 0.0165],
@@ -50,11 +50,10 @@ describe('the built-in price table', () => {
     });
   });
 
-  it('names the source of every row', () => {
+  it('names the source and the effective date of every row', () => {
     for (const row of DEFAULT_PRICES) {
-      expect(row.source).toMatch(
-        /^(aws\.amazon\.com\/bedrock\/pricing \(us-east-1 on-demand, transcribed 2025-07-20\)|platform\.claude\.com\/docs\/en\/about-claude\/pricing)/,
-      );
+      expect(row.source).toMatch(/^(aws\.amazon\.com|platform\.claude\.com)\//);
+      expect(row.effectiveFrom).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     }
   });
 

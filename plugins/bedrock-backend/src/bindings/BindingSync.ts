@@ -97,8 +97,9 @@ export class BindingSync {
   async schedule(scheduler: SchedulerService): Promise<void> {
     await scheduler.scheduleTask({
       id: 'bedrock-binding-sync',
-      scope: 'global',
       ...this.#o.schedule,
+      // one replica reads the tags at a time, whatever the configured schedule says
+      scope: 'global',
       fn: async () => {
         await this.syncFromTags();
       },

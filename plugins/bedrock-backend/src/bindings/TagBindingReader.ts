@@ -13,7 +13,7 @@ import {
   TENANT_ID_PATTERN,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { AwsClientFactory } from '../aws/AwsClientFactory';
+import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { TenantBinding } from './types';
 
 /**
@@ -39,15 +39,16 @@ export class TagBindingReader {
   }): Promise<{ bindings: TenantBinding[]; errors: string[] }> {
     const byTenant = new Map<string, TenantBinding>();
     const errors: string[] = [];
-    for (const accountId of o.accounts) {
-      for (const region of o.regions) {
-        try {
-          await this.#readOne(accountId, region, o.at, byTenant, errors);
-        } catch (e) {
-          errors.push(`${accountId}/${region}: ${(e as Error).message}`);
-        }
-      }
-    }
+    // account-regions in parallel: one slow or unreachable account does not hold the others
+    await Promise.all(
+      o.accounts.flatMap(accountId =>
+        o.regions.map(region =>
+          this.#readOne(accountId, region, o.at, byTenant, errors).catch(e =>
+            errors.push(`${accountId}/${region}: ${(e as Error).message}`),
+          ),
+        ),
+      ),
+    );
     return { bindings: [...byTenant.values()], errors };
   }
 
@@ -58,7 +59,10 @@ export class TagBindingReader {
     byTenant: Map<string, TenantBinding>,
     errors: string[],
   ) {
-    const client = await this.#clients.bedrock(accountId, region);
+    const { bedrock: client } = await this.#clients.forTarget(
+      accountId,
+      region,
+    );
     let nextToken: string | undefined;
     do {
       const page = await client.send(

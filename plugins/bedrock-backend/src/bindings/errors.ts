@@ -1,4 +1,5 @@
 import { CustomErrorBase } from '@backstage/errors';
+import type { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { UNVERIFIED_TENANT_ERROR } from '@bedrock-tenancy/plugin-bedrock-common';
 
 /**
@@ -15,4 +16,23 @@ export class UnverifiedTenantError extends CustomErrorBase {
 export class AccountNotConfiguredError extends CustomErrorBase {
   name = 'AccountNotConfiguredError';
   readonly statusCode = 422;
+}
+
+/**
+ * Throws AccountNotConfiguredError (4xx) naming the config key to set when no credentials can
+ * be had for the account (not in aws.accounts, and not the main account).
+ */
+export async function checkAccountConfigured(
+  clients: AwsClientFactory,
+  accountId: string,
+): Promise<void> {
+  try {
+    await clients.checkCredentials(accountId);
+  } catch (e) {
+    throw new AccountNotConfiguredError(
+      `The backend has no AWS credentials for account ${accountId} (${
+        (e as Error).message
+      }): add the account under aws.accounts in the app config (accountId with roleName or keys), or set aws.accountDefaults.roleName`,
+    );
+  }
 }

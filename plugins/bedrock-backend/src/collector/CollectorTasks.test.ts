@@ -37,11 +37,16 @@ describe('the collector tasks', () => {
       ],
     });
     await backend.stop();
-    return scheduleTask.mock.calls.map(([t]) => {
+    const all = scheduleTask.mock.calls.map(([t]) => {
       const { fn, signal: _s, ...definition } = t;
       expect(typeof fn).toBe('function');
       return definition as { id: string; scope?: string; timeout?: object };
     });
+    // the binding sync runs whether or not collection is enabled, and always globally
+    expect(all.filter(t => t.id === 'bedrock-binding-sync')).toEqual([
+      expect.objectContaining({ scope: 'global' }),
+    ]);
+    return all.filter(t => t.id !== 'bedrock-binding-sync');
   }
 
   it('schedules usage, status and billed cost as global tasks with their configured timeouts', async () => {

@@ -21,7 +21,7 @@ import {
   TAG_MANAGED_BY,
   TAG_TENANT,
 } from '@bedrock-tenancy/plugin-bedrock-common';
-import { AwsClientFactory } from '../aws/AwsClientFactory';
+import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { guardrailSection } from '../service/guardrailSection';
 import { GuardrailCollector, NOTES } from './GuardrailCollector';

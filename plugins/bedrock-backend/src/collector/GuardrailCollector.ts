@@ -14,7 +14,7 @@ import {
   TAG_MANAGED_BY,
   TAG_TENANT,
 } from '@bedrock-tenancy/plugin-bedrock-common';
-import { AwsClientFactory } from '../aws/AwsClientFactory';
+import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { UsageStore } from '../database/types';
 import {
   accountPolicySeries,
@@ -208,7 +208,7 @@ export class GuardrailCollector {
     region: string,
     tenants: Tenant[],
   ): Promise<Found[]> {
-    const bedrock = await this.#clients.bedrock(accountId, region);
+    const { bedrock } = await this.#clients.forTarget(accountId, region);
     const byName = new Map(
       tenants.map(t => [defaultGuardrailName(t.tenantId), t]),
     );
@@ -278,7 +278,7 @@ export class GuardrailCollector {
 
   /** Every guardrail series of the account and region with data in the last two weeks. */
   async #series(accountId: string, region: string): Promise<GuardrailSeries[]> {
-    const cw = await this.#clients.cloudWatch(accountId, region);
+    const { cloudwatch: cw } = await this.#clients.forTarget(accountId, region);
     // keyed by metric and dimensions: a listing may name one series more than once (moto does)
     const out = new Map<string, GuardrailSeries>();
     let NextToken: string | undefined;
@@ -313,7 +313,7 @@ export class GuardrailCollector {
   ): Promise<Buckets> {
     const buckets: Buckets = new Map();
     const { batches, meta } = guardrailQueries(wanted);
-    const cw = await this.#clients.cloudWatch(accountId, region);
+    const { cloudwatch: cw } = await this.#clients.forTarget(accountId, region);
     for (const MetricDataQueries of batches) {
       let NextToken: string | undefined;
       do {

@@ -1,3 +1,7 @@
+import type {
+  CacheService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import {
   AlarmInfo,
   BudgetBlock,
@@ -132,11 +136,14 @@ export class SummaryService {
   readonly #store: UsageStore;
   readonly #options: SummaryOptions;
   readonly #now: () => number;
-  readonly #buckets = new BucketCache();
+  readonly #buckets: BucketCache;
 
   static create(o: {
     store: UsageStore;
     options: SummaryOptions;
+    /** Backstage's cache service: the roll-up buckets, shared by every replica */
+    cache: CacheService;
+    logger?: LoggerService;
     now?: () => number;
   }) {
     return new SummaryService(o);
@@ -145,9 +152,12 @@ export class SummaryService {
   private constructor(o: {
     store: UsageStore;
     options: SummaryOptions;
+    cache: CacheService;
+    logger?: LoggerService;
     now?: () => number;
   }) {
     this.#store = o.store;
+    this.#buckets = new BucketCache({ cache: o.cache, logger: o.logger });
     this.#options = o.options;
     this.#now = o.now ?? Date.now;
   }

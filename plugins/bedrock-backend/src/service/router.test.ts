@@ -223,9 +223,9 @@ const entities = [
     'bedrock-tenancy.io/account-id': '123456789012',
     'bedrock-tenancy.io/regions': 'us-east-1',
   }),
+  // account attribution: the probe owns an account-region of its own
   component('pricing-probe', 'team-probe', {
     [ANNOTATION_TENANT_ID]: 'pricing-probe',
-    // its own account: account attribution holds the account-region exclusively
     'bedrock-tenancy.io/account-id': '444455556666',
     'bedrock-tenancy.io/regions': 'us-east-1',
   }),
@@ -255,7 +255,6 @@ describe('bedrock router', () => {
     const store = DatabaseUsageStore.fromKnex(knex);
     await bindEntities(knex, [
       ...[checkout, labeling, ranker, risk].map(demoTenantEntity),
-      // its usage is served only through a binding, like every tenant's
       entities.find(e => e.metadata.name === 'pricing-probe')!,
     ]);
     for (const t of [checkout, labeling, ranker, risk]) {

@@ -8,7 +8,10 @@ import {
   type MotoServer,
 } from '@bedrock-tenancy/aws-emulator';
 import { ConfigReader } from '@backstage/config';
-import { AwsCallInfo, DefaultAwsClientFactory } from '../aws/clients';
+import {
+  AwsClientFactory,
+  type AwsCallInfo,
+} from '@bedrock-tenancy/plugin-bedrock-node';
 import { ProvisioningConfig, readProvisioningConfig } from '../config';
 import { snapshot } from './snapshot';
 
@@ -61,7 +64,7 @@ export interface TestEnv {
   calls: AwsCallInfo[];
   /** throw on the n-th mutating call from now (1-based); undefined = never */
   failAtMutation?: number;
-  factory(): DefaultAwsClientFactory;
+  factory(): AwsClientFactory;
   reset(): Promise<void>;
   stop(): Promise<void>;
   /** every resource the actions can touch, read through the AWS APIs (plus the stand-in's profiles and guardrails) */
@@ -85,7 +88,7 @@ export async function startTestEnv(): Promise<TestEnv> {
     bedrock,
     calls: [],
     factory: () =>
-      DefaultAwsClientFactory.create({
+      AwsClientFactory.create({
         credentials: async () => async () => EMULATOR_CREDENTIALS,
         endpoint: moto.endpoint,
         bedrockEndpoint: bedrock.endpoint,
@@ -114,7 +117,7 @@ export async function startTestEnv(): Promise<TestEnv> {
       await moto.stop();
     },
     state: async () => {
-      const aws = await DefaultAwsClientFactory.create({
+      const aws = await AwsClientFactory.create({
         credentials: async () => async () => EMULATOR_CREDENTIALS,
         endpoint: moto.endpoint,
         bedrockEndpoint: bedrock.endpoint,

@@ -4,22 +4,28 @@ import type { ProvisioningConfig } from '../config';
 import { parseTenantSpec } from '../provisioning/inputs';
 import type { TenantProvisioner } from '../provisioning/TenantProvisioner';
 import type { TenantPlan } from '../provisioning/tenantPlan';
-import { audited } from './audit';
-import { checkpointKey, json } from './common';
+import { once } from './audit';
 import { tenantOutputs } from './tenantSchema';
+import {
+  BindingsClient,
+  bindingOfPlan,
+  recordBinding,
+} from '../bindings/record';
 import { createExamples, updateExamples } from './tenantApply.examples';
 
 export interface TenantActionOptions {
   provisioner: TenantProvisioner;
   config: ProvisioningConfig;
   auditor?: AuditorService;
+  /** records the tenant's binding in the bedrock backend; without it, none is recorded */
+  bindings?: BindingsClient;
 }
 
 function tenantApplyAction(
   mode: 'create' | 'update',
   options: TenantActionOptions,
 ) {
-  const { provisioner, config, auditor } = options;
+  const { provisioner, config, auditor, bindings } = options;
   const id = `bedrock:tenant:${mode}`;
   return createTemplateAction({
     id,
@@ -160,23 +166,26 @@ function tenantApplyAction(
           tenantId: spec.tenantId,
         });
       } else {
-        plan = await ctx.checkpoint({
-          key: checkpointKey(id, spec),
-          fn: async () => {
-            const result = await audited(
-              auditor,
-              ctx,
-              `bedrock-tenant-${mode}`,
-              {
-                tenantId: spec.tenantId,
-                accountId: spec.accountId,
-                region: spec.region,
-              },
-              () => provisioner.apply(spec, { mustExist: mode === 'update' }),
-            );
-            return json(result.plan) as any;
+        plan = await once(
+          ctx,
+          auditor,
+          {
+            action: id,
+            input: spec,
+            meta: {
+              tenantId: spec.tenantId,
+              accountId: spec.accountId,
+              region: spec.region,
+            },
           },
-        });
+          () => provisioner.apply(spec, { mustExist: mode === 'update' }),
+          result => result.plan,
+        );
+        if (bindings) {
+          await recordBinding('recording its binding', spec.tenantId, () =>
+            bindings.put(spec.tenantId, bindingOfPlan(plan, spec.entityRef)),
+          );
+        }
       }
       const out = tenantOutputs(plan);
       for (const [k, v] of Object.entries(out))

@@ -1,6 +1,8 @@
 import { InputError } from '@backstage/errors';
-import type { AwsCallInfo } from '../aws/clients';
-import { DefaultAwsClientFactory } from '../aws/clients';
+import {
+  AwsClientFactory,
+  type AwsCallInfo,
+} from '@bedrock-tenancy/plugin-bedrock-node';
 import { buildActions, run } from '../__testUtils__/actions';
 import {
   ACCOUNT,
@@ -15,7 +17,7 @@ const credentials = jest.fn(async () => async () => ({
   accessKeyId: 'x',
   secretAccessKey: 'y',
 }));
-const factory = DefaultAwsClientFactory.create({
+const factory = AwsClientFactory.create({
   credentials,
   endpoint: 'http://127.0.0.1:9', // nothing listens: any call would fail loudly
   maxAttempts: 1,

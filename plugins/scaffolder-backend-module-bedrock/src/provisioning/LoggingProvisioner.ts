@@ -1,6 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
-import type { AwsClientFactory } from '../aws/clients';
+import type { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import type { ProvisioningConfig } from '../config';
 import { ChangeLog } from './changes';
 import type { LoggingSpec } from './inputs';

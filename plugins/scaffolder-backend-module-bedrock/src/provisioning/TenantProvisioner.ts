@@ -1,6 +1,9 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
-import type { AwsClientFactory, AwsClients } from '../aws/clients';
+import type {
+  AwsClientFactory,
+  AwsClients,
+} from '@bedrock-tenancy/plugin-bedrock-node';
 import type { ProvisioningConfig } from '../config';
 import { ChangeLog } from './changes';
 import type { Target, TenantSpec } from './inputs';

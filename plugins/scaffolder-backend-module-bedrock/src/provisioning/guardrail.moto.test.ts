@@ -18,7 +18,7 @@ import {
   TAG_OWNER,
   TAG_TENANT,
 } from '@bedrock-tenancy/plugin-bedrock-common';
-import type { AwsClients } from '../aws/clients';
+import type { AwsClients } from '@bedrock-tenancy/plugin-bedrock-node';
 import { readProvisioningConfig } from '../config';
 import { buildActions, run } from '../__testUtils__/actions';
 import {

@@ -35,7 +35,7 @@ import {
   TAG_TENANT,
   MANAGED_BY_VALUE,
 } from '@bedrock-tenancy/plugin-bedrock-common';
-import type { AwsClients } from '../aws/clients';
+import type { AwsClients } from '@bedrock-tenancy/plugin-bedrock-node';
 import { buildActions, run } from '../__testUtils__/actions';
 import {
   ACCOUNT,
@@ -87,6 +87,7 @@ const tagsOf = (list: Array<{ Key?: string; Value?: string }> | undefined) =>
 const TENANT_TAGS = {
   [TAG_TENANT]: 'shop-bot',
   [TAG_OWNER]: 'group:default/team-shop',
+  // the backend rebuilds the tenant's binding from this tag
   [TAG_ENTITY_REF]: 'component:default/shop-bot',
   [TAG_MANAGED_BY]: MANAGED_BY_VALUE,
 };

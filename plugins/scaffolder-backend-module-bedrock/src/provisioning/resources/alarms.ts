@@ -9,7 +9,7 @@ import {
   type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
 import { TAG_TENANT } from '@bedrock-tenancy/plugin-bedrock-common';
-import type { AwsClients } from '../../aws/clients';
+import type { AwsClients } from '@bedrock-tenancy/plugin-bedrock-node';
 import type { AlarmThresholds } from '../../config';
 import type { ChangeLog } from '../changes';
 import { ALARM_KINDS, type AlarmKind, type TenantNames } from '../naming';

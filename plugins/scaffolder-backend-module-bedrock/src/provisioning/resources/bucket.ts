@@ -18,8 +18,8 @@ import {
   type LifecycleRule,
 } from '@aws-sdk/client-s3';
 import { ConflictError } from '@backstage/errors';
-import type { AwsClients } from '../../aws/clients';
-import { isAwsError, orUndefined } from '../../aws/errors';
+import type { AwsClients } from '@bedrock-tenancy/plugin-bedrock-node';
+import { isAwsError, orUndefined } from '@bedrock-tenancy/plugin-bedrock-node';
 import type { ChangeLog } from '../changes';
 import type { LoggingPlan } from '../loggingPlan';
 import { parsePolicy, sameJson } from '../policies';

@@ -11,8 +11,8 @@ import {
   type Notification,
 } from '@aws-sdk/client-budgets';
 import { TAG_TENANT } from '@bedrock-tenancy/plugin-bedrock-common';
-import type { AwsClients } from '../../aws/clients';
-import { orUndefined } from '../../aws/errors';
+import type { AwsClients } from '@bedrock-tenancy/plugin-bedrock-node';
+import { orUndefined } from '@bedrock-tenancy/plugin-bedrock-node';
 import type { ChangeLog } from '../changes';
 import { tagList, type Tags } from './tags';
 

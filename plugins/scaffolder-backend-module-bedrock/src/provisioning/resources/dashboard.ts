@@ -6,8 +6,8 @@ import {
   TagResourceCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { MANAGED_BY_VALUE } from '@bedrock-tenancy/plugin-bedrock-common';
-import type { AwsClients } from '../../aws/clients';
-import { isAwsError, orUndefined } from '../../aws/errors';
+import type { AwsClients } from '@bedrock-tenancy/plugin-bedrock-node';
+import { isAwsError, orUndefined } from '@bedrock-tenancy/plugin-bedrock-node';
 import type { ChangeLog } from '../changes';
 import { sameJson } from '../policies';
 import { tagList, type Tags } from './tags';

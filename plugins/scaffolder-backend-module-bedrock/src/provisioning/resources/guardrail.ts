@@ -11,7 +11,7 @@ import {
   type GetGuardrailResponse,
 } from '@aws-sdk/client-bedrock';
 import { createHash } from 'node:crypto';
-import type { AwsClients } from '../../aws/clients';
+import type { AwsClients } from '@bedrock-tenancy/plugin-bedrock-node';
 import type { ChangeLog } from '../changes';
 import type { GuardrailRequest } from '../guardrailPlan';
 import { sameJson } from '../policies';

@@ -1,7 +1,7 @@
 /* Everything a tenant has in AWS, read before the first change, and the check that it is all the tenant's. */
 import type { Budget } from '@aws-sdk/client-budgets';
 import { ConflictError } from '@backstage/errors';
-import type { AwsClients } from '../../aws/clients';
+import type { AwsClients } from '@bedrock-tenancy/plugin-bedrock-node';
 import { tenantArns, tenantNames } from '../naming';
 import { alarmProblems, readAlarms, type AlarmState } from './alarms';
 import { budgetProblem, readBudget } from './budget';

@@ -4,8 +4,8 @@ import {
   PutModelInvocationLoggingConfigurationCommand,
   type LoggingConfig,
 } from '@aws-sdk/client-bedrock';
-import type { AwsClients } from '../../aws/clients';
-import { orUndefined } from '../../aws/errors';
+import type { AwsClients } from '@bedrock-tenancy/plugin-bedrock-node';
+import { orUndefined } from '@bedrock-tenancy/plugin-bedrock-node';
 import type { ChangeLog } from '../changes';
 import type { LoggingPlan } from '../loggingPlan';
 import { sameJson } from '../policies';

@@ -7,7 +7,7 @@ import {
   type InferenceProfileSummary,
 } from '@aws-sdk/client-bedrock';
 import { TAG_TENANT } from '@bedrock-tenancy/plugin-bedrock-common';
-import type { AwsClients } from '../../aws/clients';
+import type { AwsClients } from '@bedrock-tenancy/plugin-bedrock-node';
 import type { ChangeLog } from '../changes';
 import { profileIdFromArn } from '../naming';
 import type { ProfileRef, TenantPlan } from '../tenantPlan';

@@ -1,4 +1,4 @@
-import { isAwsError } from '../../aws/errors';
+import { isAwsError } from '@bedrock-tenancy/plugin-bedrock-node';
 
 export interface RetryOptions {
   attempts: number;

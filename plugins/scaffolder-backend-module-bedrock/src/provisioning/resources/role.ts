@@ -14,8 +14,8 @@ import {
   UntagRoleCommand,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import type { AwsClients } from '../../aws/clients';
-import { orUndefined } from '../../aws/errors';
+import type { AwsClients } from '@bedrock-tenancy/plugin-bedrock-node';
+import { orUndefined } from '@bedrock-tenancy/plugin-bedrock-node';
 import type { ChangeLog } from '../changes';
 import { parsePolicy, sameJson, type PolicyDocument } from '../policies';
 import { missingTags, tagList, tagMap, type Tags } from './tags';

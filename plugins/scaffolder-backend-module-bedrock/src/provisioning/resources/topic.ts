@@ -11,8 +11,8 @@ import {
   UnsubscribeCommand,
 } from '@aws-sdk/client-sns';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { AwsClients } from '../../aws/clients';
-import { orUndefined } from '../../aws/errors';
+import type { AwsClients } from '@bedrock-tenancy/plugin-bedrock-node';
+import { orUndefined } from '@bedrock-tenancy/plugin-bedrock-node';
 import type { ChangeLog } from '../changes';
 import { arns, tenantArns, tenantNames } from '../naming';
 import {
