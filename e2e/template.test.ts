@@ -70,7 +70,7 @@ describe('the tenant template, run from the UI', () => {
     await page.getByRole('button', { name: 'Next' }).click();
 
     // the guardrail step: left at its defaults (no guardrail)
-    await page.locator('#root_guardrail').waitFor();
+    await page.getByText('Add a Bedrock guardrail').first().waitFor();
     await page.getByRole('button', { name: 'Review' }).click();
     await screenshot(page, 'template-review');
     await page.getByRole('button', { name: 'Create' }).click();
