@@ -67,6 +67,10 @@ describe('the tenant template, run from the UI', () => {
       .locator('input[id^="root_notificationEmails"]')
       .first()
       .fill('team-docs@example.com');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // the guardrail step: left at its defaults (no guardrail)
+    await page.getByText('Add a Bedrock guardrail').first().waitFor();
     await page.getByRole('button', { name: 'Review' }).click();
     await screenshot(page, 'template-review');
     await page.getByRole('button', { name: 'Create' }).click();

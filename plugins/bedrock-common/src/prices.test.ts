@@ -29,6 +29,8 @@ describe('the built-in price table', () => {
     ['anthropic.claude-opus-4-1-20250805-v1:0', 0.015, 0.075],
     ['anthropic.claude-opus-4-5-20251101-v1:0', 0.0055, 0.0275],
     ['global.anthropic.claude-opus-4-5-20251101-v1:0', 0.005, 0.025],
+    ['anthropic.claude-opus-4-6-v1', 0.0055, 0.0275],
+    ['global.anthropic.claude-opus-4-6-v1', 0.005, 0.025],
     ['amazon.nova-micro-v1:0', 0.000035, 0.00014],
     ['amazon.nova-lite-v1:0', 0.00006, 0.00024],
     ['amazon.nova-pro-v1:0', 0.0008, 0.0032],

@@ -171,8 +171,15 @@ export class TenantProvisioner {
       inv.alarms,
       log,
     );
-    await convergeDashboard(aws, plan.dashboard, inv.dashboard, log);
-    await convergeBudget(aws, plan.accountId, plan.budget, inv.budget, log);
+    await convergeDashboard(aws, plan.dashboard, plan.tags, inv.dashboard, log);
+    await convergeBudget(
+      aws,
+      plan.accountId,
+      plan.budget,
+      plan.tags,
+      inv.budget,
+      log,
+    );
     return { plan, changes: log.changes };
   }
 

@@ -14,6 +14,7 @@ import { TAG_TENANT } from '@bedrock-tenancy/plugin-bedrock-common';
 import type { AwsClients } from '@bedrock-tenancy/plugin-bedrock-node';
 import { orUndefined } from '@bedrock-tenancy/plugin-bedrock-node';
 import type { ChangeLog } from '../changes';
+import { tagList, type Tags } from './tags';
 
 export interface BudgetNotificationPlan {
   notificationType: 'ACTUAL' | 'FORECASTED';
@@ -79,11 +80,16 @@ const keyOf = (n: Notification) =>
     n.ThresholdType ?? 'PERCENTAGE'
   }`;
 
-/** Creates the budget, or sets its limit and makes its notifications the planned ones. */
+/**
+ * Creates the budget (tagged with `ResourceTags`), or sets its limit and makes its notifications
+ * the planned ones. The tags are set at creation only: the cost filter is what identifies the
+ * tenant's budget, and a budget made before the suite tagged budgets stays untagged.
+ */
 export async function convergeBudget(
   aws: Budgets,
   AccountId: string,
   plan: PlannedBudget,
+  tags: Tags,
   current: Budget | undefined,
   log: ChangeLog,
 ) {
@@ -107,6 +113,7 @@ export async function convergeBudget(
           Notification: notificationOf(n),
           Subscribers: subscribers,
         })),
+        ResourceTags: tagList(tags),
       }),
     );
     log.add(`Created budget ${BudgetName}`, { limitUsd: plan.limitUsd });
