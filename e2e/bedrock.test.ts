@@ -5,7 +5,7 @@ import {
   DEMO_TENANTS,
   seededHours,
   seededTotalsByModel,
-} from '@bedrock-tenancy/aws-emulator';
+} from '@bedrock-tenancy/demo';
 import {
   DEFAULT_PRICES,
   findPrice,

@@ -8,7 +8,7 @@ import {
   MotoServer,
   seedDemo,
   startMoto,
-} from '@bedrock-tenancy/aws-emulator';
+} from '@bedrock-tenancy/demo';
 import type { EntitySummary } from '@bedrock-tenancy/plugin-bedrock-common';
 import request from 'supertest';
 import { bedrockPlugin } from './plugin';

@@ -9,7 +9,7 @@ import {
   MotoServer,
   seedDemo,
   startMoto,
-} from '@bedrock-tenancy/aws-emulator';
+} from '@bedrock-tenancy/demo';
 import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { StatusCollector } from './StatusCollector';
