@@ -7,10 +7,20 @@ import type { AttributionMode } from './annotations';
  * Amounts are USD; timestamps are ISO 8601 UTC strings.
  */
 
+/**
+ * The range presets of the summary and roll-up.
+ *
+ * @public
+ */
 export const RANGE_PRESETS = ['24h', '7d', '30d', 'mtd'] as const;
+/** @public */
 export type RangePreset = (typeof RANGE_PRESETS)[number];
 
-/** Query of the entity summary and group roll-up: a preset, or an explicit from/to. */
+/**
+ * Query of the entity summary and group roll-up: a preset, or an explicit from/to.
+ *
+ * @public
+ */
 export const rangeQuerySchema = z
   .object({
     range: z.enum(RANGE_PRESETS).optional(),
@@ -25,14 +35,20 @@ export const rangeQuerySchema = z
   .refine(q => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), {
     message: 'from must be before to',
   });
+/** @public */
 export type RangeQuery = z.infer<typeof rangeQuerySchema>;
 
-/** A panel that can fail on its own: a failed panel never takes the page down. */
+/**
+ * A panel that can fail on its own: a failed panel never takes the page down.
+ *
+ * @public
+ */
 export type Section<T> =
   | { status: 'ok'; data: T }
   | { status: 'error'; message: string }
   | { status: 'unavailable'; message: string };
 
+/** @public */
 export interface UsageTotals {
   invocations: number;
   inputTokens: number;
@@ -52,6 +68,7 @@ export interface UsageTotals {
   estimatedCostUsd: number | null;
 }
 
+/** @public */
 export interface ModelUsage extends UsageTotals {
   modelId: string;
   displayName: string;
@@ -60,6 +77,7 @@ export interface ModelUsage extends UsageTotals {
   costShare: number | null;
 }
 
+/** @public */
 export interface SeriesPoint {
   /** start of the bucket */
   timestamp: string;
@@ -74,12 +92,14 @@ export interface SeriesPoint {
   estimatedCostUsd: number | null;
 }
 
+/** @public */
 export interface DailyCost {
   date: string; // YYYY-MM-DD
   estimatedUsd: number;
   billedUsd: number | null;
 }
 
+/** @public */
 export interface CostAnomaly {
   date: string;
   amountUsd: number;
@@ -88,6 +108,7 @@ export interface CostAnomaly {
   score: number;
 }
 
+/** @public */
 export interface CostBlock {
   currency: 'USD';
   /** estimated cost of the selected range (priced models only) */
@@ -104,6 +125,7 @@ export interface CostBlock {
   excludes: string[];
 }
 
+/** @public */
 export interface BudgetBlock {
   name: string;
   limitUsd: number;
@@ -119,7 +141,9 @@ export interface BudgetBlock {
   }>;
 }
 
+/** @public */
 export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+/** @public */
 export interface AlarmInfo {
   name: string;
   state: AlarmState;
@@ -131,6 +155,7 @@ export interface AlarmInfo {
   consoleUrl: string;
 }
 
+/** @public */
 export interface GovernanceInfo {
   region: string;
   loggingEnabled: boolean;
@@ -141,17 +166,20 @@ export interface GovernanceInfo {
   deliveryFailures: { cloudWatch: number; s3: number } | null;
 }
 
+/** @public */
 export interface IdleStatus {
   idle: boolean;
   lastInvocationAt: string | null;
   thresholdDays: number;
 }
 
+/** @public */
 export interface Suggestion {
   kind: 'suspend-idle' | 'model-mix' | 'throttling' | 'errors';
   message: string;
 }
 
+/** @public */
 export interface Freshness {
   /** end of the newest collected hour */
   dataUntil: string | null;
@@ -159,6 +187,7 @@ export interface Freshness {
   stale: boolean;
 }
 
+/** @public */
 export interface TenantInfo {
   entityRef: string;
   tenantId: string;
@@ -167,6 +196,7 @@ export interface TenantInfo {
   attribution: AttributionMode;
 }
 
+/** @public */
 export interface EntitySummary {
   tenant: TenantInfo;
   range: { from: string; to: string; granularity: 'hour' | 'day' };
@@ -182,6 +212,7 @@ export interface EntitySummary {
   freshness: Freshness;
 }
 
+/** @public */
 export interface GroupTenantRow {
   entityRef: string;
   title: string;
@@ -199,6 +230,7 @@ export interface GroupTenantRow {
   alarmsInAlarm: number;
 }
 
+/** @public */
 export interface GroupRollup {
   groupRef: string;
   includeChildren: boolean;
@@ -220,7 +252,11 @@ export interface GroupRollup {
   unannotated: Array<{ entityRef: string; title: string; kind: string }>;
 }
 
-/** Answer of POST /entity/:kind/:namespace/:name/refresh. */
+/**
+ * Answer of POST /entity/:kind/:namespace/:name/refresh.
+ *
+ * @public
+ */
 export interface RefreshResult {
   entityRef: string;
   tenantId: string;

@@ -5,7 +5,9 @@
  * - foundation-model ARNs:         arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0
  * - cross-region system profiles:  us.amazon.nova-pro-v1:0, global.anthropic.claude-sonnet-4-5-20250929-v1:0
  * - system profile ARNs:           arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.amazon.nova-pro-v1:0
- * - application profile ids/ARNs:  resolved through `profiles` (profile id -> model id)
+ * - application profile ids/ARNs:  resolved through `profiles` (profile id to model id)
+ *
+ * @public
  */
 export function normalizeModelId(
   raw: string,
@@ -20,7 +22,11 @@ export function normalizeModelId(
   return id;
 }
 
-/** Short readable label for a model id, e.g. "Claude 3 Haiku" for anthropic.claude-3-haiku-20240307-v1:0. */
+/**
+ * Short readable label for a model id, e.g. "Claude 3 Haiku" for anthropic.claude-3-haiku-20240307-v1:0.
+ *
+ * @public
+ */
 export function modelDisplayName(modelId: string): string {
   const known: Array<[RegExp, string]> = [
     [/claude-3-haiku/, 'Claude 3 Haiku'],

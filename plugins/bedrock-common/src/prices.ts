@@ -2,6 +2,8 @@
  * On-demand Bedrock prices, USD per 1,000 tokens. Each row is effective from a date and names
  * its source; operators override or add rows in config (`bedrock.prices`). A model with no row
  * is "unpriced": reported as such, never as $0.
+ *
+ * @public
  */
 export interface PriceRow {
   /** base model id (see normalizeModelId), or a prefix of it ending in `*` */
@@ -40,6 +42,7 @@ const anthropic = (model: string, input: number, output: number) =>
     cacheReadPer1k: input * 0.1,
   });
 
+/** @public */
 export const DEFAULT_PRICES: PriceRow[] = [
   anthropic('anthropic.claude-3-haiku-*', 0.00025, 0.00125),
   anthropic('anthropic.claude-3-5-haiku-*', 0.0008, 0.004),
@@ -77,6 +80,8 @@ function matches(pattern: string, value: string) {
  * The row that prices `model` in `region` on `day` (YYYY-MM-DD): among matching rows in effect
  * that day, an exact region beats `*`, an exact model beats a prefix, and the newest wins.
  * Later rows in `rows` win ties, so config overrides placed after the defaults take effect.
+ *
+ * @public
  */
 export function findPrice(
   rows: PriceRow[],
@@ -105,6 +110,7 @@ function compareRank(a: number[], b: number[]) {
   return 0;
 }
 
+/** @public */
 export interface TokenCounts {
   inputTokens: number;
   outputTokens: number;
@@ -112,7 +118,11 @@ export interface TokenCounts {
   cacheWriteTokens?: number;
 }
 
-/** Cost in USD of token counts at a price row. */
+/**
+ * Cost in USD of token counts at a price row.
+ *
+ * @public
+ */
 export function priceTokens(price: PriceRow, t: TokenCounts): number {
   return (
     (t.inputTokens / 1000) * price.inputPer1k +

@@ -266,32 +266,32 @@ export class UsageCollector {
     for (const [from, to] of windows(start, end, this.#options.windowHours)) {
       const values: SeriesValues = new Map();
       for (const batch of main.batches) {
-        await this.#fetch(
+        await this.#fetch({
           accountId,
           region,
-          batch,
-          main.meta,
+          queries: batch,
+          meta: main.meta,
           from,
           to,
-          values,
+          into: values,
           calls,
-          false,
-        );
+          probe: false,
+        });
       }
       if (percentiles) {
         try {
           for (const batch of p99.batches) {
-            await this.#fetch(
+            await this.#fetch({
               accountId,
               region,
-              batch,
-              p99.meta,
+              queries: batch,
+              meta: p99.meta,
               from,
               to,
-              values,
+              into: values,
               calls,
-              true,
-            );
+              probe: true,
+            });
           }
         } catch (e) {
           percentiles = false; // optional: report p99 as not available
@@ -327,17 +327,22 @@ export class UsageCollector {
     return { ok: true, series: mine.length, getMetricDataCalls: calls.n };
   }
 
-  async #fetch(
-    accountId: string,
-    region: string,
-    queries: MetricDataQuery[],
-    meta: Map<string, QueryMeta>,
-    from: number,
-    to: number,
-    into: SeriesValues,
-    calls: { n: number },
-    probe: boolean,
-  ): Promise<void> {
+  /** Runs one batch of queries over [from, to), all pages, adding the values to `into`. */
+  async #fetch(options: {
+    accountId: string;
+    region: string;
+    queries: MetricDataQuery[];
+    meta: Map<string, QueryMeta>;
+    from: number;
+    to: number;
+    into: SeriesValues;
+    /** counts the GetMetricData calls, failed ones included */
+    calls: { n: number };
+    /** a single attempt: the optional percentile queries */
+    probe: boolean;
+  }): Promise<void> {
+    const { accountId, region, queries, meta, from, to, into, calls, probe } =
+      options;
     const cw = probe
       ? (await this.#clients.forTarget(accountId, region)).cloudwatchProbe
       : (await this.#clients.forTarget(accountId, region)).cloudwatch;

@@ -116,11 +116,6 @@ function governanceSection(
   };
 }
 
-function withoutFlag(c: ReturnType<typeof costBlock>): CostBlock {
-  const { rangeUnpriced: _u, ...data } = c;
-  return data;
-}
-
 /** Builds entity summaries from the store only: no AWS call happens here. */
 export class SummaryService {
   readonly #store: UsageStore;
@@ -248,16 +243,14 @@ export class SummaryService {
     billed: Snapshot<BilledSnapshot> | undefined,
   ): { section: Section<CostBlock>; data?: CostBlock } {
     try {
-      const data = withoutFlag(
-        costBlock({
-          prices: this.#options.prices,
-          history,
-          range,
-          now,
-          billed: billed?.payload ?? null,
-          billedAsOf: billed?.fetchedAt ?? null,
-        }),
-      );
+      const data = costBlock({
+        prices: this.#options.prices,
+        history,
+        range,
+        now,
+        billed: billed?.payload ?? null,
+        billedAsOf: billed?.fetchedAt ?? null,
+      });
       return { section: { status: 'ok', data }, data };
     } catch (e) {
       return {

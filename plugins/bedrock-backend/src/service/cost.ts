@@ -134,7 +134,7 @@ export function costBlock(options: {
   now: number;
   billed: BilledSnapshot | null;
   billedAsOf: string | null;
-}): CostBlock & { rangeUnpriced: boolean } {
+}): CostBlock {
   const { prices, history, range, now } = options;
   const ms = monthStart(now);
   const end = floorHour(now) + HOUR_MS;
@@ -142,16 +142,12 @@ export function costBlock(options: {
   let mtd = 0;
   let lastWeek = 0;
   const unpriced = new Set<string>();
-  let rangeUnpriced = false;
   for (const r of history) {
     const t = Date.parse(r.hour);
     const c = rowCost(prices, r);
     const inRange = t >= range.from && t < range.to;
     if (c === null) {
-      if (hasTraffic(r) && inRange) {
-        unpriced.add(r.modelId);
-        rangeUnpriced = true;
-      }
+      if (hasTraffic(r) && inRange) unpriced.add(r.modelId);
       continue;
     }
     if (inRange) rangeUsd += c;
@@ -203,7 +199,6 @@ export function costBlock(options: {
         ? [`unpriced models: ${[...unpriced].sort().join(', ')}`]
         : []),
     ],
-    rangeUnpriced,
   };
 }
 

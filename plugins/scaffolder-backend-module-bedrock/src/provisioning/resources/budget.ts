@@ -15,11 +15,21 @@ import type { AwsClients } from '@bedrock-tenancy/plugin-bedrock-node';
 import { orUndefined } from '@bedrock-tenancy/plugin-bedrock-node';
 import type { ChangeLog } from '../changes';
 
+/**
+ * A budget notification in a plan.
+ *
+ * @public
+ */
 export interface BudgetNotificationPlan {
   notificationType: 'ACTUAL' | 'FORECASTED';
   threshold: number;
 }
 
+/**
+ * The budget in a plan.
+ *
+ * @public
+ */
 export interface PlannedBudget {
   name: string;
   limitUsd: number;
