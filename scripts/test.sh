@@ -32,5 +32,9 @@ yarn lint
 say "Unit and integration tests (jest, all projects)"
 yarn test --maxWorkers=2
 
+say "API benchmark smoke run (production backend build, 5 tenants, 1 s phases)"
+yarn build:backend
+flock /tmp/portal.lock node --import tsx bench/api.ts --smoke --no-build
+
 say "End-to-end tests in Chromium"
 bash scripts/e2e.sh

@@ -6,3 +6,4 @@
 export * from './accounts';
 export * from './moto';
 export * from './bedrockProfilesStandIn';
+export * from './bedrockGuardrailsStandIn';

@@ -10,6 +10,8 @@ backend.add(import('@backstage/plugin-app-backend'));
 // auth: guest sign-in for the local portal (see app-config.production.yaml for real providers)
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// local portal only: a second, non-admin sign-in (auth.providers.guest-member in app-config.yaml)
+backend.add(import('./modules/devMemberSignIn'));
 
 // catalog
 backend.add(import('@backstage/plugin-catalog-backend'));

@@ -33,6 +33,12 @@ export interface BedrockBackendConfig {
   staleAfterMinutes: number;
   refreshIntervalSeconds: number;
   prices: PriceRow[];
+  /** where tenant bindings are read from AWS tags */
+  bindings: {
+    accounts: string[];
+    regions: string[];
+    schedule: SchedulerServiceTaskScheduleDefinition;
+  };
 }
 
 const priceRowSchema = z
@@ -43,6 +49,7 @@ const priceRowSchema = z
     outputPer1k: z.number().nonnegative(),
     cacheReadPer1k: z.number().nonnegative().optional(),
     cacheWritePer1k: z.number().nonnegative().optional(),
+    cacheWrite1hPer1k: z.number().nonnegative().optional(),
     effectiveFrom: z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}$/)
@@ -56,10 +63,15 @@ function schedule(
   defaults: SchedulerServiceTaskScheduleDefinition,
 ): SchedulerServiceTaskScheduleDefinition {
   if (!config) return defaults;
+  const configured =
+    readSchedulerServiceTaskScheduleDefinitionFromConfig(config);
+  // the reader returns unset keys as undefined: keep the defaults for those (e.g. initialDelay)
   return {
     ...defaults,
-    ...readSchedulerServiceTaskScheduleDefinitionFromConfig(config),
-  };
+    ...Object.fromEntries(
+      Object.entries(configured).filter(([, v]) => v !== undefined),
+    ),
+  } as SchedulerServiceTaskScheduleDefinition;
 }
 
 const positive = (config: Config, key: string, fallback: number) => {
@@ -124,5 +136,22 @@ function readFrom(c: Config): BedrockBackendConfig {
     staleAfterMinutes: positive(c, 'staleAfterMinutes', 60),
     refreshIntervalSeconds: positive(c, 'refresh.minIntervalSeconds', 60),
     prices: [...DEFAULT_PRICES, ...readPriceRows(c.getOptional('prices'))],
+    bindings: {
+      // by default: where the scaffolder actions create tenants
+      accounts:
+        c.getOptionalStringArray('bindings.accounts') ??
+        c.getOptionalStringArray('provisioning.accounts') ??
+        [],
+      regions:
+        c.getOptionalStringArray('bindings.regions') ??
+        c.getOptionalStringArray('provisioning.regions') ??
+        [],
+      // the plugin reads the tags once at startup itself; the schedule repeats it
+      schedule: schedule(c.getOptionalConfig('bindings.schedule'), {
+        frequency: { hours: 1 },
+        timeout: { minutes: 10 },
+        initialDelay: { minutes: 15 },
+      }),
+    },
   };
 }

@@ -8,6 +8,11 @@ import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { CollectorTasks } from './collector/CollectorTasks';
 import { StatusCollector } from './collector/StatusCollector';
 import { UsageCollector } from './collector/UsageCollector';
+import { BindingSync } from './bindings/BindingSync';
+import { checkAccountConfigured } from './bindings/errors';
+import { readConfigBindings } from './bindings/configBindings';
+import { DatabaseBindingStore } from './bindings/DatabaseBindingStore';
+import { TagBindingReader } from './bindings/TagBindingReader';
 import { readBedrockConfig } from './config';
 import { DatabaseUsageStore } from './database/DatabaseUsageStore';
 import { GroupRollupService } from './service/GroupRollupService';
@@ -36,6 +41,7 @@ export const bedrockPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         auditor: coreServices.auditor,
+        cache: coreServices.cache,
       },
       async init(deps) {
         const {
@@ -51,11 +57,32 @@ export const bedrockPlugin = createBackendPlugin({
         deps.permissionsRegistry.addPermissions(bedrockPermissions);
 
         const store = await DatabaseUsageStore.create({ database });
+        const bindings = DatabaseBindingStore.fromKnex(
+          await database.getClient(),
+        );
         const clients = AwsClientFactory.fromConfig(config, {
           endpoint: settings.endpoint,
           maxAttempts: settings.maxAttempts,
           requestTimeoutMs: settings.requestTimeoutMs,
         });
+        // bindings first: the collector and the routes serve bound tenants only
+        const sync = BindingSync.create({
+          store: bindings,
+          reader: TagBindingReader.create({ clients }),
+          logger,
+          configured: readConfigBindings(config, new Date().toISOString()),
+          ...settings.bindings,
+        });
+        await sync.applyConfig();
+        // the first read of the AWS tags starts now; the collector's first run waits for it
+        const firstTagSync = sync
+          .syncFromTags()
+          .catch(error =>
+            logger.warn(
+              `Reading tenant bindings from AWS tags failed: ${error}`,
+            ),
+          );
+        await sync.schedule(scheduler);
         const usage = UsageCollector.create({
           store,
           clients,
@@ -68,9 +95,9 @@ export const bedrockPlugin = createBackendPlugin({
           store,
           usage,
           status,
-          catalog,
-          auth,
+          bindings,
           logger,
+          bindingsReady: firstTagSync,
         });
         await tasks.schedule(scheduler);
 
@@ -90,13 +117,19 @@ export const bedrockPlugin = createBackendPlugin({
             permissions: deps.permissions,
             catalog,
             summary,
+            auth,
+            bindings,
             groups: GroupRollupService.create({
               catalog,
               permissions: deps.permissions,
               summary,
+              bindings,
             }),
             refresh: tenant => tasks.refreshTenant(tenant),
+            checkAccount: accountId =>
+              checkAccountConfigured(clients, accountId),
             limiter: RefreshLimiter.create({
+              cache: deps.cache,
               intervalSeconds: settings.refreshIntervalSeconds,
             }),
             auditor: deps.auditor,

@@ -121,7 +121,11 @@ export interface CostBlock {
   daily: DailyCost[];
   anomaly: CostAnomaly | null;
   billed: { monthToDateUsd: number; gapUsd: number; asOf: string } | null;
+  /** what the figures price */
   includes: string[];
+  /** how they price what CloudWatch cannot tell apart (cache TTL, endpoint, service tier) */
+  assumptions: string[];
+  /** what the figures cannot see */
   excludes: string[];
 }
 
@@ -250,6 +254,101 @@ export interface GroupRollup {
   tenants: GroupTenantRow[];
   /** entities the group owns that carry no (or malformed) tenant annotations */
   unannotated: Array<{ entityRef: string; title: string; kind: string }>;
+  /**
+   * entities the group owns whose tenant annotations no binding confirms (copied, unbound or
+   * out of date): never counted in the totals
+   */
+  unverified: Array<{
+    entityRef: string;
+    title: string;
+    kind: string;
+    reason: string;
+  }>;
+}
+
+/**
+ * Error name of the 4xx answered for an entity whose tenant annotations no binding confirms.
+ *
+ * @public
+ */
+export const UNVERIFIED_TENANT_ERROR = 'UnverifiedTenantError';
+
+/**
+ * Where a tenant binding came from; `config` and `admin` bindings are never overwritten from tags.
+ *
+ * @public
+ */
+export const BINDING_SOURCES = [
+  'provisioning',
+  'aws-tags',
+  'config',
+  'admin',
+] as const;
+/** @public */
+export type BindingSource = (typeof BINDING_SOURCES)[number];
+
+/**
+ * Body of PUT /bindings/:tenantId: which catalog entity a tenant's data belongs to. Only the
+ * scaffolder module (service principal `plugin:scaffolder`) and holders of
+ * `bedrock.binding.manage` may write it.
+ *
+ * @public
+ */
+export const tenantBindingBodySchema = z
+  .object({
+    entityRef: z
+      .string()
+      .regex(
+        /^[a-z][a-z0-9-]*:[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/,
+        'a full entity ref, e.g. component:default/checkout-assistant',
+      ),
+    accountId: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
+    regions: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^[a-z]{2}(-gov)?-[a-z]+-\d$/,
+            'an AWS region, e.g. us-east-1',
+          ),
+      )
+      .min(1)
+      .max(20),
+    attribution: z.enum(['account', 'inference-profile', 'identity']),
+    inferenceProfiles: z
+      .record(z.string().regex(/^[a-z0-9]{1,64}$/), z.string().min(1).max(255))
+      .default({}),
+    principalArns: z
+      .array(
+        z.string().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@/-]+$/),
+      )
+      .max(50)
+      .default([]),
+    alarmPrefix: z.string().min(1).max(255).optional(),
+    budgetName: z.string().min(1).max(100).optional(),
+  })
+  .strict();
+/** @public */
+export type TenantBindingBody = z.input<typeof tenantBindingBodySchema>;
+
+/**
+ * A recorded tenant binding, as GET/PUT /bindings answer it.
+ *
+ * @public
+ */
+export interface TenantBindingInfo {
+  tenantId: string;
+  entityRef: string;
+  accountId: string;
+  regions: string[];
+  attribution: AttributionMode;
+  inferenceProfiles: Record<string, string>;
+  principalArns: string[];
+  alarmPrefix: string;
+  budgetName: string;
+  source: BindingSource;
+  updatedAt: string;
+  updatedBy: string;
 }
 
 /**

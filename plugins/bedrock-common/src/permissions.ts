@@ -22,8 +22,20 @@ export const bedrockUsageRefreshPermission = createPermission({
   resourceType: 'catalog-entity',
 });
 
+/**
+ * Record, move or remove a tenant binding (which catalog entity a tenant's data belongs to).
+ * Bindings decide who sees a tenant's spend: grant this to platform admins only.
+ *
+ * @public
+ */
+export const bedrockBindingManagePermission = createPermission({
+  name: 'bedrock.binding.manage',
+  attributes: { action: 'update' },
+});
+
 /** @public */
 export const bedrockPermissions = [
   bedrockUsageReadPermission,
   bedrockUsageRefreshPermission,
+  bedrockBindingManagePermission,
 ];

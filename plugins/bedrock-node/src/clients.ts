@@ -130,6 +130,12 @@ export class AwsClientFactory {
     return this.#calls;
   }
 
+  /** Resolves the account's credentials now; rejects when none can be had (not configured). */
+  async checkCredentials(accountId: string): Promise<void> {
+    const provider = await this.#options.credentials(accountId);
+    await provider();
+  }
+
   forTarget(accountId: string, region: string): Promise<AwsClients> {
     const key = `${accountId}/${region}`;
     let clients = this.#cache.get(key);

@@ -21,3 +21,7 @@ export type {
   PlannedBudget,
 } from './provisioning/resources/budget';
 export type { PlannedTopic } from './provisioning/resources/topic';
+export {
+  BedrockBindingsClient,
+  type BindingsClient,
+} from './bindings/BedrockBindingsClient';

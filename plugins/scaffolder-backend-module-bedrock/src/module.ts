@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createBedrockActions } from './actions/createBedrockActions';
+import { BedrockBindingsClient } from './bindings/BedrockBindingsClient';
 import { readProvisioningConfig } from './config';
 
 /**
@@ -21,8 +22,17 @@ export const scaffolderModuleBedrock = createBackendModule({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         auditor: coreServices.auditor,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
       },
-      async init({ scaffolderActions, config, logger, auditor }) {
+      async init({
+        scaffolderActions,
+        config,
+        logger,
+        auditor,
+        discovery,
+        auth,
+      }) {
         // read first: a bad value stops the backend with a message naming the key
         const provisioning = readProvisioningConfig(config);
         if (
@@ -34,8 +44,11 @@ export const scaffolderModuleBedrock = createBackendModule({
             'bedrock.provisioning.accounts, regions or models is empty: the bedrock:* actions will reject every input',
           );
         }
+        // every tenant the actions create, update or delete is bound, moved or unbound in the
+        // bedrock backend: its usage is shown on that entity only
+        const bindings = BedrockBindingsClient.create({ discovery, auth });
         scaffolderActions.addActions(
-          ...createBedrockActions({ config, logger, auditor }),
+          ...createBedrockActions({ config, logger, auditor, bindings }),
         );
       },
     });

@@ -90,6 +90,8 @@ function api(p: string, init: RequestInit = {}) {
 }
 
 const entity = (ref: string) => api(`/api/catalog/entities/by-name/${ref}`);
+/** The tenant's binding in the bedrock backend (the test user may manage bindings). */
+const binding = (tenantId: string) => api(`/api/bedrock/bindings/${tenantId}`);
 
 beforeAll(async () => {
   env = await startTestEnv();
@@ -103,6 +105,10 @@ beforeAll(async () => {
       require('@backstage/plugin-catalog-backend-module-scaffolder-entity-model')
         .default,
       scaffolderModuleBedrock,
+      // receives the bindings the actions record (a workspace package; declaring it would only
+      // change the lockfile)
+      // eslint-disable-next-line @backstage/no-undeclared-imports
+      require('@bedrock-tenancy/plugin-bedrock-backend').default,
       mockServices.rootConfig.factory({
         data: {
           backend: { baseUrl: 'http://localhost:7007' },
@@ -116,6 +122,7 @@ beforeAll(async () => {
           bedrock: {
             // the stand-in answers the inference-profile API and forwards everything else to moto
             aws: { endpoint: env.bedrock.endpoint },
+            collector: { enabled: false },
             provisioning: {
               ...TEST_CONFIG.bedrock.provisioning,
               catalogDirectory: provisioned,
@@ -190,6 +197,15 @@ it('creates a tenant from the template and finds it in the catalog, then suspend
   expect(Object.keys(read.tenant.inferenceProfiles).sort()).toEqual(
     [...env.bedrock.profiles.values()].map(p => p.inferenceProfileId).sort(),
   );
+  // the create action bound the tenant to the entity it published, exactly as annotated
+  const bound = await (await binding('e2e-bot')).json();
+  expect(bound).toMatchObject({
+    entityRef: 'component:default/e2e-bot',
+    source: 'provisioning',
+    accountId: read.tenant.accountId,
+    regions: read.tenant.regions,
+    inferenceProfiles: read.tenant.inferenceProfiles,
+  });
 
   // update through the lifecycle template: new profile, entity file rewritten, catalog follows
   await runTemplate('bedrock-tenant-lifecycle', {
@@ -217,6 +233,20 @@ it('creates a tenant from the template and finds it in the catalog, then suspend
       ? true
       : undefined;
   });
+  expect((await (await binding('e2e-bot')).json()).inferenceProfiles).toEqual({
+    [sonnetId]: SONNET,
+  });
+
+  // an admin re-binds the entity through the template: on the initiator's credentials
+  await runTemplate('bedrock-tenant-lifecycle', {
+    entityRef: 'component:default/e2e-bot',
+    operation: 'adopt',
+  });
+  expect(await (await binding('e2e-bot')).json()).toMatchObject({
+    entityRef: 'component:default/e2e-bot',
+    source: 'admin',
+    updatedBy: 'user:default/guest',
+  });
 
   const aws = await env.factory().forTarget(ACCOUNT, REGION);
   await runTemplate('bedrock-tenant-lifecycle', {
@@ -241,4 +271,5 @@ it('creates a tenant from the template and finds it in the catalog, then suspend
   ).rejects.toThrow();
   expect(env.bedrock.profiles.size).toBe(0);
   expect(fs.readdirSync(provisioned)).toEqual([]);
+  expect((await binding('e2e-bot')).status).toBe(404);
 });

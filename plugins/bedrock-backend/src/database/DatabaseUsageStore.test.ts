@@ -112,3 +112,113 @@ describe('DatabaseUsageStore.getUsageBuckets', () => {
     },
   );
 });
+
+describe('DatabaseUsageStore.replaceWindow', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+  const at = (h: number) => iso(START + h * HOUR);
+  const row = (
+    over: Partial<HourlyUsageRow> & { hour: string },
+  ): HourlyUsageRow => ({
+    ...emptyUsageRow({
+      tenantId: 'alpha',
+      accountId: '123456789012',
+      region: 'us-east-1',
+      modelId: 'amazon.nova-pro-v1:0',
+      ...over,
+    }),
+    invocations: 1,
+    ...over,
+  });
+  const key = (r: HourlyUsageRow) =>
+    `${r.tenantId}|${r.region}|${r.modelId}|${r.hour}|${r.invocations}|${r.inputTokens}`;
+
+  it.each(databases.eachSupportedId())(
+    're-collecting a window replaces it: datapoints that changed or vanished are gone, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await DatabaseUsageStore.migrate(knex);
+      const store = DatabaseUsageStore.fromKnex(knex);
+      const window = { from: at(0), to: at(3) };
+      const alpha = {
+        tenantId: 'alpha',
+        accountId: '123456789012',
+        region: 'us-east-1',
+      };
+      // first collection: two models over three hours, plus neighbours that must survive
+      await store.replaceWindow({
+        ...alpha,
+        ...window,
+        rows: [
+          row({ hour: at(0), invocations: 10, inputTokens: 1000 }),
+          row({ hour: at(1), invocations: 11, inputTokens: 1100 }),
+          row({ hour: at(2), invocations: 12, inputTokens: 1200 }),
+          row({
+            hour: at(1),
+            modelId: 'amazon.nova-lite-v1:0',
+            invocations: 5,
+            inputTokens: 500,
+          }),
+        ],
+      });
+      await store.replaceWindow({
+        ...alpha,
+        from: at(3),
+        to: at(4),
+        rows: [row({ hour: at(3), invocations: 13 })],
+      });
+      await store.replaceWindow({
+        ...alpha,
+        region: 'us-west-2',
+        ...window,
+        rows: [row({ hour: at(1), region: 'us-west-2', invocations: 21 })],
+      });
+      await store.replaceWindow({
+        ...alpha,
+        tenantId: 'beta',
+        ...window,
+        rows: [row({ hour: at(1), tenantId: 'beta', invocations: 31 })],
+      });
+
+      // second collection of the same window: one hour changed, one hour and one model gone,
+      // and a row outside the window that must be ignored
+      await store.replaceWindow({
+        ...alpha,
+        ...window,
+        rows: [
+          row({ hour: at(1), invocations: 7, inputTokens: 700 }),
+          row({ hour: at(2), invocations: 12, inputTokens: 1200 }),
+          row({ hour: at(5), invocations: 99 }),
+        ],
+      });
+
+      const all = await store.getUsage({
+        tenantIds: ['alpha', 'beta'],
+        from: at(-24),
+        to: at(24),
+      });
+      expect(all.map(key).sort()).toEqual(
+        [
+          `alpha|us-east-1|amazon.nova-pro-v1:0|${at(1)}|7|700`,
+          `alpha|us-east-1|amazon.nova-pro-v1:0|${at(2)}|12|1200`,
+          `alpha|us-east-1|amazon.nova-pro-v1:0|${at(3)}|13|0`,
+          `alpha|us-west-2|amazon.nova-pro-v1:0|${at(1)}|21|0`,
+          `beta|us-east-1|amazon.nova-pro-v1:0|${at(1)}|31|0`,
+        ].sort(),
+      );
+
+      // an empty re-collection empties the window (the traffic was never there)
+      await store.replaceWindow({ ...alpha, ...window, rows: [] });
+      const left = await store.getUsage({
+        tenantIds: ['alpha'],
+        from: at(-24),
+        to: at(24),
+      });
+      expect(left.map(key).sort()).toEqual(
+        [
+          `alpha|us-east-1|amazon.nova-pro-v1:0|${at(3)}|13|0`,
+          `alpha|us-west-2|amazon.nova-pro-v1:0|${at(1)}|21|0`,
+        ].sort(),
+      );
+    },
+  );
+});

@@ -16,7 +16,9 @@ import {
   isBedrockTenantEntity,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import { iso } from '../collector/hours';
-import { tenantOf } from '../collector/tenants';
+import { Tenant, tenantOf } from '../collector/tenants';
+import { BindingStore } from '../bindings/types';
+import { verifyTenants } from '../bindings/verify';
 import { TimeRange } from './range';
 import { SummaryService } from './SummaryService';
 
@@ -30,11 +32,13 @@ export class GroupRollupService {
   readonly #catalog: CatalogService;
   readonly #permissions: PermissionsService;
   readonly #summary: SummaryService;
+  readonly #bindings: BindingStore;
 
   static create(o: {
     catalog: CatalogService;
     permissions: PermissionsService;
     summary: SummaryService;
+    bindings: BindingStore;
   }) {
     return new GroupRollupService(o);
   }
@@ -43,10 +47,12 @@ export class GroupRollupService {
     catalog: CatalogService;
     permissions: PermissionsService;
     summary: SummaryService;
+    bindings: BindingStore;
   }) {
     this.#catalog = o.catalog;
     this.#permissions = o.permissions;
     this.#summary = o.summary;
+    this.#bindings = o.bindings;
   }
 
   /** The group and, when asked, its descendants (spec.children / parentOf), as the caller sees them. */
@@ -120,12 +126,34 @@ export class GroupRollupService {
           { credentials },
         )
       : [];
-    const permitted = annotated.flatMap(([entityRef, entity], i) => {
-      const tenant = tenantOf(entity);
-      return decisions[i]?.result === AuthorizeResult.ALLOW && tenant
-        ? [{ entityRef, entity, tenant }]
+    const readable = annotated.flatMap(([entityRef, entity], i) => {
+      const claimed = tenantOf(entity);
+      return decisions[i]?.result === AuthorizeResult.ALLOW && claimed
+        ? [{ entityRef, entity, claimed }]
         : [];
     });
+    // only a binding of the entity itself brings figures: copies are listed apart, never summed
+    const verdicts = await verifyTenants(
+      this.#bindings,
+      readable.map(r => ({ entityRef: r.entityRef, tenant: r.claimed })),
+    );
+    const permitted: Array<{
+      entityRef: string;
+      entity: Entity;
+      tenant: Tenant;
+    }> = [];
+    const unverified: GroupRollup['unverified'] = [];
+    for (const r of readable) {
+      const v = verdicts.get(r.entityRef)!;
+      if (v.verified) permitted.push({ ...r, tenant: v.tenant });
+      else
+        unverified.push({
+          entityRef: r.entityRef,
+          title: title(r.entity),
+          kind: r.entity.kind,
+          reason: v.reason,
+        });
+    }
     const figures = await this.#summary.rollupFigures(
       permitted.map(p => p.tenant),
       range,
@@ -180,6 +208,9 @@ export class GroupRollupService {
         (a, b) => (b.estimatedCostUsd ?? 0) - (a.estimatedCostUsd ?? 0),
       ),
       unannotated: unannotated.sort((a, b) =>
+        a.entityRef.localeCompare(b.entityRef),
+      ),
+      unverified: unverified.sort((a, b) =>
         a.entityRef.localeCompare(b.entityRef),
       ),
     };

@@ -94,6 +94,26 @@ describe('cost', () => {
     });
   });
 
+  it('says what the estimate assumes and what it cannot see', () => {
+    const c = costBlock({
+      prices: DEFAULT_PRICES,
+      history: [dayRow(1, 5)],
+      range: { from: NOW - 7 * DAY, to: NOW },
+      now: NOW,
+      billed: null,
+      billedAsOf: null,
+    });
+    const assumed = c.assumptions.join('\n');
+    expect(assumed).toMatch(/5-minute rate \(1\.25x input\)/);
+    expect(assumed).toMatch(/1-hour writes \(2x input\)/);
+    expect(assumed).toMatch(/global cross-Region profile.*10% higher/);
+    expect(assumed).toMatch(/service tier/);
+    const unseen = c.excludes.join('\n');
+    expect(unseen).toMatch(/OpenAI-compatible bedrock-mantle endpoint/);
+    expect(unseen).toMatch(/batch inference/);
+    expect(unseen).toMatch(/provisioned throughput/);
+  });
+
   it('computes the budget run-out date and the thresholds crossed', () => {
     const b = budgetBlock(
       {

@@ -151,7 +151,14 @@ export const entitySummary: EntitySummary = {
       anomaly: null,
       billed: { monthToDateUsd: 38.9, gapUsd: 2.35, asOf: '2026-11-22' },
       includes: ['on-demand model invocations in the tenant account'],
-      excludes: ['provisioned throughput', 'knowledge bases and agents'],
+      assumptions: [
+        'prompt-cache writes priced at the 5-minute rate (1.25x input)',
+      ],
+      excludes: [
+        'traffic through the OpenAI-compatible bedrock-mantle endpoint',
+        'provisioned throughput',
+        'knowledge bases and agents',
+      ],
     },
   },
   budget: {

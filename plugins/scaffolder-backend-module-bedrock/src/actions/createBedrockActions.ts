@@ -8,8 +8,10 @@ import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { readProvisioningConfig } from '../config';
 import { LoggingProvisioner } from '../provisioning/LoggingProvisioner';
 import { TenantProvisioner } from '../provisioning/TenantProvisioner';
+import type { BindingsClient } from '../bindings/BedrockBindingsClient';
 import { createBedrockCatalogPublishAction } from './catalogPublish';
 import { createBedrockLoggingEnsureAction } from './loggingEnsure';
+import { createBedrockTenantAdoptAction } from './tenantAdopt';
 import {
   createBedrockTenantCreateAction,
   createBedrockTenantUpdateAction,
@@ -32,6 +34,12 @@ export interface BedrockActionsOptions {
   auditor?: AuditorService;
   /** The AWS clients; built from `config` when unset. */
   clients?: AwsClientFactory;
+  /**
+   * Records, moves and removes tenant bindings in the bedrock backend. Without it (the demo data
+   * set, provisioned before the backend runs) the backend binds the tenants from their AWS tags,
+   * and `bedrock:tenant:adopt` is not registered.
+   */
+  bindings?: BindingsClient;
   /** Retries while a new IAM role propagates (bedrock:logging:ensure); default 6 attempts, 5 s apart. */
   retry?: { attempts: number; delayMs: number };
 }
@@ -57,7 +65,8 @@ export function createBedrockActions(
     logger,
     retry: options.retry,
   });
-  const tenantOptions = { provisioner: tenants, config, auditor };
+  const { bindings } = options;
+  const tenantOptions = { provisioner: tenants, config, auditor, bindings };
   return [
     createBedrockLoggingEnsureAction({ provisioner: logging, config, auditor }),
     createBedrockTenantCreateAction(tenantOptions),
@@ -65,6 +74,9 @@ export function createBedrockActions(
     createBedrockTenantSuspendAction(tenantOptions),
     createBedrockTenantResumeAction(tenantOptions),
     createBedrockTenantDeleteAction(tenantOptions),
+    ...(bindings
+      ? [createBedrockTenantAdoptAction({ bindings, auditor })]
+      : []),
     createBedrockCatalogPublishAction({
       directory: config.catalogDirectory,
       auditor,

@@ -6,19 +6,26 @@ import type { TenantProvisioner } from '../provisioning/TenantProvisioner';
 import type { TenantPlan } from '../provisioning/tenantPlan';
 import { once } from './audit';
 import { tenantOutputs } from './tenantSchema';
+import {
+  BindingsClient,
+  bindingOfPlan,
+  recordBinding,
+} from '../bindings/record';
 import { createExamples, updateExamples } from './tenantApply.examples';
 
 export interface TenantActionOptions {
   provisioner: TenantProvisioner;
   config: ProvisioningConfig;
   auditor?: AuditorService;
+  /** records the tenant's binding in the bedrock backend; without it, none is recorded */
+  bindings?: BindingsClient;
 }
 
 function tenantApplyAction(
   mode: 'create' | 'update',
   options: TenantActionOptions,
 ) {
-  const { provisioner, config, auditor } = options;
+  const { provisioner, config, auditor, bindings } = options;
   const id = `bedrock:tenant:${mode}`;
   return createTemplateAction({
     id,
@@ -48,6 +55,13 @@ function tenantApplyAction(
           z.string({
             description: 'Owner entity ref, written to the owner tag',
           }),
+        entityRef: z =>
+          z
+            .string({
+              description:
+                'The catalog entity the tenant is bound to (its usage is shown there only); default component:default/<tenantId>',
+            })
+            .optional(),
         models: z =>
           z.array(z.string(), {
             description: 'Model ids from bedrock.provisioning.models (1-4)',
@@ -140,6 +154,11 @@ function tenantApplyAction(
           () => provisioner.apply(spec, { mustExist: mode === 'update' }),
           result => result.plan,
         );
+        if (bindings) {
+          await recordBinding('recording its binding', spec.tenantId, () =>
+            bindings.put(spec.tenantId, bindingOfPlan(plan, spec.entityRef)),
+          );
+        }
       }
       const out = tenantOutputs(plan);
       for (const [k, v] of Object.entries(out))

@@ -11,6 +11,7 @@ import { tenantNames } from '../provisioning/naming';
 import { SUSPEND_POLICY } from '../provisioning/resources/suspension';
 import type { TenantProvisioner } from '../provisioning/TenantProvisioner';
 import { once } from './audit';
+import { BindingsClient, recordBinding } from '../bindings/record';
 import { json } from './common';
 import {
   deleteExamples,
@@ -22,6 +23,8 @@ export interface LifecycleActionOptions {
   provisioner: TenantProvisioner;
   config: ProvisioningConfig;
   auditor?: AuditorService;
+  /** removes a deleted tenant's binding in the bedrock backend */
+  bindings?: BindingsClient;
 }
 
 /** The zod the scaffolder hands to schema functions (its own copy, not this package's `zod`). */
@@ -133,7 +136,7 @@ export function createBedrockTenantResumeAction(
 export function createBedrockTenantDeleteAction(
   options: LifecycleActionOptions,
 ) {
-  const { provisioner, config, auditor } = options;
+  const { provisioner, config, auditor, bindings } = options;
   return createTemplateAction({
     id: 'bedrock:tenant:delete',
     description:
@@ -175,6 +178,11 @@ export function createBedrockTenantDeleteAction(
       const result = await once(ctx, auditor, step('delete', parsed), () =>
         provisioner.delete(parsed),
       );
+      if (bindings) {
+        await recordBinding('removing its binding', parsed.tenantId, () =>
+          bindings.remove(parsed.tenantId),
+        );
+      }
       ctx.output('deleted', result.deleted);
     },
   });

@@ -36,6 +36,12 @@ const good = {
   notificationEmails: ['a@example.com'],
 };
 
+// Each test judges only its own calls: one failing test must not fail every later one.
+beforeEach(() => {
+  calls.length = 0;
+  credentials.mockClear();
+});
+
 /** Every test ends here: not one AWS call, not even a credential lookup. */
 function expectNoAwsCall() {
   expect(calls).toEqual([]);

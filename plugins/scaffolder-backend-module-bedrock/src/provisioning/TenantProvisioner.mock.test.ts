@@ -19,6 +19,7 @@ import {
 import {
   MANAGED_BY_VALUE,
   TAG_MANAGED_BY,
+  TAG_ENTITY_REF,
   TAG_OWNER,
   TAG_TENANT,
 } from '@bedrock-tenancy/plugin-bedrock-common';
@@ -55,6 +56,7 @@ const spec = (patch: Record<string, unknown> = {}) =>
 const TAGS = [
   { key: TAG_TENANT, value: 'shop-bot' },
   { key: TAG_OWNER, value: 'group:default/team-shop' },
+  { key: TAG_ENTITY_REF, value: 'component:default/shop-bot' },
   { key: TAG_MANAGED_BY, value: MANAGED_BY_VALUE },
 ];
 const arn = (id: string) =>

@@ -102,6 +102,13 @@ export function tenantSpecSchema(cfg: ProvisioningConfig) {
           ),
       )
       .optional(),
+    entityRef: z
+      .string()
+      .regex(
+        /^[a-z][a-z0-9-]*:[a-z0-9._-]+\/[A-Za-z0-9._-]+$/,
+        'a full entity ref, e.g. component:default/checkout-assistant',
+      )
+      .optional(),
   });
 }
 
@@ -115,6 +122,8 @@ export interface TenantSpec {
   thresholds: AlarmThresholds;
   notificationEmails: string[];
   trustPrincipals: string[];
+  /** the catalog entity the tenant is bound to; default component:default/<tenant id> */
+  entityRef: string;
 }
 
 export interface Target {
@@ -213,6 +222,7 @@ export function parseTenantSpec(
     ...parsed,
     thresholds: { ...cfg.thresholds, ...parsed.thresholds },
     trustPrincipals,
+    entityRef: parsed.entityRef ?? `component:default/${parsed.tenantId}`,
   };
 }
 

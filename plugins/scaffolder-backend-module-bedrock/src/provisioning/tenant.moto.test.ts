@@ -29,6 +29,7 @@ import {
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   readTenantAnnotations,
+  TAG_ENTITY_REF,
   TAG_MANAGED_BY,
   TAG_OWNER,
   TAG_TENANT,
@@ -86,6 +87,8 @@ const tagsOf = (list: Array<{ Key?: string; Value?: string }> | undefined) =>
 const TENANT_TAGS = {
   [TAG_TENANT]: 'shop-bot',
   [TAG_OWNER]: 'group:default/team-shop',
+  // the backend rebuilds the tenant's binding from this tag
+  [TAG_ENTITY_REF]: 'component:default/shop-bot',
   [TAG_MANAGED_BY]: MANAGED_BY_VALUE,
 };
 

@@ -98,6 +98,32 @@ const Unannotated = ({ items }: { items: GroupRollup['unannotated'] }) => {
   );
 };
 
+/** Entities whose tenant annotations no binding confirms: listed apart, never in the totals. */
+const Unverified = ({ items }: { items: GroupRollup['unverified'] }) => {
+  const entityLink = useEntityLink();
+  if (!items?.length) return null;
+  return (
+    <Box mt={2} data-testid="group-unverified">
+      <Typography variant="subtitle2">
+        Unverified tenants, not in the totals ({items.length})
+      </Typography>
+      <Typography variant="caption" component="div">
+        Their annotations claim a Bedrock tenant that no binding confirms. A
+        Bedrock admin binds a tenant with the Adopt step of the
+        bedrock-tenant-lifecycle template.
+      </Typography>
+      <ul>
+        {items.map(i => (
+          <li key={i.entityRef}>
+            <Link to={entityLink(i.entityRef)}>{i.title}</Link> ({i.kind}):{' '}
+            {i.reason}
+          </li>
+        ))}
+      </ul>
+    </Box>
+  );
+};
+
 /** Group-page card: Bedrock totals of every tenant the group owns, and the tenants by cost. */
 export const BedrockGroupCard = () => {
   const { entity } = useEntity();
@@ -140,6 +166,7 @@ export const BedrockGroupCard = () => {
             linkToTab={tabLink}
             showOwner={includeChildren}
           />
+          <Unverified items={value.unverified} />
           <Unannotated items={value.unannotated} />
         </>
       )}

@@ -1,5 +1,6 @@
 import {
   MANAGED_BY_VALUE,
+  TAG_ENTITY_REF,
   TAG_MANAGED_BY,
   TAG_OWNER,
   TAG_TENANT,
@@ -10,10 +11,14 @@ import type { TenantSpec } from '../inputs';
 export type Tags = Record<string, string>;
 
 /** The tags of every resource of a tenant. The one place they are built. */
-export function tenantTags(spec: Pick<TenantSpec, 'tenantId' | 'owner'>): Tags {
+export function tenantTags(
+  spec: Pick<TenantSpec, 'tenantId' | 'owner' | 'entityRef'>,
+): Tags {
   return {
     [TAG_TENANT]: spec.tenantId,
     [TAG_OWNER]: spec.owner,
+    // lets the bedrock backend rebuild the tenant's binding from AWS
+    [TAG_ENTITY_REF]: spec.entityRef,
     [TAG_MANAGED_BY]: MANAGED_BY_VALUE,
   };
 }

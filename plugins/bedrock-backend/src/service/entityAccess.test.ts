@@ -1,0 +1,205 @@
+import {
+  mockCredentials,
+  mockServices,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { DEMO_TENANTS, demoTenantEntity } from '@bedrock-tenancy/demo';
+import { bindEntities } from '../__testUtils__/bindings';
+import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  ANNOTATION_ACCOUNT_ID,
+  ANNOTATION_REGIONS,
+  ANNOTATION_TENANT_ID,
+  bedrockUsageReadPermission,
+} from '@bedrock-tenancy/plugin-bedrock-common';
+import {
+  authorizeEntity,
+  entityParamsSchema,
+  groupParamsSchema,
+  parseParams,
+  readEntity,
+  tenantOrThrow,
+  verifiedTenant,
+} from './entityAccess';
+
+const component = (annotations: Record<string, string>) => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'shop', namespace: 'default', annotations },
+  spec: { owner: 'team-a' },
+});
+
+describe('entity access', () => {
+  it.each([
+    [{ kind: 'component', namespace: 'default', name: 'shop-bot' }],
+    [{ kind: 'Component', namespace: 'team.a', name: 'a' }],
+    [{ kind: 'x', namespace: 'd', name: `a${'b'.repeat(251)}c` }],
+  ])('accepts the path %j', params => {
+    expect(parseParams(entityParamsSchema, params)).toEqual(params);
+  });
+
+  it.each([
+    ['kind', { kind: '1component', namespace: 'default', name: 'a' }],
+    ['kind', { kind: 'comp/onent', namespace: 'default', name: 'a' }],
+    ['kind', { kind: `c${'x'.repeat(63)}`, namespace: 'default', name: 'a' }],
+    ['name', { kind: 'component', namespace: 'default', name: '-a' }],
+    ['name', { kind: 'component', namespace: 'default', name: 'a-' }],
+    ['name', { kind: 'component', namespace: 'default', name: 'a b' }],
+    [
+      'name',
+      { kind: 'component', namespace: 'default', name: 'x'.repeat(254) },
+    ],
+    ['namespace', { kind: 'component', namespace: '..', name: 'a' }],
+    ['namespace', { kind: 'component', namespace: 'a/b', name: 'a' }],
+  ])('refuses a bad %s with an InputError naming it', (field, params) => {
+    let error: unknown;
+    try {
+      parseParams(entityParamsSchema, params);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toMatch(
+      new RegExp(`^invalid path: ${field}: ${field} must be`),
+    );
+  });
+
+  it('reads group paths without a kind', () => {
+    expect(
+      parseParams(groupParamsSchema, { namespace: 'default', name: 'team-a' }),
+    ).toEqual({ namespace: 'default', name: 'team-a' });
+  });
+
+  it('answers 404 for an entity the caller cannot see', async () => {
+    const catalog = catalogServiceMock({ entities: [component({})] });
+    await expect(
+      readEntity(catalog, 'component:default/other', mockCredentials.user()),
+    ).rejects.toThrow(
+      new NotFoundError('No entity component:default/other found'),
+    );
+    await expect(
+      readEntity(catalog, 'component:default/shop', mockCredentials.user()),
+    ).resolves.toMatchObject({ metadata: { name: 'shop' } });
+  });
+
+  it('lets through only an ALLOW decision, asked for this entity with these credentials', async () => {
+    const credentials = mockCredentials.user('user:default/ann');
+    for (const result of [
+      AuthorizeResult.ALLOW,
+      AuthorizeResult.DENY,
+      AuthorizeResult.CONDITIONAL,
+    ]) {
+      const authorize = jest.fn(async () => [{ result }] as any);
+      const permissions = mockServices.permissions.mock({ authorize });
+      const p = authorizeEntity(
+        permissions,
+        bedrockUsageReadPermission,
+        'component:default/shop',
+        credentials,
+      );
+      const error = await p.then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      const allowed = result === AuthorizeResult.ALLOW;
+      expect(error?.name).toBe(allowed ? undefined : NotAllowedError.name);
+      expect(error?.message).toBe(
+        allowed
+          ? undefined
+          : `You may not read Bedrock usage of component:default/shop (${bedrockUsageReadPermission.name})`,
+      );
+      expect(authorize).toHaveBeenCalledWith(
+        [
+          {
+            permission: bedrockUsageReadPermission,
+            resourceRef: 'component:default/shop',
+          },
+        ],
+        { credentials },
+      );
+    }
+  });
+
+  it('reads the tenant, or says which annotations are missing or malformed', () => {
+    expect(
+      tenantOrThrow(
+        component({
+          [ANNOTATION_TENANT_ID]: 'shop-bot',
+          [ANNOTATION_ACCOUNT_ID]: '123456789012',
+          [ANNOTATION_REGIONS]: 'us-east-1',
+        }) as any,
+      ),
+    ).toMatchObject({
+      tenantId: 'shop-bot',
+      accountId: '123456789012',
+      regions: ['us-east-1'],
+      entityRef: 'component:default/shop',
+    });
+    expect(() =>
+      tenantOrThrow(
+        component({
+          [ANNOTATION_TENANT_ID]: 'shop-bot',
+          [ANNOTATION_REGIONS]: 'us-east-1',
+        }) as any,
+      ),
+    ).toThrow(
+      new NotFoundError(
+        `component:default/shop is not a Bedrock tenant: add the annotation ${ANNOTATION_ACCOUNT_ID} to its catalog-info.yaml`,
+      ),
+    );
+    expect(() => tenantOrThrow(component({}) as any)).toThrow(
+      `component:default/shop is not a Bedrock tenant: add the annotations ${ANNOTATION_TENANT_ID}, ${ANNOTATION_ACCOUNT_ID}, ${ANNOTATION_REGIONS} to its catalog-info.yaml`,
+    );
+    let error: unknown;
+    try {
+      tenantOrThrow(
+        component({
+          [ANNOTATION_TENANT_ID]: 'Shop_Bot',
+          [ANNOTATION_ACCOUNT_ID]: '12345',
+          [ANNOTATION_REGIONS]: 'us-east-1',
+        }) as any,
+      );
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^component:default/shop has malformed Bedrock annotations: ${ANNOTATION_TENANT_ID}: .+; ${ANNOTATION_ACCOUNT_ID}: .+$`,
+      ),
+    );
+  });
+});
+
+const checkout = DEMO_TENANTS.find(t => t.tenantId === 'checkout-assistant')!;
+
+describe('verifiedTenant', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+  it('does not name the holder to a caller who cannot read it', async () => {
+    const knex = await databases.init('SQLITE_3');
+    await DatabaseUsageStore.migrate(knex);
+    const bindings = await bindEntities(knex, [demoTenantEntity(checkout)]);
+    const copy = demoTenantEntity(checkout) as unknown as Entity;
+    copy.metadata.name = 'my-copy';
+    const hidingCatalog = {
+      getEntityByRef: async () => undefined,
+    } as unknown as CatalogService;
+    const error = await verifiedTenant({
+      entity: copy,
+      bindings,
+      catalog: hidingCatalog,
+      credentials: mockCredentials.user('user:default/mallory'),
+    }).catch(e => e);
+    expect(error.name).toBe('UnverifiedTenantError');
+    expect(error.statusCode).toBe(409);
+    expect(error.message).toContain('bound to an entity you cannot see');
+    expect(error.message).not.toContain('component:default/checkout-assistant');
+    expect(error.message).toContain('bedrock-tenant-lifecycle');
+  });
+});
