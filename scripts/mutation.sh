@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # Mutation testing (StrykerJS, jest runner) over the code where a silent bug costs money or leaks
-# data: prices and model ids (bedrock-common), cost, usage, range, the usage store, entity access
-# and the roll-up's filter (bedrock-backend). Prints Stryker's per-file table for each package,
-# then every file's score and every surviving mutant; fails when a file scores under 80%.
-# One test process at a time (the machine is shared); about 5 min for bedrock-common and
-# 45 min for bedrock-backend on two cores, too long for the test command (see README).
-# Usage: bash scripts/mutation.sh [bedrock-common|bedrock-backend ...]
+# data: prices and model ids (bedrock-common), cost, usage and range math, the usage store, entity
+# access and the roll-up's filter (bedrock-backend); the suites are in scripts/mutation/suites.mjs.
+# Prints Stryker's per-file table for each suite, then every file's score and every surviving
+# mutant; fails when a file scores under 80%. One test process at a time (the machine is shared).
+# Usage: bash scripts/mutation.sh [prices|money|store|access ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -13,13 +12,16 @@ require_postgres
 
 export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-postgresql://postgres@127.0.0.1:5432}"
 export CI=true
-packages=("$@")
-[ ${#packages[@]} -gt 0 ] || packages=(bedrock-common bedrock-backend)
+suites=("$@")
+[ ${#suites[@]} -gt 0 ] || suites=(prices money store access)
 
-for pkg in "${packages[@]}"; do
-  say "Mutation testing plugins/$pkg"
-  (cd "plugins/$pkg" && node ../../node_modules/@stryker-mutator/core/bin/stryker.js run stryker.config.mjs)
+for suite in "${suites[@]}"; do
+  dir=$(MUTATION_SUITE="$suite" node --input-type=module -e \
+    "const { SUITES } = await import('./scripts/mutation/suites.mjs'); console.log(SUITES[process.env.MUTATION_SUITE].dir)")
+  say "Mutation testing: $suite ($dir)"
+  (cd "$dir" && MUTATION_SUITE="$suite" node "$OLDPWD/node_modules/@stryker-mutator/core/bin/stryker.js" \
+    run "$OLDPWD/scripts/mutation/stryker.config.mjs")
 done
 
-say "Mutation score per file (killed + timed out) / (killed + timed out + survived + no coverage)"
-node scripts/mutation/summary.mjs "${packages[@]}"
+say "Mutation score per file: (killed + timed out) / (killed + timed out + survived + no coverage)"
+node scripts/mutation/summary.mjs "${suites[@]}"

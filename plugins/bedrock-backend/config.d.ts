@@ -45,8 +45,23 @@ export interface Config {
 
     /** The status collector: alarms, budgets and invocation-logging settings. */
     status?: {
-      /** When alarms, budgets and logging settings are fetched. Default: every 5 minutes. */
+      /**
+       * When alarms, budgets and logging settings are fetched. Default: every 5 minutes, first
+       * run 3 seconds after startup, `timeout: { minutes: 3 }`. The timeout bounds a run: after
+       * 80% of it the run starts no more fetches, records itself as partial with what it had no
+       * time for, and the next run fetches that first.
+       */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * Fetches in flight at once (one tenant's alarms, one tenant's budget, one account and
+       * region's logging settings). Default 4.
+       */
+      concurrency?: number;
+      /**
+       * Seconds one AWS account may take in one run, so a slow or throttled account cannot use
+       * the whole run; its remaining fetches are left for the next run. Default 60.
+       */
+      accountTimeoutSeconds?: number;
     };
 
     /**

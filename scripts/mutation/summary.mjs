@@ -1,14 +1,16 @@
 // Prints each mutated file's score and every surviving mutant from Stryker's JSON reports;
 // exits 1 when a file scores under 80%.
 import { readFileSync } from 'node:fs';
+import { SUITES } from './suites.mjs';
 
 const GOAL = 80;
-const packages = process.argv.slice(2);
+const suites = process.argv.slice(2);
 let failed = false;
 const survivors = [];
-for (const pkg of packages) {
+for (const name of suites) {
+  const pkg = SUITES[name].dir;
   const report = JSON.parse(
-    readFileSync(`plugins/${pkg}/reports/mutation/mutation.json`, 'utf8'),
+    readFileSync(`${pkg}/reports/mutation/${name}.json`, 'utf8'),
   );
   for (const [file, { mutants }] of Object.entries(report.files).sort()) {
     const count = status => mutants.filter(m => m.status === status).length;
@@ -17,7 +19,7 @@ for (const pkg of packages) {
     const score = (100 * detected) / (detected + undetected || 1);
     if (score < GOAL) failed = true;
     console.log(
-      `${score.toFixed(2).padStart(6)}%  ${`plugins/${pkg}/${file}`.padEnd(
+      `${score.toFixed(2).padStart(6)}%  ${`${pkg}/${file}`.padEnd(
         58,
       )} killed ${count('Killed')}, timeout ${count(
         'Timeout',
@@ -28,12 +30,9 @@ for (const pkg of packages) {
     for (const m of mutants)
       if (m.status === 'Survived' || m.status === 'NoCoverage')
         survivors.push(
-          `plugins/${pkg}/${file}:${m.location.start.line}:${
-            m.location.start.column
-          } ${m.mutatorName} (${m.status}): ${m.replacement ?? ''}`.replace(
-            /\s+/g,
-            ' ',
-          ),
+          `${pkg}/${file}:${m.location.start.line}:${m.location.start.column} ${
+            m.mutatorName
+          } (${m.status}): ${m.replacement ?? ''}`.replace(/\s+/g, ' '),
         );
   }
 }

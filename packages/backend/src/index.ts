@@ -2,6 +2,10 @@
  * The portal's backend: a stock Backstage backend with the Bedrock tenancy suite added.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { assertProductionSettings } from './preflight';
+
+// production refuses to start, naming every missing environment variable, before any plugin
+assertProductionSettings();
 
 const backend = createBackend();
 

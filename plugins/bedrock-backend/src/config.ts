@@ -8,7 +8,9 @@ import {
   DEFAULT_PRICES,
   PriceRow,
 } from '@bedrock-tenancy/plugin-bedrock-common';
+import { Duration } from 'luxon';
 import { z } from 'zod';
+import type { StatusBudget } from './collector/StatusCollector';
 
 /** The plugin's settings, read once from `bedrock.*` with defaults applied. */
 export interface BedrockBackendConfig {
@@ -24,7 +26,10 @@ export interface BedrockBackendConfig {
     retentionDays: number;
     concurrency: number;
   };
-  status: { schedule: SchedulerServiceTaskScheduleDefinition };
+  status: {
+    schedule: SchedulerServiceTaskScheduleDefinition;
+    budget: StatusBudget;
+  };
   costExplorer: {
     enabled: boolean;
     schedule: SchedulerServiceTaskScheduleDefinition;
@@ -63,16 +68,34 @@ function schedule(
   defaults: SchedulerServiceTaskScheduleDefinition,
 ): SchedulerServiceTaskScheduleDefinition {
   if (!config) return defaults;
-  const configured =
-    readSchedulerServiceTaskScheduleDefinitionFromConfig(config);
-  // the reader returns unset keys as undefined: keep the defaults for those (e.g. initialDelay)
-  return {
-    ...defaults,
-    ...Object.fromEntries(
-      Object.entries(configured).filter(([, v]) => v !== undefined),
-    ),
-  } as SchedulerServiceTaskScheduleDefinition;
+  // keys the config leaves out (e.g. initialDelay) keep their defaults
+  const set = Object.entries(
+    readSchedulerServiceTaskScheduleDefinitionFromConfig(config),
+  ).filter(([, v]) => v !== undefined);
+  return { ...defaults, ...Object.fromEntries(set) };
 }
+
+/** Milliseconds of a schedule's timeout (a HumanDuration or an ISO 8601 duration). */
+export function timeoutMs(s: SchedulerServiceTaskScheduleDefinition): number {
+  const ms = (
+    typeof s.timeout === 'string'
+      ? Duration.fromISO(s.timeout)
+      : Duration.fromObject(s.timeout)
+  ).toMillis();
+  if (!(ms > 0))
+    throw new InputError(
+      `a schedule timeout must be a positive duration, got ${JSON.stringify(
+        s.timeout,
+      )}`,
+    );
+  return ms;
+}
+
+/**
+ * Share of the status task's timeout a run spends starting fetches: the rest is left for the
+ * fetches in flight (each bounded by aws.requestTimeoutMs) and for recording the run.
+ */
+export const STATUS_RUN_SHARE = 0.8;
 
 const positive = (config: Config, key: string, fallback: number) => {
   const v = config.getOptionalNumber(key) ?? fallback;
@@ -100,6 +123,11 @@ export function readBedrockConfig(root: Config): BedrockBackendConfig {
 
 function readFrom(c: Config): BedrockBackendConfig {
   const backfillDays = Math.min(positive(c, 'collector.backfillDays', 30), 455);
+  const statusSchedule = schedule(c.getOptionalConfig('status.schedule'), {
+    frequency: { minutes: 5 },
+    timeout: { minutes: 3 },
+    initialDelay: { seconds: 3 },
+  });
   return {
     endpoint: c.getOptionalString('aws.endpoint') || undefined,
     maxAttempts: positive(c, 'aws.maxAttempts', 3),
@@ -118,11 +146,12 @@ function readFrom(c: Config): BedrockBackendConfig {
       concurrency: positive(c, 'collector.concurrency', 2),
     },
     status: {
-      schedule: schedule(c.getOptionalConfig('status.schedule'), {
-        frequency: { minutes: 5 },
-        timeout: { minutes: 3 },
-        initialDelay: { seconds: 3 },
-      }),
+      schedule: statusSchedule,
+      budget: {
+        concurrency: positive(c, 'status.concurrency', 4),
+        accountBudgetMs: positive(c, 'status.accountTimeoutSeconds', 60) * 1000,
+        runBudgetMs: timeoutMs(statusSchedule) * STATUS_RUN_SHARE,
+      },
     },
     costExplorer: {
       enabled: c.getOptionalBoolean('costExplorer.enabled') ?? false,

@@ -89,7 +89,12 @@ export const bedrockPlugin = createBackendPlugin({
           logger,
           options: settings.collector,
         });
-        const status = StatusCollector.create({ store, clients, logger });
+        const status = StatusCollector.create({
+          store,
+          clients,
+          logger,
+          budget: settings.status.budget,
+        });
         const tasks = CollectorTasks.create({
           settings,
           store,
@@ -103,6 +108,8 @@ export const bedrockPlugin = createBackendPlugin({
 
         const summary = SummaryService.create({
           store,
+          cache: deps.cache,
+          logger,
           options: {
             prices: settings.prices,
             idleDays: settings.idleDays,

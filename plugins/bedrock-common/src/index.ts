@@ -10,3 +10,4 @@ export * from './tags';
 export * from './models';
 export * from './api';
 export * from './prices';
+export * from './guardrails';

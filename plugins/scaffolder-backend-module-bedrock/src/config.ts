@@ -5,6 +5,10 @@ import {
   REGION_PATTERN,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import { z } from 'zod';
+import {
+  readGuardrailDefaults,
+  type GuardrailDefaults,
+} from './provisioning/guardrailPlan';
 
 /** One model tenants may get: the base model id and the ARN its application inference profile copies from. */
 export interface AllowedModel {
@@ -55,6 +59,8 @@ export interface ProvisioningConfig {
   trustPrincipals: string[];
   monthlyBudgetUsd: number;
   logging: LoggingDefaults;
+  /** operator defaults of tenant guardrails; undefined: templates cannot ask for one */
+  guardrail?: GuardrailDefaults;
   /** directory the catalog reads provisioned tenant entities from (bedrock:catalog:publish) */
   catalogDirectory?: string;
   /** endpoint override of every AWS client (bedrock.aws.endpoint) */
@@ -165,6 +171,10 @@ export function readProvisioningConfig(root: Config): ProvisioningConfig {
   }
   return {
     ...parsed.data,
+    // validated by its own reader: a template may tighten these defaults, never loosen them
+    guardrail: readGuardrailDefaults(
+      root.getOptional('bedrock.provisioning.guardrail'),
+    ),
     endpoint: root.getOptionalString('bedrock.aws.endpoint') || undefined,
   };
 }

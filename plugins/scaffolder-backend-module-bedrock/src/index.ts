@@ -21,6 +21,8 @@ export type {
   PlannedBudget,
 } from './provisioning/resources/budget';
 export type { PlannedTopic } from './provisioning/resources/topic';
+export type { PlannedGuardrail } from './provisioning/resources/guardrail';
+export type { GuardrailRequest } from './provisioning/guardrailPlan';
 export {
   BedrockBindingsClient,
   type BindingsClient,

@@ -177,8 +177,33 @@ it('creates a tenant from the template and finds it in the catalog, then suspend
     invocationsPerHour: 1000,
     latencyMs: 10000,
     throttlesPer5Minutes: 0,
+    guardrail: true,
+    enforceGuardrail: true,
+    violenceStrength: 'HIGH',
   });
   expect(fs.readdirSync(provisioned)).toEqual(['e2e-bot.yaml']);
+
+  // the guardrail the template asked for: stricter than the default, published, enforced
+  const [guardrail] = [...env.bedrock.guardrails.values()];
+  expect(guardrail.name).toBe('bedrock-e2e-bot');
+  expect(
+    guardrail.versions.get('1')?.contentPolicyConfig?.filtersConfig,
+  ).toEqual(
+    expect.arrayContaining([
+      { type: 'VIOLENCE', inputStrength: 'HIGH', outputStrength: 'HIGH' },
+    ]),
+  );
+  const enforced = await (
+    await env.factory().forTarget(ACCOUNT, REGION)
+  ).iam.send(
+    new GetRolePolicyCommand({
+      RoleName: 'bedrock-tenant-e2e-bot',
+      PolicyName: 'bedrock-tenant-invoke',
+    }),
+  );
+  expect(decodeURIComponent(enforced.PolicyDocument!)).toContain(
+    `"bedrock:GuardrailIdentifier":"${guardrail.guardrailArn}:1"`,
+  );
 
   const tenant = await until('the tenant entity', async () => {
     const res = await entity('component/default/e2e-bot');
@@ -219,7 +244,12 @@ it('creates a tenant from the template and finds it in the catalog, then suspend
     invocationsPerHour: 1000,
     latencyMs: 10000,
     throttlesPer5Minutes: 0,
+    guardrail: true,
+    enforceGuardrail: true,
+    violenceStrength: 'HIGH',
   });
+  // the same guardrail settings: the same published version
+  expect([...guardrail.versions.keys()]).toEqual(['1']);
   expect([...env.bedrock.profiles.values()].map(p => p.copyFrom)).toEqual([
     `arn:aws:bedrock:${REGION}::foundation-model/${SONNET}`,
   ]);
@@ -270,6 +300,7 @@ it('creates a tenant from the template and finds it in the catalog, then suspend
     aws.iam.send(new GetRoleCommand({ RoleName: 'bedrock-tenant-e2e-bot' })),
   ).rejects.toThrow();
   expect(env.bedrock.profiles.size).toBe(0);
+  expect(env.bedrock.guardrails.size).toBe(0);
   expect(fs.readdirSync(provisioned)).toEqual([]);
   expect((await binding('e2e-bot')).status).toBe(404);
 });

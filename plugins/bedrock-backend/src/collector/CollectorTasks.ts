@@ -82,7 +82,7 @@ export class CollectorTasks {
     tenant: Tenant,
   ): Promise<{ ok: boolean; message?: string }> {
     const summary = await this.#o.usage.collect([tenant]);
-    await this.#o.status.collect([tenant]);
+    await this.#o.status.collect([tenant], { resumable: false });
     return summary.failedGroups
       ? { ok: false, message: summary.errors.join('; ') }
       : { ok: true };

@@ -98,9 +98,11 @@ export class GroupRollupService {
   }): Promise<GroupRollup> {
     const { group, includeChildren, range, credentials } = options;
     const groupRefs = await this.#groups(group, includeChildren, credentials);
+    // spec.owner may be shorthand, relative to the entity's namespace: ask for every spelling,
+    // then keep only what the owner resolves to (see ownedByOneOf)
     const owners = groupRefs.flatMap(ref => {
-      const { namespace, name } = parseEntityRef(ref);
-      return namespace === 'default' ? [ref, `group:${name}`, name] : [ref];
+      const { name } = parseEntityRef(ref);
+      return [ref, `group:${name}`, name];
     });
     const { items } = await this.#catalog.getEntities(
       {
@@ -111,7 +113,8 @@ export class GroupRollupService {
     const owned = new Map<string, Entity>();
     for (const e of items) {
       const ref = stringifyEntityRef(e);
-      if (!groupRefs.includes(ref)) owned.set(ref, e);
+      if (!groupRefs.includes(ref) && ownedByOneOf(e, groupRefs))
+        owned.set(ref, e);
     }
     const annotated = [...owned].filter(([, e]) => isBedrockTenantEntity(e));
     const unannotated = [...owned]
@@ -215,6 +218,18 @@ export class GroupRollupService {
       ),
     };
   }
+}
+
+/**
+ * True when the entity's owner is one of `groupRefs`: its ownedBy relations when the catalog has
+ * computed them, else spec.owner resolved in the entity's namespace (`team-a` in namespace `x`
+ * is group:x/team-a, never group:default/team-a).
+ */
+function ownedByOneOf(entity: Entity, groupRefs: string[]): boolean {
+  const relations = (entity.relations ?? []).filter(r => r.type === 'ownedBy');
+  if (relations.length)
+    return relations.some(r => groupRefs.includes(r.targetRef));
+  return groupRefs.includes(ownerRef(entity));
 }
 
 /** The owner as a full entity ref (`group:default/team-a`), as spec.owner may be shorthand. */

@@ -1,8 +1,4 @@
-import {
-  mockCredentials,
-  mockServices,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { DEMO_TENANTS, demoTenantEntity } from '@bedrock-tenancy/demo';
@@ -10,13 +6,17 @@ import { bindEntities } from '../__testUtils__/bindings';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   ANNOTATION_ACCOUNT_ID,
   ANNOTATION_REGIONS,
   ANNOTATION_TENANT_ID,
   bedrockUsageReadPermission,
 } from '@bedrock-tenancy/plugin-bedrock-common';
+import {
+  catalogWith,
+  permissionsWith,
+  userCredentials,
+} from '../__testUtils__/lightServices';
 import {
   authorizeEntity,
   entityParamsSchema,
@@ -76,42 +76,57 @@ describe('entity access', () => {
   });
 
   it('answers 404 for an entity the caller cannot see', async () => {
-    const catalog = catalogServiceMock({ entities: [component({})] });
+    const catalog = catalogWith([component({})]);
     await expect(
-      readEntity(catalog, 'component:default/other', mockCredentials.user()),
+      readEntity(catalog, 'component:default/other', userCredentials()),
     ).rejects.toThrow(
       new NotFoundError('No entity component:default/other found'),
     );
     await expect(
-      readEntity(catalog, 'component:default/shop', mockCredentials.user()),
+      readEntity(catalog, 'component:default/shop', userCredentials()),
     ).resolves.toMatchObject({ metadata: { name: 'shop' } });
+    // with the caller's credentials, so the catalog hides what the caller may not see
+    const getEntityByRef = jest.fn(async () => undefined);
+    const credentials = userCredentials('user:default/ann');
+    await expect(
+      readEntity(
+        { getEntityByRef } as any,
+        'component:default/shop',
+        credentials,
+      ),
+    ).rejects.toThrow(NotFoundError);
+    expect(getEntityByRef).toHaveBeenCalledWith('component:default/shop', {
+      credentials,
+    });
   });
 
-  it('lets through only an ALLOW decision, asked for this entity with these credentials', async () => {
-    const credentials = mockCredentials.user('user:default/ann');
-    for (const result of [
-      AuthorizeResult.ALLOW,
+  it.each([
+    [AuthorizeResult.ALLOW, undefined],
+    [
       AuthorizeResult.DENY,
+      `You may not read Bedrock usage of component:default/shop (${bedrockUsageReadPermission.name})`,
+    ],
+    [
       AuthorizeResult.CONDITIONAL,
-    ]) {
+      `You may not read Bedrock usage of component:default/shop (${bedrockUsageReadPermission.name})`,
+    ],
+  ])(
+    'on %s, asked for this entity with these credentials, answers %s',
+    async (result, refusal) => {
+      const credentials = userCredentials('user:default/ann');
       const authorize = jest.fn(async () => [{ result }] as any);
-      const permissions = mockServices.permissions.mock({ authorize });
-      const p = authorizeEntity(
-        permissions,
+      const error = await authorizeEntity(
+        permissionsWith(authorize),
         bedrockUsageReadPermission,
         'component:default/shop',
         credentials,
-      );
-      const error = await p.then(
+      ).then(
         () => undefined,
-        (e: Error) => e,
+        e => e,
       );
-      const allowed = result === AuthorizeResult.ALLOW;
-      expect(error?.name).toBe(allowed ? undefined : NotAllowedError.name);
-      expect(error?.message).toBe(
-        allowed
-          ? undefined
-          : `You may not read Bedrock usage of component:default/shop (${bedrockUsageReadPermission.name})`,
+      expect(error?.message).toBe(refusal);
+      expect(error === undefined || error instanceof NotAllowedError).toBe(
+        true,
       );
       expect(authorize).toHaveBeenCalledWith(
         [
@@ -122,8 +137,8 @@ describe('entity access', () => {
         ],
         { credentials },
       );
-    }
-  });
+    },
+  );
 
   it('reads the tenant, or says which annotations are missing or malformed', () => {
     expect(

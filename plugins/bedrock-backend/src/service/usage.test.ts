@@ -126,11 +126,87 @@ describe('totalsOf', () => {
   });
 });
 
+describe('latency figures', () => {
+  it('leaves hours without latency out of the average, maximum and p99', () => {
+    const t = totalsOf(DEFAULT_PRICES, [
+      row('2026-11-20T09:00:00.000Z', HAIKU, {
+        invocations: 1,
+        latencyAvgMs: 100,
+        latencyMaxMs: 300,
+        latencyP99Ms: 2600,
+      }),
+      row('2026-11-20T10:00:00.000Z', HAIKU, {
+        invocations: 1,
+        latencyAvgMs: null,
+        latencyMaxMs: null,
+        latencyP99Ms: 2500,
+      }),
+    ]);
+    expect(t.latencyAvgMs).toBe(100);
+    expect(t.latencyMaxMs).toBe(300);
+    expect(t.latencyP99Ms).toBe(2600);
+    expect(
+      totalsOf(DEFAULT_PRICES, [
+        row('2026-11-20T10:00:00.000Z', HAIKU, { invocations: 4 }),
+      ]),
+    ).toMatchObject({
+      latencyAvgMs: null,
+      latencyMaxMs: null,
+      latencyP99Ms: null,
+    });
+  });
+});
+
+describe('partly priced models', () => {
+  // a price for us-east-1 only: the same model in us-west-2 is unpriced
+  const prices = [
+    {
+      model: HAIKU,
+      region: 'us-east-1',
+      inputPer1k: 0.00025,
+      outputPer1k: 0.00125,
+      effectiveFrom: '2026-01-01',
+      source: 'test',
+    },
+  ];
+  const rows = [
+    row('2026-11-20T10:00:00.000Z', HAIKU, {
+      invocations: 1,
+      inputTokens: 4000,
+    }),
+    {
+      ...row('2026-11-20T10:00:00.000Z', HAIKU, { invocations: 1 }),
+      region: 'us-west-2',
+    },
+  ];
+
+  it('calls a model priced only where all of its traffic is priced', () => {
+    const [m] = modelsOf(prices, rows);
+    expect(m.priced).toBe(false);
+    expect(m.estimatedCostUsd).toBeNull();
+    expect(m.costShare).toBeNull();
+  });
+
+  it('gives a chart point no cost when any of its traffic is unpriced, in either order', () => {
+    const range = {
+      from: Date.parse('2026-11-20T00:00:00.000Z'),
+      to: Date.parse('2026-11-20T12:00:00.000Z'),
+    };
+    expect(seriesOf(prices, rows, range).points[0].estimatedCostUsd).toBeNull();
+    expect(
+      seriesOf(prices, [...rows].reverse(), range).points[0].estimatedCostUsd,
+    ).toBeNull();
+    expect(
+      seriesOf(prices, [rows[0]], range).points[0].estimatedCostUsd,
+    ).toBeCloseTo(0.001, 12);
+  });
+});
+
 describe('modelsOf', () => {
   it('lists models by cost with their share of the priced cost, unpriced last', () => {
     const models = modelsOf(DEFAULT_PRICES, [
       row('2026-11-20T10:00:00.000Z', HAIKU, { inputTokens: 1_000_000 }), // $0.25
-      row('2026-11-20T11:00:00.000Z', HAIKU, { outputTokens: 600_000 }), // $0.75
+      row('2026-11-20T11:00:00.000Z', HAIKU, { outputTokens: 200_000 }), // $0.25
       row('2026-11-20T10:00:00.000Z', NOVA_PRO, { outputTokens: 937_500 }), // $3.00
       row('2026-11-20T10:00:00.000Z', UNPRICED, {
         invocations: 5,
@@ -152,15 +228,15 @@ describe('modelsOf', () => {
         displayName: 'Nova Pro',
         priced: true,
         cost: expect.closeTo(3, 9),
-        share: expect.closeTo(0.75, 9),
+        share: expect.closeTo(3 / 3.5, 9),
         invocations: 0,
       },
       {
         modelId: HAIKU,
         displayName: 'Claude 3 Haiku',
         priced: true,
-        cost: expect.closeTo(1, 9),
-        share: expect.closeTo(0.25, 9),
+        cost: expect.closeTo(0.5, 9),
+        share: expect.closeTo(0.5 / 3.5, 9),
         invocations: 0,
       },
       {

@@ -227,6 +227,36 @@ export const entitySummary: EntitySummary = {
       },
     ],
   },
+  guardrails: {
+    status: 'ok',
+    data: [
+      {
+        region: 'us-east-1',
+        guardrailId: 'k3v9q2m7x1ab',
+        guardrailArn:
+          'arn:aws:bedrock:us-east-1:123456789012:guardrail/k3v9q2m7x1ab',
+        name: 'bedrock-checkout-assistant',
+        version: '2',
+        windowDays: 7,
+        until: '2026-11-23T10:00:00.000Z',
+        totals: { invocations: 4200, intervened: 63, textUnits: 9100 },
+        byPolicy: {
+          scope: 'account',
+          policies: [
+            { policyType: 'ContentPolicy', intervened: 41, textUnits: 9100 },
+            {
+              policyType: 'SensitiveInformationPolicy',
+              intervened: 22,
+              textUnits: 9100,
+            },
+          ],
+        },
+        notes: [
+          'Per policy type: the whole account and region (the tenant owns this account).',
+        ],
+      },
+    ],
+  },
   idle: {
     idle: false,
     lastInvocationAt: '2026-11-23T09:58:00.000Z',

@@ -42,6 +42,14 @@ export const TEST_CONFIG = {
       ],
       trustPrincipals: [`arn:aws:iam::${ACCOUNT}:root`],
       monthlyBudgetUsd: 250,
+      // only for tenants whose input asks for a guardrail
+      guardrail: {
+        contentFilters: {
+          violence: { input: 'MEDIUM', output: 'MEDIUM' },
+          promptAttack: { input: 'HIGH' },
+        },
+        piiEntities: [{ type: 'EMAIL', action: 'ANONYMIZE' }],
+      },
     },
   },
 };
@@ -59,7 +67,7 @@ export interface TestEnv {
   factory(): AwsClientFactory;
   reset(): Promise<void>;
   stop(): Promise<void>;
-  /** every resource the actions can touch, read through the AWS APIs (plus the stand-in's profiles) */
+  /** every resource the actions can touch, read through the AWS APIs (plus the stand-in's profiles and guardrails) */
   state(): Promise<unknown>;
   /** moto's data.json with volatile values (timestamps, request ids) and moto's fixtures removed */
   motoDump(): Promise<unknown>;
@@ -122,6 +130,15 @@ export async function startTestEnv(): Promise<TestEnv> {
           .sort((a, b) =>
             a.inferenceProfileName.localeCompare(b.inferenceProfileName),
           ),
+        guardrails: [...bedrock.guardrails.values()]
+          .map(g => ({
+            name: g.name,
+            guardrailArn: g.guardrailArn,
+            tags: g.tags,
+            draft: g.draft,
+            versions: [...g.versions.keys()],
+          }))
+          .sort((a, b) => a.name.localeCompare(b.name)),
       };
     },
     motoDump: async () => {

@@ -101,6 +101,24 @@ function tenantApplyAction(
                 'Principals allowed to assume the tenant role; default bedrock.provisioning.trustPrincipals',
             })
             .optional(),
+        guardrail: z =>
+          z
+            .object(
+              {
+                enabled: z.boolean().optional(),
+                enforce: z.boolean().optional(),
+                contentFilters: z.record(z.any()).optional(),
+                deniedTopics: z.array(z.any()).optional(),
+                piiEntities: z.array(z.any()).optional(),
+                blockedInputMessage: z.string().optional(),
+                blockedOutputMessage: z.string().optional(),
+              },
+              {
+                description:
+                  'A Bedrock guardrail for the tenant from bedrock.provisioning.guardrail: filters may be raised (NONE < LOW < MEDIUM < HIGH), topics and PII entities added, ANONYMIZE raised to BLOCK, never lowered. enforce: the tenant role may invoke only with it',
+              },
+            )
+            .optional(),
       },
       output: {
         roleName: z => z.string(),
@@ -118,6 +136,15 @@ function tenantApplyAction(
         alarmNames: z => z.array(z.string()),
         dashboardName: z => z.string(),
         budgetName: z => z.string(),
+        guardrail: z =>
+          z
+            .object({
+              guardrailId: z.string(),
+              guardrailArn: z.string(),
+              version: z.string(),
+              enforced: z.boolean(),
+            })
+            .nullable(),
         annotations: z =>
           z.record(z.string(), {
             description: 'The catalog annotations the tenant entity needs',

@@ -6,6 +6,7 @@ import {
   BedrockClient,
   CreateInferenceProfileCommand,
   DeleteInferenceProfileCommand,
+  ListGuardrailsCommand,
   ListInferenceProfilesCommand,
   ListTagsForResourceCommand,
 } from '@aws-sdk/client-bedrock';
@@ -80,6 +81,8 @@ beforeEach(async () => {
       Object.assign(new Error('no budget'), { name: 'NotFoundException' }),
     );
   budgets.on(CreateBudgetCommand).resolves({});
+  // no guardrail in the account (the tenants here ask for none)
+  bedrock.on(ListGuardrailsCommand).resolves({ guardrails: [] });
 });
 
 it('creates one application profile per model with copyFrom, tags and a deterministic client token', async () => {
@@ -147,6 +150,7 @@ it('creates one application profile per model with copyFrom, tags and a determin
     config: cfg,
   });
   bedrock.reset();
+  bedrock.on(ListGuardrailsCommand).resolves({ guardrails: [] });
   bedrock
     .on(ListInferenceProfilesCommand)
     .resolves({ inferenceProfileSummaries: [] });

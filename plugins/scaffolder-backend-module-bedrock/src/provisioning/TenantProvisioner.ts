@@ -16,6 +16,7 @@ import {
 } from './resources/alarms';
 import { convergeBudget, removeBudget } from './resources/budget';
 import { convergeDashboard, removeDashboard } from './resources/dashboard';
+import { convergeGuardrail, removeGuardrail } from './resources/guardrail';
 import {
   assertTenantOwned,
   readTenantInventory,
@@ -128,7 +129,18 @@ export class TenantProvisioner {
       log,
     );
     const profiles = await createMissingProfiles(aws, plan, existing, log);
-    plan = buildTenantPlan(spec, this.#config, profiles);
+    // the guardrail before the policy: an enforcing policy names its published version
+    const guardrail =
+      plan.guardrail &&
+      (await convergeGuardrail(
+        aws,
+        spec.tenantId,
+        plan.guardrail,
+        plan.tags,
+        inv.guardrail,
+        log,
+      ));
+    plan = buildTenantPlan(spec, this.#config, profiles, guardrail);
     await convergeInlinePolicy(
       aws,
       plan.role.name,
@@ -136,6 +148,11 @@ export class TenantProvisioner {
       plan.role.invokePolicy,
       log,
     );
+    // a guardrail the tenant no longer wants: only after the policy stopped requiring it
+    if (!plan.guardrail && inv.guardrail) {
+      await removeGuardrail(aws, inv.guardrail.arn);
+      log.add(`Deleted guardrail ${inv.guardrail.arn}`);
+    }
     // profiles of models the tenant no longer has: only after the policy stopped granting them
     await removeProfiles(aws, inv.profiles, spec.tenantId, plan, what =>
       log.add(`Deleted ${what}`),
@@ -263,6 +280,10 @@ export class TenantProvisioner {
       done(`role ${names.roleName}`);
     }
     await removeProfiles(aws, inv.profiles, target.tenantId, undefined, done);
+    if (inv.guardrail) {
+      await removeGuardrail(aws, inv.guardrail.arn);
+      done(`guardrail ${inv.guardrail.arn}`);
+    }
     return { deleted };
   }
 

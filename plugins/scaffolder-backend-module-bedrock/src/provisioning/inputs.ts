@@ -6,6 +6,11 @@ import {
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import { z } from 'zod';
 import type { AlarmThresholds, ProvisioningConfig } from '../config';
+import {
+  guardrailInputSchema,
+  resolveGuardrail,
+  type GuardrailSpec,
+} from './guardrailPlan';
 import { MAX_TENANT_ID_LENGTH } from './naming';
 
 /** Most models per tenant: the tokens alarm sums 2 metrics per model and an alarm takes at most 10. */
@@ -109,6 +114,7 @@ export function tenantSpecSchema(cfg: ProvisioningConfig) {
         'a full entity ref, e.g. component:default/checkout-assistant',
       )
       .optional(),
+    guardrail: guardrailInputSchema.optional(),
   });
 }
 
@@ -124,6 +130,8 @@ export interface TenantSpec {
   trustPrincipals: string[];
   /** the catalog entity the tenant is bound to; default component:default/<tenant id> */
   entityRef: string;
+  /** the tenant's guardrail: the operator defaults tightened by the template; none when undefined */
+  guardrail?: GuardrailSpec;
 }
 
 export interface Target {
@@ -223,6 +231,7 @@ export function parseTenantSpec(
     thresholds: { ...cfg.thresholds, ...parsed.thresholds },
     trustPrincipals,
     entityRef: parsed.entityRef ?? `component:default/${parsed.tenantId}`,
+    guardrail: resolveGuardrail(cfg.guardrail, parsed.guardrail),
   };
 }
 

@@ -8,6 +8,8 @@ import {
   ANNOTATION_TENANT_ID,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import type { ProvisioningConfig } from '../config';
+import { defaultGuardrailName } from '@bedrock-tenancy/plugin-bedrock-common';
+import { guardrailRequest } from './guardrailPlan';
 import type { TenantSpec } from './inputs';
 import { arns, tenantArns, tenantNames } from './naming';
 import { policy, PolicyDocument } from './policies';
@@ -18,6 +20,12 @@ import {
   type PlannedBudget,
 } from './resources/budget';
 import { planDashboardBody } from './resources/dashboard';
+import {
+  guardrailClientToken,
+  guardrailIdentifier,
+  type GuardrailRef,
+  type PlannedGuardrail,
+} from './resources/guardrail';
 import { tenantTags } from './resources/tags';
 import { planTopic, type PlannedTopic } from './resources/topic';
 
@@ -71,6 +79,8 @@ export interface TenantPlan {
   alarms: PlannedAlarm[];
   dashboard: { name: string; body: Record<string, unknown> };
   budget: PlannedBudget;
+  /** the tenant's guardrail, when its template asks for one */
+  guardrail?: PlannedGuardrail;
   annotations: Record<string, string>;
 }
 
@@ -112,6 +122,7 @@ export function buildTenantPlan(
   spec: TenantSpec,
   cfg: ProvisioningConfig,
   existing: Record<string, ProfileRef | undefined> = {},
+  guardrailRef?: GuardrailRef,
 ): TenantPlan {
   const { tenantId, accountId, region } = spec;
   const names = tenantNames(tenantId);
@@ -133,6 +144,16 @@ export function buildTenantPlan(
   });
   const profileArns = profiles.map(p => p.arn);
   const topic = planTopic(spec, spec.notificationEmails);
+  const guardrail = planGuardrail(spec, guardrailRef);
+  // enforced: invocations are allowed only with the tenant's guardrail version, and denied
+  // without it whatever else grants them (AWS's documented pattern for bedrock:GuardrailIdentifier)
+  const withGuardrail = guardrail?.enforce
+    ? {
+        StringEquals: {
+          'bedrock:GuardrailIdentifier': guardrailIdentifier(guardrail),
+        },
+      }
+    : undefined;
 
   return {
     tenantId,
@@ -155,6 +176,7 @@ export function buildTenantPlan(
           Effect: 'Allow',
           Action: INVOKE_ACTIONS,
           Resource: profileArns,
+          ...(withGuardrail ? { Condition: withGuardrail } : {}),
         },
         {
           Sid: 'InvokeModelsOnlyThroughTenantProfiles',
@@ -167,6 +189,7 @@ export function buildTenantPlan(
           ],
           Condition: {
             ArnEquals: { 'bedrock:InferenceProfileArn': profileArns },
+            ...withGuardrail,
           },
         },
         {
@@ -175,6 +198,22 @@ export function buildTenantPlan(
           Action: 'bedrock:GetInferenceProfile',
           Resource: profileArns,
         },
+        ...(guardrail?.enforce
+          ? [
+              {
+                Sid: 'DenyInvokeWithoutTenantGuardrail',
+                Effect: 'Deny' as const,
+                Action: INVOKE_ACTIONS,
+                Resource: '*',
+                Condition: {
+                  StringNotEquals: {
+                    'bedrock:GuardrailIdentifier':
+                      guardrailIdentifier(guardrail),
+                  },
+                },
+              },
+            ]
+          : []),
       ),
     },
     profiles,
@@ -195,6 +234,7 @@ export function buildTenantPlan(
       notifications: BUDGET_NOTIFICATIONS,
       subscriberTopicArn: topic.arn,
     },
+    guardrail,
     annotations: {
       [ANNOTATION_TENANT_ID]: tenantId,
       [ANNOTATION_ACCOUNT_ID]: accountId,
@@ -206,5 +246,25 @@ export function buildTenantPlan(
       [ANNOTATION_ALARM_PREFIX]: names.alarmPrefix,
       [ANNOTATION_BUDGET_NAME]: names.budgetName,
     },
+  };
+}
+
+/** The tenant's guardrail as planned; `<pending:...>` id, ARN and version until it exists. */
+function planGuardrail(
+  spec: TenantSpec,
+  ref: GuardrailRef | undefined,
+): PlannedGuardrail | undefined {
+  if (!spec.guardrail) return undefined;
+  const name = defaultGuardrailName(spec.tenantId);
+  return {
+    name,
+    request: guardrailRequest(spec.guardrail),
+    enforce: spec.guardrail.enforce,
+    clientRequestToken: guardrailClientToken(spec.tenantId),
+    id: ref?.id ?? `<pending:${name}>`,
+    arn:
+      ref?.arn ??
+      `arn:aws:bedrock:${spec.region}:${spec.accountId}:guardrail/<pending:${name}>`,
+    version: ref?.version ?? '<pending>',
   };
 }

@@ -156,7 +156,10 @@ const BedrockTabContent = () => {
             <AdvicePanel idle={value.idle} suggestions={value.suggestions} />
           </Grid>
           <Grid item xs={12}>
-            <GovernancePanel governance={value.governance} />
+            <GovernancePanel
+              governance={value.governance}
+              guardrails={value.guardrails}
+            />
           </Grid>
           <Grid item xs={12}>
             <CostNotes cost={value.cost} />

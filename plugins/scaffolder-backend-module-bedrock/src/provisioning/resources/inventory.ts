@@ -10,6 +10,8 @@ import {
   readDashboard,
   type DashboardState,
 } from './dashboard';
+import { defaultGuardrailName } from '@bedrock-tenancy/plugin-bedrock-common';
+import { readGuardrail, type GuardrailState } from './guardrail';
 import { readProfiles, type ProfileState } from './profiles';
 import { readRole, type RoleState } from './role';
 import { tenantOwnershipProblem } from './tags';
@@ -24,7 +26,7 @@ export interface TenantInventory {
   alarms: AlarmState[];
   dashboard?: DashboardState;
   budget?: Budget;
-  // a new resource kind (a guardrail) adds its state here, its read below and its check in assertTenantOwned
+  guardrail?: GuardrailState;
 }
 
 /** Reads every resource of the tenant; `profileNames` are profiles the run is about to create. */
@@ -42,6 +44,7 @@ export async function readTenantInventory(
     alarms: await readAlarms(aws, names, tenantId),
     dashboard: await readDashboard(aws, names.dashboardName),
     budget: await readBudget(aws, aws.accountId, names.budgetName),
+    guardrail: await readGuardrail(aws, defaultGuardrailName(tenantId)),
   };
 }
 
@@ -67,6 +70,12 @@ export function assertTenantOwned(inv: TenantInventory, tenantId: string) {
     ...alarmProblems(inv.alarms, names, tenantId),
     dashboardProblem(inv.dashboard, names.dashboardName, tenantId),
     budgetProblem(inv.budget, names.budgetName, tenantId),
+    inv.guardrail &&
+      tenantOwnershipProblem(
+        `guardrail ${defaultGuardrailName(tenantId)}`,
+        inv.guardrail.tags,
+        tenantId,
+      ),
   ].filter((p): p is string => Boolean(p));
   if (problems.length) {
     throw new ConflictError(
