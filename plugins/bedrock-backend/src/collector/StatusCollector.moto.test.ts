@@ -13,7 +13,7 @@ import {
 import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { StatusCollector } from './StatusCollector';
-import { tenantOf } from './tenants';
+import { tenantOf } from '../tenant';
 
 jest.setTimeout(120_000);
 

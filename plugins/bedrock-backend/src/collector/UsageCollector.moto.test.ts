@@ -18,7 +18,7 @@ import { AddressInfo } from 'node:net';
 import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { HourlyUsageRow } from '../database/types';
-import { tenantOf } from './tenants';
+import { tenantOf } from '../tenant';
 import { UsageCollector } from './UsageCollector';
 
 jest.setTimeout(180_000);

@@ -6,7 +6,15 @@ import {
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { UsageStore } from '../database/types';
-import { DAY_MS, floorHour, HOUR_MS, iso, mapLimit, windows } from './hours';
+import {
+  DAY_MS,
+  floorHour,
+  HOUR_MS,
+  iso,
+  mapLimit,
+  windows,
+  CLOUDWATCH_HOURLY_RETENTION_DAYS,
+} from '../lib/time';
 import { IdentityLogReader } from './IdentityLogReader';
 import {
   addResult,
@@ -20,7 +28,7 @@ import {
   tenantDimensions,
   tenantRows,
 } from './metrics';
-import { groupByAccountRegion, Tenant } from './tenants';
+import { groupByAccountRegion, Tenant } from '../tenant';
 
 export interface CollectorOptions {
   backfillDays: number;
@@ -48,8 +56,7 @@ interface GroupResult {
   getMetricDataCalls: number;
 }
 
-/** CloudWatch keeps hourly datapoints 455 days. */
-const MAX_LOOKBACK_MS = 455 * DAY_MS;
+const MAX_LOOKBACK_MS = CLOUDWATCH_HOURLY_RETENTION_DAYS * DAY_MS;
 
 /**
  * Collects hourly AWS/Bedrock usage for tenants: per account and region one ListMetrics

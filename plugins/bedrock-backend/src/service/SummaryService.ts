@@ -16,14 +16,12 @@ import {
 import {
   BilledSnapshot,
   BudgetSnapshot,
-  SNAPSHOT,
-} from '../collector/StatusCollector';
-import {
   GUARDRAIL_SNAPSHOT,
   guardrailSnapshotKey,
-} from '../collector/GuardrailCollector';
-import { DAY_MS, floorHour, HOUR_MS, iso } from '../collector/hours';
-import type { Tenant } from '../collector/tenants';
+  SNAPSHOT,
+} from '../database/snapshots';
+import { DAY_MS, floorHour, HOUR_MS, iso } from '../lib/time';
+import type { Tenant } from '../tenant';
 import {
   HourlyUsageRow,
   Snapshot,

@@ -7,11 +7,8 @@ import {
   PriceRow,
   priceTokens,
 } from '@bedrock-tenancy/plugin-bedrock-common';
-import type {
-  BilledSnapshot,
-  BudgetSnapshot,
-} from '../collector/StatusCollector';
-import { DAY_MS, floorHour, HOUR_MS } from '../collector/hours';
+import type { BilledSnapshot, BudgetSnapshot } from '../database/snapshots';
+import { DAY_MS, floorHour, HOUR_MS } from '../lib/time';
 import { HourlyUsageRow } from '../database/types';
 
 /** A day's spend is anomalous above this many standard deviations of the trailing 14 days... */
