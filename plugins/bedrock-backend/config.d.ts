@@ -76,6 +76,36 @@ export interface Config {
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
 
+    /**
+     * Notifications to the owners of a tenant's entity (through @backstage/plugin-notifications-backend),
+     * sent after each collection, once per event across replicas and restarts.
+     */
+    notifications?: {
+      /** Send owner notifications. Default true. */
+      enabled?: boolean;
+      /** Percentages of the budget limit (actual spend) that notify once per budget period. Default [50, 80, 100]. */
+      budgetThresholds?: number[];
+      /** Each event type can be turned off; all are on by default. */
+      events?: {
+        /** A budget threshold crossed (actual spend), or the forecast reaching 100%. */
+        budgetThreshold?: { enabled?: boolean };
+        /** An alarm of the tenant entering ALARM, and returning to OK. */
+        alarm?: { enabled?: boolean };
+        /** A day flagged as a spend anomaly. */
+        anomaly?: { enabled?: boolean };
+        /** The tenant becoming idle. */
+        idle?: { enabled?: boolean };
+        /** The tenant suspended or resumed (seen as all its alarm actions turned off, or back on). */
+        suspension?: { enabled?: boolean };
+      };
+    };
+
+    /** Live updates of open pages (through @backstage/plugin-signals-backend). */
+    signals?: {
+      /** Publish a "tenant changed" signal (no figures) after each collection. Default true. */
+      enabled?: boolean;
+    };
+
     /** Days without invocations after which a tenant is reported idle. Default 7. */
     idleDays?: number;
 

@@ -35,6 +35,10 @@ backend.add(
 
 backend.add(import('@backstage/plugin-user-settings-backend'));
 
+// owner notifications (inbox in the portal) and signals (live updates of open pages)
+backend.add(import('@backstage/plugin-notifications-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
+
 // the suite's backend: usage, alarms, cost and budgets per tenant
 backend.add(import('@bedrock-tenancy/plugin-bedrock-backend'));
 

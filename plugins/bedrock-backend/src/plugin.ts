@@ -3,6 +3,8 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { bedrockPermissions } from '@bedrock-tenancy/plugin-bedrock-common';
 import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { CollectorTasks } from './collector/CollectorTasks';
@@ -15,6 +17,7 @@ import { DatabaseBindingStore } from './bindings/DatabaseBindingStore';
 import { TagBindingReader } from './bindings/TagBindingReader';
 import { readBedrockConfig } from './config';
 import { DatabaseUsageStore } from './database/DatabaseUsageStore';
+import { createAfterCollection } from './notify';
 import { GroupRollupService } from './service/GroupRollupService';
 import { RefreshLimiter } from './service/RefreshLimiter';
 import { createRouter } from './service/router';
@@ -42,6 +45,8 @@ export const bedrockPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         auditor: coreServices.auditor,
         cache: coreServices.cache,
+        notifications: notificationService,
+        signals: signalsServiceRef,
       },
       async init(deps) {
         const {
@@ -95,17 +100,6 @@ export const bedrockPlugin = createBackendPlugin({
           logger,
           budget: settings.status.budget,
         });
-        const tasks = CollectorTasks.create({
-          settings,
-          store,
-          usage,
-          status,
-          bindings,
-          logger,
-          bindingsReady: firstTagSync,
-        });
-        await tasks.schedule(scheduler);
-
         const summary = SummaryService.create({
           store,
           cache: deps.cache,
@@ -117,6 +111,25 @@ export const bedrockPlugin = createBackendPlugin({
             costExplorerEnabled: settings.costExplorer.enabled,
           },
         });
+        const tasks = CollectorTasks.create({
+          settings,
+          store,
+          usage,
+          status,
+          bindings,
+          logger,
+          bindingsReady: firstTagSync,
+          onCollected: await createAfterCollection({
+            config,
+            database,
+            summary,
+            notifications: deps.notifications,
+            signals: deps.signals,
+            logger,
+          }),
+        });
+        await tasks.schedule(scheduler);
+
         httpRouter.use(
           await createRouter({
             logger,

@@ -157,6 +157,8 @@ export interface AlarmInfo {
   threshold: number | null;
   region: string;
   consoleUrl: string;
+  /** whether the alarm's actions are on (the suspend action turns them off); absent in old snapshots */
+  actionsEnabled?: boolean;
 }
 
 /** @public */

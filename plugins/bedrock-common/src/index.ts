@@ -11,3 +11,4 @@ export * from './models';
 export * from './api';
 export * from './prices';
 export * from './guardrails';
+export * from './signals';

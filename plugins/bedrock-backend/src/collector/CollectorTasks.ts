@@ -21,6 +21,8 @@ export interface CollectorTasksOptions {
   logger: LoggerService;
   /** settles when the startup read of the bindings' AWS tags is done */
   bindingsReady?: Promise<unknown>;
+  /** Called after each collection with the tenants it covered (signals, owner notifications). */
+  onCollected?: (tenants: Tenant[]) => Promise<void>;
 }
 
 /** The scheduled tasks of the plugin: usage, status and (optional) billed cost collection. */
@@ -63,6 +65,7 @@ export class CollectorTasks {
     await usage.collect(tenants);
     // the status task's first run may have found an empty catalog: fill its panels now
     if (firstRun) await status.collect(tenants);
+    await this.#o.onCollected?.(tenants);
     const pruned = await store.prune(
       iso(Date.now() - settings.collector.retentionDays * DAY_MS),
     );
@@ -70,11 +73,15 @@ export class CollectorTasks {
   }
 
   async collectStatus(): Promise<void> {
-    await this.#o.status.collect(await this.tenants());
+    const tenants = await this.tenants();
+    await this.#o.status.collect(tenants);
+    await this.#o.onCollected?.(tenants);
   }
 
   async collectBilled(): Promise<void> {
-    await this.#o.status.collectBilled(await this.tenants());
+    const tenants = await this.tenants();
+    await this.#o.status.collectBilled(tenants);
+    await this.#o.onCollected?.(tenants);
   }
 
   /** Re-collects one tenant now (the refresh route). */
@@ -83,6 +90,7 @@ export class CollectorTasks {
   ): Promise<{ ok: boolean; message?: string }> {
     const summary = await this.#o.usage.collect([tenant]);
     await this.#o.status.collect([tenant], { resumable: false });
+    await this.#o.onCollected?.([tenant]);
     return summary.failedGroups
       ? { ok: false, message: summary.errors.join('; ') }
       : { ok: true };

@@ -195,7 +195,7 @@ const entities = [
 ];
 
 /** The bindings the suite would have recorded for the fixtures with valid annotations. */
-async function bindingsFor(entities: any[]) {
+async function bindingsFor(fixtures: any[]) {
   const knex = knexFactory({
     client: 'better-sqlite3',
     connection: ':memory:',
@@ -204,7 +204,7 @@ async function bindingsFor(entities: any[]) {
   await DatabaseUsageStore.migrate(knex);
   return bindEntities(
     knex,
-    entities.filter(e => readTenantAnnotations(e).kind === 'ok'),
+    fixtures.filter(e => readTenantAnnotations(e).kind === 'ok'),
   );
 }
 
@@ -408,8 +408,8 @@ describe('GroupRollupService edges', () => {
     tenants.map(t => (t.tenantId === 'err-t' ? failed : ok(t.tenantId))),
   );
   /** The catalog, recording what it was asked and with which options. */
-  function spyCatalog(entities: object[]) {
-    const inner = catalogWith(entities) as any;
+  function spyCatalog(fixtures: object[]) {
+    const inner = catalogWith(fixtures) as any;
     const calls: Array<{ method: string; request: any; options: any }> = [];
     const spy = new Proxy(inner, {
       get(target, method: string) {
@@ -426,20 +426,20 @@ describe('GroupRollupService edges', () => {
     requests.map(() => ({ result: AuthorizeResult.ALLOW })),
   );
   const rollupOf = async (
-    entities: any[],
+    fixtures: any[],
     groupRef: string,
     authorize: (...args: any[]) => Promise<any> = allow,
   ) => {
-    const { catalog, calls } = spyCatalog(entities);
+    const { catalog, calls } = spyCatalog(fixtures);
     const service = GroupRollupService.create({
       catalog,
       permissions: permissionsWith(authorize),
       summary: { rollupFigures } as unknown as SummaryService,
-      bindings: await bindingsFor(entities),
+      bindings: await bindingsFor(fixtures),
     });
     const [, namespace, name] = /^group:([^/]+)\/(.+)$/.exec(groupRef)!;
     const r = await service.rollup({
-      group: entities.find(
+      group: fixtures.find(
         e =>
           e.kind === 'Group' &&
           e.metadata.name === name &&
@@ -484,6 +484,18 @@ describe('GroupRollupService edges', () => {
       },
     ),
     component('err-t', { owner: 'sub' }, { annotations: annotations('err-t') }),
+    // another kind of relation to the group is not ownership
+    component(
+      'dep',
+      { owner: 'lead' },
+      {
+        annotations: annotations('dep'),
+        relations: [
+          { type: 'dependsOn', targetRef: 'group:default/lead' },
+          { type: 'ownedBy', targetRef: 'group:default/top' },
+        ],
+      },
+    ),
     group('ns-lead', ['ns-sub'], { namespace: 'elsewhere' }),
     group('ns-sub', [], { namespace: 'elsewhere' }),
     component(

@@ -21,6 +21,8 @@ import { formatCompact, formatInteger, formatUsd } from '../../lib/format';
 import { ErrorState } from '../ErrorState';
 import { Figure } from '../Figure';
 import { TenantTable } from './TenantTable';
+import { useAutoRefreshSeconds } from '../../hooks/useAutoRefreshSeconds';
+import { useTenantSignals } from '../../hooks/useTenantSignals';
 
 const Totals = ({ totals }: { totals: GroupRollup['totals'] }) => (
   <Box display="flex" flexWrap="wrap">
@@ -132,12 +134,20 @@ export const BedrockGroupCard = () => {
   const [includeChildren, setIncludeChildren] = useState(false);
   const group = getCompoundEntityRef(entity);
   const key = stringifyEntityRef(group);
-  const { value, loading, error } = useAsync(
-    () =>
-      api.getGroupRollup({ group, range: { preset: 'mtd' }, includeChildren }),
+  const [tenantRefs, setTenantRefs] = useState<string[]>([]);
+  const { version } = useTenantSignals(tenantRefs, {
+    pollSeconds: useAutoRefreshSeconds(),
+  });
+  const { value, loading, error } = useAsync(async () => {
+    const rollup = await api.getGroupRollup({
+      group,
+      range: { preset: 'mtd' },
+      includeChildren,
+    });
+    setTenantRefs(rollup.tenants.map(t => t.entityRef));
+    return rollup;
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [api, key, includeChildren],
-  );
+  }, [api, key, includeChildren, version]);
 
   return (
     <InfoCard
@@ -156,9 +166,9 @@ export const BedrockGroupCard = () => {
         />
       }
     >
-      {loading && <Progress />}
+      {loading && !value && <Progress />}
       {!loading && error && <ErrorState error={error} />}
-      {!loading && value && (
+      {value && (
         <>
           <Totals totals={value.totals} />
           <TenantTable
