@@ -5,7 +5,7 @@ import {
   DEMO_TENANTS,
   seededHours,
   seededTotalsByModel,
-} from '@bedrock-tenancy/aws-emulator';
+} from '@bedrock-tenancy/demo';
 import { APP_URL, launchChromium, screenshot, signIn } from './browser';
 import {
   guestToken,

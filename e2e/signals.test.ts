@@ -9,10 +9,7 @@ import {
   PutMetricDataCommand,
 } from '@aws-sdk/client-cloudwatch';
 import type { Browser, Page } from 'playwright-core';
-import {
-  DEMO_TENANTS,
-  EMULATOR_CREDENTIALS,
-} from '@bedrock-tenancy/aws-emulator';
+import { DEMO_TENANTS, EMULATOR_CREDENTIALS } from '@bedrock-tenancy/demo';
 import {
   APP_URL,
   BACKEND_URL,

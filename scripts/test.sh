@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: type check, lint, every jest project (unit, emulator and PostgreSQL
-# integration tests), the production check (scripts/production-check.sh), then the end-to-end
-# tests in real Chromium against the running portal.
+# Runs the whole test suite: formatting, type check, API reports, lint, every jest project (unit,
+# emulator and PostgreSQL integration tests), the production check (scripts/production-check.sh),
+# then the end-to-end tests in real Chromium against the running portal.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -21,6 +21,11 @@ yarn prettier:check
 
 say "Type check (tsc)"
 yarn tsc
+
+# tsc wrote dist-types: the public API of each published package must match its committed
+# report.api.md (regenerate with `yarn build:api-reports` when a change is deliberate)
+say "API reports (backstage-repo-tools api-reports --ci)"
+yarn build:api-reports:only --ci
 
 say "Lint"
 yarn lint

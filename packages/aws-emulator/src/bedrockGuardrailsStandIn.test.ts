@@ -13,7 +13,7 @@ import {
   UpdateGuardrailCommand,
 } from '@aws-sdk/client-bedrock';
 import { BedrockStandIn, startBedrockStandIn } from './bedrockProfilesStandIn';
-import { EMULATOR_CREDENTIALS } from './demo/seed';
+import { EMULATOR_CREDENTIALS } from './accounts';
 import { MotoServer, startMoto } from './moto';
 
 const ACCOUNT = '123456789012';

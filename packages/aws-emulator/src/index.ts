@@ -1,8 +1,9 @@
 /**
- * The local AWS of the tests and of the demo portal: moto server control and the deterministic
- * Bedrock demo data set.
+ * The local AWS of the tests and of the demo portal: moto server control, the stand-in for the
+ * Bedrock inference-profile API moto lacks, and the emulator's accounts. The demo data set lives
+ * in `@bedrock-tenancy/demo`, which provisions it through the scaffolder actions.
  */
+export * from './accounts';
 export * from './moto';
-export * from './demo';
 export * from './bedrockProfilesStandIn';
 export * from './bedrockGuardrailsStandIn';

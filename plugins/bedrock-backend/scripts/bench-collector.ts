@@ -24,7 +24,7 @@ import { EMULATOR_CREDENTIALS, startMoto } from '@bedrock-tenancy/aws-emulator';
 import { mockClient } from 'aws-sdk-client-mock';
 import knexFactory from 'knex';
 import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
-import { Tenant } from '../src/collector/tenants';
+import { Tenant } from '../src/tenant';
 import { UsageCollector } from '../src/collector/UsageCollector';
 import { DatabaseUsageStore } from '../src/database/DatabaseUsageStore';
 

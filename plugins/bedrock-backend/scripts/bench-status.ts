@@ -16,11 +16,11 @@ import {
   seedDemo,
   startBedrockStandIn,
   startMoto,
-} from '@bedrock-tenancy/aws-emulator';
+} from '@bedrock-tenancy/demo';
 import knexFactory from 'knex';
 import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { StatusCollector } from '../src/collector/StatusCollector';
-import { tenantOf } from '../src/collector/tenants';
+import { tenantOf } from '../src/tenant';
 import { readBedrockConfig } from '../src/config';
 import { DatabaseUsageStore } from '../src/database/DatabaseUsageStore';
 

@@ -10,6 +10,7 @@ import {
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import { Duration } from 'luxon';
 import { z } from 'zod';
+import { CLOUDWATCH_HOURLY_RETENTION_DAYS } from './lib/time';
 import type { StatusBudget } from './collector/StatusCollector';
 
 /** The plugin's settings, read once from `bedrock.*` with defaults applied. */
@@ -122,7 +123,10 @@ export function readBedrockConfig(root: Config): BedrockBackendConfig {
 }
 
 function readFrom(c: Config): BedrockBackendConfig {
-  const backfillDays = Math.min(positive(c, 'collector.backfillDays', 30), 455);
+  const backfillDays = Math.min(
+    positive(c, 'collector.backfillDays', 30),
+    CLOUDWATCH_HOURLY_RETENTION_DAYS,
+  );
   const statusSchedule = schedule(c.getOptionalConfig('status.schedule'), {
     frequency: { minutes: 5 },
     timeout: { minutes: 3 },

@@ -17,7 +17,7 @@ import {
   seedDemo,
   startBedrockStandIn,
   startMoto,
-} from '@bedrock-tenancy/aws-emulator';
+} from '@bedrock-tenancy/demo';
 import { Knex } from 'knex';
 import { bindingOf } from './__testUtils__/bindings';
 import { DatabaseBindingStore } from './bindings/DatabaseBindingStore';

@@ -23,7 +23,11 @@ import { RefreshLimiter } from './service/RefreshLimiter';
 import { createRouter } from './service/router';
 import { SummaryService } from './service/SummaryService';
 
-/** The bedrock backend plugin: per-tenant Bedrock usage, alarms, cost and budgets. */
+/**
+ * The bedrock backend plugin: per-tenant Bedrock usage, alarms, cost and budgets.
+ *
+ * @public
+ */
 export const bedrockPlugin = createBackendPlugin({
   pluginId: 'bedrock',
   register(env) {

@@ -1,50 +1,96 @@
 import type { Entity } from '@backstage/catalog-model';
 import { z } from 'zod';
 
-/** Prefix shared by every annotation of the suite. */
+/**
+ * Prefix shared by every annotation of the suite.
+ *
+ * @public
+ */
 export const BEDROCK_ANNOTATION_PREFIX = 'bedrock-tenancy.io';
 
-/** The tenant id: lower-case DNS-label-like, e.g. `checkout-assistant`. Required. */
+/**
+ * The tenant id: lower-case DNS-label-like, e.g. `checkout-assistant`. Required.
+ *
+ * @public
+ */
 export const ANNOTATION_TENANT_ID = `${BEDROCK_ANNOTATION_PREFIX}/tenant-id`;
-/** The 12-digit AWS account the tenant runs in. Required. */
+/**
+ * The 12-digit AWS account the tenant runs in. Required.
+ *
+ * @public
+ */
 export const ANNOTATION_ACCOUNT_ID = `${BEDROCK_ANNOTATION_PREFIX}/account-id`;
-/** Comma-separated AWS regions, e.g. `us-east-1,us-west-2`. Required. */
+/**
+ * Comma-separated AWS regions, e.g. `us-east-1,us-west-2`. Required.
+ *
+ * @public
+ */
 export const ANNOTATION_REGIONS = `${BEDROCK_ANNOTATION_PREFIX}/regions`;
-/** How usage is attributed to the tenant: `account`, `inference-profile` or `identity`. Defaults to `account`. */
+/**
+ * How usage is attributed to the tenant: `account`, `inference-profile` or `identity`. Defaults to `account`.
+ *
+ * @public
+ */
 export const ANNOTATION_ATTRIBUTION = `${BEDROCK_ANNOTATION_PREFIX}/attribution`;
 /**
  * For `inference-profile` attribution: the tenant's application inference profiles as
  * comma-separated `<profile id>=<model id>` pairs, e.g. `a1b2c3d4e5f6=anthropic.claude-3-haiku-20240307-v1:0`.
+ *
+ * @public
  */
 export const ANNOTATION_INFERENCE_PROFILES = `${BEDROCK_ANNOTATION_PREFIX}/inference-profiles`;
-/** For `identity` attribution: comma-separated IAM role ARNs whose invocations belong to the tenant. */
+/**
+ * For `identity` attribution: comma-separated IAM role ARNs whose invocations belong to the tenant.
+ *
+ * @public
+ */
 export const ANNOTATION_PRINCIPAL_ARNS = `${BEDROCK_ANNOTATION_PREFIX}/principal-arns`;
-/** Name prefix of the tenant's CloudWatch alarms. Defaults to `bedrock-<tenant id>-`. */
+/**
+ * Name prefix of the tenant's CloudWatch alarms. Defaults to `bedrock-<tenant id>-`.
+ *
+ * @public
+ */
 export const ANNOTATION_ALARM_PREFIX = `${BEDROCK_ANNOTATION_PREFIX}/alarm-prefix`;
-/** Name of the tenant's AWS Budget. Defaults to `bedrock-<tenant id>`. */
+/**
+ * Name of the tenant's AWS Budget. Defaults to `bedrock-<tenant id>`.
+ *
+ * @public
+ */
 export const ANNOTATION_BUDGET_NAME = `${BEDROCK_ANNOTATION_PREFIX}/budget-name`;
 
+/** @public */
 export const ATTRIBUTION_MODES = [
   'account',
   'inference-profile',
   'identity',
 ] as const;
+/** @public */
 export type AttributionMode = (typeof ATTRIBUTION_MODES)[number];
 
-/** Tenant ids double as AWS resource-name parts, so they are kept short and DNS-like. */
+/**
+ * Tenant ids double as AWS resource-name parts, so they are kept short and DNS-like.
+ *
+ * @public
+ */
 export const TENANT_ID_PATTERN = /^[a-z][a-z0-9-]{1,30}[a-z0-9]$/;
+/** @public */
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
+/** @public */
 export const REGION_PATTERN = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const PROFILE_ID_PATTERN = /^[a-z0-9]{1,64}$/;
 const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@/-]+$/;
 
-/** A catalog entity's link to its Bedrock tenant, as read from its annotations. */
+/**
+ * A catalog entity's link to its Bedrock tenant, as read from its annotations.
+ *
+ * @public
+ */
 export interface TenantRef {
   tenantId: string;
   accountId: string;
   regions: string[];
   attribution: AttributionMode;
-  /** profile id -> model id, for `inference-profile` attribution */
+  /** profile id to model id, for `inference-profile` attribution */
   inferenceProfiles: Record<string, string>;
   /** role ARNs, for `identity` attribution */
   principalArns: string[];
@@ -52,19 +98,29 @@ export interface TenantRef {
   budgetName: string;
 }
 
-/** One annotation that is present but malformed. */
+/**
+ * One annotation that is present but malformed.
+ *
+ * @public
+ */
 export interface AnnotationProblem {
   annotation: string;
   message: string;
 }
 
+/** @public */
 export type TenantAnnotationResult =
   | { kind: 'ok'; tenant: TenantRef }
   | { kind: 'missing'; missing: string[] }
   | { kind: 'invalid'; problems: AnnotationProblem[] };
 
-/** Alarm names of a tenant start with this, so one DescribeAlarms call per tenant finds them. */
+/**
+ * Alarm names of a tenant start with this, so one DescribeAlarms call per tenant finds them.
+ *
+ * @public
+ */
 export const defaultAlarmPrefix = (tenantId: string) => `bedrock-${tenantId}-`;
+/** @public */
 export const defaultBudgetName = (tenantId: string) => `bedrock-${tenantId}`;
 
 const list = (value: string | undefined) =>
@@ -73,7 +129,11 @@ const list = (value: string | undefined) =>
     .map(v => v.trim())
     .filter(Boolean);
 
-/** True when the entity declares itself a Bedrock tenant (it has the tenant id annotation). */
+/**
+ * True when the entity declares itself a Bedrock tenant (it has the tenant id annotation).
+ *
+ * @public
+ */
 export function isBedrockTenantEntity(entity: Entity): boolean {
   return Boolean(entity.metadata.annotations?.[ANNOTATION_TENANT_ID]);
 }
@@ -82,6 +142,8 @@ export function isBedrockTenantEntity(entity: Entity): boolean {
  * Reads and validates the tenant annotations of an entity. Never throws: the caller decides
  * whether a missing or malformed annotation is a 404 or a 400, and the result says which
  * annotation is wrong and what it should look like.
+ *
+ * @public
  */
 export function readTenantAnnotations(entity: Entity): TenantAnnotationResult {
   const a = entity.metadata.annotations ?? {};

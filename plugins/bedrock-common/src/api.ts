@@ -7,10 +7,20 @@ import type { AttributionMode } from './annotations';
  * Amounts are USD; timestamps are ISO 8601 UTC strings.
  */
 
+/**
+ * The range presets of the summary and roll-up.
+ *
+ * @public
+ */
 export const RANGE_PRESETS = ['24h', '7d', '30d', 'mtd'] as const;
+/** @public */
 export type RangePreset = (typeof RANGE_PRESETS)[number];
 
-/** Query of the entity summary and group roll-up: a preset, or an explicit from/to. */
+/**
+ * Query of the entity summary and group roll-up: a preset, or an explicit from/to.
+ *
+ * @public
+ */
 export const rangeQuerySchema = z
   .object({
     range: z.enum(RANGE_PRESETS).optional(),
@@ -25,14 +35,20 @@ export const rangeQuerySchema = z
   .refine(q => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), {
     message: 'from must be before to',
   });
+/** @public */
 export type RangeQuery = z.infer<typeof rangeQuerySchema>;
 
-/** A panel that can fail on its own: a failed panel never takes the page down. */
+/**
+ * A panel that can fail on its own: a failed panel never takes the page down.
+ *
+ * @public
+ */
 export type Section<T> =
   | { status: 'ok'; data: T }
   | { status: 'error'; message: string }
   | { status: 'unavailable'; message: string };
 
+/** @public */
 export interface UsageTotals {
   invocations: number;
   inputTokens: number;
@@ -52,6 +68,7 @@ export interface UsageTotals {
   estimatedCostUsd: number | null;
 }
 
+/** @public */
 export interface ModelUsage extends UsageTotals {
   modelId: string;
   displayName: string;
@@ -60,6 +77,7 @@ export interface ModelUsage extends UsageTotals {
   costShare: number | null;
 }
 
+/** @public */
 export interface SeriesPoint {
   /** start of the bucket */
   timestamp: string;
@@ -74,12 +92,14 @@ export interface SeriesPoint {
   estimatedCostUsd: number | null;
 }
 
+/** @public */
 export interface DailyCost {
   date: string; // YYYY-MM-DD
   estimatedUsd: number;
   billedUsd: number | null;
 }
 
+/** @public */
 export interface CostAnomaly {
   date: string;
   amountUsd: number;
@@ -88,6 +108,7 @@ export interface CostAnomaly {
   score: number;
 }
 
+/** @public */
 export interface CostBlock {
   currency: 'USD';
   /** estimated cost of the selected range (priced models only) */
@@ -108,6 +129,7 @@ export interface CostBlock {
   excludes: string[];
 }
 
+/** @public */
 export interface BudgetBlock {
   name: string;
   limitUsd: number;
@@ -123,7 +145,9 @@ export interface BudgetBlock {
   }>;
 }
 
+/** @public */
 export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+/** @public */
 export interface AlarmInfo {
   name: string;
   state: AlarmState;
@@ -137,6 +161,7 @@ export interface AlarmInfo {
   actionsEnabled?: boolean;
 }
 
+/** @public */
 export interface GovernanceInfo {
   region: string;
   loggingEnabled: boolean;
@@ -147,7 +172,11 @@ export interface GovernanceInfo {
   deliveryFailures: { cloudWatch: number; s3: number } | null;
 }
 
-/** Sums over the guardrail window (`AWS/Bedrock/Guardrails`, statistic Sum). */
+/**
+ * Sums over the guardrail window (`AWS/Bedrock/Guardrails`, statistic Sum).
+ *
+ * @public
+ */
 export interface GuardrailCounts {
   invocations: number;
   /** invocations where the guardrail blocked or masked something */
@@ -155,6 +184,7 @@ export interface GuardrailCounts {
   textUnits: number;
 }
 
+/** @public */
 export interface GuardrailPolicyCounts {
   /** the GuardrailPolicyType dimension: ContentPolicy, TopicPolicy, WordPolicy, SensitiveInformationPolicy, ... */
   policyType: string;
@@ -165,6 +195,8 @@ export interface GuardrailPolicyCounts {
 /**
  * A tenant's guardrail in one region and its CloudWatch figures. A figure CloudWatch does not
  * publish for this guardrail is null (with the reason in `notes`), never an account-wide number.
+ *
+ * @public
  */
 export interface GuardrailInfo {
   region: string;
@@ -190,17 +222,20 @@ export interface GuardrailInfo {
   notes: string[];
 }
 
+/** @public */
 export interface IdleStatus {
   idle: boolean;
   lastInvocationAt: string | null;
   thresholdDays: number;
 }
 
+/** @public */
 export interface Suggestion {
   kind: 'suspend-idle' | 'model-mix' | 'throttling' | 'errors';
   message: string;
 }
 
+/** @public */
 export interface Freshness {
   /** end of the newest collected hour */
   dataUntil: string | null;
@@ -208,6 +243,7 @@ export interface Freshness {
   stale: boolean;
 }
 
+/** @public */
 export interface TenantInfo {
   entityRef: string;
   tenantId: string;
@@ -216,6 +252,7 @@ export interface TenantInfo {
   attribution: AttributionMode;
 }
 
+/** @public */
 export interface EntitySummary {
   tenant: TenantInfo;
   range: { from: string; to: string; granularity: 'hour' | 'day' };
@@ -233,6 +270,7 @@ export interface EntitySummary {
   freshness: Freshness;
 }
 
+/** @public */
 export interface GroupTenantRow {
   entityRef: string;
   title: string;
@@ -250,6 +288,7 @@ export interface GroupTenantRow {
   alarmsInAlarm: number;
 }
 
+/** @public */
 export interface GroupRollup {
   groupRef: string;
   includeChildren: boolean;
@@ -281,22 +320,33 @@ export interface GroupRollup {
   }>;
 }
 
-/** Error name of the 4xx answered for an entity whose tenant annotations no binding confirms. */
+/**
+ * Error name of the 4xx answered for an entity whose tenant annotations no binding confirms.
+ *
+ * @public
+ */
 export const UNVERIFIED_TENANT_ERROR = 'UnverifiedTenantError';
 
-/** Where a tenant binding came from; `config` and `admin` bindings are never overwritten from tags. */
+/**
+ * Where a tenant binding came from; `config` and `admin` bindings are never overwritten from tags.
+ *
+ * @public
+ */
 export const BINDING_SOURCES = [
   'provisioning',
   'aws-tags',
   'config',
   'admin',
 ] as const;
+/** @public */
 export type BindingSource = (typeof BINDING_SOURCES)[number];
 
 /**
  * Body of PUT /bindings/:tenantId: which catalog entity a tenant's data belongs to. Only the
  * scaffolder module (service principal `plugin:scaffolder`) and holders of
  * `bedrock.binding.manage` may write it.
+ *
+ * @public
  */
 export const tenantBindingBodySchema = z
   .object({
@@ -332,9 +382,14 @@ export const tenantBindingBodySchema = z
     budgetName: z.string().min(1).max(100).optional(),
   })
   .strict();
+/** @public */
 export type TenantBindingBody = z.input<typeof tenantBindingBodySchema>;
 
-/** A recorded tenant binding, as GET/PUT /bindings answer it. */
+/**
+ * A recorded tenant binding, as GET/PUT /bindings answer it.
+ *
+ * @public
+ */
 export interface TenantBindingInfo {
   tenantId: string;
   entityRef: string;
@@ -350,7 +405,11 @@ export interface TenantBindingInfo {
   updatedBy: string;
 }
 
-/** Answer of POST /entity/:kind/:namespace/:name/refresh. */
+/**
+ * Answer of POST /entity/:kind/:namespace/:name/refresh.
+ *
+ * @public
+ */
 export interface RefreshResult {
   entityRef: string;
   tenantId: string;

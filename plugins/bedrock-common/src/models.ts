@@ -6,10 +6,12 @@
  * traffic costs.
  * - bare ids:                      anthropic.claude-3-haiku-20240307-v1:0
  * - foundation-model ARNs:         arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0
- * - geo system profiles:           us.amazon.nova-pro-v1:0 -> amazon.nova-pro-v1:0
+ * - geo system profiles:           us.amazon.nova-pro-v1:0 becomes amazon.nova-pro-v1:0
  * - global system profiles:        global.anthropic.claude-sonnet-4-5-20250929-v1:0 (kept)
  * - system profile ARNs:           arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.amazon.nova-pro-v1:0
- * - application profile ids/ARNs:  resolved through `profiles` (profile id -> model id)
+ * - application profile ids/ARNs:  resolved through `profiles` (profile id to model id)
+ *
+ * @public
  */
 export function normalizeModelId(
   raw: string,
@@ -27,6 +29,8 @@ export function normalizeModelId(
 /**
  * Short readable label for a model id, e.g. "Claude 3 Haiku" for anthropic.claude-3-haiku-20240307-v1:0,
  * "Claude Sonnet 4.5 (global)" for global.anthropic.claude-sonnet-4-5-20250929-v1:0.
+ *
+ * @public
  */
 export function modelDisplayName(modelId: string): string {
   if (modelId.startsWith('global.')) {

@@ -7,6 +7,8 @@
  * (`global.` model ids, kept by normalizeModelId) costs less than in-Region and geo (`us.`,
  * `eu.`, ...) traffic, which pays 10% more. A `global.` id is priced only by a `global.` row, so
  * global and regional traffic are priced by different rows and neither borrows the other's price.
+ *
+ * @public
  */
 export interface PriceRow {
   /** base model id (see normalizeModelId), or a prefix of it ending in `*` */
@@ -28,6 +30,8 @@ export interface PriceRow {
 /**
  * CloudWatch's CacheWriteInputTokenCount does not say which TTL a write had, so estimates price
  * every cache write at the 5-minute rate; 1-hour writes (2x input instead of 1.25x) come out low.
+ *
+ * @public
  */
 export const CACHE_WRITE_ASSUMPTION =
   'prompt-cache writes priced at the 5-minute rate (1.25x input): CloudWatch does not tell 1-hour writes (2x input) apart, so those are under-estimated';
@@ -85,6 +89,7 @@ const claudeByEndpoint = (model: string, input: number, output: number) => [
   }),
 ];
 
+/** @public */
 export const DEFAULT_PRICES: PriceRow[] = [
   anthropic('anthropic.claude-3-haiku-*', 0.00025, 0.00125),
   anthropic('anthropic.claude-3-5-haiku-*', 0.0008, 0.004),
@@ -129,6 +134,8 @@ function matches(pattern: string, value: string) {
  * The row that prices `model` in `region` on `day` (YYYY-MM-DD): among matching rows in effect
  * that day, an exact region beats `*`, an exact model beats a prefix, and the newest wins.
  * Later rows in `rows` win ties, so config overrides placed after the defaults take effect.
+ *
+ * @public
  */
 export function findPrice(
   rows: PriceRow[],
@@ -157,6 +164,7 @@ function compareRank(a: number[], b: number[]) {
   return 0;
 }
 
+/** @public */
 export interface TokenCounts {
   inputTokens: number;
   outputTokens: number;
@@ -167,7 +175,11 @@ export interface TokenCounts {
   cacheWrite1hTokens?: number;
 }
 
-/** Cost in USD of token counts at a price row. */
+/**
+ * Cost in USD of token counts at a price row.
+ *
+ * @public
+ */
 export function priceTokens(price: PriceRow, t: TokenCounts): number {
   return (
     (t.inputTokens / 1000) * price.inputPer1k +

@@ -85,7 +85,7 @@ export const GLOBAL_REGION = 'us-east-1';
 const READ_ONLY = /^(Get|List|Describe|Head)/;
 
 /**
- * Credentials of `aws.mainAccount` / `aws.accounts` through @backstage/integration-aws-node.
+ * Credentials of `aws.mainAccount` / `aws.accounts` through `@backstage/integration-aws-node`.
  *
  * @public
  */

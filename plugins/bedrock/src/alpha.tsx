@@ -11,7 +11,11 @@ import {
 import { isBedrockTenantEntity } from '@bedrock-tenancy/plugin-bedrock-common';
 import { BedrockClient, bedrockApiRef } from './api';
 
-/** The HTTP client of the bedrock backend. */
+/**
+ * The HTTP client of the bedrock backend.
+ *
+ * @public
+ */
 export const bedrockApi = ApiBlueprint.make({
   params: defineParams =>
     defineParams({
@@ -22,7 +26,11 @@ export const bedrockApi = ApiBlueprint.make({
     }),
 });
 
-/** The monitoring tab, on entities annotated as Bedrock tenants. */
+/**
+ * The monitoring tab, on entities annotated as Bedrock tenants.
+ *
+ * @public
+ */
 export const bedrockEntityContent = EntityContentBlueprint.make({
   params: {
     path: '/bedrock',
@@ -32,7 +40,11 @@ export const bedrockEntityContent = EntityContentBlueprint.make({
   },
 });
 
-/** The overview card of a tenant entity. */
+/**
+ * The overview card of a tenant entity.
+ *
+ * @public
+ */
 export const bedrockEntityOverviewCard = EntityCardBlueprint.make({
   name: 'overview',
   params: {
@@ -44,7 +56,11 @@ export const bedrockEntityOverviewCard = EntityCardBlueprint.make({
   },
 });
 
-/** The Group-page card. */
+/**
+ * The Group-page card.
+ *
+ * @public
+ */
 export const bedrockGroupCard = EntityCardBlueprint.make({
   name: 'group',
   params: {

@@ -13,7 +13,11 @@ import { BedrockClient, bedrockApiRef } from './api';
 
 export const rootRouteRef = createRouteRef({ id: 'bedrock' });
 
-/** The Bedrock tenancy frontend plugin, for apps on the legacy frontend system. */
+/**
+ * The Bedrock tenancy frontend plugin, for apps on the legacy frontend system.
+ *
+ * @public
+ */
 export const bedrockPlugin = createPlugin({
   id: 'bedrock',
   apis: [
@@ -27,11 +31,19 @@ export const bedrockPlugin = createPlugin({
   routes: { root: rootRouteRef },
 });
 
-/** True when the entity is a Bedrock tenant: use it as the `if` of the tab and the card. */
+/**
+ * True when the entity is a Bedrock tenant: use it as the `if` of the tab and the card.
+ *
+ * @public
+ */
 export const isBedrockAvailable = (entity: Entity) =>
   isBedrockTenantEntity(entity);
 
-/** The Bedrock tab, for `<EntityLayout.Route path="/bedrock" title="Bedrock">`. */
+/**
+ * The Bedrock tab, for `<EntityLayout.Route path="/bedrock" title="Bedrock">`.
+ *
+ * @public
+ */
 export const EntityBedrockContent = bedrockPlugin.provide(
   createRoutableExtension({
     name: 'EntityBedrockContent',
@@ -40,7 +52,11 @@ export const EntityBedrockContent = bedrockPlugin.provide(
   }),
 );
 
-/** The overview card of a tenant entity. */
+/**
+ * The overview card of a tenant entity.
+ *
+ * @public
+ */
 export const EntityBedrockOverviewCard = bedrockPlugin.provide(
   createComponentExtension({
     name: 'EntityBedrockOverviewCard',
@@ -53,7 +69,11 @@ export const EntityBedrockOverviewCard = bedrockPlugin.provide(
   }),
 );
 
-/** The Group-page card: totals and tenants of everything the group owns. */
+/**
+ * The Group-page card: totals and tenants of everything the group owns.
+ *
+ * @public
+ */
 export const EntityBedrockGroupCard = bedrockPlugin.provide(
   createComponentExtension({
     name: 'EntityBedrockGroupCard',

@@ -8,8 +8,21 @@ export {
   createBedrockActions,
   type BedrockActionsOptions,
 } from './actions/createBedrockActions';
-export { tenantNames, type TenantNames } from './provisioning/naming';
-export type { TenantPlan } from './provisioning/tenantPlan';
+export {
+  tenantNames,
+  type AlarmKind,
+  type TenantNames,
+} from './provisioning/naming';
+export type { TenantPlan, PlannedProfile } from './provisioning/tenantPlan';
+export type { PolicyDocument, PolicyStatement } from './provisioning/policies';
+export type { PlannedAlarm } from './provisioning/resources/alarms';
+export type {
+  BudgetNotificationPlan,
+  PlannedBudget,
+} from './provisioning/resources/budget';
+export type { PlannedTopic } from './provisioning/resources/topic';
+export type { PlannedGuardrail } from './provisioning/resources/guardrail';
+export type { GuardrailRequest } from './provisioning/guardrailPlan';
 export {
   BedrockBindingsClient,
   type BindingsClient,

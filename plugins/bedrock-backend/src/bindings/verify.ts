@@ -1,5 +1,5 @@
 import type { TenantRef } from '@bedrock-tenancy/plugin-bedrock-common';
-import type { Tenant } from '../collector/tenants';
+import type { Tenant } from '../tenant';
 import { BindingStore, claimsOf, HeldClaim, TenantBinding } from './types';
 
 /** How an admin binds a tenant: said in every unverified answer. */

@@ -3,9 +3,9 @@ import { BindingStore } from '../bindings/types';
 import { tenantOfBinding } from '../bindings/verify';
 import { BedrockBackendConfig } from '../config';
 import { UsageStore } from '../database/types';
-import { DAY_MS, iso } from './hours';
+import { DAY_MS, iso } from '../lib/time';
 import { StatusCollector } from './StatusCollector';
-import { Tenant } from './tenants';
+import { Tenant } from '../tenant';
 import { UsageCollector } from './UsageCollector';
 
 /** On the first run the bindings may still be read from AWS tags: look a few more times. */

@@ -26,7 +26,7 @@ import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { guardrailSection } from '../service/guardrailSection';
 import { GuardrailCollector, NOTES } from './GuardrailCollector';
 import { GUARDRAIL_NAMESPACE } from './guardrailMetrics';
-import type { Tenant } from './tenants';
+import type { Tenant } from '../tenant';
 
 jest.setTimeout(120_000);
 

@@ -15,6 +15,10 @@ import {
   TAG_TENANT,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
+import {
+  GUARDRAIL_SNAPSHOT,
+  guardrailSnapshotKey,
+} from '../database/snapshots';
 import { UsageStore } from '../database/types';
 import {
   accountPolicySeries,
@@ -28,13 +32,8 @@ import {
   policyRows,
   totalSeries,
 } from './guardrailMetrics';
-import { DAY_MS, floorHour, iso } from './hours';
-import { groupByAccountRegion, Tenant } from './tenants';
-
-/** Snapshot kind of a tenant's guardrail in one region; key `<tenant id>/<region>`. */
-export const GUARDRAIL_SNAPSHOT = 'guardrail';
-export const guardrailSnapshotKey = (tenantId: string, region: string) =>
-  `${tenantId}/${region}`;
+import { DAY_MS, floorHour, iso } from '../lib/time';
+import { groupByAccountRegion, Tenant } from '../tenant';
 
 export const NOTES = {
   noSeries:

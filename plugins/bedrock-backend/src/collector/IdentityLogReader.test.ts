@@ -1,5 +1,5 @@
 import { aggregateLogRecords, roleArnOf } from './IdentityLogReader';
-import { Tenant } from './tenants';
+import { Tenant } from '../tenant';
 
 const tenant: Tenant = {
   tenantId: 'labels',

@@ -3,8 +3,8 @@ import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { normalizeModelId } from '@bedrock-tenancy/plugin-bedrock-common';
 import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { emptyUsageRow, HourlyUsageRow } from '../database/types';
-import { floorHour, iso, windows } from './hours';
-import type { Tenant } from './tenants';
+import { floorHour, iso, windows } from '../lib/time';
+import type { Tenant } from '../tenant';
 
 /** `arn:aws:sts::A:assumed-role/NAME/SESSION` -> `arn:aws:iam::A:role/NAME`; other ARNs unchanged. */
 export function roleArnOf(arn: string): string {

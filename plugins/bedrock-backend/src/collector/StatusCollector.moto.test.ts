@@ -9,11 +9,11 @@ import {
   MotoServer,
   seedDemo,
   startMoto,
-} from '@bedrock-tenancy/aws-emulator';
+} from '@bedrock-tenancy/demo';
 import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { StatusCollector } from './StatusCollector';
-import { tenantOf } from './tenants';
+import { tenantOf } from '../tenant';
 
 jest.setTimeout(120_000);
 

@@ -13,8 +13,9 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
-import { SNAPSHOT, StatusBudget, StatusCollector } from './StatusCollector';
-import { Tenant } from './tenants';
+import { SNAPSHOT } from '../database/snapshots';
+import { StatusBudget, StatusCollector } from './StatusCollector';
+import { Tenant } from '../tenant';
 
 const T0 = Date.parse('2026-11-20T12:00:00Z');
 

@@ -19,33 +19,15 @@ import {
   AwsClientFactory,
   GLOBAL_REGION,
 } from '@bedrock-tenancy/plugin-bedrock-node';
+import {
+  BilledSnapshot,
+  BudgetSnapshot,
+  SNAPSHOT,
+} from '../database/snapshots';
 import { UsageStore } from '../database/types';
 import { GuardrailCollector } from './GuardrailCollector';
-import { iso, mapLimit } from './hours';
-import { groupByAccountRegion, Tenant } from './tenants';
-
-/** What the status collector stores about a tenant's AWS Budget. */
-export interface BudgetSnapshot {
-  name: string;
-  limitUsd: number;
-  actualSpendUsd: number;
-  forecastedSpendUsd: number | null;
-  notifications: Array<{ percent: number; type: 'ACTUAL' | 'FORECASTED' }>;
-}
-
-export interface BilledSnapshot {
-  monthToDateUsd: number;
-  daily: Array<{ date: string; usd: number }>;
-}
-
-export const SNAPSHOT = {
-  alarms: 'alarms',
-  budget: 'budget',
-  governance: 'governance',
-  billed: 'billed',
-  /** the last scheduled status run (StatusRunRecord) */
-  run: 'status-run',
-} as const;
+import { iso, mapLimit } from '../lib/time';
+import { groupByAccountRegion, Tenant } from '../tenant';
 
 const errorText = (e: unknown) =>
   e instanceof Error ? `${e.name}: ${e.message}` : String(e);

@@ -11,14 +11,14 @@ import {
   seedDemo,
   seededTotalsByModel,
   startMoto,
-} from '@bedrock-tenancy/aws-emulator';
+} from '@bedrock-tenancy/demo';
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { HourlyUsageRow } from '../database/types';
-import { tenantOf } from './tenants';
+import { tenantOf } from '../tenant';
 import { UsageCollector } from './UsageCollector';
 
 jest.setTimeout(180_000);

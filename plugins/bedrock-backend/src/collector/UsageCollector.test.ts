@@ -8,7 +8,7 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
-import { Tenant } from './tenants';
+import { Tenant } from '../tenant';
 import { UsageCollector } from './UsageCollector';
 
 const NOW = Date.parse('2026-11-20T12:30:00Z');

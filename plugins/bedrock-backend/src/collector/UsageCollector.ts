@@ -6,7 +6,15 @@ import {
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { UsageStore } from '../database/types';
-import { DAY_MS, floorHour, HOUR_MS, iso, mapLimit, windows } from './hours';
+import {
+  DAY_MS,
+  floorHour,
+  HOUR_MS,
+  iso,
+  mapLimit,
+  windows,
+  CLOUDWATCH_HOURLY_RETENTION_DAYS,
+} from '../lib/time';
 import { IdentityLogReader } from './IdentityLogReader';
 import {
   addResult,
@@ -20,7 +28,7 @@ import {
   tenantDimensions,
   tenantRows,
 } from './metrics';
-import { groupByAccountRegion, Tenant } from './tenants';
+import { groupByAccountRegion, Tenant } from '../tenant';
 
 export interface CollectorOptions {
   backfillDays: number;
@@ -48,8 +56,7 @@ interface GroupResult {
   getMetricDataCalls: number;
 }
 
-/** CloudWatch keeps hourly datapoints 455 days. */
-const MAX_LOOKBACK_MS = 455 * DAY_MS;
+const MAX_LOOKBACK_MS = CLOUDWATCH_HOURLY_RETENTION_DAYS * DAY_MS;
 
 /**
  * Collects hourly AWS/Bedrock usage for tenants: per account and region one ListMetrics
@@ -266,32 +273,32 @@ export class UsageCollector {
     for (const [from, to] of windows(start, end, this.#options.windowHours)) {
       const values: SeriesValues = new Map();
       for (const batch of main.batches) {
-        await this.#fetch(
+        await this.#fetch({
           accountId,
           region,
-          batch,
-          main.meta,
+          queries: batch,
+          meta: main.meta,
           from,
           to,
-          values,
+          into: values,
           calls,
-          false,
-        );
+          probe: false,
+        });
       }
       if (percentiles) {
         try {
           for (const batch of p99.batches) {
-            await this.#fetch(
+            await this.#fetch({
               accountId,
               region,
-              batch,
-              p99.meta,
+              queries: batch,
+              meta: p99.meta,
               from,
               to,
-              values,
+              into: values,
               calls,
-              true,
-            );
+              probe: true,
+            });
           }
         } catch (e) {
           percentiles = false; // optional: report p99 as not available
@@ -327,17 +334,22 @@ export class UsageCollector {
     return { ok: true, series: mine.length, getMetricDataCalls: calls.n };
   }
 
-  async #fetch(
-    accountId: string,
-    region: string,
-    queries: MetricDataQuery[],
-    meta: Map<string, QueryMeta>,
-    from: number,
-    to: number,
-    into: SeriesValues,
-    calls: { n: number },
-    probe: boolean,
-  ): Promise<void> {
+  /** Runs one batch of queries over [from, to), all pages, adding the values to `into`. */
+  async #fetch(options: {
+    accountId: string;
+    region: string;
+    queries: MetricDataQuery[];
+    meta: Map<string, QueryMeta>;
+    from: number;
+    to: number;
+    into: SeriesValues;
+    /** counts the GetMetricData calls, failed ones included */
+    calls: { n: number };
+    /** a single attempt: the optional percentile queries */
+    probe: boolean;
+  }): Promise<void> {
+    const { accountId, region, queries, meta, from, to, into, calls, probe } =
+      options;
     const cw = probe
       ? (await this.#clients.forTarget(accountId, region)).cloudwatchProbe
       : (await this.#clients.forTarget(accountId, region)).cloudwatch;

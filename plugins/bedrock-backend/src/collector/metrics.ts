@@ -1,8 +1,8 @@
 import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { normalizeModelId } from '@bedrock-tenancy/plugin-bedrock-common';
 import { emptyUsageRow, HourlyUsageRow } from '../database/types';
-import { floorHour, iso } from './hours';
-import type { Tenant } from './tenants';
+import { floorHour, iso } from '../lib/time';
+import type { Tenant } from '../tenant';
 
 export const NAMESPACE = 'AWS/Bedrock';
 export const DIMENSION = 'ModelId';

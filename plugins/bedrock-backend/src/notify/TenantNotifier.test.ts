@@ -5,7 +5,7 @@ import type {
   EntitySummary,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import knexFactory, { Knex } from 'knex';
-import type { Tenant } from '../collector/tenants';
+import type { Tenant } from '../tenant';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { DEFAULT_BUDGET_THRESHOLDS } from './config';
 import { EVENT_TYPES } from './events';

@@ -2,7 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import type { EntitySummary } from '@bedrock-tenancy/plugin-bedrock-common';
-import type { Tenant } from '../collector/tenants';
+import type { Tenant } from '../tenant';
 import { NotifySettings } from './config';
 import { Observation, observe } from './events';
 import { Claim, NotificationLedger } from './NotificationLedger';

@@ -18,7 +18,7 @@ import notificationsBackend from '@backstage/plugin-notifications-backend';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import type { EntitySummary } from '@bedrock-tenancy/plugin-bedrock-common';
 import request from 'supertest';
-import type { Tenant } from '../collector/tenants';
+import type { Tenant } from '../tenant';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { NotificationLedger } from './NotificationLedger';
 import { TenantNotifier, tenantTopic } from './TenantNotifier';

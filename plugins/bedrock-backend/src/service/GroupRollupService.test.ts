@@ -5,7 +5,7 @@ import {
   ANNOTATION_TENANT_ID,
   bedrockUsageReadPermission,
 } from '@bedrock-tenancy/plugin-bedrock-common';
-import type { Tenant } from '../collector/tenants';
+import type { Tenant } from '../tenant';
 import {
   catalogWith,
   permissionsWith,

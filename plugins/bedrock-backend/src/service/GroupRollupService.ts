@@ -15,8 +15,8 @@ import {
   GroupTenantRow,
   isBedrockTenantEntity,
 } from '@bedrock-tenancy/plugin-bedrock-common';
-import { iso } from '../collector/hours';
-import { Tenant, tenantOf } from '../collector/tenants';
+import { iso } from '../lib/time';
+import { Tenant, tenantOf } from '../tenant';
 import { BindingStore } from '../bindings/types';
 import { verifyTenants } from '../bindings/verify';
 import { TimeRange } from './range';

@@ -16,14 +16,12 @@ import {
 import {
   BilledSnapshot,
   BudgetSnapshot,
-  SNAPSHOT,
-} from '../collector/StatusCollector';
-import {
   GUARDRAIL_SNAPSHOT,
   guardrailSnapshotKey,
-} from '../collector/GuardrailCollector';
-import { DAY_MS, floorHour, HOUR_MS, iso } from '../collector/hours';
-import type { Tenant } from '../collector/tenants';
+  SNAPSHOT,
+} from '../database/snapshots';
+import { DAY_MS, floorHour, HOUR_MS, iso } from '../lib/time';
+import type { Tenant } from '../tenant';
 import {
   HourlyUsageRow,
   Snapshot,
@@ -124,11 +122,6 @@ function governanceSection(
     status: 'ok',
     data: snaps.flatMap(s => (s!.payload ? [s!.payload] : [])),
   };
-}
-
-function withoutFlag(c: ReturnType<typeof costBlock>): CostBlock {
-  const { rangeUnpriced: _u, ...data } = c;
-  return data;
 }
 
 /** Builds entity summaries from the store only: no AWS call happens here. */
@@ -280,16 +273,14 @@ export class SummaryService {
     billed: Snapshot<BilledSnapshot> | undefined,
   ): { section: Section<CostBlock>; data?: CostBlock } {
     try {
-      const data = withoutFlag(
-        costBlock({
-          prices: this.#options.prices,
-          history,
-          range,
-          now,
-          billed: billed?.payload ?? null,
-          billedAsOf: billed?.fetchedAt ?? null,
-        }),
-      );
+      const data = costBlock({
+        prices: this.#options.prices,
+        history,
+        range,
+        now,
+        billed: billed?.payload ?? null,
+        billedAsOf: billed?.fetchedAt ?? null,
+      });
       return { section: { status: 'ok', data }, data };
     } catch (e) {
       return {

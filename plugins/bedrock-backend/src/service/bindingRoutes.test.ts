@@ -4,7 +4,7 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { DEMO_TENANTS, demoTenantEntity } from '@bedrock-tenancy/aws-emulator';
+import { DEMO_TENANTS, demoTenantEntity } from '@bedrock-tenancy/demo';
 import request from 'supertest';
 import { bindingOf } from '../__testUtils__/bindings';
 import { startBedrockBackend } from '../__testUtils__/startBedrockBackend';

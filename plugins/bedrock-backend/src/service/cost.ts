@@ -7,11 +7,8 @@ import {
   PriceRow,
   priceTokens,
 } from '@bedrock-tenancy/plugin-bedrock-common';
-import type {
-  BilledSnapshot,
-  BudgetSnapshot,
-} from '../collector/StatusCollector';
-import { DAY_MS, floorHour, HOUR_MS } from '../collector/hours';
+import type { BilledSnapshot, BudgetSnapshot } from '../database/snapshots';
+import { DAY_MS, floorHour, HOUR_MS } from '../lib/time';
 import { HourlyUsageRow } from '../database/types';
 
 /** A day's spend is anomalous above this many standard deviations of the trailing 14 days... */
@@ -135,7 +132,7 @@ export function costBlock(options: {
   now: number;
   billed: BilledSnapshot | null;
   billedAsOf: string | null;
-}): CostBlock & { rangeUnpriced: boolean } {
+}): CostBlock {
   const { prices, history, range, now } = options;
   const ms = monthStart(now);
   const end = floorHour(now) + HOUR_MS;
@@ -143,16 +140,12 @@ export function costBlock(options: {
   let mtd = 0;
   let lastWeek = 0;
   const unpriced = new Set<string>();
-  let rangeUnpriced = false;
   for (const r of history) {
     const t = Date.parse(r.hour);
     const c = rowCost(prices, r);
     const inRange = t >= range.from && t < range.to;
     if (c === null) {
-      if (hasTraffic(r) && inRange) {
-        unpriced.add(r.modelId);
-        rangeUnpriced = true;
-      }
+      if (hasTraffic(r) && inRange) unpriced.add(r.modelId);
       continue;
     }
     if (inRange) rangeUsd += c;
@@ -211,7 +204,6 @@ export function costBlock(options: {
         ? [`unpriced models: ${[...unpriced].sort().join(', ')}`]
         : []),
     ],
-    rangeUnpriced,
   };
 }
 

@@ -1,7 +1,7 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { DEMO_TENANTS, demoTenantEntity } from '@bedrock-tenancy/aws-emulator';
+import { DEMO_TENANTS, demoTenantEntity } from '@bedrock-tenancy/demo';
 import { bindEntities } from '../__testUtils__/bindings';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';

@@ -11,7 +11,7 @@ import {
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { readTenantAnnotations } from '@bedrock-tenancy/plugin-bedrock-common';
 import { z } from 'zod';
-import type { Tenant } from '../collector/tenants';
+import type { Tenant } from '../tenant';
 import { UnverifiedTenantError } from '../bindings/errors';
 import { BindingStore } from '../bindings/types';
 import { HOW_TO_BIND, verifyTenants } from '../bindings/verify';

@@ -3,11 +3,16 @@ import {
   RangeQuery,
   rangeQuerySchema,
 } from '@bedrock-tenancy/plugin-bedrock-common';
-import { DAY_MS, floorHour, HOUR_MS } from '../collector/hours';
+import {
+  DAY_MS,
+  floorHour,
+  HOUR_MS,
+  CLOUDWATCH_HOURLY_RETENTION_DAYS,
+} from '../lib/time';
 import { monthStart } from './cost';
 
-/** The longest range a query may ask for: CloudWatch keeps hourly data 455 days. */
-export const MAX_RANGE_DAYS = 455;
+/** The longest range a query may ask for: as far back as CloudWatch keeps hourly data. */
+export const MAX_RANGE_DAYS = CLOUDWATCH_HOURLY_RETENTION_DAYS;
 export const DEFAULT_RANGE = '30d';
 
 export interface TimeRange {

@@ -1,6 +1,6 @@
 import { cacheServiceFactory } from '@backstage/backend-defaults/cache';
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { DEMO_TENANTS, demoTenantEntity } from '@bedrock-tenancy/aws-emulator';
+import { DEMO_TENANTS, demoTenantEntity } from '@bedrock-tenancy/demo';
 import { BedrockClient } from '@aws-sdk/client-bedrock';
 import { BudgetsClient } from '@aws-sdk/client-budgets';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';

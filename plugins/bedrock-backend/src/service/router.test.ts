@@ -13,7 +13,7 @@ import {
   DEMO_TENANTS,
   demoTenantEntity,
   hourlyUsage,
-} from '@bedrock-tenancy/aws-emulator';
+} from '@bedrock-tenancy/demo';
 import {
   ANNOTATION_TENANT_ID,
   EntitySummary,

@@ -16,7 +16,7 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import type { Tenant } from '../collector/tenants';
+import type { Tenant } from '../tenant';
 import {
   authorizeEntity,
   entityParamsSchema,

@@ -5,7 +5,7 @@ import {
   SeriesPoint,
   UsageTotals,
 } from '@bedrock-tenancy/plugin-bedrock-common';
-import { DAY_MS, HOUR_MS } from '../collector/hours';
+import { DAY_MS, HOUR_MS } from '../lib/time';
 import { HourlyUsageRow } from '../database/types';
 import { rowCost } from './cost';
 

@@ -6,12 +6,20 @@ import type {
   RangePreset,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 
-/** The time range of a request: a preset, or an explicit window (ISO 8601). */
+/**
+ * The time range of a request: a preset, or an explicit window (ISO 8601).
+ *
+ * @public
+ */
 export type BedrockRange =
   | { preset: RangePreset }
   | { from: string; to: string };
 
-/** Client of the bedrock backend plugin's HTTP API. */
+/**
+ * Client of the bedrock backend plugin's HTTP API.
+ *
+ * @public
+ */
 export interface BedrockApi {
   /** Usage, cost, budget, alarms and governance of one tenant entity. */
   getEntitySummary(options: {
@@ -28,7 +36,11 @@ export interface BedrockApi {
   refreshEntity(options: { entity: CompoundEntityRef }): Promise<void>;
 }
 
-/** Reference to the {@link BedrockApi}. */
+/**
+ * Reference to the {@link BedrockApi}.
+ *
+ * @public
+ */
 export const bedrockApiRef = createApiRef<BedrockApi>({
   id: 'plugin.bedrock.api',
 });

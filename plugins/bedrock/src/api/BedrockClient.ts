@@ -15,7 +15,11 @@ function rangeParams(range: BedrockRange): URLSearchParams {
     : new URLSearchParams({ from: range.from, to: range.to });
 }
 
-/** {@link BedrockApi} over HTTP, against the bedrock backend plugin. */
+/**
+ * {@link BedrockApi} over HTTP, against the bedrock backend plugin.
+ *
+ * @public
+ */
 export class BedrockClient implements BedrockApi {
   readonly #discoveryApi: DiscoveryApi;
   readonly #fetchApi: FetchApi;

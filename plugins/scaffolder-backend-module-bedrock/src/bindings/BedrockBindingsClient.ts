@@ -9,6 +9,8 @@ import type { TenantBindingBody } from '@bedrock-tenancy/plugin-bedrock-common';
 /**
  * Records tenant bindings in the bedrock backend (PUT/DELETE /api/bedrock/bindings/:tenantId):
  * which catalog entity a tenant's usage and cost belong to.
+ *
+ * @public
  */
 export interface BindingsClient {
   /** `onBehalfOf`: act as this user (the adopt action), not as the scaffolder plugin. */
@@ -20,7 +22,11 @@ export interface BindingsClient {
   remove(tenantId: string): Promise<void>;
 }
 
-/** The bedrock backend's bindings API, called with a service token of this plugin. */
+/**
+ * The bedrock backend's bindings API, called with a service token of this plugin.
+ *
+ * @public
+ */
 export class BedrockBindingsClient implements BindingsClient {
   readonly #discovery: DiscoveryService;
   readonly #auth: AuthService;

@@ -256,7 +256,11 @@ export function resolveGuardrail(
   return spec;
 }
 
-/** What CreateGuardrail / UpdateGuardrail send for a spec (name, tags and tokens added by the caller). */
+/**
+ * What CreateGuardrail / UpdateGuardrail send for a spec (name, tags and tokens added by the caller).
+ *
+ * @public
+ */
 export type GuardrailRequest = Pick<
   CreateGuardrailRequest,
   | 'blockedInputMessaging'

@@ -37,17 +37,32 @@ export const arns = {
     `arn:aws:logs:${region}:${accountId}:log-group:${logGroupName}`,
 };
 
+/**
+ * An alarm kind: the suffix of its alarm name.
+ *
+ * @public
+ */
+export type AlarmKind =
+  | 'tokens'
+  | 'errors'
+  | 'invocations'
+  | 'latency'
+  | 'throttles';
+
 /** The alarm kinds every tenant gets, and the suffix of their names. */
-export const ALARM_KINDS = [
+export const ALARM_KINDS: readonly AlarmKind[] = [
   'tokens',
   'errors',
   'invocations',
   'latency',
   'throttles',
-] as const;
-export type AlarmKind = (typeof ALARM_KINDS)[number];
+];
 
-/** Every name a tenant's resources get: derived from the tenant id only, never guessed. */
+/**
+ * Every name a tenant's resources get: derived from the tenant id only, never guessed.
+ *
+ * @public
+ */
 export function tenantNames(tenantId: string) {
   const alarmPrefix = defaultAlarmPrefix(tenantId);
   return {
@@ -77,6 +92,11 @@ export function tenantNames(tenantId: string) {
       `bt-${shortHash(`${tenantId}:${modelId}`, 32)}`,
   };
 }
+/**
+ * The names of a tenant's resources.
+ *
+ * @public
+ */
 export type TenantNames = ReturnType<typeof tenantNames>;
 
 /** The ARNs of a tenant's resources in its account + region. */

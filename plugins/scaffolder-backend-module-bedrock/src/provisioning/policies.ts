@@ -1,9 +1,18 @@
-/** An IAM/S3/SNS policy document. */
+/**
+ * An IAM/S3/SNS policy document.
+ *
+ * @public
+ */
 export interface PolicyDocument {
   Version: '2012-10-17';
   Statement: PolicyStatement[];
 }
 
+/**
+ * One statement of a policy document.
+ *
+ * @public
+ */
 export interface PolicyStatement {
   Sid: string;
   Effect: 'Allow' | 'Deny';

@@ -41,6 +41,11 @@ export interface ProfileRef {
   arn: string;
 }
 
+/**
+ * An application inference profile in a plan.
+ *
+ * @public
+ */
 export interface PlannedProfile {
   modelId: string;
   name: string;
@@ -52,7 +57,11 @@ export interface PlannedProfile {
   exists: boolean;
 }
 
-/** The full desired state of a tenant. Pure: the same spec and profiles give the same plan. */
+/**
+ * The full desired state of a tenant. Pure: the same spec and profiles give the same plan.
+ *
+ * @public
+ */
 export interface TenantPlan {
   tenantId: string;
   accountId: string;

@@ -23,6 +23,11 @@ import {
   type Tags,
 } from './tags';
 
+/**
+ * An alarm in a plan: its metric-math query and threshold.
+ *
+ * @public
+ */
 export interface PlannedAlarm {
   kind: AlarmKind;
   name: string;

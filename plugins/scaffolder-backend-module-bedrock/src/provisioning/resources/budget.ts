@@ -16,11 +16,21 @@ import { orUndefined } from '@bedrock-tenancy/plugin-bedrock-node';
 import type { ChangeLog } from '../changes';
 import { tagList, type Tags } from './tags';
 
+/**
+ * A budget notification in a plan.
+ *
+ * @public
+ */
 export interface BudgetNotificationPlan {
   notificationType: 'ACTUAL' | 'FORECASTED';
   threshold: number;
 }
 
+/**
+ * The budget in a plan.
+ *
+ * @public
+ */
 export interface PlannedBudget {
   name: string;
   limitUsd: number;

@@ -36,7 +36,11 @@ export interface GuardrailRef {
   version: string;
 }
 
-/** The desired guardrail of a plan. */
+/**
+ * The desired guardrail of a plan.
+ *
+ * @public
+ */
 export interface PlannedGuardrail {
   name: string;
   request: GuardrailRequest;

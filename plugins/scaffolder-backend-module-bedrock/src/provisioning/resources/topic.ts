@@ -28,6 +28,11 @@ export interface TopicState {
   policy: unknown;
 }
 
+/**
+ * The topic in a plan.
+ *
+ * @public
+ */
 export interface PlannedTopic {
   name: string;
   arn: string;

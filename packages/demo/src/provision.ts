@@ -20,12 +20,8 @@ import {
 } from '@bedrock-tenancy/plugin-scaffolder-backend-module-bedrock';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
-import {
-  DEMO_ACCOUNTS,
-  DEMO_LOGGING,
-  DEMO_REGIONS,
-  DEMO_TENANTS,
-} from './tenants';
+import { DEMO_ACCOUNTS } from '@bedrock-tenancy/aws-emulator';
+import { DEMO_LOGGING, DEMO_REGIONS, DEMO_TENANTS } from './tenants';
 import type { DemoTenant } from './tenants';
 
 /** The demo's bedrock.provisioning settings: every model a demo tenant uses is allowed. */

@@ -28,22 +28,15 @@ import {
   tenantNames,
   type TenantPlan,
 } from '@bedrock-tenancy/plugin-scaffolder-backend-module-bedrock';
-import { startBedrockStandIn } from '../bedrockProfilesStandIn';
-import { resetMoto } from '../moto';
-import { provisionDemoStacks } from './provision';
 import {
   DEMO_ACCOUNTS,
-  DEMO_LOGGING,
-  DEMO_TENANTS,
-  DemoTenant,
-} from './tenants';
+  EMULATOR_CREDENTIALS,
+  resetMoto,
+  startBedrockStandIn,
+} from '@bedrock-tenancy/aws-emulator';
+import { provisionDemoStacks } from './provision';
+import { DEMO_LOGGING, DEMO_TENANTS, DemoTenant } from './tenants';
 import { floorHour, hourlyUsage, HourUsage } from './traffic';
-
-/** Static credentials of the emulator's default account (moto accepts any). */
-export const EMULATOR_CREDENTIALS: AwsCredentialIdentity = {
-  accessKeyId: 'AKIADEMOPLATFORM0001',
-  secretAccessKey: 'demo-secret-not-a-real-key',
-};
 
 export interface SeedOptions {
   /** moto, or anything that forwards to it */

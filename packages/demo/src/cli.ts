@@ -5,10 +5,13 @@
  *     (re)seed a running emulator (moto at 4566, the stand-in at 4567 by default)
  * yarn emulator catalog               print examples/tenants.yaml
  */
-import { demoCatalogYaml, seedDemo } from './demo';
-import { startMoto } from './moto';
-import { startBedrockStandIn } from './bedrockProfilesStandIn';
-import { DEMO_ACCOUNTS } from './demo';
+import {
+  DEMO_ACCOUNTS,
+  startBedrockStandIn,
+  startMoto,
+} from '@bedrock-tenancy/aws-emulator';
+import { demoCatalogYaml } from './catalog';
+import { seedDemo } from './seed';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {

@@ -1,4 +1,4 @@
-import { MotoServer, startMoto } from '../moto';
+import { MotoServer, startMoto } from '@bedrock-tenancy/aws-emulator';
 import { seedDemo } from './seed';
 import { DEMO_TENANTS } from './tenants';
 import { hourlyUsage } from './traffic';

@@ -7,7 +7,7 @@ import { DEMO_TENANTS } from './tenants';
 describe('demo catalog', () => {
   it('examples/tenants.yaml is generated from the current data set', () => {
     const committed = readFileSync(
-      resolve(__dirname, '../../../../examples/tenants.yaml'),
+      resolve(__dirname, '../../../examples/tenants.yaml'),
       'utf8',
     );
     expect(committed).toBe(demoCatalogYaml());

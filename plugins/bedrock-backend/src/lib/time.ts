@@ -1,6 +1,9 @@
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
 
+/** How long CloudWatch keeps hourly datapoints: the furthest back the suite reads or lets a query ask. */
+export const CLOUDWATCH_HOURLY_RETENTION_DAYS = 455;
+
 export const floorHour = (t: number) => Math.floor(t / HOUR_MS) * HOUR_MS;
 export const iso = (t: number) => new Date(t).toISOString();
 

@@ -1,11 +1,6 @@
 import { tenantNames } from '@bedrock-tenancy/plugin-scaffolder-backend-module-bedrock';
-import { standInProfileId } from '../bedrockProfilesStandIn';
+import { DEMO_ACCOUNTS, standInProfileId } from '@bedrock-tenancy/aws-emulator';
 
-/** The demo's two AWS accounts: a shared platform account and a team's own account. */
-export const DEMO_ACCOUNTS = {
-  platform: '123456789012',
-  risk: '210987654321',
-} as const;
 export const DEMO_REGIONS = ['us-east-1', 'us-west-2'] as const;
 /** The one account and region where the demo has invocation logging on. */
 export const DEMO_LOGGING = {
