@@ -166,6 +166,8 @@ describe('StatusCollector run budget (mocked AWS, injected clock)', () => {
       'alarms:111111111111-t5',
       'budget:111111111111-t5',
       'governance:111111111111/us-east-1',
+      // the guardrail batch runs last, with what is left of the run
+      'guardrails',
     ];
     expect(first).toMatchObject({
       state: 'partial',
@@ -176,7 +178,7 @@ describe('StatusCollector run budget (mocked AWS, injected clock)', () => {
       .status;
     expect(record.payload).toMatchObject({ state: 'partial', pending: left });
     expect(record.error).toBe(
-      'ran out of time: 6 of 11 fetches left for the next run',
+      'ran out of time: 7 of 12 fetches left for the next run',
     );
     const budgets = await store.getSnapshots<any>('budget', [
       '111111111111-t2',

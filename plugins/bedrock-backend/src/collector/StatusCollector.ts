@@ -252,7 +252,9 @@ export class StatusCollector {
         key: RUN_KEY,
         payload: record,
         error: pending.length
-          ? `ran out of time: ${pending.length} of ${fetches.length} fetches left for the next run`
+          ? `ran out of time: ${pending.length} of ${
+              fetches.length + 1
+            } fetches left for the next run`
           : null,
         fetchedAt: record.finishedAt,
       });
