@@ -1,17 +1,14 @@
 import { HourlyUsageRow } from '../database/types';
 
 /**
- * A short-lived memo of the per-day usage buckets behind Group roll-ups, where one page view
- * sums hundreds of tenants. Callers key entries by the exact tenant set, the window and the
- * tenants' latest collection: a collection run makes new keys, and an entry is only ever served
- * for the same tenants, which the caller was authorized for before asking. Concurrent identical
- * requests share one database query.
+ * A short-lived memo of what the read routes compute from the store: the per-day usage buckets
+ * behind Group roll-ups (where one page view sums hundreds of tenants) and entity summaries.
+ * Callers key entries by the exact tenants, the window and the tenants' latest collection: a
+ * collection run makes new keys, and an entry is only ever served for the same tenants, which
+ * the caller was authorized for before asking. Concurrent identical requests share one load.
  */
-export class BucketCache {
-  readonly #entries = new Map<
-    string,
-    { at: number; rows: Promise<HourlyUsageRow[]> }
-  >();
+export class BucketCache<T = HourlyUsageRow[]> {
+  readonly #entries = new Map<string, { at: number; rows: Promise<T> }>();
   readonly #ttlMs: number;
   readonly #maxEntries: number;
 
@@ -20,7 +17,7 @@ export class BucketCache {
     this.#maxEntries = options.maxEntries ?? 100;
   }
 
-  get(key: string, load: () => Promise<HourlyUsageRow[]>) {
+  get(key: string, load: () => Promise<T>): Promise<T> {
     const now = Date.now();
     const hit = this.#entries.get(key);
     if (hit && now - hit.at < this.#ttlMs) return hit.rows;

@@ -7,7 +7,6 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   bedrockUsageReadPermission,
@@ -17,6 +16,7 @@ import {
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import { iso } from '../collector/hours';
 import { tenantOf } from '../collector/tenants';
+import { entityAuthorizer } from './entityAccess';
 import { TimeRange } from './range';
 import { SummaryService } from './SummaryService';
 
@@ -111,20 +111,18 @@ export class GroupRollupService {
     const unannotated = [...owned]
       .filter(([, e]) => !isBedrockTenantEntity(e) || !tenantOf(e))
       .map(([entityRef, e]) => ({ entityRef, title: title(e), kind: e.kind }));
-    const decisions = annotated.length
-      ? await this.#permissions.authorize(
-          annotated.map(([resourceRef]) => ({
-            permission: bedrockUsageReadPermission,
-            resourceRef,
-          })),
-          { credentials },
-        )
+    const allowed = annotated.length
+      ? await (
+          await entityAuthorizer(
+            this.#permissions,
+            bedrockUsageReadPermission,
+            credentials,
+          )
+        )(annotated.map(([, e]) => e))
       : [];
     const permitted = annotated.flatMap(([entityRef, entity], i) => {
       const tenant = tenantOf(entity);
-      return decisions[i]?.result === AuthorizeResult.ALLOW && tenant
-        ? [{ entityRef, entity, tenant }]
-        : [];
+      return allowed[i] && tenant ? [{ entityRef, entity, tenant }] : [];
     });
     const figures = await this.#summary.rollupFigures(
       permitted.map(p => p.tenant),

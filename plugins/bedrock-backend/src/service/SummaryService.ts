@@ -127,6 +127,8 @@ export class SummaryService {
   readonly #options: SummaryOptions;
   readonly #now: () => number;
   readonly #buckets = new BucketCache();
+  /** serialized summaries: entity pages of many callers show the same tenants */
+  readonly #summaries = new BucketCache<string>({ maxEntries: 2_000 });
 
   static create(o: {
     store: UsageStore;
@@ -144,6 +146,29 @@ export class SummaryService {
     this.#store = o.store;
     this.#options = o.options;
     this.#now = o.now ?? Date.now;
+  }
+
+  /**
+   * The entity summary as JSON, shared by every caller the route has authorized for the entity
+   * until the tenant is collected again (or its snapshots change), or the minute turns (the
+   * freshness and idle figures move with the clock).
+   */
+  async entitySummaryJson(tenant: Tenant, range: TimeRange): Promise<string> {
+    const now = this.#now();
+    const version = await this.#store.getVersion(
+      [tenant.tenantId],
+      [tenant.tenantId, ...tenant.regions.map(r => `${tenant.accountId}/${r}`)],
+    );
+    const key = JSON.stringify([
+      tenant,
+      range.from,
+      range.to,
+      Math.floor(now / 60_000),
+      version,
+    ]);
+    return this.#summaries.get(key, async () =>
+      JSON.stringify(await this.entitySummary(tenant, range)),
+    );
   }
 
   async entitySummary(

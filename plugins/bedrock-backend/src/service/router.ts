@@ -18,6 +18,7 @@ import { z } from 'zod';
 import type { Tenant } from '../collector/tenants';
 import {
   authorizeEntity,
+  entityAuthorizer,
   entityParamsSchema,
   groupParamsSchema,
   parseParams,
@@ -65,16 +66,14 @@ export async function createRouter(
     const p = parseParams(entityParamsSchema, req.params);
     const range = resolveRange(req.query, now());
     const credentials = await httpAuth.credentials(req);
-    const ref = stringifyEntityRef(p);
-    const entity = await readEntity(catalog, ref, credentials);
-    await authorizeEntity(
-      permissions,
-      bedrockUsageReadPermission,
-      stringifyEntityRef(entity),
-      credentials,
-    );
+    // the entity and the caller's decision, concurrently: neither needs the other
+    const [entity, authorizer] = await Promise.all([
+      readEntity(catalog, stringifyEntityRef(p), credentials),
+      entityAuthorizer(permissions, bedrockUsageReadPermission, credentials),
+    ]);
+    await authorizeEntity(authorizer, bedrockUsageReadPermission, entity);
     const tenant = tenantOrThrow(entity);
-    res.json(await summary.entitySummary(tenant, range));
+    res.type('json').send(await summary.entitySummaryJson(tenant, range));
   });
 
   router.get('/group/:namespace/:name/rollup', async (req, res) => {
@@ -117,18 +116,16 @@ export async function createRouter(
     });
     try {
       const credentials = await httpAuth.credentials(req);
-      const entity = await readEntity(
-        catalog,
-        stringifyEntityRef(p),
-        credentials,
-      );
+      const [entity, authorizer] = await Promise.all([
+        readEntity(catalog, stringifyEntityRef(p), credentials),
+        entityAuthorizer(
+          permissions,
+          bedrockUsageRefreshPermission,
+          credentials,
+        ),
+      ]);
       const ref = stringifyEntityRef(entity);
-      await authorizeEntity(
-        permissions,
-        bedrockUsageRefreshPermission,
-        ref,
-        credentials,
-      );
+      await authorizeEntity(authorizer, bedrockUsageRefreshPermission, entity);
       const tenant = tenantOrThrow(entity);
       const wait = limiter.take(ref);
       if (wait > 0) {
