@@ -6,12 +6,6 @@ import {
   seededHours,
   seededTotalsByModel,
 } from '@bedrock-tenancy/aws-emulator';
-import {
-  DEFAULT_PRICES,
-  findPrice,
-  normalizeModelId,
-  priceTokens,
-} from '@bedrock-tenancy/plugin-bedrock-common';
 import { APP_URL, launchChromium, screenshot, signIn } from './browser';
 import {
   guestToken,
@@ -23,27 +17,53 @@ import {
 
 const HOUR = 3_600_000;
 
-/** What the seed wrote for a tenant in [from, to), summed over models, with its estimated cost. */
+/**
+ * List prices of the demo's models, USD per 1,000 tokens (input, output), written by hand from
+ * the price table: never computed by the code under test. Command R has no price: it must be
+ * reported as unpriced, never as $0.
+ */
+const USD_PER_1K: Record<string, { in: number; out: number } | null> = {
+  'anthropic.claude-3-haiku-20240307-v1:0': { in: 0.00025, out: 0.00125 },
+  'anthropic.claude-3-5-sonnet-20240620-v1:0': { in: 0.003, out: 0.015 },
+  'anthropic.claude-3-7-sonnet-20250219-v1:0': { in: 0.003, out: 0.015 },
+  'amazon.nova-pro-v1:0': { in: 0.0008, out: 0.0032 },
+  'amazon.nova-lite-v1:0': { in: 0.00006, out: 0.00024 },
+  'amazon.titan-embed-text-v2:0': { in: 0.00002, out: 0 },
+  'meta.llama3-1-8b-instruct-v1:0': { in: 0.00022, out: 0.00022 },
+  'mistral.mistral-large-2402-v1:0': { in: 0.004, out: 0.012 },
+  'cohere.command-r-v1:0': null,
+};
+
+/**
+ * What the seed wrote for a tenant in [from, to), summed over models, and each model's cost:
+ * token counts from the seed's generator, times the hand-written prices above.
+ */
 function seededTotals(tenantId: string, from: Date, to: Date) {
   const tenant = DEMO_TENANTS.find(t => t.tenantId === tenantId)!;
   const anchor = seededAnchor();
   const byModel = Object.values(seededTotalsByModel(tenant, anchor, from, to));
   const total = (k: keyof (typeof byModel)[number]) =>
     byModel.reduce((n, m) => n + m[k], 0);
-  let cost: number | null = 0;
+  const costByModel: Record<string, number | null> = {};
   for (const model of tenant.models) {
-    for (const h of seededHours(tenant, model, anchor, from, to)) {
-      const day = h.time.toISOString().slice(0, 10);
-      const price = findPrice(
-        DEFAULT_PRICES,
-        normalizeModelId(model.modelId),
-        tenant.region,
-        day,
-      );
-      if (!price) {
-        if (h.invocations) cost = null;
-      } else if (cost !== null) cost += priceTokens(price, h);
+    // the demo's model ids are base ids; the CloudWatch dimension may be a profile or `us.` id
+    const price = USD_PER_1K[model.modelId];
+    assert.notEqual(
+      price,
+      undefined,
+      `no hand-written price for ${model.modelId}`,
+    );
+    const hours = seededHours(tenant, model, anchor, from, to);
+    // the seed writes no datapoint for an hour without traffic (as AWS): no row, no model
+    if (!hours.some(h => h.invocations || h.clientErrors)) continue;
+    let cost = 0;
+    for (const h of hours) {
+      if (price)
+        cost +=
+          (h.inputTokens / 1000) * price.in +
+          (h.outputTokens / 1000) * price.out;
     }
+    costByModel[model.modelId] = price ? cost : null;
   }
   return {
     invocations: total('invocations'),
@@ -52,7 +72,7 @@ function seededTotals(tenantId: string, from: Date, to: Date) {
     clientErrors: total('clientErrors'),
     serverErrors: total('serverErrors'),
     throttles: total('throttles'),
-    cost,
+    costByModel,
   };
 }
 
@@ -93,19 +113,31 @@ describe('Bedrock views against the seeded emulator', () => {
       assert.equal(s.totals.clientErrors, want.clientErrors);
       assert.equal(s.totals.serverErrors, want.serverErrors);
       assert.equal(s.totals.throttles, want.throttles);
-      const pricedCost = s.models.reduce(
-        (sum, m) => sum + (m.estimatedCostUsd ?? 0),
-        0,
+      const cost = want.costByModel;
+      assert.deepEqual(
+        s.models.map(m => m.modelId).sort(),
+        Object.keys(cost).sort(),
       );
-      if (want.cost === null) {
+      for (const m of s.models) {
+        const expected = cost[m.modelId];
+        if (expected === null) {
+          assert.equal(m.priced, false, `${m.modelId} is reported as unpriced`);
+          assert.equal(m.estimatedCostUsd, null);
+        } else {
+          assert.equal(m.priced, true, `${m.modelId} is priced`);
+          assert.ok(
+            Math.abs(m.estimatedCostUsd! - expected) < 1e-6,
+            `${m.modelId}: cost ${m.estimatedCostUsd} != ${expected}`,
+          );
+        }
+      }
+      const values = Object.values(cost);
+      if (values.includes(null)) assert.equal(s.totals.estimatedCostUsd, null);
+      else {
+        const sum = values.reduce((a, b) => a! + b!, 0)!;
         assert.ok(
-          s.models.some(m => !m.priced),
-          'an unpriced model is reported as unpriced',
-        );
-      } else {
-        assert.ok(
-          Math.abs(pricedCost - want.cost) < 1e-6,
-          `cost ${pricedCost} != ${want.cost}`,
+          Math.abs(s.totals.estimatedCostUsd! - sum) < 1e-6,
+          `total cost ${s.totals.estimatedCostUsd} != ${sum}`,
         );
       }
     });

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Brings the portal up with its embedded defaults and demo data:
 #   AWS emulator (moto) on 127.0.0.1:4566, seeded; backend on :7007; frontend on :3000.
+# Configuration: app-config.yaml (shared) + app-config.demo.yaml (what only the demo needs).
 # Ctrl-C stops all of it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,7 +46,7 @@ export BEDROCK_AWS_ENDPOINT="http://127.0.0.1:$((EMULATOR_PORT + 1))"
 export AWS_ENDPOINT_URL_STS="http://127.0.0.1:$EMULATOR_PORT"
 say "Starting Backstage: frontend http://localhost:3000, backend http://localhost:7007"
 set -m
-yarn start &
+yarn start --config "$PWD/app-config.yaml" --config "$PWD/app-config.demo.yaml" &
 pids+=($!)
 set +m
 wait "${pids[1]}"

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: type check, lint, every jest project (unit, emulator and PostgreSQL
-# integration tests), then the end-to-end tests in real Chromium against the running portal.
+# integration tests), the production check (scripts/production-check.sh), then the end-to-end
+# tests in real Chromium against the running portal.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 require_moto
 require_postgres
+require_redis
 require_chromium
 install_dependencies
 
@@ -26,9 +28,11 @@ yarn lint
 say "Unit and integration tests (jest, all projects)"
 yarn test --maxWorkers=2
 
+say "Production check: the backend bundle as README 'Running it in production' runs it"
+bash scripts/production-check.sh
+
 say "API benchmark smoke run (production backend build, 5 tenants, 1 s phases)"
-yarn build:backend
-flock /tmp/portal.lock node --import tsx bench/api.ts --smoke --no-build
+node --import tsx bench/api.ts --smoke --no-build
 
 say "End-to-end tests in Chromium"
 bash scripts/e2e.sh

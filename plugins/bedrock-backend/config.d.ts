@@ -52,8 +52,23 @@ export interface Config {
 
     /** The status collector: alarms, budgets and invocation-logging settings. */
     status?: {
-      /** When alarms, budgets and logging settings are fetched. Default: every 5 minutes. */
+      /**
+       * When alarms, budgets and logging settings are fetched. Default: every 5 minutes, first
+       * run 3 seconds after startup, `timeout: { minutes: 3 }`. The timeout bounds a run: after
+       * 80% of it the run starts no more fetches, records itself as partial with what it had no
+       * time for, and the next run fetches that first.
+       */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * Fetches in flight at once (one tenant's alarms, one tenant's budget, one account and
+       * region's logging settings). Default 4.
+       */
+      concurrency?: number;
+      /**
+       * Seconds one AWS account may take in one run, so a slow or throttled account cannot use
+       * the whole run; its remaining fetches are left for the next run. Default 60.
+       */
+      accountTimeoutSeconds?: number;
     };
 
     /**
@@ -68,6 +83,36 @@ export interface Config {
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
 
+    /**
+     * Notifications to the owners of a tenant's entity (through @backstage/plugin-notifications-backend),
+     * sent after each collection, once per event across replicas and restarts.
+     */
+    notifications?: {
+      /** Send owner notifications. Default true. */
+      enabled?: boolean;
+      /** Percentages of the budget limit (actual spend) that notify once per budget period. Default [50, 80, 100]. */
+      budgetThresholds?: number[];
+      /** Each event type can be turned off; all are on by default. */
+      events?: {
+        /** A budget threshold crossed (actual spend), or the forecast reaching 100%. */
+        budgetThreshold?: { enabled?: boolean };
+        /** An alarm of the tenant entering ALARM, and returning to OK. */
+        alarm?: { enabled?: boolean };
+        /** A day flagged as a spend anomaly. */
+        anomaly?: { enabled?: boolean };
+        /** The tenant becoming idle. */
+        idle?: { enabled?: boolean };
+        /** The tenant suspended or resumed (seen as all its alarm actions turned off, or back on). */
+        suspension?: { enabled?: boolean };
+      };
+    };
+
+    /** Live updates of open pages (through @backstage/plugin-signals-backend). */
+    signals?: {
+      /** Publish a "tenant changed" signal (no figures) after each collection. Default true. */
+      enabled?: boolean;
+    };
+
     /** Days without invocations after which a tenant is reported idle. Default 7. */
     idleDays?: number;
 
@@ -76,8 +121,59 @@ export interface Config {
 
     /** The refresh route. */
     refresh?: {
-      /** Seconds between two refreshes of one entity (answers 429 before). Default 60. */
+      /**
+       * Seconds between two refreshes of one tenant (answers 429 before), counted across every
+       * replica through the cache service (`backend.cache`: Redis or Valkey in production).
+       * Default 60.
+       */
       minIntervalSeconds?: number;
+    };
+
+    /**
+     * Tenant bindings the operator declares: for tenants the suite did not provision (whole-account
+     * or identity attribution, or profiles made by hand). Applied at startup with source `config`;
+     * a binding removed from this list is removed from the database at the next start. A tenant
+     * serves data only to the entity its binding names, and only when that entity's annotations
+     * agree with the binding. A profile id, a role ARN, or (account attribution) an account-region
+     * can be held by one binding only.
+     */
+    tenants?: Array<{
+      /** The tenant id, as in the entity's bedrock-tenancy.io/tenant-id annotation. */
+      tenantId: string;
+      /** The entity the tenant's data belongs to, e.g. `component:default/fraud-analyst`. */
+      entityRef: string;
+      /** The 12-digit AWS account. */
+      accountId: string;
+      /** AWS regions, e.g. `[us-east-1]`. */
+      regions: string[];
+      /** `account` (the whole account-region is this tenant's), `inference-profile` or `identity`. */
+      attribution: 'account' | 'inference-profile' | 'identity';
+      /** For `inference-profile`: application inference profile id -> base model id. */
+      inferenceProfiles?: { [profileId: string]: string };
+      /** For `identity`: the IAM role ARNs whose invocations are the tenant's. */
+      principalArns?: string[];
+      /** Name prefix of the tenant's alarms. Default `bedrock-<tenant id>-`. */
+      alarmPrefix?: string;
+      /** Name of the tenant's AWS Budget. Default `bedrock-<tenant id>`. */
+      budgetName?: string;
+    }>;
+
+    /**
+     * Where tenant bindings are read from AWS tags: the application inference profiles tagged by
+     * the provisioning actions (`bedrock-tenancy:tenant`, `bedrock-tenancy:entity-ref`,
+     * `bedrock-tenancy:managed-by`). Read at startup and on the schedule; a tag never overrides a
+     * `config` or `admin` binding.
+     */
+    bindings?: {
+      /** Accounts to read. Default `bedrock.provisioning.accounts`. */
+      accounts?: string[];
+      /** Regions to read. Default `bedrock.provisioning.regions`. */
+      regions?: string[];
+      /**
+       * When the tags are read again (they are read once at startup regardless, before the first
+       * collection). Default: every hour, first scheduled run 15 minutes after startup.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
 
     /**
@@ -85,7 +181,11 @@ export interface Config {
      * model, region and day. Models without a price are reported as unpriced, never as $0.
      */
     prices?: Array<{
-      /** Base model id, or a prefix ending in `*`, e.g. `anthropic.claude-3-haiku-*`. */
+      /**
+       * Base model id, or a prefix ending in `*`, e.g. `anthropic.claude-3-haiku-*`. Traffic
+       * through a global cross-Region profile is priced only by rows starting with `global.`,
+       * e.g. `global.anthropic.claude-sonnet-4-5-*`.
+       */
       model: string;
       /** AWS region, or `*` (default) for every region. */
       region?: string;
@@ -95,8 +195,10 @@ export interface Config {
       outputPer1k: number;
       /** USD per 1,000 prompt-cache read tokens. Default: the input price. */
       cacheReadPer1k?: number;
-      /** USD per 1,000 prompt-cache write tokens. Default: the input price. */
+      /** USD per 1,000 prompt-cache write tokens, 5-minute TTL. Default: the input price. */
       cacheWritePer1k?: number;
+      /** USD per 1,000 prompt-cache write tokens, 1-hour TTL. Default: the 5-minute write price. */
+      cacheWrite1hPer1k?: number;
       /** YYYY-MM-DD: the row applies to usage on or after this day. Default 1970-01-01. */
       effectiveFrom?: string;
       /** Where the price comes from (shown for audit). */

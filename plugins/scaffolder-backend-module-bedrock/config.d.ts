@@ -49,6 +49,51 @@ export interface Config {
       /** Default monthly budget in USD. Default 100. */
       monthlyBudgetUsd?: number;
       /**
+       * Operator defaults of tenant guardrails (`guardrail` input of bedrock:tenant:create and
+       * update). A template may raise filter strengths (NONE < LOW < MEDIUM < HIGH), add denied
+       * topics and PII entities, raise ANONYMIZE to BLOCK, word the blocked messages and turn
+       * enforcement on; anything weaker than these defaults is refused before any AWS call.
+       * Unset: templates cannot ask for a guardrail.
+       */
+      guardrail?: {
+        /** Every tenant gets a guardrail; a template cannot opt out. Default false. */
+        required?: boolean;
+        /**
+         * The tenant role may invoke models only with its guardrail's published version (the
+         * `bedrock:GuardrailIdentifier` condition key); a template cannot turn it off. Default false.
+         */
+        enforce?: boolean;
+        /** Strength per content filter, for prompts (`input`) and answers (`output`); default NONE. */
+        contentFilters?: {
+          [filter in
+            | 'hate'
+            | 'insults'
+            | 'sexual'
+            | 'violence'
+            | 'misconduct'
+            | 'promptAttack']?: {
+            input?: 'NONE' | 'LOW' | 'MEDIUM' | 'HIGH';
+            /** always NONE for promptAttack (prompts only) */
+            output?: 'NONE' | 'LOW' | 'MEDIUM' | 'HIGH';
+          };
+        };
+        /** Topics the guardrail denies. */
+        deniedTopics?: Array<{
+          /** up to 100 letters, digits, spaces and _-!?. */
+          name: string;
+          /** up to 200 characters */
+          definition: string;
+          /** up to 5 example phrases */
+          examples?: string[];
+        }>;
+        /** PII entity types (Bedrock's, e.g. EMAIL, PHONE, CREDIT_DEBIT_CARD_NUMBER) and what to do. */
+        piiEntities?: Array<{ type: string; action: 'ANONYMIZE' | 'BLOCK' }>;
+        /** What a caller gets for a blocked prompt (1-500 characters). */
+        blockedInputMessage?: string;
+        /** What a caller gets for a blocked answer (1-500 characters). */
+        blockedOutputMessage?: string;
+      };
+      /**
        * Directory `bedrock:catalog:publish` writes tenant entity files (`<tenant id>.yaml`) to,
        * relative to the backend's working directory. Register the same directory in
        * `catalog.locations` as a `file` location with a glob (`<dir>/*.yaml`) so the catalog

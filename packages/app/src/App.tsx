@@ -4,6 +4,8 @@ import orgPlugin from '@backstage/plugin-org/alpha';
 import scaffolderPlugin from '@backstage/plugin-scaffolder/alpha';
 import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
 import catalogGraphPlugin from '@backstage/plugin-catalog-graph/alpha';
+import notificationsPlugin from '@backstage/plugin-notifications/alpha';
+import signalsPlugin from '@backstage/plugin-signals/alpha';
 import bedrockPlugin from '@bedrock-tenancy/plugin-bedrock/alpha';
 import { navModule } from './modules/nav';
 
@@ -14,6 +16,9 @@ export default createApp({
     scaffolderPlugin,
     userSettingsPlugin,
     catalogGraphPlugin,
+    // owner notifications (inbox page) and signals (live updates over a websocket)
+    notificationsPlugin,
+    signalsPlugin,
     bedrockPlugin,
     navModule,
   ],

@@ -1,13 +1,15 @@
 /*
  * TEST-ONLY stand-in for the Amazon Bedrock inference-profile REST API, which moto 5.2.1 lacks.
  * It answers CreateInferenceProfile, GetInferenceProfile, ListInferenceProfiles,
- * DeleteInferenceProfile and ListTagsForResource (for the profiles it holds) and forwards every
- * other request (for example the invocation logging configuration) to moto unchanged.
+ * DeleteInferenceProfile and ListTagsForResource (for the profiles it holds), the guardrail API
+ * (bedrockGuardrailsStandIn.ts) and forwards every other request (for example the invocation
+ * logging configuration) to moto unchanged.
  * It is not an emulator of Bedrock: just enough for the provisioning tests and for running the
  * tenant template in the local demo portal (`yarn emulator start` puts it in front of moto).
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
+import { guardrailRoutes, StoredGuardrail } from './bedrockGuardrailsStandIn';
 
 export interface StoredProfile {
   inferenceProfileName: string;
@@ -24,6 +26,7 @@ export interface StoredProfile {
 export interface BedrockStandIn {
   endpoint: string;
   profiles: Map<string, StoredProfile>;
+  guardrails: Map<string, StoredGuardrail>;
   reset(): void;
   stop(): Promise<void>;
 }
@@ -60,6 +63,8 @@ export async function startBedrockStandIn(options: {
   port?: number;
 }): Promise<BedrockStandIn> {
   const profiles = new Map<string, StoredProfile>();
+  const guardrails = new Map<string, StoredGuardrail>();
+  const guardrailReply = guardrailRoutes(guardrails);
   const moto = new URL(options.motoEndpoint);
   // temporary credentials from moto's STS belong to the assumed role's account, as in AWS
   const accountOfKey = new Map<string, string>();
@@ -140,6 +145,18 @@ export async function startBedrockStandIn(options: {
     const region = regionOf(req);
     const accountId = await accountOf(req);
 
+    const guardrail = guardrailReply({
+      method: req.method ?? 'GET',
+      path,
+      query: url.searchParams,
+      body,
+      accountId,
+      region,
+    });
+    if (guardrail) {
+      send(res, guardrail.status, guardrail.body, guardrail.errorType);
+      return;
+    }
     if (path === '/inference-profiles' && req.method === 'POST') {
       const name = body.inferenceProfileName as string;
       const same = [...profiles.values()].find(
@@ -220,8 +237,11 @@ export async function startBedrockStandIn(options: {
         return;
       }
     }
-    // resetting the emulator forgets the profiles too
-    if (path === '/moto-api/reset' && req.method === 'POST') profiles.clear();
+    // resetting the emulator forgets the profiles and guardrails too
+    if (path === '/moto-api/reset' && req.method === 'POST') {
+      profiles.clear();
+      guardrails.clear();
+    }
     // everything else: moto
     const fwd = http.request(
       {
@@ -247,7 +267,11 @@ export async function startBedrockStandIn(options: {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     profiles,
-    reset: () => profiles.clear(),
+    guardrails,
+    reset: () => {
+      profiles.clear();
+      guardrails.clear();
+    },
     stop: () => new Promise(resolve => server.close(() => resolve())),
   };
 }

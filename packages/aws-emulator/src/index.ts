@@ -5,3 +5,4 @@
 export * from './moto';
 export * from './demo';
 export * from './bedrockProfilesStandIn';
+export * from './bedrockGuardrailsStandIn';

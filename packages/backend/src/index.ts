@@ -2,6 +2,10 @@
  * The portal's backend: a stock Backstage backend with the Bedrock tenancy suite added.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { assertProductionSettings } from './preflight';
+
+// production refuses to start, naming every missing environment variable, before any plugin
+assertProductionSettings();
 
 const backend = createBackend();
 
@@ -10,6 +14,8 @@ backend.add(import('@backstage/plugin-app-backend'));
 // auth: guest sign-in for the local portal (see app-config.production.yaml for real providers)
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// local portal only: a second, non-admin sign-in (auth.providers.guest-member in app-config.yaml)
+backend.add(import('./modules/devMemberSignIn'));
 
 // catalog
 backend.add(import('@backstage/plugin-catalog-backend'));
@@ -28,6 +34,10 @@ backend.add(
 );
 
 backend.add(import('@backstage/plugin-user-settings-backend'));
+
+// owner notifications (inbox in the portal) and signals (live updates of open pages)
+backend.add(import('@backstage/plugin-notifications-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
 
 // the suite's backend: usage, alarms, cost and budgets per tenant
 backend.add(import('@bedrock-tenancy/plugin-bedrock-backend'));

@@ -18,6 +18,7 @@ import {
 import knexFactory, { Knex } from 'knex';
 import { DatabaseUsageStore } from '../src/database/DatabaseUsageStore';
 import { emptyUsageRow, HourlyUsageRow } from '../src/database/types';
+import { bindEntities } from '../src/__testUtils__/bindings';
 import { startBedrockBackend } from '../src/__testUtils__/startBedrockBackend';
 
 const TENANTS = 200;
@@ -158,6 +159,8 @@ async function main() {
         spec: { type: 'team', children: [] },
       },
     ];
+    // the tenants are bound, as the provisioning actions would have done
+    await bindEntities(knex, entities.slice(0, TENANTS));
     const server = await startBedrockBackend({
       entities,
       knex,

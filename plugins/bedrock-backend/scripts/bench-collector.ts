@@ -23,7 +23,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import { EMULATOR_CREDENTIALS, startMoto } from '@bedrock-tenancy/aws-emulator';
 import { mockClient } from 'aws-sdk-client-mock';
 import knexFactory from 'knex';
-import { AwsClientFactory } from '../src/aws/AwsClientFactory';
+import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { Tenant } from '../src/collector/tenants';
 import { UsageCollector } from '../src/collector/UsageCollector';
 import { DatabaseUsageStore } from '../src/database/DatabaseUsageStore';

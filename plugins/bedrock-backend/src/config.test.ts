@@ -70,4 +70,40 @@ describe('readBedrockConfig', () => {
       ),
     ).toThrow(/bedrock\.prices\[0\.inputPer1k\]/);
   });
+
+  it('bounds a status run: 4 in flight, 60 s per account, 80% of the 3-minute timeout', () => {
+    const c = readBedrockConfig(new ConfigReader({}));
+    expect(c.status.schedule.timeout).toEqual({ minutes: 3 });
+    expect(c.status.budget).toEqual({
+      concurrency: 4,
+      accountBudgetMs: 60_000,
+      runBudgetMs: 144_000,
+    });
+  });
+
+  it('reads the status budget and an ISO 8601 timeout from config', () => {
+    const c = readBedrockConfig(
+      new ConfigReader({
+        bedrock: {
+          status: {
+            schedule: { frequency: { minutes: 10 }, timeout: 'PT5M' },
+            concurrency: 2,
+            accountTimeoutSeconds: 30,
+          },
+        },
+      }),
+    );
+    // initialDelay, left out, keeps its default
+    expect(c.status.schedule.initialDelay).toEqual({ seconds: 3 });
+    expect(c.status.budget).toEqual({
+      concurrency: 2,
+      accountBudgetMs: 30_000,
+      runBudgetMs: 240_000,
+    });
+    expect(() =>
+      readBedrockConfig(
+        new ConfigReader({ bedrock: { status: { concurrency: 0 } } }),
+      ),
+    ).toThrow(/bedrock\.status\.concurrency must be a positive number/);
+  });
 });

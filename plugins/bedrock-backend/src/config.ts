@@ -8,7 +8,9 @@ import {
   DEFAULT_PRICES,
   PriceRow,
 } from '@bedrock-tenancy/plugin-bedrock-common';
+import { Duration } from 'luxon';
 import { z } from 'zod';
+import type { StatusBudget } from './collector/StatusCollector';
 
 /** The plugin's settings, read once from `bedrock.*` with defaults applied. */
 export interface BedrockBackendConfig {
@@ -24,7 +26,10 @@ export interface BedrockBackendConfig {
     retentionDays: number;
     concurrency: number;
   };
-  status: { schedule: SchedulerServiceTaskScheduleDefinition };
+  status: {
+    schedule: SchedulerServiceTaskScheduleDefinition;
+    budget: StatusBudget;
+  };
   costExplorer: {
     enabled: boolean;
     schedule: SchedulerServiceTaskScheduleDefinition;
@@ -33,6 +38,12 @@ export interface BedrockBackendConfig {
   staleAfterMinutes: number;
   refreshIntervalSeconds: number;
   prices: PriceRow[];
+  /** where tenant bindings are read from AWS tags */
+  bindings: {
+    accounts: string[];
+    regions: string[];
+    schedule: SchedulerServiceTaskScheduleDefinition;
+  };
 }
 
 const priceRowSchema = z
@@ -43,6 +54,7 @@ const priceRowSchema = z
     outputPer1k: z.number().nonnegative(),
     cacheReadPer1k: z.number().nonnegative().optional(),
     cacheWritePer1k: z.number().nonnegative().optional(),
+    cacheWrite1hPer1k: z.number().nonnegative().optional(),
     effectiveFrom: z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}$/)
@@ -56,11 +68,34 @@ function schedule(
   defaults: SchedulerServiceTaskScheduleDefinition,
 ): SchedulerServiceTaskScheduleDefinition {
   if (!config) return defaults;
-  return {
-    ...defaults,
-    ...readSchedulerServiceTaskScheduleDefinitionFromConfig(config),
-  };
+  // keys the config leaves out (e.g. initialDelay) keep their defaults
+  const set = Object.entries(
+    readSchedulerServiceTaskScheduleDefinitionFromConfig(config),
+  ).filter(([, v]) => v !== undefined);
+  return { ...defaults, ...Object.fromEntries(set) };
 }
+
+/** Milliseconds of a schedule's timeout (a HumanDuration or an ISO 8601 duration). */
+export function timeoutMs(s: SchedulerServiceTaskScheduleDefinition): number {
+  const ms = (
+    typeof s.timeout === 'string'
+      ? Duration.fromISO(s.timeout)
+      : Duration.fromObject(s.timeout)
+  ).toMillis();
+  if (!(ms > 0))
+    throw new InputError(
+      `a schedule timeout must be a positive duration, got ${JSON.stringify(
+        s.timeout,
+      )}`,
+    );
+  return ms;
+}
+
+/**
+ * Share of the status task's timeout a run spends starting fetches: the rest is left for the
+ * fetches in flight (each bounded by aws.requestTimeoutMs) and for recording the run.
+ */
+export const STATUS_RUN_SHARE = 0.8;
 
 const positive = (config: Config, key: string, fallback: number) => {
   const v = config.getOptionalNumber(key) ?? fallback;
@@ -88,6 +123,11 @@ export function readBedrockConfig(root: Config): BedrockBackendConfig {
 
 function readFrom(c: Config): BedrockBackendConfig {
   const backfillDays = Math.min(positive(c, 'collector.backfillDays', 30), 455);
+  const statusSchedule = schedule(c.getOptionalConfig('status.schedule'), {
+    frequency: { minutes: 5 },
+    timeout: { minutes: 3 },
+    initialDelay: { seconds: 3 },
+  });
   return {
     endpoint: c.getOptionalString('aws.endpoint') || undefined,
     maxAttempts: positive(c, 'aws.maxAttempts', 3),
@@ -106,11 +146,12 @@ function readFrom(c: Config): BedrockBackendConfig {
       concurrency: positive(c, 'collector.concurrency', 2),
     },
     status: {
-      schedule: schedule(c.getOptionalConfig('status.schedule'), {
-        frequency: { minutes: 5 },
-        timeout: { minutes: 3 },
-        initialDelay: { seconds: 3 },
-      }),
+      schedule: statusSchedule,
+      budget: {
+        concurrency: positive(c, 'status.concurrency', 4),
+        accountBudgetMs: positive(c, 'status.accountTimeoutSeconds', 60) * 1000,
+        runBudgetMs: timeoutMs(statusSchedule) * STATUS_RUN_SHARE,
+      },
     },
     costExplorer: {
       enabled: c.getOptionalBoolean('costExplorer.enabled') ?? false,
@@ -124,5 +165,22 @@ function readFrom(c: Config): BedrockBackendConfig {
     staleAfterMinutes: positive(c, 'staleAfterMinutes', 60),
     refreshIntervalSeconds: positive(c, 'refresh.minIntervalSeconds', 60),
     prices: [...DEFAULT_PRICES, ...readPriceRows(c.getOptional('prices'))],
+    bindings: {
+      // by default: where the scaffolder actions create tenants
+      accounts:
+        c.getOptionalStringArray('bindings.accounts') ??
+        c.getOptionalStringArray('provisioning.accounts') ??
+        [],
+      regions:
+        c.getOptionalStringArray('bindings.regions') ??
+        c.getOptionalStringArray('provisioning.regions') ??
+        [],
+      // the plugin reads the tags once at startup itself; the schedule repeats it
+      schedule: schedule(c.getOptionalConfig('bindings.schedule'), {
+        frequency: { hours: 1 },
+        timeout: { minutes: 10 },
+        initialDelay: { minutes: 15 },
+      }),
+    },
   };
 }

@@ -1,14 +1,26 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
+  BedrockStandIn,
+  DEMO_ACCOUNTS,
   DEMO_AWS_CONFIG,
+  DEMO_REGIONS,
   DEMO_TENANTS,
+  demoOperatorBindings,
   demoTenantEntity,
   hourlyUsage,
   MotoServer,
   seedDemo,
+  startBedrockStandIn,
   startMoto,
 } from '@bedrock-tenancy/aws-emulator';
+import { Knex } from 'knex';
+import { bindingOf } from './__testUtils__/bindings';
+import { DatabaseBindingStore } from './bindings/DatabaseBindingStore';
 import type { EntitySummary } from '@bedrock-tenancy/plugin-bedrock-common';
 import request from 'supertest';
 import { bedrockPlugin } from './plugin';
@@ -18,24 +30,40 @@ jest.setTimeout(180_000);
 const HOUR = 3_600_000;
 
 describe('bedrock plugin against moto', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
   let moto: MotoServer;
+  let standIn: BedrockStandIn;
   let anchor: Date;
+  let knex: Knex;
 
   beforeAll(async () => {
     moto = await startMoto();
+    // inference profiles live in the stand-in, which forwards every other call to moto
+    standIn = await startBedrockStandIn({
+      motoEndpoint: moto.endpoint,
+      accountId: DEMO_ACCOUNTS.platform,
+    });
     process.env.AWS_ENDPOINT_URL_STS = moto.endpoint;
     anchor = new Date(Math.floor(Date.now() / HOUR) * HOUR);
-    await seedDemo({ endpoint: moto.endpoint, anchor });
+    await seedDemo({
+      endpoint: moto.endpoint,
+      bedrockEndpoint: standIn.endpoint,
+      anchor,
+    });
+    knex = await databases.init('SQLITE_3');
   });
 
   afterAll(async () => {
     delete process.env.AWS_ENDPOINT_URL_STS;
+    await standIn?.stop();
     await moto?.stop();
   });
 
-  it('collects at startup with the configured credentials and serves the seeded usage', async () => {
-    const { server } = await startTestBackend({
+  /** The plugin on `knex`: bindings from the actions' AWS tags and, for the rest, bedrock.tenants. */
+  const startPlugin = () =>
+    startTestBackend({
       features: [
+        mockServices.database.factory({ knex }),
         bedrockPlugin,
         catalogServiceMock.factory({
           entities: DEMO_TENANTS.map(demoTenantEntity) as any,
@@ -47,11 +75,53 @@ describe('bedrock plugin against moto', () => {
         mockServices.rootConfig.factory({
           data: {
             aws: DEMO_AWS_CONFIG,
-            bedrock: { aws: { endpoint: moto.endpoint, maxAttempts: 1 } },
+            bedrock: {
+              aws: { endpoint: standIn.endpoint, maxAttempts: 1 },
+              bindings: {
+                accounts: Object.values(DEMO_ACCOUNTS),
+                regions: [...DEMO_REGIONS],
+              },
+              tenants: demoOperatorBindings(),
+            },
           },
         }),
       ],
     });
+
+  it('binds every demo tenant at startup from AWS tags and config, and collects only those', async () => {
+    const { server } = await startPlugin();
+    const bindings = await DatabaseBindingStore.fromKnex(knex).list();
+    const strip = ({ updatedAt: _a, updatedBy: _b, source: _c, ...b }: any) =>
+      b;
+    // every demo entity's annotations are confirmed by the binding the suite recorded
+    expect(bindings.map(strip)).toEqual(
+      DEMO_TENANTS.map(t => strip(bindingOf(demoTenantEntity(t)))).sort(
+        (a, b) => a.tenantId.localeCompare(b.tenantId),
+      ),
+    );
+    expect(
+      Object.fromEntries(bindings.map(b => [b.tenantId, b.source])),
+    ).toMatchObject({
+      'checkout-assistant': 'aws-tags',
+      'fraud-analyst': 'config',
+      'data-labeling': 'config',
+    });
+    await server.stop();
+  });
+
+  it('rebuilds the same bindings from AWS tags after the table is wiped', async () => {
+    const before = await DatabaseBindingStore.fromKnex(knex).list();
+    await knex('bedrock_tenant_claims').delete();
+    await knex('bedrock_tenant_bindings').delete();
+    const { server } = await startPlugin();
+    const after = await DatabaseBindingStore.fromKnex(knex).list();
+    const strip = ({ updatedAt: _a, ...b }: any) => b;
+    expect(after.map(strip)).toEqual(before.map(strip));
+    await server.stop();
+  });
+
+  it('collects at startup with the configured credentials and serves the seeded usage', async () => {
+    const { server } = await startPlugin();
 
     const seedAnchor = anchor;
     for (const tenantId of ['checkout-assistant', 'fraud-analyst']) {

@@ -3,13 +3,21 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { bedrockPermissions } from '@bedrock-tenancy/plugin-bedrock-common';
-import { AwsClientFactory } from './aws/AwsClientFactory';
+import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { CollectorTasks } from './collector/CollectorTasks';
 import { StatusCollector } from './collector/StatusCollector';
 import { UsageCollector } from './collector/UsageCollector';
+import { BindingSync } from './bindings/BindingSync';
+import { checkAccountConfigured } from './bindings/errors';
+import { readConfigBindings } from './bindings/configBindings';
+import { DatabaseBindingStore } from './bindings/DatabaseBindingStore';
+import { TagBindingReader } from './bindings/TagBindingReader';
 import { readBedrockConfig } from './config';
 import { DatabaseUsageStore } from './database/DatabaseUsageStore';
+import { createAfterCollection } from './notify';
 import { GroupRollupService } from './service/GroupRollupService';
 import { RefreshLimiter } from './service/RefreshLimiter';
 import { createRouter } from './service/router';
@@ -32,6 +40,9 @@ export const bedrockPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         auditor: coreServices.auditor,
+        cache: coreServices.cache,
+        notifications: notificationService,
+        signals: signalsServiceRef,
       },
       async init(deps) {
         const {
@@ -47,31 +58,48 @@ export const bedrockPlugin = createBackendPlugin({
         deps.permissionsRegistry.addPermissions(bedrockPermissions);
 
         const store = await DatabaseUsageStore.create({ database });
+        const bindings = DatabaseBindingStore.fromKnex(
+          await database.getClient(),
+        );
         const clients = AwsClientFactory.fromConfig(config, {
           endpoint: settings.endpoint,
           maxAttempts: settings.maxAttempts,
           requestTimeoutMs: settings.requestTimeoutMs,
         });
+        // bindings first: the collector and the routes serve bound tenants only
+        const sync = BindingSync.create({
+          store: bindings,
+          reader: TagBindingReader.create({ clients }),
+          logger,
+          configured: readConfigBindings(config, new Date().toISOString()),
+          ...settings.bindings,
+        });
+        await sync.applyConfig();
+        // the first read of the AWS tags starts now; the collector's first run waits for it
+        const firstTagSync = sync
+          .syncFromTags()
+          .catch(error =>
+            logger.warn(
+              `Reading tenant bindings from AWS tags failed: ${error}`,
+            ),
+          );
+        await sync.schedule(scheduler);
         const usage = UsageCollector.create({
           store,
           clients,
           logger,
           options: settings.collector,
         });
-        const status = StatusCollector.create({ store, clients, logger });
-        const tasks = CollectorTasks.create({
-          settings,
+        const status = StatusCollector.create({
           store,
-          usage,
-          status,
-          catalog,
-          auth,
+          clients,
           logger,
+          budget: settings.status.budget,
         });
-        await tasks.schedule(scheduler);
-
         const summary = SummaryService.create({
           store,
+          cache: deps.cache,
+          logger,
           options: {
             prices: settings.prices,
             idleDays: settings.idleDays,
@@ -79,6 +107,25 @@ export const bedrockPlugin = createBackendPlugin({
             costExplorerEnabled: settings.costExplorer.enabled,
           },
         });
+        const tasks = CollectorTasks.create({
+          settings,
+          store,
+          usage,
+          status,
+          bindings,
+          logger,
+          bindingsReady: firstTagSync,
+          onCollected: await createAfterCollection({
+            config,
+            database,
+            summary,
+            notifications: deps.notifications,
+            signals: deps.signals,
+            logger,
+          }),
+        });
+        await tasks.schedule(scheduler);
+
         httpRouter.use(
           await createRouter({
             logger,
@@ -86,13 +133,19 @@ export const bedrockPlugin = createBackendPlugin({
             permissions: deps.permissions,
             catalog,
             summary,
+            auth,
+            bindings,
             groups: GroupRollupService.create({
               catalog,
               permissions: deps.permissions,
               summary,
+              bindings,
             }),
             refresh: tenant => tasks.refreshTenant(tenant),
+            checkAccount: accountId =>
+              checkAccountConfigured(clients, accountId),
             limiter: RefreshLimiter.create({
+              cache: deps.cache,
               intervalSeconds: settings.refreshIntervalSeconds,
             }),
             auditor: deps.auditor,

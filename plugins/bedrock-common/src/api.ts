@@ -100,7 +100,11 @@ export interface CostBlock {
   daily: DailyCost[];
   anomaly: CostAnomaly | null;
   billed: { monthToDateUsd: number; gapUsd: number; asOf: string } | null;
+  /** what the figures price */
   includes: string[];
+  /** how they price what CloudWatch cannot tell apart (cache TTL, endpoint, service tier) */
+  assumptions: string[];
+  /** what the figures cannot see */
   excludes: string[];
 }
 
@@ -129,6 +133,8 @@ export interface AlarmInfo {
   threshold: number | null;
   region: string;
   consoleUrl: string;
+  /** whether the alarm's actions are on (the suspend action turns them off); absent in old snapshots */
+  actionsEnabled?: boolean;
 }
 
 export interface GovernanceInfo {
@@ -139,6 +145,49 @@ export interface GovernanceInfo {
   /** prompts and responses are written to the logs */
   promptsLogged: boolean;
   deliveryFailures: { cloudWatch: number; s3: number } | null;
+}
+
+/** Sums over the guardrail window (`AWS/Bedrock/Guardrails`, statistic Sum). */
+export interface GuardrailCounts {
+  invocations: number;
+  /** invocations where the guardrail blocked or masked something */
+  intervened: number;
+  textUnits: number;
+}
+
+export interface GuardrailPolicyCounts {
+  /** the GuardrailPolicyType dimension: ContentPolicy, TopicPolicy, WordPolicy, SensitiveInformationPolicy, ... */
+  policyType: string;
+  intervened: number;
+  textUnits: number;
+}
+
+/**
+ * A tenant's guardrail in one region and its CloudWatch figures. A figure CloudWatch does not
+ * publish for this guardrail is null (with the reason in `notes`), never an account-wide number.
+ */
+export interface GuardrailInfo {
+  region: string;
+  guardrailId: string;
+  guardrailArn: string;
+  name: string;
+  /** newest published version; null when only the draft exists */
+  version: string | null;
+  windowDays: number;
+  /** end of the window (exclusive), ISO */
+  until: string;
+  /** this guardrail's own figures (GuardrailArn dimension, every version) */
+  totals: GuardrailCounts | null;
+  /**
+   * Per policy type. `guardrail`: this guardrail's own; `account`: the whole account and region,
+   * shown only for a tenant that owns its account (account attribution).
+   */
+  byPolicy: {
+    scope: 'guardrail' | 'account';
+    policies: GuardrailPolicyCounts[];
+  } | null;
+  /** why a figure is null or what its scope is */
+  notes: string[];
 }
 
 export interface IdleStatus {
@@ -177,6 +226,8 @@ export interface EntitySummary {
   budget: Section<BudgetBlock | null>;
   alarms: Section<AlarmInfo[]>;
   governance: Section<GovernanceInfo[]>;
+  /** the tenant's guardrails, one per region that has one; shown in the governance panel */
+  guardrails: Section<GuardrailInfo[]>;
   idle: IdleStatus;
   suggestions: Suggestion[];
   freshness: Freshness;
@@ -218,6 +269,85 @@ export interface GroupRollup {
   tenants: GroupTenantRow[];
   /** entities the group owns that carry no (or malformed) tenant annotations */
   unannotated: Array<{ entityRef: string; title: string; kind: string }>;
+  /**
+   * entities the group owns whose tenant annotations no binding confirms (copied, unbound or
+   * out of date): never counted in the totals
+   */
+  unverified: Array<{
+    entityRef: string;
+    title: string;
+    kind: string;
+    reason: string;
+  }>;
+}
+
+/** Error name of the 4xx answered for an entity whose tenant annotations no binding confirms. */
+export const UNVERIFIED_TENANT_ERROR = 'UnverifiedTenantError';
+
+/** Where a tenant binding came from; `config` and `admin` bindings are never overwritten from tags. */
+export const BINDING_SOURCES = [
+  'provisioning',
+  'aws-tags',
+  'config',
+  'admin',
+] as const;
+export type BindingSource = (typeof BINDING_SOURCES)[number];
+
+/**
+ * Body of PUT /bindings/:tenantId: which catalog entity a tenant's data belongs to. Only the
+ * scaffolder module (service principal `plugin:scaffolder`) and holders of
+ * `bedrock.binding.manage` may write it.
+ */
+export const tenantBindingBodySchema = z
+  .object({
+    entityRef: z
+      .string()
+      .regex(
+        /^[a-z][a-z0-9-]*:[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/,
+        'a full entity ref, e.g. component:default/checkout-assistant',
+      ),
+    accountId: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
+    regions: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^[a-z]{2}(-gov)?-[a-z]+-\d$/,
+            'an AWS region, e.g. us-east-1',
+          ),
+      )
+      .min(1)
+      .max(20),
+    attribution: z.enum(['account', 'inference-profile', 'identity']),
+    inferenceProfiles: z
+      .record(z.string().regex(/^[a-z0-9]{1,64}$/), z.string().min(1).max(255))
+      .default({}),
+    principalArns: z
+      .array(
+        z.string().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@/-]+$/),
+      )
+      .max(50)
+      .default([]),
+    alarmPrefix: z.string().min(1).max(255).optional(),
+    budgetName: z.string().min(1).max(100).optional(),
+  })
+  .strict();
+export type TenantBindingBody = z.input<typeof tenantBindingBodySchema>;
+
+/** A recorded tenant binding, as GET/PUT /bindings answer it. */
+export interface TenantBindingInfo {
+  tenantId: string;
+  entityRef: string;
+  accountId: string;
+  regions: string[];
+  attribution: AttributionMode;
+  inferenceProfiles: Record<string, string>;
+  principalArns: string[];
+  alarmPrefix: string;
+  budgetName: string;
+  source: BindingSource;
+  updatedAt: string;
+  updatedBy: string;
 }
 
 /** Answer of POST /entity/:kind/:namespace/:name/refresh. */

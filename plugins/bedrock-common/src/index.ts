@@ -10,3 +10,5 @@ export * from './tags';
 export * from './models';
 export * from './api';
 export * from './prices';
+export * from './guardrails';
+export * from './signals';

@@ -14,7 +14,17 @@ export const bedrockUsageRefreshPermission = createPermission({
   resourceType: 'catalog-entity',
 });
 
+/**
+ * Record, move or remove a tenant binding (which catalog entity a tenant's data belongs to).
+ * Bindings decide who sees a tenant's spend: grant this to platform admins only.
+ */
+export const bedrockBindingManagePermission = createPermission({
+  name: 'bedrock.binding.manage',
+  attributes: { action: 'update' },
+});
+
 export const bedrockPermissions = [
   bedrockUsageReadPermission,
   bedrockUsageRefreshPermission,
+  bedrockBindingManagePermission,
 ];

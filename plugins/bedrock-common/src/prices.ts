@@ -2,6 +2,11 @@
  * On-demand Bedrock prices, USD per 1,000 tokens. Each row is effective from a date and names
  * its source; operators override or add rows in config (`bedrock.prices`). A model with no row
  * is "unpriced": reported as such, never as $0.
+ *
+ * Endpoint scope: from Claude Sonnet 4.5 on, traffic through the global cross-Region profile
+ * (`global.` model ids, kept by normalizeModelId) costs less than in-Region and geo (`us.`,
+ * `eu.`, ...) traffic, which pays 10% more. A `global.` id is priced only by a `global.` row, so
+ * global and regional traffic are priced by different rows and neither borrows the other's price.
  */
 export interface PriceRow {
   /** base model id (see normalizeModelId), or a prefix of it ending in `*` */
@@ -11,14 +16,31 @@ export interface PriceRow {
   inputPer1k: number;
   outputPer1k: number;
   cacheReadPer1k?: number;
+  /** prompt-cache write with the default 5-minute TTL */
   cacheWritePer1k?: number;
+  /** prompt-cache write with the 1-hour TTL */
+  cacheWrite1hPer1k?: number;
   /** YYYY-MM-DD: the row applies to usage on or after this day */
   effectiveFrom: string;
   source: string;
 }
 
+/**
+ * CloudWatch's CacheWriteInputTokenCount does not say which TTL a write had, so estimates price
+ * every cache write at the 5-minute rate; 1-hour writes (2x input instead of 1.25x) come out low.
+ */
+export const CACHE_WRITE_ASSUMPTION =
+  'prompt-cache writes priced at the 5-minute rate (1.25x input): CloudWatch does not tell 1-hour writes (2x input) apart, so those are under-estimated';
+
 const PAGE =
   'aws.amazon.com/bedrock/pricing (us-east-1 on-demand, transcribed 2025-07-20)';
+const ANTHROPIC_PAGE =
+  'platform.claude.com/docs/en/about-claude/pricing (Bedrock list prices match; checked 2026-11-30)';
+const GLOBAL_PAGE = `${ANTHROPIC_PAGE}; global cross-Region profile price: docs.aws.amazon.com/bedrock/latest/userguide/global-cross-region-inference.html`;
+const REGIONAL_PAGE = `${ANTHROPIC_PAGE}; in-Region and geo profiles +10% over global: docs.aws.amazon.com/bedrock/latest/userguide/global-cross-region-inference.html`;
+/** Claude Sonnet 4.5 reached Bedrock on this day with the global/regional price split. */
+const SPLIT_FROM = '2025-09-29';
+
 const row = (
   model: string,
   inputPer1k: number,
@@ -33,12 +55,35 @@ const row = (
   source: PAGE,
   ...extra,
 });
-/** Anthropic prompt caching: write 1.25x input (5-minute TTL), read 0.1x input. */
-const anthropic = (model: string, input: number, output: number) =>
+/** Rounds away binary noise (0.003 * 1.1 = 0.0033000000000000004) at a billionth of a dollar. */
+const usd = (v: number) => Math.round(v * 1e9) / 1e9;
+/** Anthropic prompt caching: write 1.25x input (5-minute TTL) or 2x (1-hour TTL), read 0.1x input. */
+const anthropic = (
+  model: string,
+  input: number,
+  output: number,
+  extra: Partial<PriceRow> = {},
+) =>
   row(model, input, output, {
-    cacheWritePer1k: input * 1.25,
-    cacheReadPer1k: input * 0.1,
+    cacheWritePer1k: usd(input * 1.25),
+    cacheWrite1hPer1k: usd(input * 2),
+    cacheReadPer1k: usd(input * 0.1),
+    ...extra,
   });
+/**
+ * Claude Sonnet 4.5 and later: the global-profile row at the list price and the regional row
+ * (bare and geo-prefixed ids normalise to it) at +10%, cache prices included.
+ */
+const claudeByEndpoint = (model: string, input: number, output: number) => [
+  anthropic(`global.${model}`, input, output, {
+    effectiveFrom: SPLIT_FROM,
+    source: GLOBAL_PAGE,
+  }),
+  anthropic(model, usd(input * 1.1), usd(output * 1.1), {
+    effectiveFrom: SPLIT_FROM,
+    source: REGIONAL_PAGE,
+  }),
+];
 
 export const DEFAULT_PRICES: PriceRow[] = [
   anthropic('anthropic.claude-3-haiku-*', 0.00025, 0.00125),
@@ -46,13 +91,20 @@ export const DEFAULT_PRICES: PriceRow[] = [
   anthropic('anthropic.claude-3-5-sonnet-*', 0.003, 0.015),
   anthropic('anthropic.claude-3-7-sonnet-*', 0.003, 0.015),
   anthropic('anthropic.claude-sonnet-4-2*', 0.003, 0.015),
-  anthropic('anthropic.claude-sonnet-4-5-*', 0.003, 0.015),
-  anthropic('anthropic.claude-sonnet-4-6*', 0.003, 0.015),
-  anthropic('anthropic.claude-haiku-4-5-*', 0.001, 0.005),
+  // Sonnet 4 predates the split: its global profile costs the same as regional use
+  anthropic('global.anthropic.claude-sonnet-4-2*', 0.003, 0.015, {
+    source: ANTHROPIC_PAGE,
+  }),
   anthropic('anthropic.claude-3-opus-*', 0.015, 0.075),
   anthropic('anthropic.claude-opus-4-2*', 0.015, 0.075),
   anthropic('anthropic.claude-opus-4-1-*', 0.015, 0.075),
-  anthropic('anthropic.claude-opus-4-5-*', 0.005, 0.025),
+  ...claudeByEndpoint('anthropic.claude-sonnet-4-5-*', 0.003, 0.015),
+  ...claudeByEndpoint('anthropic.claude-sonnet-4-6*', 0.003, 0.015),
+  ...claudeByEndpoint('anthropic.claude-haiku-4-5-*', 0.001, 0.005),
+  ...claudeByEndpoint('anthropic.claude-opus-4-5-*', 0.005, 0.025),
+  ...claudeByEndpoint('anthropic.claude-opus-4-6*', 0.005, 0.025),
+  ...claudeByEndpoint('anthropic.claude-opus-4-7*', 0.005, 0.025),
+  ...claudeByEndpoint('anthropic.claude-opus-4-8*', 0.005, 0.025),
   row('amazon.nova-micro-v1:0', 0.000035, 0.00014),
   row('amazon.nova-lite-v1:0', 0.00006, 0.00024),
   row('amazon.nova-pro-v1:0', 0.0008, 0.0032),
@@ -109,7 +161,10 @@ export interface TokenCounts {
   inputTokens: number;
   outputTokens: number;
   cacheReadTokens?: number;
+  /** cache writes of unknown or 5-minute TTL (see CACHE_WRITE_ASSUMPTION) */
   cacheWriteTokens?: number;
+  /** cache writes known to have the 1-hour TTL (Converse usage.cacheDetails) */
+  cacheWrite1hTokens?: number;
 }
 
 /** Cost in USD of token counts at a price row. */
@@ -120,6 +175,8 @@ export function priceTokens(price: PriceRow, t: TokenCounts): number {
     ((t.cacheReadTokens ?? 0) / 1000) *
       (price.cacheReadPer1k ?? price.inputPer1k) +
     ((t.cacheWriteTokens ?? 0) / 1000) *
-      (price.cacheWritePer1k ?? price.inputPer1k)
+      (price.cacheWritePer1k ?? price.inputPer1k) +
+    ((t.cacheWrite1hTokens ?? 0) / 1000) *
+      (price.cacheWrite1hPer1k ?? price.cacheWritePer1k ?? price.inputPer1k)
   );
 }

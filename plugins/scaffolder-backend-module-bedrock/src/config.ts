@@ -1,4 +1,14 @@
 import type { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import {
+  ACCOUNT_ID_PATTERN,
+  REGION_PATTERN,
+} from '@bedrock-tenancy/plugin-bedrock-common';
+import { z } from 'zod';
+import {
+  readGuardrailDefaults,
+  type GuardrailDefaults,
+} from './provisioning/guardrailPlan';
 
 /** One model tenants may get: the base model id and the ARN its application inference profile copies from. */
 export interface AllowedModel {
@@ -49,6 +59,8 @@ export interface ProvisioningConfig {
   trustPrincipals: string[];
   monthlyBudgetUsd: number;
   logging: LoggingDefaults;
+  /** operator defaults of tenant guardrails; undefined: templates cannot ask for one */
+  guardrail?: GuardrailDefaults;
   /** directory the catalog reads provisioned tenant entities from (bedrock:catalog:publish) */
   catalogDirectory?: string;
   /** endpoint override of every AWS client (bedrock.aws.endpoint) */
@@ -73,58 +85,96 @@ export const DEFAULT_LOGGING: LoggingDefaults = {
   allowTakeover: false,
 };
 
-/** Reads `bedrock.provisioning` and `bedrock.aws.endpoint`. */
-export function readProvisioningConfig(root: Config): ProvisioningConfig {
-  const c = root.getOptionalConfig('bedrock.provisioning');
-  const t = c?.getOptionalConfig('thresholds');
-  const l = c?.getOptionalConfig('logging');
-  return {
-    accounts: c?.getOptionalStringArray('accounts') ?? [],
-    regions: c?.getOptionalStringArray('regions') ?? [],
-    models: (c?.getOptionalConfigArray('models') ?? []).map(m => ({
-      id: m.getString('id'),
-      copyFrom: m.getString('copyFrom'),
-    })),
-    thresholds: {
-      tokensPerHour:
-        t?.getOptionalNumber('tokensPerHour') ??
+// app-config values substituted from the environment arrive as strings
+const num = (
+  check: (n: z.ZodNumber) => z.ZodType<number> = n => n,
+): z.ZodType<number, z.ZodTypeDef, unknown> =>
+  z.preprocess(
+    v => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v),
+    check(z.number()),
+  );
+const bool: z.ZodType<boolean, z.ZodTypeDef, unknown> = z.preprocess(v => {
+  if (v === 'true' || v === 'false') return v === 'true';
+  return v;
+}, z.boolean());
+
+const provisioningSchema = z.object({
+  accounts: z
+    .array(z.string().regex(ACCOUNT_ID_PATTERN, 'not a 12-digit account id'))
+    .default([]),
+  regions: z
+    .array(z.string().regex(REGION_PATTERN, 'not an AWS region'))
+    .default([]),
+  models: z
+    .array(
+      z.object({
+        id: z.string().min(1),
+        copyFrom: z.string().startsWith('arn:', 'an ARN (arn:...)'),
+      }),
+    )
+    .default([]),
+  thresholds: z
+    .object({
+      tokensPerHour: num(n => n.positive()).default(
         DEFAULT_THRESHOLDS.tokensPerHour,
-      errorsPer5Minutes:
-        t?.getOptionalNumber('errorsPer5Minutes') ??
+      ),
+      errorsPer5Minutes: num(n => n.nonnegative()).default(
         DEFAULT_THRESHOLDS.errorsPer5Minutes,
-      invocationsPerHour:
-        t?.getOptionalNumber('invocationsPerHour') ??
+      ),
+      invocationsPerHour: num(n => n.positive()).default(
         DEFAULT_THRESHOLDS.invocationsPerHour,
-      latencyMs:
-        t?.getOptionalNumber('latencyMs') ?? DEFAULT_THRESHOLDS.latencyMs,
-      throttlesPer5Minutes:
-        t?.getOptionalNumber('throttlesPer5Minutes') ??
+      ),
+      latencyMs: num(n => n.positive()).default(DEFAULT_THRESHOLDS.latencyMs),
+      throttlesPer5Minutes: num(n => n.nonnegative()).default(
         DEFAULT_THRESHOLDS.throttlesPer5Minutes,
-    },
-    trustPrincipals: c?.getOptionalStringArray('trustPrincipals') ?? [],
-    monthlyBudgetUsd: c?.getOptionalNumber('monthlyBudgetUsd') ?? 100,
-    logging: {
-      logGroupName:
-        l?.getOptionalString('logGroupName') ?? DEFAULT_LOGGING.logGroupName,
-      retentionDays:
-        l?.getOptionalNumber('retentionDays') ?? DEFAULT_LOGGING.retentionDays,
-      keyPrefix: l?.getOptionalString('keyPrefix') ?? DEFAULT_LOGGING.keyPrefix,
-      transitionDays:
-        l?.getOptionalNumber('transitionDays') ??
+      ),
+    })
+    .default({}),
+  trustPrincipals: z.array(z.string().min(1)).default([]),
+  monthlyBudgetUsd: num(n => n.positive()).default(100),
+  logging: z
+    .object({
+      logGroupName: z.string().min(1).default(DEFAULT_LOGGING.logGroupName),
+      retentionDays: num(n => n.int().positive()).default(
+        DEFAULT_LOGGING.retentionDays,
+      ),
+      keyPrefix: z.string().min(1).default(DEFAULT_LOGGING.keyPrefix),
+      transitionDays: num(n => n.int().positive()).default(
         DEFAULT_LOGGING.transitionDays,
-      transitionStorageClass:
-        (l?.getOptionalString(
-          'transitionStorageClass',
-        ) as LoggingDefaults['transitionStorageClass']) ??
-        DEFAULT_LOGGING.transitionStorageClass,
-      expirationDays:
-        l?.getOptionalNumber('expirationDays') ??
+      ),
+      transitionStorageClass: z
+        .enum(['STANDARD_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR', 'GLACIER'])
+        .default(DEFAULT_LOGGING.transitionStorageClass),
+      expirationDays: num(n => n.int().positive()).default(
         DEFAULT_LOGGING.expirationDays,
-      kmsKeyArn: l?.getOptionalString('kmsKeyArn'),
-      allowTakeover:
-        l?.getOptionalBoolean('allowTakeover') ?? DEFAULT_LOGGING.allowTakeover,
-    },
-    catalogDirectory: c?.getOptionalString('catalogDirectory'),
+      ),
+      kmsKeyArn: z.string().startsWith('arn:', 'a KMS key ARN').optional(),
+      allowTakeover: bool.default(DEFAULT_LOGGING.allowTakeover),
+    })
+    .default({}),
+  catalogDirectory: z.string().optional(),
+});
+
+/**
+ * Reads `bedrock.provisioning` and `bedrock.aws.endpoint`, with defaults. A bad value is an
+ * InputError naming the key, at startup rather than in the first task.
+ */
+export function readProvisioningConfig(root: Config): ProvisioningConfig {
+  const parsed = provisioningSchema.safeParse(
+    root.getOptional('bedrock.provisioning') ?? {},
+  );
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(
+      `bedrock.provisioning.${issue.path.join('.')}: ${issue.message}`,
+    );
+  }
+  return {
+    ...parsed.data,
+    // validated by its own reader: a template may tighten these defaults, never loosen them
+    guardrail: readGuardrailDefaults(
+      root.getOptional('bedrock.provisioning.guardrail'),
+    ),
     endpoint: root.getOptionalString('bedrock.aws.endpoint') || undefined,
   };
 }

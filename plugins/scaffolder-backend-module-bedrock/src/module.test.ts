@@ -26,6 +26,7 @@ describe('scaffolderModuleBedrock', () => {
       ['bedrock:tenant:suspend', true],
       ['bedrock:tenant:resume', true],
       ['bedrock:tenant:delete', true],
+      ['bedrock:tenant:adopt', true],
       ['bedrock:catalog:publish', true],
     ]);
     for (const a of actions) {

@@ -3,24 +3,15 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import {
-  createBedrockCatalogPublishAction,
-  createBedrockLoggingEnsureAction,
-  createBedrockTenantCreateAction,
-  createBedrockTenantDeleteAction,
-  createBedrockTenantResumeAction,
-  createBedrockTenantSuspendAction,
-  createBedrockTenantUpdateAction,
-} from './actions';
-import {
-  credentialSourceFromConfig,
-  DefaultAwsClientFactory,
-} from './aws/clients';
+import { createBedrockActions } from './actions/createBedrockActions';
+import { BedrockBindingsClient } from './bindings/BedrockBindingsClient';
 import { readProvisioningConfig } from './config';
-import { LoggingProvisioner } from './provisioning/LoggingProvisioner';
-import { TenantProvisioner } from './provisioning/TenantProvisioner';
 
-/** Adds the `bedrock:*` tenant-stack actions to the scaffolder. */
+/**
+ * Adds the `bedrock:*` tenant-stack actions to the scaffolder.
+ *
+ * @public
+ */
 export const scaffolderModuleBedrock = createBackendModule({
   pluginId: 'scaffolder',
   moduleId: 'bedrock',
@@ -31,13 +22,19 @@ export const scaffolderModuleBedrock = createBackendModule({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         auditor: coreServices.auditor,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
       },
-      async init({ scaffolderActions, config, logger, auditor }) {
+      async init({
+        scaffolderActions,
+        config,
+        logger,
+        auditor,
+        discovery,
+        auth,
+      }) {
+        // read first: a bad value stops the backend with a message naming the key
         const provisioning = readProvisioningConfig(config);
-        const clients = DefaultAwsClientFactory.create({
-          credentials: credentialSourceFromConfig(config),
-          endpoint: provisioning.endpoint,
-        });
         if (
           !provisioning.accounts.length ||
           !provisioning.regions.length ||
@@ -47,32 +44,11 @@ export const scaffolderModuleBedrock = createBackendModule({
             'bedrock.provisioning.accounts, regions or models is empty: the bedrock:* actions will reject every input',
           );
         }
-        const tenants = TenantProvisioner.create({
-          clients,
-          config: provisioning,
-          logger,
-        });
-        const logging = LoggingProvisioner.create({
-          clients,
-          config: provisioning,
-          logger,
-        });
-        const options = { provisioner: tenants, config: provisioning, auditor };
+        // every tenant the actions create, update or delete is bound, moved or unbound in the
+        // bedrock backend: its usage is shown on that entity only
+        const bindings = BedrockBindingsClient.create({ discovery, auth });
         scaffolderActions.addActions(
-          createBedrockLoggingEnsureAction({
-            provisioner: logging,
-            config: provisioning,
-            auditor,
-          }),
-          createBedrockTenantCreateAction(options),
-          createBedrockTenantUpdateAction(options),
-          createBedrockTenantSuspendAction(options),
-          createBedrockTenantResumeAction(options),
-          createBedrockTenantDeleteAction(options),
-          createBedrockCatalogPublishAction({
-            directory: provisioning.catalogDirectory,
-            auditor,
-          }),
+          ...createBedrockActions({ config, logger, auditor, bindings }),
         );
       },
     });

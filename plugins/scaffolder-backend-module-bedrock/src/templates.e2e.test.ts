@@ -90,6 +90,8 @@ function api(p: string, init: RequestInit = {}) {
 }
 
 const entity = (ref: string) => api(`/api/catalog/entities/by-name/${ref}`);
+/** The tenant's binding in the bedrock backend (the test user may manage bindings). */
+const binding = (tenantId: string) => api(`/api/bedrock/bindings/${tenantId}`);
 
 beforeAll(async () => {
   env = await startTestEnv();
@@ -103,6 +105,10 @@ beforeAll(async () => {
       require('@backstage/plugin-catalog-backend-module-scaffolder-entity-model')
         .default,
       scaffolderModuleBedrock,
+      // receives the bindings the actions record (a workspace package; declaring it would only
+      // change the lockfile)
+      // eslint-disable-next-line @backstage/no-undeclared-imports
+      require('@bedrock-tenancy/plugin-bedrock-backend').default,
       mockServices.rootConfig.factory({
         data: {
           backend: { baseUrl: 'http://localhost:7007' },
@@ -116,6 +122,7 @@ beforeAll(async () => {
           bedrock: {
             // the stand-in answers the inference-profile API and forwards everything else to moto
             aws: { endpoint: env.bedrock.endpoint },
+            collector: { enabled: false },
             provisioning: {
               ...TEST_CONFIG.bedrock.provisioning,
               catalogDirectory: provisioned,
@@ -170,8 +177,33 @@ it('creates a tenant from the template and finds it in the catalog, then suspend
     invocationsPerHour: 1000,
     latencyMs: 10000,
     throttlesPer5Minutes: 0,
+    guardrail: true,
+    enforceGuardrail: true,
+    violenceStrength: 'HIGH',
   });
   expect(fs.readdirSync(provisioned)).toEqual(['e2e-bot.yaml']);
+
+  // the guardrail the template asked for: stricter than the default, published, enforced
+  const [guardrail] = [...env.bedrock.guardrails.values()];
+  expect(guardrail.name).toBe('bedrock-e2e-bot');
+  expect(
+    guardrail.versions.get('1')?.contentPolicyConfig?.filtersConfig,
+  ).toEqual(
+    expect.arrayContaining([
+      { type: 'VIOLENCE', inputStrength: 'HIGH', outputStrength: 'HIGH' },
+    ]),
+  );
+  const enforced = await (
+    await env.factory().forTarget(ACCOUNT, REGION)
+  ).iam.send(
+    new GetRolePolicyCommand({
+      RoleName: 'bedrock-tenant-e2e-bot',
+      PolicyName: 'bedrock-tenant-invoke',
+    }),
+  );
+  expect(decodeURIComponent(enforced.PolicyDocument!)).toContain(
+    `"bedrock:GuardrailIdentifier":"${guardrail.guardrailArn}:1"`,
+  );
 
   const tenant = await until('the tenant entity', async () => {
     const res = await entity('component/default/e2e-bot');
@@ -190,6 +222,15 @@ it('creates a tenant from the template and finds it in the catalog, then suspend
   expect(Object.keys(read.tenant.inferenceProfiles).sort()).toEqual(
     [...env.bedrock.profiles.values()].map(p => p.inferenceProfileId).sort(),
   );
+  // the create action bound the tenant to the entity it published, exactly as annotated
+  const bound = await (await binding('e2e-bot')).json();
+  expect(bound).toMatchObject({
+    entityRef: 'component:default/e2e-bot',
+    source: 'provisioning',
+    accountId: read.tenant.accountId,
+    regions: read.tenant.regions,
+    inferenceProfiles: read.tenant.inferenceProfiles,
+  });
 
   // update through the lifecycle template: new profile, entity file rewritten, catalog follows
   await runTemplate('bedrock-tenant-lifecycle', {
@@ -203,7 +244,12 @@ it('creates a tenant from the template and finds it in the catalog, then suspend
     invocationsPerHour: 1000,
     latencyMs: 10000,
     throttlesPer5Minutes: 0,
+    guardrail: true,
+    enforceGuardrail: true,
+    violenceStrength: 'HIGH',
   });
+  // the same guardrail settings: the same published version
+  expect([...guardrail.versions.keys()]).toEqual(['1']);
   expect([...env.bedrock.profiles.values()].map(p => p.copyFrom)).toEqual([
     `arn:aws:bedrock:${REGION}::foundation-model/${SONNET}`,
   ]);
@@ -216,6 +262,20 @@ it('creates a tenant from the template and finds it in the catalog, then suspend
     ] === `${sonnetId}=${SONNET}`
       ? true
       : undefined;
+  });
+  expect((await (await binding('e2e-bot')).json()).inferenceProfiles).toEqual({
+    [sonnetId]: SONNET,
+  });
+
+  // an admin re-binds the entity through the template: on the initiator's credentials
+  await runTemplate('bedrock-tenant-lifecycle', {
+    entityRef: 'component:default/e2e-bot',
+    operation: 'adopt',
+  });
+  expect(await (await binding('e2e-bot')).json()).toMatchObject({
+    entityRef: 'component:default/e2e-bot',
+    source: 'admin',
+    updatedBy: 'user:default/guest',
   });
 
   const aws = await env.factory().forTarget(ACCOUNT, REGION);
@@ -240,5 +300,7 @@ it('creates a tenant from the template and finds it in the catalog, then suspend
     aws.iam.send(new GetRoleCommand({ RoleName: 'bedrock-tenant-e2e-bot' })),
   ).rejects.toThrow();
   expect(env.bedrock.profiles.size).toBe(0);
+  expect(env.bedrock.guardrails.size).toBe(0);
   expect(fs.readdirSync(provisioned)).toEqual([]);
+  expect((await binding('e2e-bot')).status).toBe(404);
 });

@@ -13,13 +13,9 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import type { JsonObject } from '@backstage/types';
+import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import {
-  createBedrockLoggingEnsureAction,
-  createBedrockTenantCreateAction,
-  DefaultAwsClientFactory,
-  LoggingProvisioner,
-  readProvisioningConfig,
-  TenantProvisioner,
+  createBedrockActions,
   type TenantPlan,
 } from '@bedrock-tenancy/plugin-scaffolder-backend-module-bedrock';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
@@ -37,21 +33,19 @@ export function demoProvisioningConfig() {
   const models = [
     ...new Set(DEMO_TENANTS.flatMap(t => t.models.map(m => m.modelId))),
   ];
-  return readProvisioningConfig(
-    new ConfigReader({
-      bedrock: {
-        provisioning: {
-          accounts: Object.values(DEMO_ACCOUNTS),
-          regions: [...DEMO_REGIONS],
-          models: models.map(id => ({
-            id,
-            copyFrom: `arn:aws:bedrock:{region}::foundation-model/${id}`,
-          })),
-          trustPrincipals: [`arn:aws:iam::${DEMO_ACCOUNTS.platform}:root`],
-        },
+  return new ConfigReader({
+    bedrock: {
+      provisioning: {
+        accounts: Object.values(DEMO_ACCOUNTS),
+        regions: [...DEMO_REGIONS],
+        models: models.map(id => ({
+          id,
+          copyFrom: `arn:aws:bedrock:{region}::foundation-model/${id}`,
+        })),
+        trustPrincipals: [`arn:aws:iam::${DEMO_ACCOUNTS.platform}:root`],
       },
-    }),
-  );
+    },
+  });
 }
 
 const quietLogger = (log: (m: string) => void): LoggerService => {
@@ -111,35 +105,29 @@ export async function provisionDemoStacks(options: {
   budgetLimitUsd: (tenant: DemoTenant) => number;
   log: (m: string) => void;
 }): Promise<DemoStacks> {
-  const config = demoProvisioningConfig();
-  const clients = DefaultAwsClientFactory.create({
+  const clients = AwsClientFactory.create({
     credentials: async accountId => async () => options.credentials(accountId),
     endpoint: options.endpoint,
     bedrockEndpoint: options.bedrockEndpoint,
     maxAttempts: 2,
   });
+  const actions = new Map(
+    createBedrockActions({
+      config: demoProvisioningConfig(),
+      clients,
+      retry: { attempts: 2, delayMs: 200 },
+    }).map(a => [a.id, a]),
+  );
   const quiet = () => {};
   await runAction(
-    createBedrockLoggingEnsureAction({
-      provisioner: LoggingProvisioner.create({
-        clients,
-        config,
-        retry: { attempts: 2, delayMs: 200 },
-      }),
-      config,
-      auditor: undefined,
-    }),
+    actions.get('bedrock:logging:ensure')!,
     { accountId: DEMO_LOGGING.accountId, region: DEMO_LOGGING.region },
     quiet,
   );
   options.log(
     `bedrock:logging:ensure made the invocation logging of ${DEMO_LOGGING.accountId} ${DEMO_LOGGING.region}`,
   );
-  const create = createBedrockTenantCreateAction({
-    provisioner: TenantProvisioner.create({ clients, config }),
-    config,
-    auditor: undefined,
-  });
+  const create = actions.get('bedrock:tenant:create')!;
   const plans = new Map<string, TenantPlan>();
   for (const tenant of DEMO_TENANTS) {
     const out = await runAction(

@@ -19,14 +19,20 @@ import {
   createCatalogConditionalDecision,
 } from '@backstage/plugin-catalog-backend/alpha';
 import {
+  bedrockBindingManagePermission,
   bedrockUsageReadPermission,
   bedrockUsageRefreshPermission,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 
+/** catalogEntityDeletePermission of @backstage/plugin-catalog-common, by its stable name. */
+const CATALOG_ENTITY_DELETE = 'catalog.entity.delete';
+
 /**
- * The portal's permission policy. Catalog access is open to every signed-in user; Bedrock usage
- * and cost are visible to the owners of an entity and to the configured admin groups
- * (`portal.bedrockAdminGroups`), and to nobody else.
+ * The portal's permission policy, the one adopters copy. Catalog reads are open to every signed-in
+ * user, but only an entity's owners (and the admin groups, `portal.bedrockAdminGroups`) may delete
+ * or unregister it. Bedrock usage and cost are visible to the owners of an entity and to the admin
+ * groups, and to nobody else. Recording tenant bindings (which entity a tenant's spend belongs to)
+ * is for the admin groups only.
  */
 export class PortalPermissionPolicy implements PermissionPolicy {
   constructor(
@@ -41,7 +47,14 @@ export class PortalPermissionPolicy implements PermissionPolicy {
     const bedrock =
       isPermission(request.permission, bedrockUsageReadPermission) ||
       isPermission(request.permission, bedrockUsageRefreshPermission);
-    if (!bedrock) return { result: AuthorizeResult.ALLOW };
+    const deletion = request.permission.name === CATALOG_ENTITY_DELETE;
+    const binding = isPermission(
+      request.permission,
+      bedrockBindingManagePermission,
+    );
+    if (!bedrock && !deletion && !binding) {
+      return { result: AuthorizeResult.ALLOW };
+    }
     if (!user) return { result: AuthorizeResult.DENY };
     const { ownershipEntityRefs: claims } = await this.userInfo.getUserInfo(
       user.credentials,
@@ -49,6 +62,7 @@ export class PortalPermissionPolicy implements PermissionPolicy {
     if (claims.some(ref => this.adminGroups.includes(ref))) {
       return { result: AuthorizeResult.ALLOW };
     }
+    if (binding) return { result: AuthorizeResult.DENY };
     return createCatalogConditionalDecision(
       request.permission as typeof bedrockUsageReadPermission,
       catalogConditions.isEntityOwner({ claims }),

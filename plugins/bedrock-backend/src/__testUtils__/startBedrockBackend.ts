@@ -15,6 +15,8 @@ export async function startBedrockBackend(options: {
   accountId: string;
   /** more service factories, e.g. a permissions mock */
   features?: ServiceFactory[];
+  /** more config at the top level, e.g. backend.cache */
+  config?: Record<string, unknown>;
 }) {
   const { server } = await startTestBackend({
     features: [
@@ -36,6 +38,7 @@ export async function startBedrockBackend(options: {
             aws: { endpoint: 'http://127.0.0.1:9' },
             collector: { enabled: false },
           },
+          ...options.config,
         },
       }),
       ...(options.features ?? []),

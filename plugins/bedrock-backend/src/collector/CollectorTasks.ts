@@ -1,17 +1,14 @@
-import {
-  AuthService,
-  LoggerService,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
-import { CatalogService } from '@backstage/plugin-catalog-node';
+import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import { BindingStore } from '../bindings/types';
+import { tenantOfBinding } from '../bindings/verify';
 import { BedrockBackendConfig } from '../config';
 import { UsageStore } from '../database/types';
 import { DAY_MS, iso } from './hours';
 import { StatusCollector } from './StatusCollector';
-import { discoverTenants, Tenant } from './tenants';
+import { Tenant } from './tenants';
 import { UsageCollector } from './UsageCollector';
 
-/** On the first run the catalog may still be ingesting: look for tenants a few more times. */
+/** On the first run the bindings may still be read from AWS tags: look a few more times. */
 const STARTUP_RETRIES = 6;
 const STARTUP_RETRY_MS = 10_000;
 
@@ -20,9 +17,12 @@ export interface CollectorTasksOptions {
   store: UsageStore;
   usage: UsageCollector;
   status: StatusCollector;
-  catalog: CatalogService;
-  auth: AuthService;
+  bindings: BindingStore;
   logger: LoggerService;
+  /** settles when the startup read of the bindings' AWS tags is done */
+  bindingsReady?: Promise<unknown>;
+  /** Called after each collection with the tenants it covered (signals, owner notifications). */
+  onCollected?: (tenants: Tenant[]) => Promise<void>;
 }
 
 /** The scheduled tasks of the plugin: usage, status and (optional) billed cost collection. */
@@ -38,15 +38,13 @@ export class CollectorTasks {
     this.#o = o;
   }
 
+  /** The bound tenants: what an entity's annotations claim is never collected. */
   async tenants(): Promise<Tenant[]> {
-    return discoverTenants({
-      catalog: this.#o.catalog,
-      credentials: await this.#o.auth.getOwnServiceCredentials(),
-      logger: this.#o.logger,
-    });
+    return (await this.#o.bindings.list()).map(tenantOfBinding);
   }
 
   async #tenantsAtStartup(): Promise<Tenant[]> {
+    if (!this.#started) await this.#o.bindingsReady;
     let tenants = await this.tenants();
     for (
       let i = 0;
@@ -67,6 +65,7 @@ export class CollectorTasks {
     await usage.collect(tenants);
     // the status task's first run may have found an empty catalog: fill its panels now
     if (firstRun) await status.collect(tenants);
+    await this.#o.onCollected?.(tenants);
     const pruned = await store.prune(
       iso(Date.now() - settings.collector.retentionDays * DAY_MS),
     );
@@ -74,11 +73,15 @@ export class CollectorTasks {
   }
 
   async collectStatus(): Promise<void> {
-    await this.#o.status.collect(await this.tenants());
+    const tenants = await this.tenants();
+    await this.#o.status.collect(tenants);
+    await this.#o.onCollected?.(tenants);
   }
 
   async collectBilled(): Promise<void> {
-    await this.#o.status.collectBilled(await this.tenants());
+    const tenants = await this.tenants();
+    await this.#o.status.collectBilled(tenants);
+    await this.#o.onCollected?.(tenants);
   }
 
   /** Re-collects one tenant now (the refresh route). */
@@ -86,12 +89,14 @@ export class CollectorTasks {
     tenant: Tenant,
   ): Promise<{ ok: boolean; message?: string }> {
     const summary = await this.#o.usage.collect([tenant]);
-    await this.#o.status.collect([tenant]);
+    await this.#o.status.collect([tenant], { resumable: false });
+    await this.#o.onCollected?.([tenant]);
     return summary.failedGroups
       ? { ok: false, message: summary.errors.join('; ') }
       : { ok: true };
   }
 
+  /** Every task is global (one run per cluster); a configured schedule cannot make it local. */
   async schedule(scheduler: SchedulerService): Promise<void> {
     const { settings } = this.#o;
     if (!settings.collector.enabled) {
@@ -102,21 +107,21 @@ export class CollectorTasks {
     }
     await scheduler.scheduleTask({
       id: 'bedrock-usage-collector',
-      scope: 'global',
       ...settings.collector.schedule,
+      scope: 'global',
       fn: () => this.collectUsage(),
     });
     await scheduler.scheduleTask({
       id: 'bedrock-status-collector',
-      scope: 'global',
       ...settings.status.schedule,
+      scope: 'global',
       fn: () => this.collectStatus(),
     });
     if (settings.costExplorer.enabled) {
       await scheduler.scheduleTask({
         id: 'bedrock-billed-cost',
-        scope: 'global',
         ...settings.costExplorer.schedule,
+        scope: 'global',
         fn: () => this.collectBilled(),
       });
     }

@@ -1,7 +1,7 @@
 import { GetModelInvocationLoggingConfigurationCommand } from '@aws-sdk/client-bedrock';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { normalizeModelId } from '@bedrock-tenancy/plugin-bedrock-common';
-import { AwsClientFactory } from '../aws/AwsClientFactory';
+import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { emptyUsageRow, HourlyUsageRow } from '../database/types';
 import { floorHour, iso, windows } from './hours';
 import type { Tenant } from './tenants';
@@ -86,7 +86,7 @@ export class IdentityLogReader {
   }
 
   async logGroupName(accountId: string, region: string): Promise<string> {
-    const bedrock = await this.#clients.bedrock(accountId, region);
+    const bedrock = (await this.#clients.forTarget(accountId, region)).bedrock;
     const res = await bedrock.send(
       new GetModelInvocationLoggingConfigurationCommand({}),
     );
@@ -114,7 +114,7 @@ export class IdentityLogReader {
   }): Promise<void> {
     const { accountId, region } = options;
     const logGroupName = await this.logGroupName(accountId, region);
-    const logs = await this.#clients.logs(accountId, region);
+    const logs = (await this.#clients.forTarget(accountId, region)).logs;
     for (const [from, to] of windows(
       options.from,
       options.to,

@@ -10,7 +10,7 @@ import {
   seedDemo,
   startMoto,
 } from '@bedrock-tenancy/aws-emulator';
-import { AwsClientFactory } from '../aws/AwsClientFactory';
+import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { StatusCollector } from './StatusCollector';
 import { tenantOf } from './tenants';

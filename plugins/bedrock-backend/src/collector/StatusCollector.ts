@@ -15,8 +15,12 @@ import type {
   GovernanceInfo,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import { TAG_TENANT } from '@bedrock-tenancy/plugin-bedrock-common';
-import { AwsClientFactory } from '../aws/AwsClientFactory';
+import {
+  AwsClientFactory,
+  GLOBAL_REGION,
+} from '@bedrock-tenancy/plugin-bedrock-node';
 import { UsageStore } from '../database/types';
+import { GuardrailCollector } from './GuardrailCollector';
 import { iso, mapLimit } from './hours';
 import { groupByAccountRegion, Tenant } from './tenants';
 
@@ -39,6 +43,8 @@ export const SNAPSHOT = {
   budget: 'budget',
   governance: 'governance',
   billed: 'billed',
+  /** the last scheduled status run (StatusRunRecord) */
+  run: 'status-run',
 } as const;
 
 const errorText = (e: unknown) =>
@@ -51,21 +57,59 @@ export const alarmConsoleUrl = (region: string, name: string) =>
     name,
   )}`;
 
+/** How much one status run may do; `bedrock.status.*` (config.d.ts documents each). */
+export interface StatusBudget {
+  /** fetches (one tenant's alarms, one tenant's budget, one account-region's logging) in flight */
+  concurrency: number;
+  /** milliseconds one account may take in one run; its remaining fetches wait for the next run */
+  accountBudgetMs: number;
+  /** milliseconds after which a run starts no more fetches (inside the task timeout) */
+  runBudgetMs: number;
+}
+
+/** What a status run stores under SNAPSHOT.run: the next run starts with `pending`. */
+export interface StatusRunRecord {
+  state: 'done' | 'partial';
+  startedAt: string;
+  finishedAt: string;
+  fetched: number;
+  failures: number;
+  /** fetches the run had no time for (`kind:key`), first in line next run */
+  pending: string[];
+}
+
+const RUN_KEY = 'status';
+const UNBOUNDED: StatusBudget = {
+  concurrency: 4,
+  accountBudgetMs: Infinity,
+  runBudgetMs: Infinity,
+};
+
+interface StatusFetch {
+  id: string;
+  accountId: string;
+  run: () => Promise<boolean>;
+}
+
 /**
  * Fetches the slower-changing status of tenants (alarms, budget, invocation-logging
- * governance, optionally billed cost) on its own schedule and stores it, so page views never
- * call AWS.
+ * governance, guardrails, optionally billed cost) on its own schedule and stores it, so page
+ * views never call AWS. A run is bounded in concurrency, time per account and total time; what it
+ * had no time for is recorded as pending (the run as partial) and fetched first by the next run.
  */
 export class StatusCollector {
   readonly #store: UsageStore;
   readonly #clients: AwsClientFactory;
   readonly #logger: LoggerService;
   readonly #now: () => number;
+  readonly #guardrails: GuardrailCollector;
+  readonly #budget: StatusBudget;
 
   static create(o: {
     store: UsageStore;
     clients: AwsClientFactory;
     logger: LoggerService;
+    budget?: StatusBudget;
     now?: () => number;
   }) {
     return new StatusCollector(o);
@@ -75,12 +119,15 @@ export class StatusCollector {
     store: UsageStore;
     clients: AwsClientFactory;
     logger: LoggerService;
+    budget?: StatusBudget;
     now?: () => number;
   }) {
     this.#store = o.store;
     this.#clients = o.clients;
     this.#logger = o.logger;
+    this.#budget = o.budget ?? UNBOUNDED;
     this.#now = o.now ?? Date.now;
+    this.#guardrails = GuardrailCollector.create(o);
   }
 
   async #record(
@@ -116,28 +163,124 @@ export class StatusCollector {
   }
 
   /** Alarms and budget per tenant, invocation logging per account and region. */
-  async collect(tenants: Tenant[]) {
-    const started = Date.now();
-    const callsBefore = this.#clients.calls;
-    const results = await mapLimit(tenants, 4, async t => [
-      await this.#record(SNAPSHOT.alarms, t.tenantId, () => this.alarms(t)),
-      await this.#record(SNAPSHOT.budget, t.tenantId, () => this.budget(t)),
-    ]);
-    for (const g of groupByAccountRegion(tenants)) {
-      results.push([
-        await this.#record(
+  #fetches(tenants: Tenant[]): StatusFetch[] {
+    const fetch = (
+      kind: string,
+      key: string,
+      accountId: string,
+      fn: () => Promise<unknown>,
+    ): StatusFetch => ({
+      id: `${kind}:${key}`,
+      accountId,
+      run: () => this.#record(kind, key, fn),
+    });
+    return [
+      ...tenants.flatMap(t => [
+        fetch(SNAPSHOT.alarms, t.tenantId, t.accountId, () => this.alarms(t)),
+        fetch(SNAPSHOT.budget, t.tenantId, t.accountId, () => this.budget(t)),
+      ]),
+      ...groupByAccountRegion(tenants).map(g =>
+        fetch(
           SNAPSHOT.governance,
           `${g.accountId}/${g.region}`,
+          g.accountId,
           () => this.governance(g.accountId, g.region),
         ),
-      ]);
+      ),
+    ];
+  }
+
+  /**
+   * Fetches the tenants' status within the budget. A scheduled run (`resumable`, the default)
+   * starts with what the previous run left pending and records itself as done or partial; a
+   * one-tenant refresh passes `resumable: false` and leaves that record alone.
+   */
+  async collect(
+    tenants: Tenant[],
+    options: { resumable?: boolean } = {},
+  ): Promise<StatusRunRecord> {
+    const resumable = options.resumable ?? true;
+    const started = this.#now();
+    const callsBefore = this.#clients.calls;
+    let fetches = this.#fetches(tenants);
+    if (resumable) {
+      const last = await this.#lastRun();
+      const first = new Set(last?.pending ?? []);
+      fetches = [
+        ...fetches.filter(f => first.has(f.id)),
+        ...fetches.filter(f => !first.has(f.id)),
+      ];
     }
-    this.#logger.info('Collected Bedrock status', {
-      tenants: tenants.length,
-      failures: results.flat().filter(ok => !ok).length,
-      awsCalls: this.#clients.calls - callsBefore,
-      durationMs: Date.now() - started,
+
+    const { concurrency, accountBudgetMs, runBudgetMs } = this.#budget;
+    const accountStarted = new Map<string, number>();
+    const pending: string[] = [];
+    const outcomes = await mapLimit(fetches, concurrency, async f => {
+      const now = this.#now();
+      const accountStart = accountStarted.get(f.accountId) ?? now;
+      accountStarted.set(f.accountId, accountStart);
+      if (
+        now - started >= runBudgetMs ||
+        now - accountStart >= accountBudgetMs
+      ) {
+        pending.push(f.id);
+        return undefined;
+      }
+      return f.run();
     });
+
+    // guardrail figures, one batch per account-region, with what is left of the run
+    let guardrailFailures = 0;
+    if (this.#now() - started < runBudgetMs) {
+      const ok = await this.#guardrails.collect(tenants);
+      guardrailFailures = ok.filter(o => !o).length;
+    } else {
+      pending.push('guardrails');
+    }
+
+    const record: StatusRunRecord = {
+      state: pending.length ? 'partial' : 'done',
+      startedAt: iso(started),
+      finishedAt: iso(this.#now()),
+      fetched: outcomes.filter(o => o !== undefined).length,
+      failures: outcomes.filter(o => o === false).length + guardrailFailures,
+      pending,
+    };
+    if (resumable) {
+      await this.#store.putSnapshot({
+        kind: SNAPSHOT.run,
+        key: RUN_KEY,
+        payload: record,
+        error: pending.length
+          ? `ran out of time: ${pending.length} of ${fetches.length} fetches left for the next run`
+          : null,
+        fetchedAt: record.finishedAt,
+      });
+    }
+    this.#logger[pending.length ? 'warn' : 'info'](
+      pending.length
+        ? 'Bedrock status run ran out of time; the next run resumes'
+        : 'Collected Bedrock status',
+      {
+        tenants: tenants.length,
+        state: record.state,
+        fetched: record.fetched,
+        failures: record.failures,
+        pending: pending.length,
+        awsCalls: this.#clients.calls - callsBefore,
+        durationMs: this.#now() - started,
+      },
+    );
+    return record;
+  }
+
+  /** The record of the last scheduled status run, if any. */
+  async #lastRun(): Promise<StatusRunRecord | undefined> {
+    const snapshots = await this.#store.getSnapshots<StatusRunRecord>(
+      SNAPSHOT.run,
+      [RUN_KEY],
+    );
+    return snapshots[RUN_KEY]?.payload ?? undefined;
   }
 
   /** Billed cost per tenant from Cost Explorer: USD 0.01 per call, so on a slow schedule only. */
@@ -157,7 +300,8 @@ export class StatusCollector {
   async alarms(t: Tenant): Promise<AlarmInfo[]> {
     const out: AlarmInfo[] = [];
     for (const region of t.regions) {
-      const cw = await this.#clients.cloudWatch(t.accountId, region);
+      const cw = (await this.#clients.forTarget(t.accountId, region))
+        .cloudwatch;
       let NextToken: string | undefined;
       do {
         const page = await cw.send(
@@ -180,6 +324,9 @@ export class StatusCollector {
             threshold: a.Threshold ?? null,
             region,
             consoleUrl: alarmConsoleUrl(region, a.AlarmName),
+            ...(a.ActionsEnabled !== undefined && {
+              actionsEnabled: a.ActionsEnabled,
+            }),
           });
         }
         NextToken = page?.NextToken;
@@ -190,7 +337,8 @@ export class StatusCollector {
 
   /** The tenant's budget, or null when it has none. */
   async budget(t: Tenant): Promise<BudgetSnapshot | null> {
-    const budgets = await this.#clients.budgets(t.accountId);
+    const budgets = (await this.#clients.forTarget(t.accountId, GLOBAL_REGION))
+      .budgets;
     let budget;
     try {
       budget = (
@@ -241,7 +389,7 @@ export class StatusCollector {
 
   /** Model invocation logging of an account and region. Never returns prompt content. */
   async governance(accountId: string, region: string): Promise<GovernanceInfo> {
-    const bedrock = await this.#clients.bedrock(accountId, region);
+    const bedrock = (await this.#clients.forTarget(accountId, region)).bedrock;
     const res = await bedrock.send(
       new GetModelInvocationLoggingConfigurationCommand({}),
     );
@@ -275,7 +423,8 @@ export class StatusCollector {
       },
     });
     try {
-      const cw = await this.#clients.cloudWatchProbe(accountId, region);
+      const cw = (await this.#clients.forTarget(accountId, region))
+        .cloudwatchProbe;
       const res = await cw.send(
         new GetMetricDataCommand({
           StartTime: new Date(end - 86_400_000),
@@ -304,7 +453,8 @@ export class StatusCollector {
 
   /** Billed cost of the tenant (cost allocation tag) this month. Each call costs USD 0.01. */
   async billed(t: Tenant): Promise<BilledSnapshot> {
-    const ce = await this.#clients.costExplorer(t.accountId);
+    const ce = (await this.#clients.forTarget(t.accountId, GLOBAL_REGION))
+      .costExplorer;
     const now = new Date(this.#now());
     const start = new Date(
       Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1),

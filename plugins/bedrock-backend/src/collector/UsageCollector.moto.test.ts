@@ -15,7 +15,7 @@ import {
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { AwsClientFactory } from '../aws/AwsClientFactory';
+import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { HourlyUsageRow } from '../database/types';
 import { tenantOf } from './tenants';

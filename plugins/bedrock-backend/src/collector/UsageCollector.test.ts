@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { mockClient } from 'aws-sdk-client-mock';
-import { AwsClientFactory } from '../aws/AwsClientFactory';
+import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { Tenant } from './tenants';
 import { UsageCollector } from './UsageCollector';
@@ -171,6 +171,55 @@ describe('UsageCollector (mocked CloudWatch)', () => {
       .map(c => c.args[0].input.MetricDataQueries!.length);
     expect(sizes).toEqual([500, 150, 130]);
     expect(summary.getMetricDataCalls).toBe(3);
+  });
+
+  it('re-collecting replaces the window: values that changed or vanished in CloudWatch are gone', async () => {
+    const { store, collector } = await setup();
+    const alpha = tenant('alpha', '111111111111', {
+      pro: 'amazon.nova-pro-v1:0',
+      lite: 'amazon.nova-lite-v1:0',
+    });
+    cw.on(ListMetricsCommand).resolves({
+      Metrics: [
+        ...series('pro', ['Invocations']),
+        ...series('lite', ['Invocations']),
+      ],
+    });
+    cw.on(GetMetricDataCommand).callsFake(answer);
+    await collector.collect([alpha]);
+    const usage = async () =>
+      (
+        await store.getUsage({
+          tenantIds: ['alpha'],
+          from: '2026-11-20T00:00:00.000Z',
+          to: '2026-11-21T00:00:00.000Z',
+        })
+      )
+        .map(r => `${r.modelId} ${r.hour} ${r.invocations}`)
+        .sort();
+    expect(await usage()).toEqual([
+      'amazon.nova-lite-v1:0 2026-11-20T10:00:00.000Z 10',
+      'amazon.nova-lite-v1:0 2026-11-20T11:00:00.000Z 10',
+      'amazon.nova-pro-v1:0 2026-11-20T10:00:00.000Z 10',
+      'amazon.nova-pro-v1:0 2026-11-20T11:00:00.000Z 10',
+    ]);
+
+    // CloudWatch now says: Nova Pro had 7 calls at 11:00 only, Nova Lite none at all
+    cw.on(GetMetricDataCommand).callsFake(input => ({
+      MetricDataResults: input.MetricDataQueries!.map((q: any) => {
+        const pro = q.MetricStat.Metric.Dimensions[0].Value === 'pro';
+        return {
+          Id: q.Id,
+          Timestamps: pro ? [new Date('2026-11-20T11:00:00.000Z')] : [],
+          Values: pro ? [7] : [],
+          StatusCode: 'Complete' as const,
+        };
+      }),
+    }));
+    await collector.collect([alpha]);
+    expect(await usage()).toEqual([
+      'amazon.nova-pro-v1:0 2026-11-20T11:00:00.000Z 7',
+    ]);
   });
 
   it('collects the other accounts when one fails', async () => {

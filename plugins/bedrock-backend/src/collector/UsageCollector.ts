@@ -4,7 +4,7 @@ import {
   MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { AwsClientFactory } from '../aws/AwsClientFactory';
+import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { UsageStore } from '../database/types';
 import { DAY_MS, floorHour, HOUR_MS, iso, mapLimit, windows } from './hours';
 import { IdentityLogReader } from './IdentityLogReader';
@@ -218,7 +218,7 @@ export class UsageCollector {
   }
 
   async #listSeries(accountId: string, region: string): Promise<Series[]> {
-    const cw = await this.#clients.cloudWatch(accountId, region);
+    const cw = (await this.#clients.forTarget(accountId, region)).cloudwatch;
     const byDimension = new Map<string, Set<string>>();
     let NextToken: string | undefined;
     do {
@@ -339,8 +339,8 @@ export class UsageCollector {
     probe: boolean,
   ): Promise<void> {
     const cw = probe
-      ? await this.#clients.cloudWatchProbe(accountId, region)
-      : await this.#clients.cloudWatch(accountId, region);
+      ? (await this.#clients.forTarget(accountId, region)).cloudwatchProbe
+      : (await this.#clients.forTarget(accountId, region)).cloudwatch;
     let NextToken: string | undefined;
     do {
       calls.n++;

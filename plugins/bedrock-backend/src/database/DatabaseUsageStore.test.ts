@@ -1,4 +1,4 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
+import { lightDatabases } from '../__testUtils__/lightDatabases';
 import { DatabaseUsageStore } from './DatabaseUsageStore';
 import { emptyUsageRow, HourlyUsageRow } from './types';
 
@@ -45,7 +45,7 @@ const sum = (
     .reduce((n, r) => n + (r[key] as number), 0);
 
 describe('DatabaseUsageStore.getUsageBuckets', () => {
-  const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+  const databases = lightDatabases();
 
   it.each(databases.eachSupportedId())(
     'sums per day without crossing a boundary, so windows between boundaries stay exact, on %p',
@@ -109,6 +109,368 @@ describe('DatabaseUsageStore.getUsageBuckets', () => {
         buckets.map(b => `${b.modelId}|${b.hour.slice(0, 10)}`),
       );
       expect(buckets.length).toBe(days.size + 2 * 2); // each boundary day is split in two, per model
+    },
+  );
+});
+
+describe('DatabaseUsageStore.replaceWindow', () => {
+  const databases = lightDatabases();
+  const at = (h: number) => iso(START + h * HOUR);
+  const row = (
+    over: Partial<HourlyUsageRow> & { hour: string },
+  ): HourlyUsageRow => ({
+    ...emptyUsageRow({
+      tenantId: 'alpha',
+      accountId: '123456789012',
+      region: 'us-east-1',
+      modelId: 'amazon.nova-pro-v1:0',
+      ...over,
+    }),
+    invocations: 1,
+    ...over,
+  });
+  const key = (r: HourlyUsageRow) =>
+    `${r.tenantId}|${r.region}|${r.modelId}|${r.hour}|${r.invocations}|${r.inputTokens}`;
+
+  it.each(databases.eachSupportedId())(
+    're-collecting a window replaces it: datapoints that changed or vanished are gone, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await DatabaseUsageStore.migrate(knex);
+      const store = DatabaseUsageStore.fromKnex(knex);
+      const window = { from: at(0), to: at(3) };
+      const alpha = {
+        tenantId: 'alpha',
+        accountId: '123456789012',
+        region: 'us-east-1',
+      };
+      // first collection: two models over three hours, plus neighbours that must survive
+      await store.replaceWindow({
+        ...alpha,
+        ...window,
+        rows: [
+          row({ hour: at(0), invocations: 10, inputTokens: 1000 }),
+          row({ hour: at(1), invocations: 11, inputTokens: 1100 }),
+          row({ hour: at(2), invocations: 12, inputTokens: 1200 }),
+          row({
+            hour: at(1),
+            modelId: 'amazon.nova-lite-v1:0',
+            invocations: 5,
+            inputTokens: 500,
+          }),
+        ],
+      });
+      await store.replaceWindow({
+        ...alpha,
+        from: at(3),
+        to: at(4),
+        rows: [row({ hour: at(3), invocations: 13 })],
+      });
+      await store.replaceWindow({
+        ...alpha,
+        region: 'us-west-2',
+        ...window,
+        rows: [row({ hour: at(1), region: 'us-west-2', invocations: 21 })],
+      });
+      await store.replaceWindow({
+        ...alpha,
+        tenantId: 'beta',
+        ...window,
+        rows: [row({ hour: at(1), tenantId: 'beta', invocations: 31 })],
+      });
+
+      // second collection of the same window: one hour changed, one hour and one model gone,
+      // and a row outside the window that must be ignored
+      await store.replaceWindow({
+        ...alpha,
+        ...window,
+        rows: [
+          row({ hour: at(1), invocations: 7, inputTokens: 700 }),
+          row({ hour: at(2), invocations: 12, inputTokens: 1200 }),
+          row({ hour: at(5), invocations: 99 }),
+        ],
+      });
+
+      const all = await store.getUsage({
+        tenantIds: ['alpha', 'beta'],
+        from: at(-24),
+        to: at(24),
+      });
+      expect(all.map(key).sort()).toEqual(
+        [
+          `alpha|us-east-1|amazon.nova-pro-v1:0|${at(1)}|7|700`,
+          `alpha|us-east-1|amazon.nova-pro-v1:0|${at(2)}|12|1200`,
+          `alpha|us-east-1|amazon.nova-pro-v1:0|${at(3)}|13|0`,
+          `alpha|us-west-2|amazon.nova-pro-v1:0|${at(1)}|21|0`,
+          `beta|us-east-1|amazon.nova-pro-v1:0|${at(1)}|31|0`,
+        ].sort(),
+      );
+
+      // an empty re-collection empties the window (the traffic was never there)
+      await store.replaceWindow({ ...alpha, ...window, rows: [] });
+      const left = await store.getUsage({
+        tenantIds: ['alpha'],
+        from: at(-24),
+        to: at(24),
+      });
+      expect(left.map(key).sort()).toEqual(
+        [
+          `alpha|us-east-1|amazon.nova-pro-v1:0|${at(3)}|13|0`,
+          `alpha|us-west-2|amazon.nova-pro-v1:0|${at(1)}|21|0`,
+        ].sort(),
+      );
+    },
+  );
+});
+
+describe('DatabaseUsageStore reads, states, snapshots and pruning', () => {
+  const databases = lightDatabases();
+  const at = (h: number) => iso(START + h * HOUR);
+  const row = (tenantId: string, h: number, invocations: number) => ({
+    ...emptyUsageRow({
+      tenantId,
+      accountId: '123456789012',
+      region: 'us-east-1',
+      modelId: 'amazon.nova-pro-v1:0',
+      hour: at(h),
+    }),
+    invocations,
+    inputTokens: 3_000_000_000, // more than 32 bits: PostgreSQL answers bigints as strings
+    outputTokens: 2,
+    cacheReadTokens: 3,
+    cacheWriteTokens: 4,
+    clientErrors: 5,
+    serverErrors: 6,
+    throttles: 7,
+    latencyAvgMs: 8.5,
+    latencyMaxMs: 9,
+    latencyP99Ms: h === 1 ? null : 10,
+  });
+
+  it.each(databases.eachSupportedId())(
+    'reads exactly [from, to) of the asked tenants, in hour order, with numbers as numbers, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await DatabaseUsageStore.migrate(knex);
+      const store = DatabaseUsageStore.fromKnex(knex);
+      for (const tenantId of ['alpha', 'beta', 'gamma']) {
+        await store.replaceWindow({
+          tenantId,
+          accountId: '123456789012',
+          region: 'us-east-1',
+          from: at(0),
+          to: at(10),
+          rows: [3, 1, 2, 0, 4].map(h =>
+            row(tenantId, h, h === 4 || tenantId === 'gamma' ? 0 : 1),
+          ),
+        });
+      }
+      const read = await store.getUsage({
+        tenantIds: ['alpha', 'beta'],
+        from: at(1),
+        to: at(3),
+      });
+      expect(read.map(r => `${r.tenantId} ${r.hour}`).sort()).toEqual([
+        `alpha ${at(1)}`,
+        `alpha ${at(2)}`,
+        `beta ${at(1)}`,
+        `beta ${at(2)}`,
+      ]);
+      expect(read.map(r => r.hour)).toEqual([at(1), at(1), at(2), at(2)]);
+      expect(
+        read.find(r => r.tenantId === 'alpha' && r.hour === at(2)),
+      ).toEqual({
+        tenantId: 'alpha',
+        accountId: '123456789012',
+        region: 'us-east-1',
+        modelId: 'amazon.nova-pro-v1:0',
+        hour: at(2),
+        invocations: 1,
+        inputTokens: 3_000_000_000,
+        outputTokens: 2,
+        cacheReadTokens: 3,
+        cacheWriteTokens: 4,
+        clientErrors: 5,
+        serverErrors: 6,
+        throttles: 7,
+        latencyAvgMs: 8.5,
+        latencyMaxMs: 9,
+        latencyP99Ms: 10,
+      });
+      expect(
+        read.find(r => r.tenantId === 'alpha' && r.hour === at(1))!
+          .latencyP99Ms,
+      ).toBeNull();
+      expect(
+        await store.getUsage({ tenantIds: [], from: at(0), to: at(10) }),
+      ).toEqual([]);
+      expect(
+        await store.getUsageBuckets({
+          tenantIds: [],
+          from: at(0),
+          to: at(10),
+          boundaries: [],
+        }),
+      ).toEqual([]);
+
+      // the last hour with calls, per tenant; a tenant that never called is absent
+      expect(await store.getLastInvocation(['alpha', 'beta', 'gamma'])).toEqual(
+        { alpha: at(3), beta: at(3) },
+      );
+      expect(await store.getLastInvocation([])).toEqual({});
+
+      // pruning drops the rows before the cut only, and says how many
+      expect(await store.prune(at(2))).toBe(6);
+      const left = await store.getUsage({
+        tenantIds: ['alpha', 'beta', 'gamma'],
+        from: at(0),
+        to: at(10),
+      });
+      expect(new Set(left.map(r => r.hour))).toEqual(
+        new Set([at(2), at(3), at(4)]),
+      );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'keeps the newest watermark, the entity and the last error of each tenant, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await DatabaseUsageStore.migrate(knex);
+      const store = DatabaseUsageStore.fromKnex(knex);
+      expect(await store.getStates([])).toEqual({});
+      expect(await store.getStates(['alpha'])).toEqual({});
+
+      await store.markFailed({
+        tenantId: 'alpha',
+        entityRef: 'component:default/alpha',
+        error: `AccessDenied ${'x'.repeat(3000)}`,
+      });
+      let alpha = (await store.getStates(['alpha'])).alpha;
+      expect(alpha).toEqual({
+        tenantId: 'alpha',
+        entityRef: 'component:default/alpha',
+        watermark: null,
+        lastCollectedAt: null,
+        lastError: `AccessDenied ${'x'.repeat(2000 - 13)}`,
+      });
+
+      await store.markCollected({
+        tenantId: 'alpha',
+        watermark: at(5),
+        at: at(6),
+      });
+      alpha = (await store.getStates(['alpha'])).alpha;
+      expect(alpha).toEqual({
+        tenantId: 'alpha',
+        entityRef: 'component:default/alpha',
+        watermark: at(5),
+        lastCollectedAt: at(6),
+        lastError: null,
+      });
+
+      // an older watermark (a slow refresh finishing late) never moves it back
+      await store.markCollected({
+        tenantId: 'alpha',
+        entityRef: 'component:team/alpha',
+        watermark: at(3),
+        at: at(7),
+      });
+      await store.markFailed({ tenantId: 'alpha', error: 'Throttling' });
+      await store.markCollected({
+        tenantId: 'beta',
+        entityRef: 'component:default/beta',
+        watermark: at(1),
+        at: at(2),
+      });
+      const states = await store.getStates(['alpha', 'beta', 'gamma']);
+      expect(states).toEqual({
+        alpha: {
+          tenantId: 'alpha',
+          entityRef: 'component:team/alpha',
+          watermark: at(5),
+          lastCollectedAt: at(7),
+          lastError: 'Throttling',
+        },
+        beta: {
+          tenantId: 'beta',
+          entityRef: 'component:default/beta',
+          watermark: at(1),
+          lastCollectedAt: at(2),
+          lastError: null,
+        },
+      });
+      await store.markCollected({
+        tenantId: 'alpha',
+        watermark: at(8),
+        at: at(8),
+      });
+      expect((await store.getStates(['alpha'])).alpha.watermark).toBe(at(8));
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'stores one snapshot per kind and key, replacing it, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await DatabaseUsageStore.migrate(knex);
+      const store = DatabaseUsageStore.fromKnex(knex);
+      await store.putSnapshot({
+        kind: 'budget',
+        key: 'alpha',
+        payload: { limitUsd: 100, notifications: [{ percent: 80 }] },
+        error: null,
+        fetchedAt: at(1),
+      });
+      await store.putSnapshot({
+        kind: 'alarms',
+        key: 'alpha',
+        payload: null,
+        error: 'AccessDenied',
+        fetchedAt: at(1),
+      });
+      await store.putSnapshot({
+        kind: 'budget',
+        key: 'beta',
+        payload: { limitUsd: 5 },
+        error: null,
+        fetchedAt: at(1),
+      });
+      await store.putSnapshot({
+        kind: 'budget',
+        key: 'beta',
+        payload: { limitUsd: 7 },
+        error: null,
+        fetchedAt: at(2),
+      });
+      expect(
+        await store.getSnapshots('budget', ['alpha', 'beta', 'x']),
+      ).toEqual({
+        alpha: {
+          kind: 'budget',
+          key: 'alpha',
+          payload: { limitUsd: 100, notifications: [{ percent: 80 }] },
+          error: null,
+          fetchedAt: at(1),
+        },
+        beta: {
+          kind: 'budget',
+          key: 'beta',
+          payload: { limitUsd: 7 },
+          error: null,
+          fetchedAt: at(2),
+        },
+      });
+      expect(await store.getSnapshots('alarms', ['alpha'])).toEqual({
+        alpha: {
+          kind: 'alarms',
+          key: 'alpha',
+          payload: null,
+          error: 'AccessDenied',
+          fetchedAt: at(1),
+        },
+      });
+      expect(await store.getSnapshots('budget', [])).toEqual({});
     },
   );
 });

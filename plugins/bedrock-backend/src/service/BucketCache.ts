@@ -1,33 +1,95 @@
+import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
+import { createHash } from 'node:crypto';
 import { HourlyUsageRow } from '../database/types';
 
-/**
- * A short-lived memo of what the read routes compute from the store: the per-day usage buckets
- * behind Group roll-ups (where one page view sums hundreds of tenants) and entity summaries.
- * Callers key entries by the exact tenants, the window and the tenants' latest collection: a
- * collection run makes new keys, and an entry is only ever served for the same tenants, which
- * the caller was authorized for before asking. Concurrent identical requests share one load.
- */
-export class BucketCache<T = HourlyUsageRow[]> {
-  readonly #entries = new Map<string, { at: number; rows: Promise<T> }>();
-  readonly #ttlMs: number;
-  readonly #maxEntries: number;
+/** Row fields in the order they are stored: one array per row keeps entries small. */
+const FIELDS = [
+  'tenantId',
+  'accountId',
+  'region',
+  'modelId',
+  'hour',
+  'invocations',
+  'inputTokens',
+  'outputTokens',
+  'cacheReadTokens',
+  'cacheWriteTokens',
+  'clientErrors',
+  'serverErrors',
+  'throttles',
+  'latencyAvgMs',
+  'latencyMaxMs',
+  'latencyP99Ms',
+] as const satisfies ReadonlyArray<keyof HourlyUsageRow>;
 
-  constructor(options: { ttlMs?: number; maxEntries?: number } = {}) {
+type Entry = { v: 1; rows: Array<Array<string | number | null>> };
+
+const encode = (rows: HourlyUsageRow[]): Entry => ({
+  v: 1,
+  rows: rows.map(r => FIELDS.map(f => r[f])),
+});
+
+const decode = (entry: Entry): HourlyUsageRow[] =>
+  entry.rows.map(
+    values =>
+      Object.fromEntries(
+        FIELDS.map((f, i) => [f, values[i]]),
+      ) as unknown as HourlyUsageRow,
+  );
+
+/**
+ * The per-day usage buckets behind Group roll-ups, where one page view sums hundreds of
+ * tenants, kept in Backstage's cache service (Redis in production, so every replica shares
+ * them; the service namespaces keys by plugin). Callers key entries by the exact tenant set,
+ * the window and the tenants' latest collection: a collection run makes new keys, and an entry
+ * is only ever served for the same tenants, which the caller was authorized for before asking.
+ * Entries expire after `ttlMs`. Concurrent identical requests of one replica share one load; a
+ * cache that fails degrades to reading the database.
+ */
+export class BucketCache {
+  readonly #cache: CacheService;
+  readonly #logger?: LoggerService;
+  readonly #ttlMs: number;
+  readonly #loading = new Map<string, Promise<HourlyUsageRow[]>>();
+
+  constructor(options: {
+    cache: CacheService;
+    logger?: LoggerService;
+    ttlMs?: number;
+  }) {
+    this.#cache = options.cache;
+    this.#logger = options.logger;
     this.#ttlMs = options.ttlMs ?? 60_000;
-    this.#maxEntries = options.maxEntries ?? 100;
   }
 
-  get(key: string, load: () => Promise<T>): Promise<T> {
-    const now = Date.now();
-    const hit = this.#entries.get(key);
-    if (hit && now - hit.at < this.#ttlMs) return hit.rows;
-    this.#entries.delete(key);
-    while (this.#entries.size >= this.#maxEntries) {
-      this.#entries.delete(this.#entries.keys().next().value!);
-    }
-    const rows = load();
-    rows.catch(() => this.#entries.delete(key));
-    this.#entries.set(key, { at: now, rows });
+  /** The cache key of a caller's key: fixed length however many tenants it names. */
+  static keyOf(key: string) {
+    return `rollup-buckets:${createHash('sha256').update(key).digest('hex')}`;
+  }
+
+  get(key: string, load: () => Promise<HourlyUsageRow[]>) {
+    const id = BucketCache.keyOf(key);
+    const loading = this.#loading.get(id);
+    if (loading) return loading;
+    const rows = this.#read(id, load).finally(() => this.#loading.delete(id));
+    this.#loading.set(id, rows);
+    return rows;
+  }
+
+  async #read(id: string, load: () => Promise<HourlyUsageRow[]>) {
+    const hit = await this.#cache.get<Entry>(id).catch(e => {
+      this.#logger?.warn('Bedrock roll-up cache read failed', {
+        error: `${e}`,
+      });
+      return undefined;
+    });
+    if (hit?.v === 1) return decode(hit);
+    const rows = await load();
+    await this.#cache.set(id, encode(rows), { ttl: this.#ttlMs }).catch(e =>
+      this.#logger?.warn('Bedrock roll-up cache write failed', {
+        error: `${e}`,
+      }),
+    );
     return rows;
   }
 }

@@ -15,7 +15,9 @@ import {
   isBedrockTenantEntity,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import { iso } from '../collector/hours';
-import { tenantOf } from '../collector/tenants';
+import { Tenant, tenantOf } from '../collector/tenants';
+import { BindingStore } from '../bindings/types';
+import { verifyTenants } from '../bindings/verify';
 import { entityAuthorizer } from './entityAccess';
 import { TimeRange } from './range';
 import { SummaryService } from './SummaryService';
@@ -30,11 +32,13 @@ export class GroupRollupService {
   readonly #catalog: CatalogService;
   readonly #permissions: PermissionsService;
   readonly #summary: SummaryService;
+  readonly #bindings: BindingStore;
 
   static create(o: {
     catalog: CatalogService;
     permissions: PermissionsService;
     summary: SummaryService;
+    bindings: BindingStore;
   }) {
     return new GroupRollupService(o);
   }
@@ -43,10 +47,12 @@ export class GroupRollupService {
     catalog: CatalogService;
     permissions: PermissionsService;
     summary: SummaryService;
+    bindings: BindingStore;
   }) {
     this.#catalog = o.catalog;
     this.#permissions = o.permissions;
     this.#summary = o.summary;
+    this.#bindings = o.bindings;
   }
 
   /** The group and, when asked, its descendants (spec.children / parentOf), as the caller sees them. */
@@ -92,9 +98,11 @@ export class GroupRollupService {
   }): Promise<GroupRollup> {
     const { group, includeChildren, range, credentials } = options;
     const groupRefs = await this.#groups(group, includeChildren, credentials);
+    // spec.owner may be shorthand, relative to the entity's namespace: ask for every spelling,
+    // then keep only what the owner resolves to (see ownedByOneOf)
     const owners = groupRefs.flatMap(ref => {
-      const { namespace, name } = parseEntityRef(ref);
-      return namespace === 'default' ? [ref, `group:${name}`, name] : [ref];
+      const { name } = parseEntityRef(ref);
+      return [ref, `group:${name}`, name];
     });
     const { items } = await this.#catalog.getEntities(
       {
@@ -105,7 +113,8 @@ export class GroupRollupService {
     const owned = new Map<string, Entity>();
     for (const e of items) {
       const ref = stringifyEntityRef(e);
-      if (!groupRefs.includes(ref)) owned.set(ref, e);
+      if (!groupRefs.includes(ref) && ownedByOneOf(e, groupRefs))
+        owned.set(ref, e);
     }
     const annotated = [...owned].filter(([, e]) => isBedrockTenantEntity(e));
     const unannotated = [...owned]
@@ -120,10 +129,32 @@ export class GroupRollupService {
           )
         )(annotated.map(([, e]) => e))
       : [];
-    const permitted = annotated.flatMap(([entityRef, entity], i) => {
-      const tenant = tenantOf(entity);
-      return allowed[i] && tenant ? [{ entityRef, entity, tenant }] : [];
+    const readable = annotated.flatMap(([entityRef, entity], i) => {
+      const claimed = tenantOf(entity);
+      return allowed[i] && claimed ? [{ entityRef, entity, claimed }] : [];
     });
+    // only a binding of the entity itself brings figures: copies are listed apart, never summed
+    const verdicts = await verifyTenants(
+      this.#bindings,
+      readable.map(r => ({ entityRef: r.entityRef, tenant: r.claimed })),
+    );
+    const permitted: Array<{
+      entityRef: string;
+      entity: Entity;
+      tenant: Tenant;
+    }> = [];
+    const unverified: GroupRollup['unverified'] = [];
+    for (const r of readable) {
+      const v = verdicts.get(r.entityRef)!;
+      if (v.verified) permitted.push({ ...r, tenant: v.tenant });
+      else
+        unverified.push({
+          entityRef: r.entityRef,
+          title: title(r.entity),
+          kind: r.entity.kind,
+          reason: v.reason,
+        });
+    }
     const figures = await this.#summary.rollupFigures(
       permitted.map(p => p.tenant),
       range,
@@ -180,8 +211,23 @@ export class GroupRollupService {
       unannotated: unannotated.sort((a, b) =>
         a.entityRef.localeCompare(b.entityRef),
       ),
+      unverified: unverified.sort((a, b) =>
+        a.entityRef.localeCompare(b.entityRef),
+      ),
     };
   }
+}
+
+/**
+ * True when the entity's owner is one of `groupRefs`: its ownedBy relations when the catalog has
+ * computed them, else spec.owner resolved in the entity's namespace (`team-a` in namespace `x`
+ * is group:x/team-a, never group:default/team-a).
+ */
+function ownedByOneOf(entity: Entity, groupRefs: string[]): boolean {
+  const relations = (entity.relations ?? []).filter(r => r.type === 'ownedBy');
+  if (relations.length)
+    return relations.some(r => groupRefs.includes(r.targetRef));
+  return groupRefs.includes(ownerRef(entity));
 }
 
 /** The owner as a full entity ref (`group:default/team-a`), as spec.owner may be shorthand. */

@@ -1,9 +1,14 @@
+import type {
+  CacheService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import {
   AlarmInfo,
   BudgetBlock,
   CostBlock,
   EntitySummary,
   GovernanceInfo,
+  GuardrailInfo,
   PriceRow,
   Section,
   UsageTotals,
@@ -13,6 +18,10 @@ import {
   BudgetSnapshot,
   SNAPSHOT,
 } from '../collector/StatusCollector';
+import {
+  GUARDRAIL_SNAPSHOT,
+  guardrailSnapshotKey,
+} from '../collector/GuardrailCollector';
 import { DAY_MS, floorHour, HOUR_MS, iso } from '../collector/hours';
 import type { Tenant } from '../collector/tenants';
 import {
@@ -21,7 +30,9 @@ import {
   TenantState,
   UsageStore,
 } from '../database/types';
+import { createHash } from 'node:crypto';
 import { BucketCache } from './BucketCache';
+import { guardrailSection } from './guardrailSection';
 import { budgetBlock, costBlock, monthStart, RUN_RATE_DAYS } from './cost';
 import { TimeRange } from './range';
 import { suggestionsFor } from './suggestions';
@@ -126,13 +137,17 @@ export class SummaryService {
   readonly #store: UsageStore;
   readonly #options: SummaryOptions;
   readonly #now: () => number;
-  readonly #buckets = new BucketCache();
-  /** serialized summaries: entity pages of many callers show the same tenants */
-  readonly #summaries = new BucketCache<string>({ maxEntries: 2_000 });
+  readonly #buckets: BucketCache;
+  readonly #cache: CacheService;
+  /** summaries being computed on this replica: concurrent identical requests share one */
+  readonly #loading = new Map<string, Promise<string>>();
 
   static create(o: {
     store: UsageStore;
     options: SummaryOptions;
+    /** Backstage's cache service: the roll-up buckets, shared by every replica */
+    cache: CacheService;
+    logger?: LoggerService;
     now?: () => number;
   }) {
     return new SummaryService(o);
@@ -141,9 +156,13 @@ export class SummaryService {
   private constructor(o: {
     store: UsageStore;
     options: SummaryOptions;
+    cache: CacheService;
+    logger?: LoggerService;
     now?: () => number;
   }) {
     this.#store = o.store;
+    this.#buckets = new BucketCache({ cache: o.cache, logger: o.logger });
+    this.#cache = o.cache;
     this.#options = o.options;
     this.#now = o.now ?? Date.now;
   }
@@ -166,9 +185,18 @@ export class SummaryService {
       Math.floor(now / 60_000),
       version,
     ]);
-    return this.#summaries.get(key, async () =>
-      JSON.stringify(await this.entitySummary(tenant, range)),
-    );
+    const id = `summary:${createHash('sha256').update(key).digest('hex')}`;
+    const loading = this.#loading.get(id);
+    if (loading) return loading;
+    const json = (async () => {
+      const hit = await this.#cache.get<string>(id).catch(() => undefined);
+      if (typeof hit === 'string') return hit;
+      const fresh = JSON.stringify(await this.entitySummary(tenant, range));
+      await this.#cache.set(id, fresh, { ttl: 60_000 }).catch(() => undefined);
+      return fresh;
+    })().finally(() => this.#loading.delete(id));
+    this.#loading.set(id, json);
+    return json;
   }
 
   async entitySummary(
@@ -177,24 +205,37 @@ export class SummaryService {
   ): Promise<EntitySummary> {
     const now = this.#now();
     const id = tenant.tenantId;
-    const [rows, history, states, last, alarms, budgets, billed, governance] =
-      await Promise.all([
-        this.#store.getUsage({
-          tenantIds: [id],
-          from: iso(range.from),
-          to: iso(range.to),
-        }),
-        this.#history([id], range, now),
-        this.#store.getStates([id]),
-        this.#store.getLastInvocation([id]),
-        this.#store.getSnapshots<AlarmInfo[]>(SNAPSHOT.alarms, [id]),
-        this.#store.getSnapshots<BudgetSnapshot | null>(SNAPSHOT.budget, [id]),
-        this.#store.getSnapshots<BilledSnapshot>(SNAPSHOT.billed, [id]),
-        this.#store.getSnapshots<GovernanceInfo>(
-          SNAPSHOT.governance,
-          tenant.regions.map(r => `${tenant.accountId}/${r}`),
-        ),
-      ]);
+    const [
+      rows,
+      history,
+      states,
+      last,
+      alarms,
+      budgets,
+      billed,
+      governance,
+      guardrails,
+    ] = await Promise.all([
+      this.#store.getUsage({
+        tenantIds: [id],
+        from: iso(range.from),
+        to: iso(range.to),
+      }),
+      this.#history([id], range, now),
+      this.#store.getStates([id]),
+      this.#store.getLastInvocation([id]),
+      this.#store.getSnapshots<AlarmInfo[]>(SNAPSHOT.alarms, [id]),
+      this.#store.getSnapshots<BudgetSnapshot | null>(SNAPSHOT.budget, [id]),
+      this.#store.getSnapshots<BilledSnapshot>(SNAPSHOT.billed, [id]),
+      this.#store.getSnapshots<GovernanceInfo>(
+        SNAPSHOT.governance,
+        tenant.regions.map(r => `${tenant.accountId}/${r}`),
+      ),
+      this.#store.getSnapshots<GuardrailInfo | null>(
+        GUARDRAIL_SNAPSHOT,
+        tenant.regions.map(r => guardrailSnapshotKey(id, r)),
+      ),
+    ]);
     return this.#build(tenant, range, now, {
       rows,
       history,
@@ -205,6 +246,9 @@ export class SummaryService {
       billed: billed[id],
       governance: tenant.regions.map(
         r => governance[`${tenant.accountId}/${r}`],
+      ),
+      guardrails: tenant.regions.map(
+        r => guardrails[guardrailSnapshotKey(id, r)],
       ),
     });
   }
@@ -307,6 +351,7 @@ export class SummaryService {
       budget: Snapshot<BudgetSnapshot | null> | undefined;
       billed: Snapshot<BilledSnapshot> | undefined;
       governance: Array<Snapshot<GovernanceInfo> | undefined>;
+      guardrails: Array<Snapshot<GuardrailInfo | null> | undefined>;
     },
   ): EntitySummary {
     const { prices } = this.#options;
@@ -353,6 +398,7 @@ export class SummaryService {
       ),
       alarms: section(data.alarms, 'Alarms', a => a ?? []),
       governance: governanceSection(data.governance),
+      guardrails: guardrailSection(data.guardrails),
       idle,
       suggestions: suggestionsFor({
         idle,

@@ -1,5 +1,6 @@
 import {
   BudgetBlock,
+  CACHE_WRITE_ASSUMPTION,
   CostAnomaly,
   CostBlock,
   findPrice,
@@ -196,8 +197,15 @@ export function costBlock(options: {
     includes: [
       'on-demand input, output and prompt-cache tokens at list prices (built-in table plus bedrock.prices)',
     ],
+    assumptions: [
+      'Claude Sonnet 4.5 and later: the global cross-Region profile at its price, in-Region and geo profiles (us., eu., ...) 10% higher',
+      CACHE_WRITE_ASSUMPTION,
+      'every token at the standard on-demand tier: CloudWatch does not split tokens by service tier, so priority (premium) and flex (discounted) traffic is priced as standard',
+    ],
     excludes: [
-      'provisioned throughput, batch and other discounts',
+      'traffic through the OpenAI-compatible bedrock-mantle endpoint (its metrics are in AWS/BedrockMantle, not AWS/Bedrock)',
+      'batch inference jobs (billed at about half the on-demand price)',
+      'provisioned throughput and reserved-tier capacity (billed per hour or per reserved tokens per minute)',
       'taxes, credits, support and data transfer',
       ...(unpriced.size
         ? [`unpriced models: ${[...unpriced].sort().join(', ')}`]

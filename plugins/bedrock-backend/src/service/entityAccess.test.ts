@@ -1,109 +1,225 @@
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogConditions } from '@backstage/plugin-catalog-backend/alpha';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { DEMO_TENANTS, demoTenantEntity } from '@bedrock-tenancy/aws-emulator';
+import { bindEntities } from '../__testUtils__/bindings';
+import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
-  AuthorizeResult,
-  PolicyDecision,
-} from '@backstage/plugin-permission-common';
-import { bedrockUsageReadPermission } from '@bedrock-tenancy/plugin-bedrock-common';
-import { entityAuthorizer } from './entityAccess';
+  ANNOTATION_ACCOUNT_ID,
+  ANNOTATION_REGIONS,
+  ANNOTATION_TENANT_ID,
+  bedrockUsageReadPermission,
+} from '@bedrock-tenancy/plugin-bedrock-common';
+import {
+  catalogWith,
+  permissionsWith,
+  userCredentials,
+} from '../__testUtils__/lightServices';
+import {
+  authorizeEntity,
+  entityAuthorizer,
+  entityParamsSchema,
+  groupParamsSchema,
+  parseParams,
+  readEntity,
+  tenantOrThrow,
+  verifiedTenant,
+} from './entityAccess';
 
-const entity = (name: string, owner: string): Entity => ({
+const component = (annotations: Record<string, string>) => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
-  metadata: { name, namespace: 'default' },
-  spec: { owner },
-  relations: [{ type: 'ownedBy', targetRef: `group:default/${owner}` }],
+  metadata: { name: 'shop', namespace: 'default', annotations },
+  spec: { owner: 'team-a' },
 });
 
-function permissionsDeciding(decision: PolicyDecision) {
-  const authorize = jest.fn(async (requests: any[]) =>
-    requests.map(r => ({
-      result: r.resourceRef.endsWith('-mine')
-        ? AuthorizeResult.ALLOW
-        : AuthorizeResult.DENY,
-    })),
-  );
-  const authorizeConditional = jest.fn(async () => [decision]);
-  return {
-    permissions: mockServices.permissions.mock({
-      authorize: authorize as any,
-      authorizeConditional: authorizeConditional as any,
-    }),
-    authorize,
-    authorizeConditional,
-  };
-}
-
-const ownerDecision = (claims: string[]): PolicyDecision => ({
-  result: AuthorizeResult.CONDITIONAL,
-  pluginId: 'catalog',
-  resourceType: 'catalog-entity',
-  conditions: catalogConditions.isEntityOwner({ claims }),
-});
-
-describe('entityAuthorizer', () => {
-  const credentials = mockCredentials.user();
-
-  it('applies a catalog condition to the entities with one policy call and no per-entity round trip', async () => {
-    const { permissions, authorize, authorizeConditional } =
-      permissionsDeciding(ownerDecision(['group:default/team-a']));
-    const decide = await entityAuthorizer(
-      permissions,
-      bedrockUsageReadPermission,
-      credentials,
-    );
-    const entities = Array.from({ length: 300 }, (_, i) =>
-      entity(`t${i}`, i % 3 === 0 ? 'team-a' : 'team-b'),
-    );
-    const allowed = await decide(entities);
-    expect(allowed).toEqual(entities.map((_, i) => i % 3 === 0));
-    expect(authorizeConditional).toHaveBeenCalledTimes(1);
-    expect(authorizeConditional).toHaveBeenCalledWith(
-      [{ permission: bedrockUsageReadPermission }],
-      { credentials },
-    );
-    expect(authorize).not.toHaveBeenCalled();
-  });
-
-  it('asks the permission backend per entity, in batches, for conditions it cannot apply', async () => {
-    const { permissions, authorize } = permissionsDeciding({
-      result: AuthorizeResult.CONDITIONAL,
-      pluginId: 'catalog',
-      resourceType: 'catalog-entity',
-      conditions: {
-        rule: 'SOME_CUSTOM_RULE',
-        resourceType: 'catalog-entity',
-        params: {},
-      },
-    });
-    const decide = await entityAuthorizer(
-      permissions,
-      bedrockUsageReadPermission,
-      credentials,
-    );
-    const entities = Array.from({ length: 120 }, (_, i) =>
-      entity(i % 2 ? `t${i}-mine` : `t${i}`, 'team-a'),
-    );
-    expect(await decide(entities)).toEqual(entities.map((_, i) => i % 2 === 1));
-    expect(authorize).toHaveBeenCalledTimes(3);
-    expect(authorize.mock.calls.map(c => c[0].length)).toEqual([50, 50, 20]);
+describe('entity access', () => {
+  it.each([
+    [{ kind: 'component', namespace: 'default', name: 'shop-bot' }],
+    [{ kind: 'Component', namespace: 'team.a', name: 'a' }],
+    [{ kind: 'x', namespace: 'd', name: `a${'b'.repeat(251)}c` }],
+  ])('accepts the path %j', params => {
+    expect(parseParams(entityParamsSchema, params)).toEqual(params);
   });
 
   it.each([
-    [AuthorizeResult.ALLOW, true],
-    [AuthorizeResult.DENY, false],
-  ] as const)('decides %s for every entity', async (result, expected) => {
-    const { permissions, authorize } = permissionsDeciding({ result });
-    const decide = await entityAuthorizer(
-      permissions,
-      bedrockUsageReadPermission,
-      credentials,
+    ['kind', { kind: '1component', namespace: 'default', name: 'a' }],
+    ['kind', { kind: 'comp/onent', namespace: 'default', name: 'a' }],
+    ['kind', { kind: `c${'x'.repeat(63)}`, namespace: 'default', name: 'a' }],
+    ['name', { kind: 'component', namespace: 'default', name: '-a' }],
+    ['name', { kind: 'component', namespace: 'default', name: 'a-' }],
+    ['name', { kind: 'component', namespace: 'default', name: 'a b' }],
+    [
+      'name',
+      { kind: 'component', namespace: 'default', name: 'x'.repeat(254) },
+    ],
+    ['namespace', { kind: 'component', namespace: '..', name: 'a' }],
+    ['namespace', { kind: 'component', namespace: 'a/b', name: 'a' }],
+  ])('refuses a bad %s with an InputError naming it', (field, params) => {
+    let error: unknown;
+    try {
+      parseParams(entityParamsSchema, params);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toMatch(
+      new RegExp(`^invalid path: ${field}: ${field} must be`),
     );
-    expect(await decide([entity('a', 'x'), entity('b', 'y')])).toEqual([
-      expected,
-      expected,
-    ]);
-    expect(authorize).not.toHaveBeenCalled();
+  });
+
+  it('reads group paths without a kind', () => {
+    expect(
+      parseParams(groupParamsSchema, { namespace: 'default', name: 'team-a' }),
+    ).toEqual({ namespace: 'default', name: 'team-a' });
+  });
+
+  it('answers 404 for an entity the caller cannot see', async () => {
+    const catalog = catalogWith([component({})]);
+    await expect(
+      readEntity(catalog, 'component:default/other', userCredentials()),
+    ).rejects.toThrow(
+      new NotFoundError('No entity component:default/other found'),
+    );
+    await expect(
+      readEntity(catalog, 'component:default/shop', userCredentials()),
+    ).resolves.toMatchObject({ metadata: { name: 'shop' } });
+    // with the caller's credentials, so the catalog hides what the caller may not see
+    const getEntityByRef = jest.fn(async () => undefined);
+    const credentials = userCredentials('user:default/ann');
+    await expect(
+      readEntity(
+        { getEntityByRef } as any,
+        'component:default/shop',
+        credentials,
+      ),
+    ).rejects.toThrow(NotFoundError);
+    expect(getEntityByRef).toHaveBeenCalledWith('component:default/shop', {
+      credentials,
+    });
+  });
+
+  it.each([
+    [AuthorizeResult.ALLOW, undefined],
+    [
+      AuthorizeResult.DENY,
+      `You may not read Bedrock usage of component:default/shop (${bedrockUsageReadPermission.name})`,
+    ],
+    [
+      AuthorizeResult.CONDITIONAL,
+      `You may not read Bedrock usage of component:default/shop (${bedrockUsageReadPermission.name})`,
+    ],
+  ])(
+    'on %s, asked for this entity with these credentials, answers %s',
+    async (result, refusal) => {
+      const credentials = userCredentials('user:default/ann');
+      const authorize = jest.fn(async () => [{ result }] as any);
+      // a policy answer this plugin cannot apply itself goes to the permission backend per entity
+      const error = await authorizeEntity(
+        await entityAuthorizer(
+          permissionsWith(authorize),
+          bedrockUsageReadPermission,
+          credentials,
+        ),
+        bedrockUsageReadPermission,
+        component({}) as Entity,
+      ).then(
+        () => undefined,
+        e => e,
+      );
+      expect(error?.message).toBe(refusal);
+      expect(error === undefined || error instanceof NotAllowedError).toBe(
+        true,
+      );
+      expect(authorize).toHaveBeenCalledWith(
+        [
+          {
+            permission: bedrockUsageReadPermission,
+            resourceRef: 'component:default/shop',
+          },
+        ],
+        { credentials },
+      );
+    },
+  );
+
+  it('reads the tenant, or says which annotations are missing or malformed', () => {
+    expect(
+      tenantOrThrow(
+        component({
+          [ANNOTATION_TENANT_ID]: 'shop-bot',
+          [ANNOTATION_ACCOUNT_ID]: '123456789012',
+          [ANNOTATION_REGIONS]: 'us-east-1',
+        }) as any,
+      ),
+    ).toMatchObject({
+      tenantId: 'shop-bot',
+      accountId: '123456789012',
+      regions: ['us-east-1'],
+      entityRef: 'component:default/shop',
+    });
+    expect(() =>
+      tenantOrThrow(
+        component({
+          [ANNOTATION_TENANT_ID]: 'shop-bot',
+          [ANNOTATION_REGIONS]: 'us-east-1',
+        }) as any,
+      ),
+    ).toThrow(
+      new NotFoundError(
+        `component:default/shop is not a Bedrock tenant: add the annotation ${ANNOTATION_ACCOUNT_ID} to its catalog-info.yaml`,
+      ),
+    );
+    expect(() => tenantOrThrow(component({}) as any)).toThrow(
+      `component:default/shop is not a Bedrock tenant: add the annotations ${ANNOTATION_TENANT_ID}, ${ANNOTATION_ACCOUNT_ID}, ${ANNOTATION_REGIONS} to its catalog-info.yaml`,
+    );
+    let error: unknown;
+    try {
+      tenantOrThrow(
+        component({
+          [ANNOTATION_TENANT_ID]: 'Shop_Bot',
+          [ANNOTATION_ACCOUNT_ID]: '12345',
+          [ANNOTATION_REGIONS]: 'us-east-1',
+        }) as any,
+      );
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^component:default/shop has malformed Bedrock annotations: ${ANNOTATION_TENANT_ID}: .+; ${ANNOTATION_ACCOUNT_ID}: .+$`,
+      ),
+    );
+  });
+});
+
+const checkout = DEMO_TENANTS.find(t => t.tenantId === 'checkout-assistant')!;
+
+describe('verifiedTenant', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+  it('does not name the holder to a caller who cannot read it', async () => {
+    const knex = await databases.init('SQLITE_3');
+    await DatabaseUsageStore.migrate(knex);
+    const bindings = await bindEntities(knex, [demoTenantEntity(checkout)]);
+    const copy = demoTenantEntity(checkout) as unknown as Entity;
+    copy.metadata.name = 'my-copy';
+    const hidingCatalog = {
+      getEntityByRef: async () => undefined,
+    } as unknown as CatalogService;
+    const error = await verifiedTenant({
+      entity: copy,
+      bindings,
+      catalog: hidingCatalog,
+      credentials: mockCredentials.user('user:default/mallory'),
+    }).catch(e => e);
+    expect(error.name).toBe('UnverifiedTenantError');
+    expect(error.statusCode).toBe(409);
+    expect(error.message).toContain('bound to an entity you cannot see');
+    expect(error.message).not.toContain('component:default/checkout-assistant');
+    expect(error.message).toContain('bedrock-tenant-lifecycle');
   });
 });

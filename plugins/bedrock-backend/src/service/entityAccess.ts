@@ -14,6 +14,9 @@ import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
 import { readTenantAnnotations } from '@bedrock-tenancy/plugin-bedrock-common';
 import { z } from 'zod';
 import type { Tenant } from '../collector/tenants';
+import { UnverifiedTenantError } from '../bindings/errors';
+import { BindingStore } from '../bindings/types';
+import { HOW_TO_BIND, verifyTenants } from '../bindings/verify';
 
 const NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,251}[A-Za-z0-9])?$/;
 const segment = (what: string) =>
@@ -132,7 +135,39 @@ export async function authorizeEntity(
   }
 }
 
-/** The entity's tenant; 404 naming the missing annotation, 400 naming the malformed one. */
+/**
+ * The tenant whose data the entity may be served: its binding, found through the entity's
+ * annotations and confirmed by them. 409 UnverifiedTenantError when no binding of this entity
+ * agrees; the other entity holding the tenant is named only if the caller can read it.
+ */
+export async function verifiedTenant(o: {
+  entity: Entity;
+  bindings: BindingStore;
+  catalog: CatalogService;
+  credentials: BackstageCredentials;
+}): Promise<Tenant> {
+  const claimed = tenantOrThrow(o.entity);
+  const v = (
+    await verifyTenants(o.bindings, [
+      { entityRef: claimed.entityRef, tenant: claimed },
+    ])
+  ).get(claimed.entityRef)!;
+  if (v.verified) return v.tenant;
+  let holder = '';
+  if (v.holder) {
+    const visible = await o.catalog
+      .getEntityByRef(v.holder, { credentials: o.credentials })
+      .catch(() => undefined);
+    holder = visible
+      ? ` It is bound to ${v.holder}.`
+      : ' It is bound to an entity you cannot see.';
+  }
+  throw new UnverifiedTenantError(
+    `Unverified Bedrock tenant: ${v.reason}${holder} No Bedrock data is shown for ${claimed.entityRef} until a binding confirms its annotations. ${HOW_TO_BIND}`,
+  );
+}
+
+/** The entity's annotations; 404 naming the missing annotation, 400 naming the malformed one. */
 export function tenantOrThrow(entity: Entity): Tenant {
   const ref = stringifyEntityRef(entity);
   const r = readTenantAnnotations(entity);

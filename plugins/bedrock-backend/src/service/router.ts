@@ -1,5 +1,6 @@
 import {
   AuditorService,
+  AuthService,
   HttpAuthService,
   LoggerService,
   PermissionsService,
@@ -23,8 +24,10 @@ import {
   groupParamsSchema,
   parseParams,
   readEntity,
-  tenantOrThrow,
+  verifiedTenant,
 } from './entityAccess';
+import { BindingStore } from '../bindings/types';
+import { addBindingRoutes } from './bindingRoutes';
 import { GroupRollupService } from './GroupRollupService';
 import { resolveRange } from './range';
 import { RefreshLimiter } from './RefreshLimiter';
@@ -32,13 +35,17 @@ import { SummaryService } from './SummaryService';
 
 export interface RouterOptions {
   logger: LoggerService;
+  auth: AuthService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   catalog: CatalogService;
   summary: SummaryService;
   groups: GroupRollupService;
+  bindings: BindingStore;
   /** Re-collects one tenant now. */
   refresh: (tenant: Tenant) => Promise<{ ok: boolean; message?: string }>;
+  /** Throws AccountNotConfiguredError when the backend has no credentials for the account. */
+  checkAccount: (accountId: string) => Promise<void>;
   limiter: RefreshLimiter;
   /** Records refresh requests (who asked to re-collect what, and the outcome). */
   auditor?: AuditorService;
@@ -52,14 +59,31 @@ const groupQuerySchema = z
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, catalog, summary, groups, limiter, logger } =
-    options;
+  const {
+    httpAuth,
+    permissions,
+    catalog,
+    summary,
+    groups,
+    limiter,
+    logger,
+    bindings,
+  } = options;
   const now = options.now ?? Date.now;
   const router = Router();
   router.use(express.json());
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
+  });
+
+  addBindingRoutes(router, {
+    httpAuth,
+    auth: options.auth,
+    permissions,
+    bindings,
+    auditor: options.auditor,
+    now,
   });
 
   router.get('/entity/:kind/:namespace/:name/summary', async (req, res) => {
@@ -72,7 +96,12 @@ export async function createRouter(
       entityAuthorizer(permissions, bedrockUsageReadPermission, credentials),
     ]);
     await authorizeEntity(authorizer, bedrockUsageReadPermission, entity);
-    const tenant = tenantOrThrow(entity);
+    const tenant = await verifiedTenant({
+      entity,
+      bindings,
+      catalog,
+      credentials,
+    });
     res.type('json').send(await summary.entitySummaryJson(tenant, range));
   });
 
@@ -126,15 +155,22 @@ export async function createRouter(
       ]);
       const ref = stringifyEntityRef(entity);
       await authorizeEntity(authorizer, bedrockUsageRefreshPermission, entity);
-      const tenant = tenantOrThrow(entity);
-      const wait = limiter.take(ref);
+      // the binding's entity is this entity: the permission above was checked on it
+      const tenant = await verifiedTenant({
+        entity,
+        bindings,
+        catalog,
+        credentials,
+      });
+      await options.checkAccount(tenant.accountId);
+      const wait = await limiter.take(tenant.tenantId);
       if (wait > 0) {
         await audit?.success({ meta: { rateLimited: true } });
         res.setHeader('Retry-After', String(wait));
         res.status(429).json({
           error: {
             name: 'TooManyRequestsError',
-            message: `${ref} was refreshed moments ago and refreshes are rate-limited per entity: try again in ${wait} s`,
+            message: `Tenant ${tenant.tenantId} was refreshed moments ago and refreshes are rate-limited per tenant: try again in ${wait} s`,
           },
           request: { method: req.method, url: req.originalUrl },
           response: { statusCode: 429 },
@@ -148,7 +184,7 @@ export async function createRouter(
           error: result.message,
         });
         throw new ServiceUnavailableError(
-          `Could not collect ${ref} from AWS now (${result.message}); the scheduled collector will retry`,
+          `Could not collect ${ref} from AWS now (${result.message}); the scheduled collector tries again on its next run`,
         );
       }
       const body: RefreshResult = {

@@ -71,6 +71,15 @@ export const groupRollup: GroupRollup = {
       kind: 'Component',
     },
   ],
+  unverified: [
+    {
+      entityRef: 'component:default/checkout-copy',
+      title: 'Checkout copy',
+      kind: 'Component',
+      reason:
+        'Tenant checkout-assistant is bound to another entity, not to component:default/checkout-copy.',
+    },
+  ],
 };
 
 /** With the child groups: one more tenant from the payments-risk team. */
@@ -120,4 +129,5 @@ export const emptyRollup: GroupRollup = {
   },
   tenants: [],
   unannotated: [],
+  unverified: [],
 };

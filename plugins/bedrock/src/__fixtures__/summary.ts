@@ -151,7 +151,14 @@ export const entitySummary: EntitySummary = {
       anomaly: null,
       billed: { monthToDateUsd: 38.9, gapUsd: 2.35, asOf: '2026-11-22' },
       includes: ['on-demand model invocations in the tenant account'],
-      excludes: ['provisioned throughput', 'knowledge bases and agents'],
+      assumptions: [
+        'prompt-cache writes priced at the 5-minute rate (1.25x input)',
+      ],
+      excludes: [
+        'traffic through the OpenAI-compatible bedrock-mantle endpoint',
+        'provisioned throughput',
+        'knowledge bases and agents',
+      ],
     },
   },
   budget: {
@@ -217,6 +224,36 @@ export const entitySummary: EntitySummary = {
         s3Bucket: null,
         promptsLogged: false,
         deliveryFailures: null,
+      },
+    ],
+  },
+  guardrails: {
+    status: 'ok',
+    data: [
+      {
+        region: 'us-east-1',
+        guardrailId: 'k3v9q2m7x1ab',
+        guardrailArn:
+          'arn:aws:bedrock:us-east-1:123456789012:guardrail/k3v9q2m7x1ab',
+        name: 'bedrock-checkout-assistant',
+        version: '2',
+        windowDays: 7,
+        until: '2026-11-23T10:00:00.000Z',
+        totals: { invocations: 4200, intervened: 63, textUnits: 9100 },
+        byPolicy: {
+          scope: 'account',
+          policies: [
+            { policyType: 'ContentPolicy', intervened: 41, textUnits: 9100 },
+            {
+              policyType: 'SensitiveInformationPolicy',
+              intervened: 22,
+              textUnits: 9100,
+            },
+          ],
+        },
+        notes: [
+          'Per policy type: the whole account and region (the tenant owns this account).',
+        ],
       },
     ],
   },

@@ -16,3 +16,9 @@ export function messageOf(error: Error): string {
     return error.body?.error?.message || error.message;
   return error.message;
 }
+
+/** The backend's error name of a failed call (e.g. UnverifiedTenantError), if it was one. */
+export function nameOf(error: unknown): string | undefined {
+  if (error instanceof ResponseError) return error.body?.error?.name;
+  return undefined;
+}

@@ -1,10 +1,12 @@
 /* TEST-ONLY: builds the actions over a client factory and runs them with a mock context. */
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
-import type { AwsClientFactory } from '../aws/clients';
+import type { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import type { ProvisioningConfig } from '../config';
+import type { BindingsClient } from '../bindings/BedrockBindingsClient';
 import {
   createBedrockLoggingEnsureAction,
+  createBedrockTenantAdoptAction,
   createBedrockTenantCreateAction,
   createBedrockTenantDeleteAction,
   createBedrockTenantResumeAction,
@@ -17,10 +19,11 @@ import { TenantProvisioner } from '../provisioning/TenantProvisioner';
 export function buildActions(
   clients: AwsClientFactory,
   config: ProvisioningConfig,
+  bindings?: BindingsClient,
 ) {
   const tenants = TenantProvisioner.create({ clients, config });
   const logging = LoggingProvisioner.create({ clients, config });
-  const o = { provisioner: tenants, config };
+  const o = { provisioner: tenants, config, bindings };
   return {
     logging: createBedrockLoggingEnsureAction({ provisioner: logging, config }),
     create: createBedrockTenantCreateAction(o),
@@ -28,6 +31,9 @@ export function buildActions(
     suspend: createBedrockTenantSuspendAction(o),
     resume: createBedrockTenantResumeAction(o),
     delete: createBedrockTenantDeleteAction(o),
+    ...(bindings
+      ? { adopt: createBedrockTenantAdoptAction({ bindings }) }
+      : {}),
   };
 }
 

@@ -36,7 +36,7 @@ import {
   ListTagsForResourceCommand as ListTopicTags,
   ListTopicsCommand,
 } from '@aws-sdk/client-sns';
-import type { AwsClients } from '../aws/clients';
+import type { AwsClients } from '@bedrock-tenancy/plugin-bedrock-node';
 import { parsePolicy } from '../provisioning/policies';
 
 const safe = async <T>(f: () => Promise<T>): Promise<T | string> => {

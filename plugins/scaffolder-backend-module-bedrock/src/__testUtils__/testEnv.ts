@@ -8,7 +8,10 @@ import {
   type MotoServer,
 } from '@bedrock-tenancy/aws-emulator';
 import { ConfigReader } from '@backstage/config';
-import { AwsCallInfo, DefaultAwsClientFactory } from '../aws/clients';
+import {
+  AwsClientFactory,
+  type AwsCallInfo,
+} from '@bedrock-tenancy/plugin-bedrock-node';
 import { ProvisioningConfig, readProvisioningConfig } from '../config';
 import { snapshot } from './snapshot';
 
@@ -39,6 +42,14 @@ export const TEST_CONFIG = {
       ],
       trustPrincipals: [`arn:aws:iam::${ACCOUNT}:root`],
       monthlyBudgetUsd: 250,
+      // only for tenants whose input asks for a guardrail
+      guardrail: {
+        contentFilters: {
+          violence: { input: 'MEDIUM', output: 'MEDIUM' },
+          promptAttack: { input: 'HIGH' },
+        },
+        piiEntities: [{ type: 'EMAIL', action: 'ANONYMIZE' }],
+      },
     },
   },
 };
@@ -53,10 +64,10 @@ export interface TestEnv {
   calls: AwsCallInfo[];
   /** throw on the n-th mutating call from now (1-based); undefined = never */
   failAtMutation?: number;
-  factory(): DefaultAwsClientFactory;
+  factory(): AwsClientFactory;
   reset(): Promise<void>;
   stop(): Promise<void>;
-  /** every resource the actions can touch, read through the AWS APIs (plus the stand-in's profiles) */
+  /** every resource the actions can touch, read through the AWS APIs (plus the stand-in's profiles and guardrails) */
   state(): Promise<unknown>;
   /** moto's data.json with volatile values (timestamps, request ids) and moto's fixtures removed */
   motoDump(): Promise<unknown>;
@@ -77,7 +88,7 @@ export async function startTestEnv(): Promise<TestEnv> {
     bedrock,
     calls: [],
     factory: () =>
-      DefaultAwsClientFactory.create({
+      AwsClientFactory.create({
         credentials: async () => async () => EMULATOR_CREDENTIALS,
         endpoint: moto.endpoint,
         bedrockEndpoint: bedrock.endpoint,
@@ -106,7 +117,7 @@ export async function startTestEnv(): Promise<TestEnv> {
       await moto.stop();
     },
     state: async () => {
-      const aws = await DefaultAwsClientFactory.create({
+      const aws = await AwsClientFactory.create({
         credentials: async () => async () => EMULATOR_CREDENTIALS,
         endpoint: moto.endpoint,
         bedrockEndpoint: bedrock.endpoint,
@@ -119,6 +130,15 @@ export async function startTestEnv(): Promise<TestEnv> {
           .sort((a, b) =>
             a.inferenceProfileName.localeCompare(b.inferenceProfileName),
           ),
+        guardrails: [...bedrock.guardrails.values()]
+          .map(g => ({
+            name: g.name,
+            guardrailArn: g.guardrailArn,
+            tags: g.tags,
+            draft: g.draft,
+            versions: [...g.versions.keys()],
+          }))
+          .sort((a, b) => a.name.localeCompare(b.name)),
       };
     },
     motoDump: async () => {

@@ -8,7 +8,7 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { TENANT_ID_PATTERN } from '@bedrock-tenancy/plugin-bedrock-common';
 import { audited } from './audit';
-import { toYaml } from './common';
+import { stringify as toYaml } from 'yaml';
 
 export interface CatalogPublishActionOptions {
   /** the directory the catalog reads with a `file` location (bedrock.provisioning.catalogDirectory) */

@@ -13,3 +13,5 @@ export {
 export type { LifecycleActionOptions } from './tenantLifecycle';
 export { createBedrockCatalogPublishAction } from './catalogPublish';
 export type { CatalogPublishActionOptions } from './catalogPublish';
+export { createBedrockTenantAdoptAction } from './tenantAdopt';
+export type { AdoptActionOptions } from './tenantAdopt';

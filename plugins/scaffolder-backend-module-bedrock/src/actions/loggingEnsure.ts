@@ -4,8 +4,8 @@ import type { ProvisioningConfig } from '../config';
 import { parseLoggingSpec } from '../provisioning/inputs';
 import type { LoggingProvisioner } from '../provisioning/LoggingProvisioner';
 import type { LoggingPlan } from '../provisioning/loggingPlan';
-import { audited } from './audit';
-import { checkpointKey, json } from './common';
+import { once } from './audit';
+import { json } from './common';
 import { loggingExamples } from './loggingEnsure.examples';
 
 export interface LoggingActionOptions {
@@ -94,23 +94,21 @@ export function createBedrockLoggingEnsureAction(
       if (ctx.isDryRun) {
         plan = provisioner.plan(spec);
       } else {
-        plan = await ctx.checkpoint({
-          key: checkpointKey('bedrock:logging:ensure', spec),
-          fn: async () => {
-            const result = await audited(
-              auditor,
-              ctx,
-              'bedrock-logging-ensure',
-              {
-                accountId: spec.accountId,
-                region: spec.region,
-                takeover: spec.takeover,
-              },
-              () => provisioner.apply(spec),
-            );
-            return json(result.plan) as any;
+        plan = await once(
+          ctx,
+          auditor,
+          {
+            action: 'bedrock:logging:ensure',
+            input: spec,
+            meta: {
+              accountId: spec.accountId,
+              region: spec.region,
+              takeover: spec.takeover,
+            },
           },
-        });
+          () => provisioner.apply(spec),
+          result => result.plan,
+        );
       }
       ctx.output('logGroupName', plan.logGroup.name);
       ctx.output('logGroupArn', plan.logGroup.arn);

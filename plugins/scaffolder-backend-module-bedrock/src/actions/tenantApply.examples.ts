@@ -1,5 +1,5 @@
 import type { TemplateExample } from '@backstage/plugin-scaffolder-node';
-import { toYaml } from './common';
+import { stringify as toYaml } from 'yaml';
 
 export const createExamples: TemplateExample[] = [
   {

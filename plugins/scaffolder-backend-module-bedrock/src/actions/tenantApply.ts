@@ -4,22 +4,28 @@ import type { ProvisioningConfig } from '../config';
 import { parseTenantSpec } from '../provisioning/inputs';
 import type { TenantProvisioner } from '../provisioning/TenantProvisioner';
 import type { TenantPlan } from '../provisioning/tenantPlan';
-import { audited } from './audit';
-import { checkpointKey, json } from './common';
+import { once } from './audit';
 import { tenantOutputs } from './tenantSchema';
+import {
+  BindingsClient,
+  bindingOfPlan,
+  recordBinding,
+} from '../bindings/record';
 import { createExamples, updateExamples } from './tenantApply.examples';
 
 export interface TenantActionOptions {
   provisioner: TenantProvisioner;
   config: ProvisioningConfig;
   auditor?: AuditorService;
+  /** records the tenant's binding in the bedrock backend; without it, none is recorded */
+  bindings?: BindingsClient;
 }
 
 function tenantApplyAction(
   mode: 'create' | 'update',
   options: TenantActionOptions,
 ) {
-  const { provisioner, config, auditor } = options;
+  const { provisioner, config, auditor, bindings } = options;
   const id = `bedrock:tenant:${mode}`;
   return createTemplateAction({
     id,
@@ -49,6 +55,13 @@ function tenantApplyAction(
           z.string({
             description: 'Owner entity ref, written to the owner tag',
           }),
+        entityRef: z =>
+          z
+            .string({
+              description:
+                'The catalog entity the tenant is bound to (its usage is shown there only); default component:default/<tenantId>',
+            })
+            .optional(),
         models: z =>
           z.array(z.string(), {
             description: 'Model ids from bedrock.provisioning.models (1-4)',
@@ -88,6 +101,24 @@ function tenantApplyAction(
                 'Principals allowed to assume the tenant role; default bedrock.provisioning.trustPrincipals',
             })
             .optional(),
+        guardrail: z =>
+          z
+            .object(
+              {
+                enabled: z.boolean().optional(),
+                enforce: z.boolean().optional(),
+                contentFilters: z.record(z.any()).optional(),
+                deniedTopics: z.array(z.any()).optional(),
+                piiEntities: z.array(z.any()).optional(),
+                blockedInputMessage: z.string().optional(),
+                blockedOutputMessage: z.string().optional(),
+              },
+              {
+                description:
+                  'A Bedrock guardrail for the tenant from bedrock.provisioning.guardrail: filters may be raised (NONE < LOW < MEDIUM < HIGH), topics and PII entities added, ANONYMIZE raised to BLOCK, never lowered. enforce: the tenant role may invoke only with it',
+              },
+            )
+            .optional(),
       },
       output: {
         roleName: z => z.string(),
@@ -105,6 +136,15 @@ function tenantApplyAction(
         alarmNames: z => z.array(z.string()),
         dashboardName: z => z.string(),
         budgetName: z => z.string(),
+        guardrail: z =>
+          z
+            .object({
+              guardrailId: z.string(),
+              guardrailArn: z.string(),
+              version: z.string(),
+              enforced: z.boolean(),
+            })
+            .nullable(),
         annotations: z =>
           z.record(z.string(), {
             description: 'The catalog annotations the tenant entity needs',
@@ -126,23 +166,26 @@ function tenantApplyAction(
           tenantId: spec.tenantId,
         });
       } else {
-        plan = await ctx.checkpoint({
-          key: checkpointKey(id, spec),
-          fn: async () => {
-            const result = await audited(
-              auditor,
-              ctx,
-              `bedrock-tenant-${mode}`,
-              {
-                tenantId: spec.tenantId,
-                accountId: spec.accountId,
-                region: spec.region,
-              },
-              () => provisioner.apply(spec, { mustExist: mode === 'update' }),
-            );
-            return json(result.plan) as any;
+        plan = await once(
+          ctx,
+          auditor,
+          {
+            action: id,
+            input: spec,
+            meta: {
+              tenantId: spec.tenantId,
+              accountId: spec.accountId,
+              region: spec.region,
+            },
           },
-        });
+          () => provisioner.apply(spec, { mustExist: mode === 'update' }),
+          result => result.plan,
+        );
+        if (bindings) {
+          await recordBinding('recording its binding', spec.tenantId, () =>
+            bindings.put(spec.tenantId, bindingOfPlan(plan, spec.entityRef)),
+          );
+        }
       }
       const out = tenantOutputs(plan);
       for (const [k, v] of Object.entries(out))

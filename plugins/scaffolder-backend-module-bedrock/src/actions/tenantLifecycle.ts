@@ -1,19 +1,18 @@
 import type { AuditorService } from '@backstage/backend-plugin-api';
 import {
-  type ActionContext,
   createTemplateAction,
+  type TemplateActionOptions,
 } from '@backstage/plugin-scaffolder-node';
 import { InputError } from '@backstage/errors';
 import { z as zod } from 'zod';
 import type { ProvisioningConfig } from '../config';
 import { parseInput, Target, targetSchema } from '../provisioning/inputs';
 import { tenantNames } from '../provisioning/naming';
-import {
-  SUSPEND_POLICY,
-  type TenantProvisioner,
-} from '../provisioning/TenantProvisioner';
-import { audited } from './audit';
-import { checkpointKey, json } from './common';
+import { SUSPEND_POLICY } from '../provisioning/resources/suspension';
+import type { TenantProvisioner } from '../provisioning/TenantProvisioner';
+import { once } from './audit';
+import { BindingsClient, recordBinding } from '../bindings/record';
+import { json } from './common';
 import {
   deleteExamples,
   resumeExamples,
@@ -24,41 +23,34 @@ export interface LifecycleActionOptions {
   provisioner: TenantProvisioner;
   config: ProvisioningConfig;
   auditor?: AuditorService;
+  /** removes a deleted tenant's binding in the bedrock backend */
+  bindings?: BindingsClient;
 }
+
+/** The zod the scaffolder hands to schema functions (its own copy, not this package's `zod`). */
+type SchemaZod = Parameters<
+  Required<NonNullable<TemplateActionOptions['schema']>>['input'][string]
+>[0];
 
 /** The input every lifecycle action shares: which tenant, where. */
-// (the scaffolder hands in its own zod: only `string` is used, so the type says just that)
-type ZodLike = { string(options: { description: string }): any };
 const TARGET_INPUT = {
-  tenantId: (z: ZodLike) => z.string({ description: 'Tenant id' }),
-  accountId: (z: ZodLike) =>
+  tenantId: (z: SchemaZod) => z.string({ description: 'Tenant id' }),
+  accountId: (z: SchemaZod) =>
     z.string({ description: 'AWS account id of the tenant' }),
-  region: (z: ZodLike) => z.string({ description: 'AWS region of the tenant' }),
+  region: (z: SchemaZod) =>
+    z.string({ description: 'AWS region of the tenant' }),
 };
 
-/** Runs a lifecycle operation once per task step (checkpointed) under an audit event. */
-function once<T extends { changes?: string[]; deleted?: string[] }>(
-  ctx: ActionContext<any, any>,
-  auditor: AuditorService | undefined,
-  action: string,
-  target: Target,
-  fn: () => Promise<T>,
-): Promise<T> {
-  const { tenantId, accountId, region } = target;
-  return ctx.checkpoint({
-    key: checkpointKey(`bedrock:tenant:${action}`, target),
-    fn: async () =>
-      json(
-        await audited(
-          auditor,
-          ctx,
-          `bedrock-tenant-${action}`,
-          { tenantId, accountId, region },
-          fn,
-        ),
-      ) as any,
-  });
-}
+/** The audit record of a lifecycle operation: which tenant, where. */
+const step = (action: string, target: Target) => ({
+  action: `bedrock:tenant:${action}`,
+  input: target,
+  meta: {
+    tenantId: target.tenantId,
+    accountId: target.accountId,
+    region: target.region,
+  },
+});
 
 /** bedrock:tenant:suspend — explicit Deny on the tenant role, alarm actions off, both recorded on the role. */
 export function createBedrockTenantSuspendAction(
@@ -93,7 +85,7 @@ export function createBedrockTenantSuspendAction(
         );
         return;
       }
-      const result = await once(ctx, auditor, 'suspend', target, () =>
+      const result = await once(ctx, auditor, step('suspend', target), () =>
         provisioner.suspend(target),
       );
       ctx.output('alarmsDisabled', result.alarmsDisabled);
@@ -132,7 +124,7 @@ export function createBedrockTenantResumeAction(
         );
         return;
       }
-      const result = await once(ctx, auditor, 'resume', target, () =>
+      const result = await once(ctx, auditor, step('resume', target), () =>
         provisioner.resume(target),
       );
       ctx.output('alarmsEnabled', result.alarmsEnabled);
@@ -144,7 +136,7 @@ export function createBedrockTenantResumeAction(
 export function createBedrockTenantDeleteAction(
   options: LifecycleActionOptions,
 ) {
-  const { provisioner, config, auditor } = options;
+  const { provisioner, config, auditor, bindings } = options;
   return createTemplateAction({
     id: 'bedrock:tenant:delete',
     description:
@@ -183,9 +175,14 @@ export function createBedrockTenantDeleteAction(
         ]);
         return;
       }
-      const result = await once(ctx, auditor, 'delete', parsed, () =>
+      const result = await once(ctx, auditor, step('delete', parsed), () =>
         provisioner.delete(parsed),
       );
+      if (bindings) {
+        await recordBinding('removing its binding', parsed.tenantId, () =>
+          bindings.remove(parsed.tenantId),
+        );
+      }
       ctx.output('deleted', result.deleted);
     },
   });

@@ -15,6 +15,14 @@ export function tenantOutputs(plan: TenantPlan) {
     alarmNames: plan.alarms.map(a => a.name),
     dashboardName: plan.dashboard.name,
     budgetName: plan.budget.name,
+    guardrail: plan.guardrail
+      ? {
+          guardrailId: plan.guardrail.id,
+          guardrailArn: plan.guardrail.arn,
+          version: plan.guardrail.version,
+          enforced: plan.guardrail.enforce,
+        }
+      : null,
     annotations: plan.annotations,
     plan: JSON.parse(JSON.stringify(plan)),
   };

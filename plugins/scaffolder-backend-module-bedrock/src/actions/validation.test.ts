@@ -1,6 +1,8 @@
 import { InputError } from '@backstage/errors';
-import type { AwsCallInfo } from '../aws/clients';
-import { DefaultAwsClientFactory } from '../aws/clients';
+import {
+  AwsClientFactory,
+  type AwsCallInfo,
+} from '@bedrock-tenancy/plugin-bedrock-node';
 import { buildActions, run } from '../__testUtils__/actions';
 import {
   ACCOUNT,
@@ -15,7 +17,7 @@ const credentials = jest.fn(async () => async () => ({
   accessKeyId: 'x',
   secretAccessKey: 'y',
 }));
-const factory = DefaultAwsClientFactory.create({
+const factory = AwsClientFactory.create({
   credentials,
   endpoint: 'http://127.0.0.1:9', // nothing listens: any call would fail loudly
   maxAttempts: 1,
@@ -33,6 +35,12 @@ const good = {
   models: [HAIKU],
   notificationEmails: ['a@example.com'],
 };
+
+// Each test judges only its own calls: one failing test must not fail every later one.
+beforeEach(() => {
+  calls.length = 0;
+  credentials.mockClear();
+});
 
 /** Every test ends here: not one AWS call, not even a credential lookup. */
 function expectNoAwsCall() {

@@ -6,6 +6,7 @@ import {
   BedrockClient,
   CreateInferenceProfileCommand,
   DeleteInferenceProfileCommand,
+  ListGuardrailsCommand,
   ListInferenceProfilesCommand,
   ListTagsForResourceCommand,
 } from '@aws-sdk/client-bedrock';
@@ -19,6 +20,7 @@ import {
 import {
   MANAGED_BY_VALUE,
   TAG_MANAGED_BY,
+  TAG_ENTITY_REF,
   TAG_OWNER,
   TAG_TENANT,
 } from '@bedrock-tenancy/plugin-bedrock-common';
@@ -55,6 +57,7 @@ const spec = (patch: Record<string, unknown> = {}) =>
 const TAGS = [
   { key: TAG_TENANT, value: 'shop-bot' },
   { key: TAG_OWNER, value: 'group:default/team-shop' },
+  { key: TAG_ENTITY_REF, value: 'component:default/shop-bot' },
   { key: TAG_MANAGED_BY, value: MANAGED_BY_VALUE },
 ];
 const arn = (id: string) =>
@@ -78,6 +81,8 @@ beforeEach(async () => {
       Object.assign(new Error('no budget'), { name: 'NotFoundException' }),
     );
   budgets.on(CreateBudgetCommand).resolves({});
+  // no guardrail in the account (the tenants here ask for none)
+  bedrock.on(ListGuardrailsCommand).resolves({ guardrails: [] });
 });
 
 it('creates one application profile per model with copyFrom, tags and a deterministic client token', async () => {
@@ -145,6 +150,7 @@ it('creates one application profile per model with copyFrom, tags and a determin
     config: cfg,
   });
   bedrock.reset();
+  bedrock.on(ListGuardrailsCommand).resolves({ guardrails: [] });
   bedrock
     .on(ListInferenceProfilesCommand)
     .resolves({ inferenceProfileSummaries: [] });

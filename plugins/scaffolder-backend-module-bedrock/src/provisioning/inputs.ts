@@ -6,6 +6,11 @@ import {
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import { z } from 'zod';
 import type { AlarmThresholds, ProvisioningConfig } from '../config';
+import {
+  guardrailInputSchema,
+  resolveGuardrail,
+  type GuardrailSpec,
+} from './guardrailPlan';
 import { MAX_TENANT_ID_LENGTH } from './naming';
 
 /** Most models per tenant: the tokens alarm sums 2 metrics per model and an alarm takes at most 10. */
@@ -102,6 +107,14 @@ export function tenantSpecSchema(cfg: ProvisioningConfig) {
           ),
       )
       .optional(),
+    entityRef: z
+      .string()
+      .regex(
+        /^[a-z][a-z0-9-]*:[a-z0-9._-]+\/[A-Za-z0-9._-]+$/,
+        'a full entity ref, e.g. component:default/checkout-assistant',
+      )
+      .optional(),
+    guardrail: guardrailInputSchema.optional(),
   });
 }
 
@@ -115,6 +128,10 @@ export interface TenantSpec {
   thresholds: AlarmThresholds;
   notificationEmails: string[];
   trustPrincipals: string[];
+  /** the catalog entity the tenant is bound to; default component:default/<tenant id> */
+  entityRef: string;
+  /** the tenant's guardrail: the operator defaults tightened by the template; none when undefined */
+  guardrail?: GuardrailSpec;
 }
 
 export interface Target {
@@ -213,6 +230,8 @@ export function parseTenantSpec(
     ...parsed,
     thresholds: { ...cfg.thresholds, ...parsed.thresholds },
     trustPrincipals,
+    entityRef: parsed.entityRef ?? `component:default/${parsed.tenantId}`,
+    guardrail: resolveGuardrail(cfg.guardrail, parsed.guardrail),
   };
 }
 

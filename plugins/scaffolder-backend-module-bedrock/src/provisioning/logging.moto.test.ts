@@ -25,7 +25,7 @@ import {
   MANAGED_BY_VALUE,
   TAG_MANAGED_BY,
 } from '@bedrock-tenancy/plugin-bedrock-common';
-import type { AwsClients } from '../aws/clients';
+import type { AwsClients } from '@bedrock-tenancy/plugin-bedrock-node';
 import { buildActions, run } from '../__testUtils__/actions';
 import {
   ACCOUNT,

@@ -1,14 +1,8 @@
-import {
-  MANAGED_BY_VALUE,
-  TAG_MANAGED_BY,
-} from '@bedrock-tenancy/plugin-bedrock-common';
 import type { ProvisioningConfig } from '../config';
 import type { LoggingSpec } from './inputs';
-import { loggingNames } from './naming';
+import { arns, loggingNames } from './naming';
 import { policy, PolicyDocument } from './policies';
-
-/** Where Bedrock writes invocation logs under the bucket. */
-export const LOG_STREAM_NAME = 'aws/bedrock/modelinvocations';
+import { suiteTags } from './resources/tags';
 
 /** The full desired state of one account + region's invocation logging. Pure. */
 export interface LoggingPlan {
@@ -64,20 +58,19 @@ export function buildLoggingPlan(
   const { accountId, region } = spec;
   const names = loggingNames(accountId, region, cfg.logging.logGroupName);
   const keyPrefix = cfg.logging.keyPrefix;
-  const bucketArn = `arn:aws:s3:::${names.bucketName}`;
-  const logGroupArn = `arn:aws:logs:${region}:${accountId}:log-group:${names.logGroupName}`;
+  const bucketArn = names.bucketArn;
   const bedrockConditions = {
     StringEquals: { 'aws:SourceAccount': accountId },
-    ArnLike: { 'aws:SourceArn': `arn:aws:bedrock:${region}:${accountId}:*` },
+    ArnLike: { 'aws:SourceArn': arns.bedrock(region, accountId) },
   };
-  const roleArn = `arn:aws:iam::${accountId}:role/${names.roleName}`;
+  const roleArn = names.roleArn;
   return {
     accountId,
     region,
-    tags: { [TAG_MANAGED_BY]: MANAGED_BY_VALUE },
+    tags: suiteTags(),
     logGroup: {
       name: names.logGroupName,
-      arn: logGroupArn,
+      arn: names.logGroupArn,
       retentionDays: spec.retentionDays,
     },
     bucket: {
@@ -107,7 +100,7 @@ export function buildLoggingPlan(
           Effect: 'Allow',
           Principal: { Service: 'bedrock.amazonaws.com' },
           Action: 's3:PutObject',
-          Resource: `${bucketArn}/${keyPrefix}/AWSLogs/${accountId}/BedrockModelInvocationLogs/*`,
+          Resource: names.deliveredObjectsArn(keyPrefix),
           Condition: bedrockConditions,
         },
         {
@@ -135,7 +128,7 @@ export function buildLoggingPlan(
         Sid: 'WriteInvocationLogs',
         Effect: 'Allow',
         Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        Resource: `${logGroupArn}:log-stream:${LOG_STREAM_NAME}`,
+        Resource: names.logStreamArn,
       }),
     },
     loggingConfig: {

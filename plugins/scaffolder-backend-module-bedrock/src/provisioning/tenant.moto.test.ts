@@ -29,12 +29,13 @@ import {
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   readTenantAnnotations,
+  TAG_ENTITY_REF,
   TAG_MANAGED_BY,
   TAG_OWNER,
   TAG_TENANT,
   MANAGED_BY_VALUE,
 } from '@bedrock-tenancy/plugin-bedrock-common';
-import type { AwsClients } from '../aws/clients';
+import type { AwsClients } from '@bedrock-tenancy/plugin-bedrock-node';
 import { buildActions, run } from '../__testUtils__/actions';
 import {
   ACCOUNT,
@@ -48,7 +49,7 @@ import {
   testConfig,
 } from '../__testUtils__/testEnv';
 import { parsePolicy } from './policies';
-import { setAlarmActions } from './TenantProvisioner';
+import { setAlarmActions } from './resources/alarms';
 
 jest.setTimeout(300_000);
 
@@ -86,6 +87,8 @@ const tagsOf = (list: Array<{ Key?: string; Value?: string }> | undefined) =>
 const TENANT_TAGS = {
   [TAG_TENANT]: 'shop-bot',
   [TAG_OWNER]: 'group:default/team-shop',
+  // the backend rebuilds the tenant's binding from this tag
+  [TAG_ENTITY_REF]: 'component:default/shop-bot',
   [TAG_MANAGED_BY]: MANAGED_BY_VALUE,
 };
 

@@ -1,4 +1,3 @@
-import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import {
   ANNOTATION_ACCOUNT_ID,
   ANNOTATION_ALARM_PREFIX,
@@ -7,15 +6,28 @@ import {
   ANNOTATION_INFERENCE_PROFILES,
   ANNOTATION_REGIONS,
   ANNOTATION_TENANT_ID,
-  MANAGED_BY_VALUE,
-  TAG_MANAGED_BY,
-  TAG_OWNER,
-  TAG_TENANT,
 } from '@bedrock-tenancy/plugin-bedrock-common';
-import type { AlarmThresholds, ProvisioningConfig } from '../config';
+import type { ProvisioningConfig } from '../config';
+import { defaultGuardrailName } from '@bedrock-tenancy/plugin-bedrock-common';
+import { guardrailRequest } from './guardrailPlan';
 import type { TenantSpec } from './inputs';
-import { AlarmKind, ALARM_KINDS, tenantNames } from './naming';
+import { arns, tenantArns, tenantNames } from './naming';
 import { policy, PolicyDocument } from './policies';
+import { planAlarms, type PlannedAlarm } from './resources/alarms';
+import {
+  budgetTagFilter,
+  BUDGET_NOTIFICATIONS,
+  type PlannedBudget,
+} from './resources/budget';
+import { planDashboardBody } from './resources/dashboard';
+import {
+  guardrailClientToken,
+  guardrailIdentifier,
+  type GuardrailRef,
+  type PlannedGuardrail,
+} from './resources/guardrail';
+import { tenantTags } from './resources/tags';
+import { planTopic, type PlannedTopic } from './resources/topic';
 
 /** The IAM actions that invoke a model. Converse and ConverseStream are authorised by these two. */
 export const INVOKE_ACTIONS = [
@@ -40,20 +52,6 @@ export interface PlannedProfile {
   exists: boolean;
 }
 
-export interface PlannedAlarm {
-  kind: AlarmKind;
-  name: string;
-  threshold: number;
-  periodSeconds: number;
-  description: string;
-  metrics: MetricDataQuery[];
-}
-
-export interface BudgetNotificationPlan {
-  notificationType: 'ACTUAL' | 'FORECASTED';
-  threshold: number;
-}
-
 /** The full desired state of a tenant. Pure: the same spec and profiles give the same plan. */
 export interface TenantPlan {
   tenantId: string;
@@ -68,38 +66,14 @@ export interface TenantPlan {
     invokePolicy: PolicyDocument;
   };
   profiles: PlannedProfile[];
-  topic: {
-    name: string;
-    arn: string;
-    policy: PolicyDocument;
-    emails: string[];
-  };
+  topic: PlannedTopic;
   alarms: PlannedAlarm[];
   dashboard: { name: string; body: Record<string, unknown> };
-  budget: {
-    name: string;
-    limitUsd: number;
-    costFilterTag: string;
-    notifications: BudgetNotificationPlan[];
-    subscriberTopicArn: string;
-  };
+  budget: PlannedBudget;
+  /** the tenant's guardrail, when its template asks for one */
+  guardrail?: PlannedGuardrail;
   annotations: Record<string, string>;
 }
-
-export const BUDGET_NOTIFICATIONS: BudgetNotificationPlan[] = [
-  { notificationType: 'ACTUAL', threshold: 50 },
-  { notificationType: 'ACTUAL', threshold: 80 },
-  { notificationType: 'ACTUAL', threshold: 100 },
-  { notificationType: 'FORECASTED', threshold: 100 },
-];
-
-/** Text the tenant's dashboard carries, so the suite recognises its own dashboards. */
-export const dashboardMarker = (tenantId: string) =>
-  `Managed by ${MANAGED_BY_VALUE} for tenant ${tenantId}. Do not edit: changes are overwritten.`;
-
-/** Cost allocation tag filter of the budget: `user:<tag key>$<tenant id>`. */
-export const budgetTagFilter = (tenantId: string) =>
-  `user:${TAG_TENANT}$${tenantId}`;
 
 /** Resolves `{region}` / `{accountId}` in a configured copyFrom ARN. */
 export function resolveCopyFrom(
@@ -115,7 +89,7 @@ export function resolveCopyFrom(
 /** For a system (cross-region) profile, the foundation models it routes to in any region. */
 function underlyingModelArns(copyFrom: string, modelId: string): string[] {
   if (/:inference-profile\//.test(copyFrom)) {
-    return [copyFrom, `arn:aws:bedrock:*::foundation-model/${modelId}`];
+    return [copyFrom, arns.foundationModelAnyRegion(modelId)];
   }
   return [copyFrom];
 }
@@ -124,221 +98,10 @@ function principalBlock(principals: string[]): Record<string, string[]> {
   const service = principals.filter(p => p.endsWith('.amazonaws.com'));
   const aws = principals
     .filter(p => !p.endsWith('.amazonaws.com'))
-    .map(p => (/^\d{12}$/.test(p) ? `arn:aws:iam::${p}:root` : p));
+    .map(p => (/^\d{12}$/.test(p) ? arns.accountRoot(p) : p));
   return {
     ...(aws.length ? { AWS: aws } : {}),
     ...(service.length ? { Service: service } : {}),
-  };
-}
-
-const THRESHOLD_OF: Record<AlarmKind, keyof AlarmThresholds> = {
-  tokens: 'tokensPerHour',
-  errors: 'errorsPer5Minutes',
-  invocations: 'invocationsPerHour',
-  latency: 'latencyMs',
-  throttles: 'throttlesPer5Minutes',
-};
-
-function alarmFor(
-  kind: AlarmKind,
-  name: string,
-  threshold: number,
-  profileIds: string[],
-): PlannedAlarm {
-  const stat = (
-    id: string,
-    metric: string,
-    profileId: string,
-    period: number,
-    s: string,
-  ) => ({
-    Id: id,
-    ReturnData: false,
-    MetricStat: {
-      Metric: {
-        Namespace: 'AWS/Bedrock',
-        MetricName: metric,
-        Dimensions: [{ Name: 'ModelId', Value: profileId }],
-      },
-      Period: period,
-      Stat: s,
-    },
-  });
-  const build = (
-    period: number,
-    metricNames: string[],
-    s: string,
-    fn: 'SUM' | 'MAX',
-    label: string,
-    description: string,
-  ): PlannedAlarm => {
-    const metrics: MetricDataQuery[] = [];
-    profileIds.forEach((pid, i) =>
-      metricNames.forEach((m, j) =>
-        metrics.push(stat(`m${i}x${j}`, m, pid, period, s)),
-      ),
-    );
-    metrics.push({
-      Id: 'total',
-      Expression: `${fn}([${metrics.map(m => m.Id).join(',')}])`,
-      Label: label,
-      ReturnData: true,
-    });
-    return {
-      kind,
-      name,
-      threshold,
-      periodSeconds: period,
-      description,
-      metrics,
-    };
-  };
-  switch (kind) {
-    case 'tokens':
-      return build(
-        3600,
-        ['InputTokenCount', 'OutputTokenCount'],
-        'Sum',
-        'SUM',
-        'Tokens per hour',
-        `Input + output tokens over ${threshold} per hour`,
-      );
-    case 'errors':
-      return build(
-        300,
-        ['InvocationClientErrors', 'InvocationServerErrors'],
-        'Sum',
-        'SUM',
-        'Errors per 5 minutes',
-        `Client + server errors over ${threshold} per 5 minutes`,
-      );
-    case 'invocations':
-      return build(
-        3600,
-        ['Invocations'],
-        'Sum',
-        'SUM',
-        'Invocations per hour',
-        `Invocations over ${threshold} per hour`,
-      );
-    case 'latency':
-      return build(
-        300,
-        ['InvocationLatency'],
-        'Average',
-        'MAX',
-        'Average latency (ms)',
-        `Average invocation latency of a model over ${threshold} ms`,
-      );
-    case 'throttles':
-    default:
-      return build(
-        300,
-        ['InvocationThrottles'],
-        'Sum',
-        'SUM',
-        'Throttles per 5 minutes',
-        `Throttled invocations over ${threshold} per 5 minutes`,
-      );
-  }
-}
-
-function dashboardBody(
-  spec: TenantSpec,
-  profiles: PlannedProfile[],
-  logGroupName: string,
-): Record<string, unknown> {
-  const { region, tenantId } = spec;
-  const series = (metric: string, stat: string, suffix = '') =>
-    profiles.map(p => [
-      'AWS/Bedrock',
-      metric,
-      'ModelId',
-      p.id,
-      { label: `${p.modelId}${suffix}`, stat },
-    ]);
-  const widget = (
-    title: string,
-    metrics: unknown[],
-    period: number,
-    x: number,
-    y: number,
-  ) => ({
-    type: 'metric',
-    x,
-    y,
-    width: 12,
-    height: 6,
-    properties: {
-      title,
-      region,
-      view: 'timeSeries',
-      stacked: false,
-      period,
-      metrics,
-    },
-  });
-  const arns = profiles.map(p => JSON.stringify(p.arn)).join(', ');
-  return {
-    widgets: [
-      {
-        type: 'text',
-        x: 0,
-        y: 0,
-        width: 24,
-        height: 2,
-        properties: {
-          markdown: `# Bedrock tenant ${tenantId}\n${dashboardMarker(
-            tenantId,
-          )}`,
-        },
-      },
-      widget('Invocations', series('Invocations', 'Sum'), 300, 0, 2),
-      widget(
-        'Tokens in / out',
-        [
-          ...series('InputTokenCount', 'Sum', ' in'),
-          ...series('OutputTokenCount', 'Sum', ' out'),
-        ],
-        300,
-        12,
-        2,
-      ),
-      widget(
-        'Latency (ms, average)',
-        series('InvocationLatency', 'Average'),
-        300,
-        0,
-        8,
-      ),
-      widget(
-        'Client / server errors',
-        [
-          ...series('InvocationClientErrors', 'Sum', ' client'),
-          ...series('InvocationServerErrors', 'Sum', ' server'),
-        ],
-        300,
-        12,
-        8,
-      ),
-      widget('Throttles', series('InvocationThrottles', 'Sum'), 300, 0, 14),
-      {
-        type: 'log',
-        x: 12,
-        y: 14,
-        width: 12,
-        height: 6,
-        properties: {
-          title: 'Invocations by caller and model (invocation logs)',
-          region,
-          view: 'table',
-          query:
-            `SOURCE '${logGroupName}' | fields @timestamp, identity.arn, modelId` +
-            ` | filter modelId in [${arns}]` +
-            ' | stats sum(input.inputTokenCount) as inTok, sum(output.outputTokenCount) as outTok, count(*) as calls by identity.arn, modelId',
-        },
-      },
-    ],
   };
 }
 
@@ -350,14 +113,12 @@ export function buildTenantPlan(
   spec: TenantSpec,
   cfg: ProvisioningConfig,
   existing: Record<string, ProfileRef | undefined> = {},
+  guardrailRef?: GuardrailRef,
 ): TenantPlan {
   const { tenantId, accountId, region } = spec;
   const names = tenantNames(tenantId);
-  const tags = {
-    [TAG_TENANT]: tenantId,
-    [TAG_OWNER]: spec.owner,
-    [TAG_MANAGED_BY]: MANAGED_BY_VALUE,
-  };
+  const tenant = tenantArns(tenantId, accountId, region);
+  const tags = tenantTags(spec);
   const profiles: PlannedProfile[] = spec.models.map(modelId => {
     const model = cfg.models.find(m => m.id === modelId)!;
     const name = names.profileName(modelId);
@@ -368,23 +129,22 @@ export function buildTenantPlan(
       copyFrom: resolveCopyFrom(model.copyFrom, accountId, region),
       clientRequestToken: names.profileClientToken(modelId),
       id: found?.id ?? `<pending:${name}>`,
-      arn:
-        found?.arn ??
-        `arn:aws:bedrock:${region}:${accountId}:application-inference-profile/<pending:${name}>`,
+      arn: found?.arn ?? tenant.pendingProfile(name),
       exists: Boolean(found),
     };
   });
   const profileArns = profiles.map(p => p.arn);
-  const roleArn = `arn:aws:iam::${accountId}:role/${names.roleName}`;
-  const topicArn = `arn:aws:sns:${region}:${accountId}:${names.topicName}`;
-  const alarms = ALARM_KINDS.map(kind =>
-    alarmFor(
-      kind,
-      names.alarmName(kind),
-      spec.thresholds[THRESHOLD_OF[kind]],
-      profiles.map(p => p.id),
-    ),
-  );
+  const topic = planTopic(spec, spec.notificationEmails);
+  const guardrail = planGuardrail(spec, guardrailRef);
+  // enforced: invocations are allowed only with the tenant's guardrail version, and denied
+  // without it whatever else grants them (AWS's documented pattern for bedrock:GuardrailIdentifier)
+  const withGuardrail = guardrail?.enforce
+    ? {
+        StringEquals: {
+          'bedrock:GuardrailIdentifier': guardrailIdentifier(guardrail),
+        },
+      }
+    : undefined;
 
   return {
     tenantId,
@@ -393,7 +153,7 @@ export function buildTenantPlan(
     tags,
     role: {
       name: names.roleName,
-      arn: roleArn,
+      arn: tenant.role,
       trustPolicy: policy({
         Sid: 'TenantWorkloadsAssumeRole',
         Effect: 'Allow',
@@ -407,6 +167,7 @@ export function buildTenantPlan(
           Effect: 'Allow',
           Action: INVOKE_ACTIONS,
           Resource: profileArns,
+          ...(withGuardrail ? { Condition: withGuardrail } : {}),
         },
         {
           Sid: 'InvokeModelsOnlyThroughTenantProfiles',
@@ -419,6 +180,7 @@ export function buildTenantPlan(
           ],
           Condition: {
             ArnEquals: { 'bedrock:InferenceProfileArn': profileArns },
+            ...withGuardrail,
           },
         },
         {
@@ -427,66 +189,43 @@ export function buildTenantPlan(
           Action: 'bedrock:GetInferenceProfile',
           Resource: profileArns,
         },
+        ...(guardrail?.enforce
+          ? [
+              {
+                Sid: 'DenyInvokeWithoutTenantGuardrail',
+                Effect: 'Deny' as const,
+                Action: INVOKE_ACTIONS,
+                Resource: '*',
+                Condition: {
+                  StringNotEquals: {
+                    'bedrock:GuardrailIdentifier':
+                      guardrailIdentifier(guardrail),
+                  },
+                },
+              },
+            ]
+          : []),
       ),
     },
     profiles,
-    topic: {
-      name: names.topicName,
-      arn: topicArn,
-      emails: [...spec.notificationEmails].map(e => e.toLowerCase()).sort(),
-      policy: policy(
-        {
-          Sid: 'AccountOwnerAccess',
-          Effect: 'Allow',
-          Principal: { AWS: `arn:aws:iam::${accountId}:root` },
-          Action: [
-            'sns:GetTopicAttributes',
-            'sns:SetTopicAttributes',
-            'sns:Subscribe',
-            'sns:ListSubscriptionsByTopic',
-            'sns:Publish',
-            'sns:DeleteTopic',
-          ],
-          Resource: topicArn,
-        },
-        {
-          Sid: 'TenantAlarmsPublish',
-          Effect: 'Allow',
-          Principal: { Service: 'cloudwatch.amazonaws.com' },
-          Action: 'sns:Publish',
-          Resource: topicArn,
-          Condition: {
-            StringEquals: { 'aws:SourceAccount': accountId },
-            ArnLike: {
-              'aws:SourceArn': `arn:aws:cloudwatch:${region}:${accountId}:alarm:${names.alarmPrefix}*`,
-            },
-          },
-        },
-        {
-          Sid: 'TenantBudgetPublish',
-          Effect: 'Allow',
-          Principal: { Service: 'budgets.amazonaws.com' },
-          Action: 'sns:Publish',
-          Resource: topicArn,
-          Condition: {
-            StringEquals: { 'aws:SourceAccount': accountId },
-            ArnLike: { 'aws:SourceArn': `arn:aws:budgets::${accountId}:*` },
-          },
-        },
-      ),
-    },
-    alarms,
+    topic,
+    alarms: planAlarms(
+      names,
+      spec.thresholds,
+      profiles.map(p => p.id),
+    ),
     dashboard: {
       name: names.dashboardName,
-      body: dashboardBody(spec, profiles, cfg.logging.logGroupName),
+      body: planDashboardBody(spec, profiles, cfg.logging.logGroupName),
     },
     budget: {
       name: names.budgetName,
       limitUsd: spec.monthlyBudgetUsd,
       costFilterTag: budgetTagFilter(tenantId),
       notifications: BUDGET_NOTIFICATIONS,
-      subscriberTopicArn: topicArn,
+      subscriberTopicArn: topic.arn,
     },
+    guardrail,
     annotations: {
       [ANNOTATION_TENANT_ID]: tenantId,
       [ANNOTATION_ACCOUNT_ID]: accountId,
@@ -498,5 +237,25 @@ export function buildTenantPlan(
       [ANNOTATION_ALARM_PREFIX]: names.alarmPrefix,
       [ANNOTATION_BUDGET_NAME]: names.budgetName,
     },
+  };
+}
+
+/** The tenant's guardrail as planned; `<pending:...>` id, ARN and version until it exists. */
+function planGuardrail(
+  spec: TenantSpec,
+  ref: GuardrailRef | undefined,
+): PlannedGuardrail | undefined {
+  if (!spec.guardrail) return undefined;
+  const name = defaultGuardrailName(spec.tenantId);
+  return {
+    name,
+    request: guardrailRequest(spec.guardrail),
+    enforce: spec.guardrail.enforce,
+    clientRequestToken: guardrailClientToken(spec.tenantId),
+    id: ref?.id ?? `<pending:${name}>`,
+    arn:
+      ref?.arn ??
+      `arn:aws:bedrock:${spec.region}:${spec.accountId}:guardrail/<pending:${name}>`,
+    version: ref?.version ?? '<pending>',
   };
 }

@@ -75,6 +75,20 @@ describe('BedrockGroupCard', () => {
     ).toHaveAttribute('href', '/catalog/default/component/legacy-billing');
   });
 
+  it('lists unverified entities apart from the tenants and the totals', async () => {
+    serveRollup(() => ({ status: 200, body: groupRollup }));
+    await renderForEntity(<BedrockGroupCard />, groupEntity);
+    const unverified = await screen.findByTestId('group-unverified');
+    expect(
+      within(unverified).getByRole('link', { name: 'Checkout copy' }),
+    ).toHaveAttribute('href', '/catalog/default/component/checkout-copy');
+    expect(unverified).toHaveTextContent('not in the totals');
+    expect(unverified).toHaveTextContent('bound to another entity');
+    const table = screen.getByText('Checkout assistant').closest('table')!;
+    expect(within(table).queryByText('Checkout copy')).not.toBeInTheDocument();
+    expect(value('group-total-tenants')).toHaveTextContent('3');
+  });
+
   it('includes child groups when switched on', async () => {
     const requests = serveRollup(url => ({
       status: 200,

@@ -21,6 +21,8 @@ import { formatCompact, formatInteger, formatUsd } from '../../lib/format';
 import { ErrorState } from '../ErrorState';
 import { Figure } from '../Figure';
 import { TenantTable } from './TenantTable';
+import { useAutoRefreshSeconds } from '../../hooks/useAutoRefreshSeconds';
+import { useTenantSignals } from '../../hooks/useTenantSignals';
 
 const Totals = ({ totals }: { totals: GroupRollup['totals'] }) => (
   <Box display="flex" flexWrap="wrap">
@@ -98,6 +100,32 @@ const Unannotated = ({ items }: { items: GroupRollup['unannotated'] }) => {
   );
 };
 
+/** Entities whose tenant annotations no binding confirms: listed apart, never in the totals. */
+const Unverified = ({ items }: { items: GroupRollup['unverified'] }) => {
+  const entityLink = useEntityLink();
+  if (!items?.length) return null;
+  return (
+    <Box mt={2} data-testid="group-unverified">
+      <Typography variant="subtitle2">
+        Unverified tenants, not in the totals ({items.length})
+      </Typography>
+      <Typography variant="caption" component="div">
+        Their annotations claim a Bedrock tenant that no binding confirms. A
+        Bedrock admin binds a tenant with the Adopt step of the
+        bedrock-tenant-lifecycle template.
+      </Typography>
+      <ul>
+        {items.map(i => (
+          <li key={i.entityRef}>
+            <Link to={entityLink(i.entityRef)}>{i.title}</Link> ({i.kind}):{' '}
+            {i.reason}
+          </li>
+        ))}
+      </ul>
+    </Box>
+  );
+};
+
 /** Group-page card: Bedrock totals of every tenant the group owns, and the tenants by cost. */
 export const BedrockGroupCard = () => {
   const { entity } = useEntity();
@@ -106,12 +134,20 @@ export const BedrockGroupCard = () => {
   const [includeChildren, setIncludeChildren] = useState(false);
   const group = getCompoundEntityRef(entity);
   const key = stringifyEntityRef(group);
-  const { value, loading, error } = useAsync(
-    () =>
-      api.getGroupRollup({ group, range: { preset: 'mtd' }, includeChildren }),
+  const [tenantRefs, setTenantRefs] = useState<string[]>([]);
+  const { version } = useTenantSignals(tenantRefs, {
+    pollSeconds: useAutoRefreshSeconds(),
+  });
+  const { value, loading, error } = useAsync(async () => {
+    const rollup = await api.getGroupRollup({
+      group,
+      range: { preset: 'mtd' },
+      includeChildren,
+    });
+    setTenantRefs(rollup.tenants.map(t => t.entityRef));
+    return rollup;
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [api, key, includeChildren],
-  );
+  }, [api, key, includeChildren, version]);
 
   return (
     <InfoCard
@@ -130,9 +166,9 @@ export const BedrockGroupCard = () => {
         />
       }
     >
-      {loading && <Progress />}
+      {loading && !value && <Progress />}
       {!loading && error && <ErrorState error={error} />}
-      {!loading && value && (
+      {value && (
         <>
           <Totals totals={value.totals} />
           <TenantTable
@@ -140,6 +176,7 @@ export const BedrockGroupCard = () => {
             linkToTab={tabLink}
             showOwner={includeChildren}
           />
+          <Unverified items={value.unverified} />
           <Unannotated items={value.unannotated} />
         </>
       )}

@@ -47,6 +47,24 @@ describe('BedrockOverviewCard', () => {
     expect(screen.getByText('Stale data')).toBeInTheDocument();
   });
 
+  it('shows an unverified tenant without figures', async () => {
+    serveSummary(server, () => ({
+      status: 409,
+      body: errorBody(
+        'UnverifiedTenantError',
+        'Unverified Bedrock tenant: Tenant checkout-assistant is bound to another entity, not to component:default/checkout-assistant. It is bound to an entity you cannot see. No Bedrock data is shown for component:default/checkout-assistant until a binding confirms its annotations. A Bedrock admin (permission bedrock.binding.manage) binds a tenant to its entity with the "Adopt" step of the bedrock-tenant-lifecycle template.',
+        409,
+      ),
+    }));
+    await renderForEntity(<BedrockOverviewCard />, tenantEntity);
+    const state = await screen.findByTestId('bedrock-unverified');
+    expect(state).toHaveTextContent('Unverified tenant');
+    expect(state).toHaveTextContent('bedrock.binding.manage');
+    expect(
+      screen.queryByTestId('overview-month-to-date'),
+    ).not.toBeInTheDocument();
+  });
+
   it('names the missing annotation', async () => {
     await renderForEntity(<BedrockOverviewCard />, plainEntity);
     expect(screen.getByText(/Missing Annotation/i)).toBeInTheDocument();

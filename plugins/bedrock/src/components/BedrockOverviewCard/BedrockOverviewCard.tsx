@@ -20,6 +20,8 @@ import {
 import { ErrorState } from '../ErrorState';
 import { Figure } from '../Figure';
 import { TenantAnnotationGate } from '../BedrockTab/TenantAnnotationGate';
+import { useAutoRefreshSeconds } from '../../hooks/useAutoRefreshSeconds';
+import { useTenantSignals } from '../../hooks/useTenantSignals';
 import type { EntitySummary } from '@bedrock-tenancy/plugin-bedrock-common';
 
 const Figures = ({ summary }: { summary: EntitySummary }) => {
@@ -100,13 +102,17 @@ const OverviewContent = () => {
   const api = useApi(bedrockApiRef);
   const ref = getCompoundEntityRef(entity);
   const key = stringifyEntityRef(ref);
+  const { version } = useTenantSignals([key], {
+    pollSeconds: useAutoRefreshSeconds(),
+  });
   const { value, loading, error } = useAsync(
     () => api.getEntitySummary({ entity: ref, range: { preset: 'mtd' } }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [api, key],
+    [api, key, version],
   );
-  if (loading) return <Progress />;
-  if (error) return <ErrorState error={error} />;
+  // a refetch keeps showing the previous figures until the new ones arrive
+  if (loading && !value) return <Progress />;
+  if (error && !value) return <ErrorState error={error} />;
   return value ? <Figures summary={value} /> : null;
 };
 

@@ -243,6 +243,25 @@ describe('BedrockTab', () => {
     ).toBeInTheDocument();
   });
 
+  it('shows an unverified tenant as such: no figures, and how an admin binds it', async () => {
+    serveSummary(server, () => ({
+      status: 409,
+      body: errorBody(
+        'UnverifiedTenantError',
+        'Unverified Bedrock tenant: Tenant checkout-assistant is bound to another entity, not to component:default/checkout-assistant. It is bound to an entity you cannot see. No Bedrock data is shown for component:default/checkout-assistant until a binding confirms its annotations. A Bedrock admin (permission bedrock.binding.manage) binds a tenant to its entity with the "Adopt" step of the bedrock-tenant-lifecycle template.',
+        409,
+      ),
+    }));
+    await renderForEntity(<BedrockTab />, tenantEntity);
+    const state = await screen.findByTestId('bedrock-unverified');
+    expect(within(state).getByText('Unverified tenant')).toBeInTheDocument();
+    expect(state).toHaveTextContent('bound to an entity you cannot see');
+    expect(state).toHaveTextContent('bedrock-tenant-lifecycle');
+    expect(
+      screen.queryByTestId('headline-invocations'),
+    ).not.toBeInTheDocument();
+  });
+
   it('shows a backend error in an error panel', async () => {
     serveSummary(server, () => ({
       status: 500,

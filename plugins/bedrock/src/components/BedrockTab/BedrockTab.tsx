@@ -22,6 +22,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { bedrockApiRef, type BedrockRange } from '../../api';
 import { useAutoRefreshSeconds } from '../../hooks/useAutoRefreshSeconds';
 import { useInterval } from '../../hooks/useInterval';
+import { useTenantSignals } from '../../hooks/useTenantSignals';
 import { messageOf, statusOf } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
 import { AdvicePanel } from '../AdvicePanel';
@@ -55,10 +56,12 @@ const BedrockTabContent = () => {
     resourceRef: stringifyEntityRef(entity),
   });
 
+  // refetch as soon as the backend says this tenant changed; polling below stays as the fallback
+  const { version, live } = useTenantSignals([stringifyEntityRef(entity)]);
   const { value, loading, error, retry } = useAsyncRetry(
     () => api.getEntitySummary({ entity: ref, range }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [api, refKey, JSON.stringify(range)],
+    [api, refKey, JSON.stringify(range), version],
   );
   useInterval(retry, autoRefreshSeconds);
 
@@ -100,6 +103,7 @@ const BedrockTabContent = () => {
             refreshing={refreshing}
             refreshError={refreshError}
             autoRefreshSeconds={autoRefreshSeconds}
+            live={live}
           />
         )}
       </Box>
@@ -156,7 +160,10 @@ const BedrockTabContent = () => {
             <AdvicePanel idle={value.idle} suggestions={value.suggestions} />
           </Grid>
           <Grid item xs={12}>
-            <GovernancePanel governance={value.governance} />
+            <GovernancePanel
+              governance={value.governance}
+              guardrails={value.guardrails}
+            />
           </Grid>
           <Grid item xs={12}>
             <CostNotes cost={value.cost} />

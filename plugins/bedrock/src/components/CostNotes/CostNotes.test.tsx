@@ -44,4 +44,18 @@ describe('CostNotes', () => {
     ).toHaveTextContent('custom-model/acme-ft');
     expect(screen.queryByTestId('cost-anomaly')).not.toBeInTheDocument();
   });
+
+  it('shows what the estimate assumes apart from what it cannot see', async () => {
+    await renderInTestApp(<CostNotes cost={entitySummary.cost} />);
+    expect(screen.getByText('Assumed')).toBeInTheDocument();
+    expect(screen.getByTestId('cost-assumptions')).toHaveTextContent(
+      'prompt-cache writes priced at the 5-minute rate (1.25x input)',
+    );
+    expect(screen.getByTestId('cost-assumptions')).not.toHaveTextContent(
+      'bedrock-mantle',
+    );
+    expect(screen.getByTestId('cost-excludes')).toHaveTextContent(
+      'traffic through the OpenAI-compatible bedrock-mantle endpoint',
+    );
+  });
 });

@@ -8,7 +8,7 @@ import type {
 import { formatDate, formatUsd } from '../../lib/format';
 import { SectionView } from '../SectionView';
 
-/** What the cost figures include and exclude, and how the estimate compares with the bill. */
+/** What the cost figures include, assume and cannot see, and how the estimate compares with the bill. */
 export const CostNotes = ({ cost }: { cost: Section<CostBlock> }) => (
   <InfoCard title="About these costs">
     <SectionView section={cost} name="Cost">
@@ -35,8 +35,16 @@ export const CostNotes = ({ cost }: { cost: Section<CostBlock> }) => (
               </li>
             ))}
           </ul>
+          <Typography variant="subtitle2">Assumed</Typography>
+          <ul data-testid="cost-assumptions">
+            {data.assumptions.map(i => (
+              <li key={i}>
+                <Typography variant="body2">{i}</Typography>
+              </li>
+            ))}
+          </ul>
           <Typography variant="subtitle2">Not included</Typography>
-          <ul>
+          <ul data-testid="cost-excludes">
             {data.excludes.map(i => (
               <li key={i}>
                 <Typography variant="body2">{i}</Typography>

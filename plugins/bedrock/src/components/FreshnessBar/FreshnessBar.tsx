@@ -14,9 +14,17 @@ export const FreshnessBar = (props: {
   refreshing: boolean;
   refreshError?: string;
   autoRefreshSeconds: number;
+  /** signals are installed: the page refetches as soon as a collection finishes */
+  live?: boolean;
 }) => {
-  const { freshness, onRefresh, refreshing, refreshError, autoRefreshSeconds } =
-    props;
+  const {
+    freshness,
+    onRefresh,
+    refreshing,
+    refreshError,
+    autoRefreshSeconds,
+    live,
+  } = props;
   return (
     <Box>
       <Box
@@ -32,9 +40,18 @@ export const FreshnessBar = (props: {
           {freshness.lastCollectedAt &&
             ` · last collected ${formatDateTime(freshness.lastCollectedAt)}`}
         </Typography>
+        {live && (
+          <Typography
+            variant="caption"
+            color="textSecondary"
+            data-testid="live"
+          >
+            Live: updates when a collection finishes
+          </Typography>
+        )}
         {autoRefreshSeconds > 0 && (
           <Typography variant="caption" color="textSecondary">
-            Auto-refresh every {autoRefreshSeconds} s
+            {live ? 'and' : 'Auto-refresh'} every {autoRefreshSeconds} s
           </Typography>
         )}
         {onRefresh && (

@@ -7,9 +7,11 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import type {
   GovernanceInfo,
+  GuardrailInfo,
   Section,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import { SectionView } from '../SectionView';
+import { GuardrailTable } from './GuardrailTable';
 
 const destinations = (g: GovernanceInfo) =>
   [
@@ -24,11 +26,16 @@ const promptsLogged = (g: GovernanceInfo) => {
   return g.promptsLogged ? 'Yes' : 'No';
 };
 
-/** Model invocation logging per region: on or off, where to, and whether prompts are kept. */
+/**
+ * Model invocation logging per region (on or off, where to, whether prompts are kept) and the
+ * tenant's guardrails; each part shows its own failure.
+ */
 export const GovernancePanel = ({
   governance,
+  guardrails,
 }: {
   governance: Section<GovernanceInfo[]>;
+  guardrails: Section<GuardrailInfo[]>;
 }) => (
   <InfoCard title="Governance">
     <SectionView section={governance} name="Invocation logging">
@@ -72,6 +79,12 @@ export const GovernancePanel = ({
           </Table>
         )
       }
+    </SectionView>
+    <Typography variant="subtitle2" style={{ marginTop: 16 }}>
+      Guardrails
+    </Typography>
+    <SectionView section={guardrails} name="Guardrails">
+      {data => <GuardrailTable guardrails={data} />}
     </SectionView>
   </InfoCard>
 );

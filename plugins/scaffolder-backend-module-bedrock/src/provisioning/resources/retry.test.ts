@@ -1,4 +1,4 @@
-import { retryOn } from './LoggingProvisioner';
+import { retryOn } from './retry';
 
 describe('retryOn', () => {
   const err = (name: string) => Object.assign(new Error(name), { name });

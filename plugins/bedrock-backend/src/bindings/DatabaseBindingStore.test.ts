@@ -1,0 +1,157 @@
+import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
+import { DatabaseBindingStore } from './DatabaseBindingStore';
+import { TenantBinding } from './types';
+
+jest.setTimeout(60_000);
+
+const binding = (over: Partial<TenantBinding>): TenantBinding => ({
+  tenantId: 'checkout-assistant',
+  entityRef: 'component:default/checkout-assistant',
+  accountId: '123456789012',
+  regions: ['us-east-1'],
+  attribution: 'inference-profile',
+  inferenceProfiles: { abc123: 'amazon.nova-pro-v1:0' },
+  principalArns: [],
+  alarmPrefix: 'bedrock-checkout-assistant-',
+  budgetName: 'bedrock-checkout-assistant',
+  source: 'provisioning',
+  updatedAt: '2026-11-30T00:00:00.000Z',
+  updatedBy: 'plugin:scaffolder',
+  ...over,
+});
+
+describe('DatabaseBindingStore', () => {
+  const databases = TestDatabases.create({
+    ids: ['SQLITE_3', 'POSTGRES_15'],
+  });
+
+  async function storeOn(id: TestDatabaseId) {
+    const knex = await databases.init(id);
+    await DatabaseUsageStore.migrate(knex);
+    return DatabaseBindingStore.fromKnex(knex);
+  }
+
+  it.each(databases.eachSupportedId())(
+    'writes, reads, moves and deletes a binding with its claims (%p)',
+    async id => {
+      const store = await storeOn(id);
+      expect(await store.put(binding({}))).toBe('written');
+      expect(await store.get('checkout-assistant')).toEqual(binding({}));
+      await store.put(
+        binding({ entityRef: 'component:default/renamed', source: 'admin' }),
+      );
+      expect((await store.get('checkout-assistant'))?.entityRef).toBe(
+        'component:default/renamed',
+      );
+      expect(
+        await store.findHolders({
+          claims: [{ kind: 'profile', value: 'abc123' }],
+          accountRegions: [],
+        }),
+      ).toEqual([
+        {
+          kind: 'profile',
+          value: 'abc123',
+          tenantId: 'checkout-assistant',
+          entityRef: 'component:default/renamed',
+          exclusive: true,
+        },
+      ]);
+      expect(await store.delete('checkout-assistant')).toBe(true);
+      expect(await store.get('checkout-assistant')).toBeUndefined();
+      expect(
+        await store.findHolders({
+          claims: [{ kind: 'profile', value: 'abc123' }],
+          accountRegions: [],
+        }),
+      ).toEqual([]);
+      expect(await store.delete('checkout-assistant')).toBe(false);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses a second holder of a profile, a role or an account-region (%p)',
+    async id => {
+      const store = await storeOn(id);
+      await store.put(binding({}));
+      await store.put(
+        binding({
+          tenantId: 'data-labeling',
+          entityRef: 'component:default/data-labeling',
+          attribution: 'identity',
+          inferenceProfiles: {},
+          principalArns: ['arn:aws:iam::123456789012:role/workers'],
+        }),
+      );
+      await store.put(
+        binding({
+          tenantId: 'risk-explainer',
+          entityRef: 'component:default/risk-explainer',
+          accountId: '210987654321',
+          attribution: 'account',
+          inferenceProfiles: {},
+        }),
+      );
+      const copies = [
+        binding({ tenantId: 'impostor', entityRef: 'component:default/x' }),
+        binding({
+          tenantId: 'impostor',
+          entityRef: 'component:default/x',
+          attribution: 'identity',
+          inferenceProfiles: {},
+          principalArns: ['arn:aws:iam::123456789012:role/workers'],
+        }),
+        binding({
+          tenantId: 'impostor',
+          entityRef: 'component:default/x',
+          accountId: '210987654321',
+          attribution: 'account',
+          inferenceProfiles: {},
+        }),
+        // a profile tenant inside an account-region held in account mode
+        binding({
+          tenantId: 'impostor',
+          entityRef: 'component:default/x',
+          accountId: '210987654321',
+          inferenceProfiles: { other1: 'amazon.nova-pro-v1:0' },
+        }),
+        // account mode over an account-region that profile tenants use
+        binding({
+          tenantId: 'impostor',
+          entityRef: 'component:default/x',
+          attribution: 'account',
+          inferenceProfiles: {},
+        }),
+      ];
+      for (const copy of copies) {
+        await expect(store.put(copy)).rejects.toMatchObject({
+          name: 'ConflictError',
+          message: expect.stringMatching(
+            /is held by tenant [a-z-]+ \(component:default\//,
+          ),
+        });
+      }
+      expect((await store.list()).map(b => b.tenantId)).toEqual([
+        'checkout-assistant',
+        'data-labeling',
+        'risk-explainer',
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'keeps a config or admin binding when asked (%p)',
+    async id => {
+      const store = await storeOn(id);
+      await store.put(binding({ source: 'config', updatedBy: 'config' }));
+      expect(
+        await store.put(
+          binding({ entityRef: 'component:default/other', source: 'aws-tags' }),
+          { unlessSource: ['config', 'admin'] },
+        ),
+      ).toBe('kept');
+      expect((await store.get('checkout-assistant'))?.source).toBe('config');
+    },
+  );
+});

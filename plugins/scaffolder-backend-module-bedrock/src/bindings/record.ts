@@ -1,0 +1,44 @@
+import type { TenantBindingBody } from '@bedrock-tenancy/plugin-bedrock-common';
+import type { TenantPlan } from '../provisioning/tenantPlan';
+import { bindingErrorMessage, BindingsClient } from './BedrockBindingsClient';
+
+/** The binding of a provisioned tenant: what its plan made, bound to `entityRef`. */
+export function bindingOfPlan(
+  plan: TenantPlan,
+  entityRef: string,
+): TenantBindingBody {
+  return {
+    entityRef,
+    accountId: plan.accountId,
+    regions: [plan.region],
+    attribution: 'inference-profile',
+    inferenceProfiles: Object.fromEntries(
+      plan.profiles.map(p => [p.id, p.modelId]),
+    ),
+    principalArns: [],
+    alarmPrefix: plan.annotations['bedrock-tenancy.io/alarm-prefix'],
+    budgetName: plan.annotations['bedrock-tenancy.io/budget-name'],
+  };
+}
+
+/**
+ * Runs a binding write after the AWS work of a step is checkpointed: when the bedrock backend
+ * cannot be reached the step fails with what to do, and a re-run skips the AWS work.
+ */
+export async function recordBinding(
+  what: string,
+  tenantId: string,
+  fn: () => Promise<void>,
+): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    throw new Error(
+      `The AWS resources of tenant ${tenantId} are in place, but ${what} failed: ${bindingErrorMessage(
+        e,
+      )}. Until it is recorded the tenant's usage is shown nowhere; run the task again (the AWS work is not repeated), or ask a Bedrock admin to adopt the tenant.`,
+    );
+  }
+}
+
+export type { BindingsClient };
