@@ -108,6 +108,8 @@ set -m
   export APP_CONFIG_bedrock_aws_endpoint="http://127.0.0.1:$((EMULATOR_PORT + 1))"
   export AWS_ACCESS_KEY_ID=AKIAPRODUCTIONCHECK1 AWS_SECRET_ACCESS_KEY=emulator-accepts-any AWS_REGION=us-east-1
   export AWS_ENDPOINT_URL_STS="http://127.0.0.1:$EMULATOR_PORT"
+  # the emulator's two accounts, whose tenant tags bind the demo tenants to their entities
+  export APP_CONFIG_bedrock_bindings_accounts='["123456789012","210987654321"]'
   # the demo catalog, and a static access token for the checks below
   export APP_CONFIG_catalog_locations="$catalog"
   export APP_CONFIG_backend_auth_externalAccess='[{"type":"static","options":{"token":"'"$TOKEN"'","subject":"production-check"}}]'

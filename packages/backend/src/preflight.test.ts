@@ -140,6 +140,8 @@ describe('config layout', () => {
     expect(c.bedrock.provisioning.accounts).toBeUndefined();
     expect(c.bedrock.provisioning.trustPrincipals).toBeUndefined();
     expect(c.portal).toBeUndefined();
+    expect(c.auth.providers['guest-member']).toBeUndefined();
+    expect(c.bedrock.tenants).toBeUndefined();
     for (const demo of [
       'AKIADEMO',
       '4567',
@@ -147,6 +149,8 @@ describe('config layout', () => {
       '210987654321',
       'examples/',
       'Demo',
+      'grace',
+      'fraud-analyst',
     ]) {
       expect(text).not.toContain(demo);
     }

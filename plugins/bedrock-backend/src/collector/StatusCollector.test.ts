@@ -115,7 +115,7 @@ describe('StatusCollector run budget (mocked AWS, injected clock)', () => {
     await DatabaseUsageStore.migrate(knex);
     const store = DatabaseUsageStore.fromKnex(knex);
     const clients = AwsClientFactory.create({
-      credentials: async accountId => async () => ({
+      credentials: async (accountId: string) => async () => ({
         accessKeyId: `AKIA${accountId}`,
         secretAccessKey: 'x',
       }),
@@ -142,7 +142,8 @@ describe('StatusCollector run budget (mocked AWS, injected clock)', () => {
       tenant(`111111111111-t${i}`),
     );
     const run = await status.collect(tenants);
-    expect(run).toMatchObject({ state: 'done', fetched: 21, pending: [] });
+    // 10 alarms + 10 budgets + 1 logging setting + the guardrail batch
+    expect(run).toMatchObject({ state: 'done', fetched: 22, pending: [] });
     // 10 alarms + 10 budgets (2 calls each) + 1 logging setting
     expect(state.calls).toHaveLength(31);
     expect(state.maxInFlight).toBe(3);
@@ -166,6 +167,8 @@ describe('StatusCollector run budget (mocked AWS, injected clock)', () => {
       'alarms:111111111111-t5',
       'budget:111111111111-t5',
       'governance:111111111111/us-east-1',
+      // the guardrail batch comes last
+      'guardrails:all',
     ];
     expect(first).toMatchObject({
       state: 'partial',
@@ -176,7 +179,7 @@ describe('StatusCollector run budget (mocked AWS, injected clock)', () => {
       .status;
     expect(record.payload).toMatchObject({ state: 'partial', pending: left });
     expect(record.error).toBe(
-      'ran out of time: 6 of 11 fetches left for the next run',
+      'ran out of time: 7 of 12 fetches left for the next run',
     );
     const budgets = await store.getSnapshots<any>('budget', [
       '111111111111-t2',
@@ -191,7 +194,7 @@ describe('StatusCollector run budget (mocked AWS, injected clock)', () => {
       accountBudgetMs: Infinity,
       runBudgetMs: Infinity,
     }).collect(tenants);
-    expect(second).toMatchObject({ state: 'done', fetched: 11, pending: [] });
+    expect(second).toMatchObject({ state: 'done', fetched: 12, pending: [] });
     expect(state.calls.slice(0, 8)).toEqual([
       'budget:111111111111-t3',
       'notifications:bedrock-111111111111-t3',
@@ -226,8 +229,8 @@ describe('StatusCollector run budget (mocked AWS, injected clock)', () => {
       'budget:111111111111-slow2',
       'governance:111111111111/us-east-1',
     ]);
-    // slow1's two, both fast tenants' four, the fast account's logging settings
-    expect(run.fetched).toBe(7);
+    // slow1's two, both fast tenants' four, the fast account's logging settings, the guardrails
+    expect(run.fetched).toBe(8);
   });
 
   it('leaves the scheduled run record alone on a one-tenant refresh', async () => {

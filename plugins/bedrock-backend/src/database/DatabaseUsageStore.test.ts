@@ -113,6 +113,26 @@ describe('DatabaseUsageStore.getUsageBuckets', () => {
   );
 });
 
+describe('DatabaseUsageStore.create', () => {
+  const databases = lightDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'migrates into its own migrations table unless migrations are skipped, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await DatabaseUsageStore.create({
+        database: { getClient: async () => knex, migrations: { skip: true } },
+      });
+      expect(await knex.schema.hasTable('bedrock_usage_hourly')).toBe(false);
+      await DatabaseUsageStore.create({
+        database: { getClient: async () => knex },
+      });
+      expect(await knex.schema.hasTable('bedrock_usage_hourly')).toBe(true);
+      expect(await knex.schema.hasTable('bedrock_knex_migrations')).toBe(true);
+    },
+  );
+});
+
 describe('DatabaseUsageStore.replaceWindow', () => {
   const databases = lightDatabases();
   const at = (h: number) => iso(START + h * HOUR);
@@ -187,7 +207,11 @@ describe('DatabaseUsageStore.replaceWindow', () => {
         rows: [
           row({ hour: at(1), invocations: 7, inputTokens: 700 }),
           row({ hour: at(2), invocations: 12, inputTokens: 1200 }),
+          // outside the window, on both sides and at its exclusive end: ignored, never
+          // written over the next window's rows
           row({ hour: at(5), invocations: 99 }),
+          row({ hour: at(3), invocations: 99 }),
+          row({ hour: at(-1), invocations: 99 }),
         ],
       });
 
@@ -405,7 +429,11 @@ describe('DatabaseUsageStore reads, states, snapshots and pruning', () => {
         watermark: at(8),
         at: at(8),
       });
-      expect((await store.getStates(['alpha'])).alpha.watermark).toBe(at(8));
+      const last = await store.getStates(['alpha', 'beta']);
+      expect(last.alpha.watermark).toBe(at(8));
+      // each update touches its own tenant only
+      expect(last.beta.watermark).toBe(at(1));
+      expect(last.beta.lastCollectedAt).toBe(at(2));
     },
   );
 

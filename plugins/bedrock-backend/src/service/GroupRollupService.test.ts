@@ -484,6 +484,18 @@ describe('GroupRollupService edges', () => {
       },
     ),
     component('err-t', { owner: 'sub' }, { annotations: annotations('err-t') }),
+    // another kind of relation to the group is not ownership
+    component(
+      'dep',
+      { owner: 'lead' },
+      {
+        annotations: annotations('dep'),
+        relations: [
+          { type: 'dependsOn', targetRef: 'group:default/lead' },
+          { type: 'ownedBy', targetRef: 'group:default/top' },
+        ],
+      },
+    ),
     group('ns-lead', ['ns-sub'], { namespace: 'elsewhere' }),
     group('ns-sub', [], { namespace: 'elsewhere' }),
     component(

@@ -279,7 +279,9 @@ describe('costBlock, every figure by hand', () => {
       'on-demand input, output and prompt-cache tokens at list prices (built-in table plus bedrock.prices)',
     ]);
     expect(c.excludes).toEqual([
-      'provisioned throughput, batch and other discounts',
+      'traffic through the OpenAI-compatible bedrock-mantle endpoint (its metrics are in AWS/BedrockMantle, not AWS/Bedrock)',
+      'batch inference jobs (billed at about half the on-demand price)',
+      'provisioned throughput and reserved-tier capacity (billed per hour or per reserved tokens per minute)',
       'taxes, credits, support and data transfer',
       `unpriced models: ${unpriced.join(', ')}`,
     ]);
@@ -300,7 +302,9 @@ describe('costBlock, every figure by hand', () => {
     expect(c.rangeUnpriced).toBe(false);
     expect(c.unpricedModels).toEqual([]);
     expect(c.excludes).toEqual([
-      'provisioned throughput, batch and other discounts',
+      'traffic through the OpenAI-compatible bedrock-mantle endpoint (its metrics are in AWS/BedrockMantle, not AWS/Bedrock)',
+      'batch inference jobs (billed at about half the on-demand price)',
+      'provisioned throughput and reserved-tier capacity (billed per hour or per reserved tokens per minute)',
       'taxes, credits, support and data transfer',
     ]);
     // days start at the range's first day when it begins before the month

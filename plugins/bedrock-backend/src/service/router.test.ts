@@ -55,7 +55,7 @@ function probeRows(): HourlyUsageRow[] {
   ): HourlyUsageRow => ({
     ...emptyUsageRow({
       tenantId: 'pricing-probe',
-      accountId: '123456789012',
+      accountId: '444455556666',
       region: 'us-east-1',
       modelId,
       hour: new Date(ANCHOR.getTime() - hoursAgo * HOUR).toISOString(),
@@ -223,9 +223,10 @@ const entities = [
     'bedrock-tenancy.io/account-id': '123456789012',
     'bedrock-tenancy.io/regions': 'us-east-1',
   }),
+  // account attribution: the probe owns an account-region of its own
   component('pricing-probe', 'team-probe', {
     [ANNOTATION_TENANT_ID]: 'pricing-probe',
-    'bedrock-tenancy.io/account-id': '123456789012',
+    'bedrock-tenancy.io/account-id': '444455556666',
     'bedrock-tenancy.io/regions': 'us-east-1',
   }),
   group('team-search'),
@@ -252,10 +253,10 @@ describe('bedrock router', () => {
     const knex = await databases.init('SQLITE_3');
     await DatabaseUsageStore.migrate(knex);
     const store = DatabaseUsageStore.fromKnex(knex);
-    await bindEntities(
-      knex,
-      [checkout, labeling, ranker, risk].map(demoTenantEntity),
-    );
+    await bindEntities(knex, [
+      ...[checkout, labeling, ranker, risk].map(demoTenantEntity),
+      entities.find(e => e.metadata.name === 'pricing-probe')!,
+    ]);
     for (const t of [checkout, labeling, ranker, risk]) {
       const rows = rowsOf(t);
       await store.replaceWindow({
@@ -274,7 +275,7 @@ describe('bedrock router', () => {
     }
     await store.replaceWindow({
       tenantId: 'pricing-probe',
-      accountId: '123456789012',
+      accountId: '444455556666',
       region: 'us-east-1',
       from: '2000-01-01T00:00:00.000Z',
       to: '2100-01-01T00:00:00.000Z',

@@ -26,6 +26,9 @@ registerMswTestHooks(server);
 const ok = (body: unknown) => () => ({ status: 200, body });
 const figure = (id: string) => screen.getByTestId(`${id}-value`);
 
+// user-event walks through pickers and dialogs: slow on a busy 2-core CI machine
+jest.setTimeout(20_000);
+
 describe('BedrockTab', () => {
   it('names the missing annotation and calls no backend', async () => {
     const requests = serveSummary(server, ok(entitySummary));
