@@ -142,17 +142,23 @@ async function get(baseUrl: string, token: string, p: string) {
   return { status: res.status, body: Buffer.from(await res.arrayBuffer()) };
 }
 
-/** Waits until the catalog has stitched every tenant with its owner (the roll-up sees them all). */
+/** Waits until the catalog has stitched every tenant with its owner. */
 async function waitForCatalog(baseUrl: string, token: string) {
   const deadline = Date.now() + 15 * 60_000;
+  const query = `/api/catalog/entities/by-query?filter=kind=component&fields=metadata.name,relations&limit=${
+    N + 10
+  }`;
   for (;;) {
-    const r = await get(baseUrl, token, ROUTES[3].path(0));
-    if (r.status === 200 && JSON.parse(r.body.toString()).totals.tenants === N)
-      return;
+    const r = await get(baseUrl, token, query);
+    if (r.status !== 200) {
+      throw new Error(`catalog query: ${r.status} ${r.body.toString()}`);
+    }
+    const owned = JSON.parse(r.body.toString()).items.filter((e: any) =>
+      e.relations?.some((rel: any) => rel.type === 'ownedBy'),
+    ).length;
+    if (owned === N + 1) return;
     if (Date.now() > deadline) {
-      throw new Error(
-        `the catalog did not show ${N} tenants in time (last answer ${r.status})`,
-      );
+      throw new Error(`the catalog stitched only ${owned} of ${N + 1} tenants`);
     }
     await sleep(2000);
   }
@@ -161,6 +167,15 @@ async function waitForCatalog(baseUrl: string, token: string) {
 /** Each view answers the user, with the data the bench wrote; a foreign tenant is 403. */
 async function checkViews(baseUrl: string, token: string) {
   const bytes: number[] = [];
+  const rollup = await get(baseUrl, token, ROUTES[3].path(0));
+  const shown = rollup.status === 200 && JSON.parse(rollup.body.toString());
+  if (shown?.totals?.tenants !== N) {
+    throw new Error(
+      `the roll-up shows ${shown?.totals?.tenants} of ${N} tenants: ${
+        rollup.status
+      } ${rollup.body.toString().slice(0, 500)}`,
+    );
+  }
   for (const route of ROUTES) {
     const r = await get(baseUrl, token, route.path(0));
     if (r.status !== 200) {

@@ -44,9 +44,24 @@ function tenancyAnnotations(tenantId: string, i: number) {
   };
 }
 
-/** Operator-configured tenants (`bedrock.tenants`); empty while annotations bind them. */
-export function tenancyConfig(_n: number): Record<string, unknown> {
-  return {};
+/** The bindings: operator-configured tenants (`bedrock.tenants`), as the annotations say. */
+export function tenancyConfig(n: number): Record<string, unknown> {
+  const bound = (name: string, i: number) => ({
+    tenantId: name,
+    entityRef: `component:default/${name}`,
+    accountId: ACCOUNT,
+    regions: [REGION],
+    attribution: 'inference-profile',
+    inferenceProfiles: Object.fromEntries(
+      MODELS.map((m, k) => [`p${i}x${k}`, m]),
+    ),
+  });
+  return {
+    tenants: [
+      ...Array.from({ length: n }, (_, i) => bound(tenantName(i), i)),
+      bound(FOREIGN, n),
+    ],
+  };
 }
 
 function component(name: string, owner: string, i: number) {

@@ -46,6 +46,10 @@ const METRICS = [
 /** queries per model series: 6 sums + latency Average and Maximum */
 const QUERIES_PER_SERIES = 8;
 const HOUR = 3_600_000;
+/** GetMetricData list price: USD 0.01 per 1,000 metrics requested */
+const USD_PER_METRIC = 0.01 / 1000;
+/** the default collector schedule: every 15 minutes */
+const CYCLES_PER_MONTH = (30 * 24 * 60) / 15;
 /** one day of backfill: one 24-hour window per cycle */
 const COLLECTOR_OPTIONS = {
   backfillDays: 1,
@@ -227,7 +231,12 @@ async function main() {
     listCalls = 0;
     const started = Date.now();
     const s = await collector.collect(tenants);
-    const calls = cw.commandCalls(GetMetricDataCommand).length - before;
+    const cycleCalls = cw.commandCalls(GetMetricDataCommand).slice(before);
+    const calls = cycleCalls.length;
+    const metricsRequested = cycleCalls.reduce(
+      (n, c) => n + (c.args[0].input.MetricDataQueries?.length ?? 0),
+      0,
+    );
     console.log(
       JSON.stringify({
         cycle: label,
@@ -240,6 +249,15 @@ async function main() {
         listMetricsCalls: listCalls,
         failedGroups: s.failedGroups,
         ms: Date.now() - started,
+        metricsRequested,
+        // GetMetricData is billed per metric requested, whatever the span: this cycle repeated at
+        // the default schedule (every 15 minutes) for a month, per (active) tenant
+        cloudWatchUsdPerTenantMonth: Number(
+          (
+            (metricsRequested * CYCLES_PER_MONTH * USD_PER_METRIC) /
+            TENANTS
+          ).toFixed(4),
+        ),
       }),
     );
     now += 15 * 60_000;

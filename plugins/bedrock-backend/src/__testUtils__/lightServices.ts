@@ -31,7 +31,6 @@ export const permissionsWith = (
   authorize: (...args: any[]) => Promise<any>,
 ): PermissionsService => ({
   authorize,
-  authorizeConditional: async () => {
-    throw new Error('not used');
-  },
+  // no conditional answer: every decision goes through `authorize`
+  authorizeConditional: async () => [],
 });

@@ -95,6 +95,11 @@ export interface UsageStore {
   /** Start of the newest hour with invocations, per tenant. */
   getLastInvocation(tenantIds: string[]): Promise<Record<string, string>>;
   getStates(tenantIds: string[]): Promise<Record<string, TenantState>>;
+  /**
+   * What changes whenever the tenants' data does: their latest collection and the newest of
+   * these snapshots (by key, any kind). A key for results computed from the store.
+   */
+  getVersion(tenantIds: string[], snapshotKeys: string[]): Promise<string>;
   /** Moves the watermark forward (never back) and records a successful collection. */
   markCollected(options: {
     tenantId: string;

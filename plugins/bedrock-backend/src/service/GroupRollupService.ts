@@ -7,7 +7,6 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   bedrockUsageReadPermission,
@@ -19,6 +18,7 @@ import { iso } from '../lib/time';
 import { Tenant, tenantOf } from '../tenant';
 import { BindingStore } from '../bindings/types';
 import { verifyTenants } from '../bindings/verify';
+import { entityAuthorizer } from './entityAccess';
 import { TimeRange } from './range';
 import { SummaryService } from './SummaryService';
 
@@ -120,20 +120,18 @@ export class GroupRollupService {
     const unannotated = [...owned]
       .filter(([, e]) => !isBedrockTenantEntity(e) || !tenantOf(e))
       .map(([entityRef, e]) => ({ entityRef, title: title(e), kind: e.kind }));
-    const decisions = annotated.length
-      ? await this.#permissions.authorize(
-          annotated.map(([resourceRef]) => ({
-            permission: bedrockUsageReadPermission,
-            resourceRef,
-          })),
-          { credentials },
-        )
+    const allowed = annotated.length
+      ? await (
+          await entityAuthorizer(
+            this.#permissions,
+            bedrockUsageReadPermission,
+            credentials,
+          )
+        )(annotated.map(([, e]) => e))
       : [];
     const readable = annotated.flatMap(([entityRef, entity], i) => {
       const claimed = tenantOf(entity);
-      return decisions[i]?.result === AuthorizeResult.ALLOW && claimed
-        ? [{ entityRef, entity, claimed }]
-        : [];
+      return allowed[i] && claimed ? [{ entityRef, entity, claimed }] : [];
     });
     // only a binding of the entity itself brings figures: copies are listed apart, never summed
     const verdicts = await verifyTenants(

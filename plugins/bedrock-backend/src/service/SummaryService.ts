@@ -28,6 +28,7 @@ import {
   TenantState,
   UsageStore,
 } from '../database/types';
+import { createHash } from 'node:crypto';
 import { BucketCache } from './BucketCache';
 import { guardrailSection } from './guardrailSection';
 import { budgetBlock, costBlock, monthStart, RUN_RATE_DAYS } from './cost';
@@ -130,6 +131,9 @@ export class SummaryService {
   readonly #options: SummaryOptions;
   readonly #now: () => number;
   readonly #buckets: BucketCache;
+  readonly #cache: CacheService;
+  /** summaries being computed on this replica: concurrent identical requests share one */
+  readonly #loading = new Map<string, Promise<string>>();
 
   static create(o: {
     store: UsageStore;
@@ -151,8 +155,41 @@ export class SummaryService {
   }) {
     this.#store = o.store;
     this.#buckets = new BucketCache({ cache: o.cache, logger: o.logger });
+    this.#cache = o.cache;
     this.#options = o.options;
     this.#now = o.now ?? Date.now;
+  }
+
+  /**
+   * The entity summary as JSON, shared by every caller the route has authorized for the entity
+   * until the tenant is collected again (or its snapshots change), or the minute turns (the
+   * freshness and idle figures move with the clock).
+   */
+  async entitySummaryJson(tenant: Tenant, range: TimeRange): Promise<string> {
+    const now = this.#now();
+    const version = await this.#store.getVersion(
+      [tenant.tenantId],
+      [tenant.tenantId, ...tenant.regions.map(r => `${tenant.accountId}/${r}`)],
+    );
+    const key = JSON.stringify([
+      tenant,
+      range.from,
+      range.to,
+      Math.floor(now / 60_000),
+      version,
+    ]);
+    const id = `summary:${createHash('sha256').update(key).digest('hex')}`;
+    const loading = this.#loading.get(id);
+    if (loading) return loading;
+    const json = (async () => {
+      const hit = await this.#cache.get<string>(id).catch(() => undefined);
+      if (typeof hit === 'string') return hit;
+      const fresh = JSON.stringify(await this.entitySummary(tenant, range));
+      await this.#cache.set(id, fresh, { ttl: 60_000 }).catch(() => undefined);
+      return fresh;
+    })().finally(() => this.#loading.delete(id));
+    this.#loading.set(id, json);
+    return json;
   }
 
   async entitySummary(

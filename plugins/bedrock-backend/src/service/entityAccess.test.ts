@@ -19,6 +19,7 @@ import {
 } from '../__testUtils__/lightServices';
 import {
   authorizeEntity,
+  entityAuthorizer,
   entityParamsSchema,
   groupParamsSchema,
   parseParams,
@@ -115,11 +116,15 @@ describe('entity access', () => {
     async (result, refusal) => {
       const credentials = userCredentials('user:default/ann');
       const authorize = jest.fn(async () => [{ result }] as any);
+      // a policy answer this plugin cannot apply itself goes to the permission backend per entity
       const error = await authorizeEntity(
-        permissionsWith(authorize),
+        await entityAuthorizer(
+          permissionsWith(authorize),
+          bedrockUsageReadPermission,
+          credentials,
+        ),
         bedrockUsageReadPermission,
-        'component:default/shop',
-        credentials,
+        component({}) as Entity,
       ).then(
         () => undefined,
         e => e,

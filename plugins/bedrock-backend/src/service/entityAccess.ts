@@ -9,6 +9,8 @@ import {
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { permissionRules } from '@backstage/plugin-catalog-backend/alpha';
+import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
 import { readTenantAnnotations } from '@bedrock-tenancy/plugin-bedrock-common';
 import { z } from 'zod';
 import type { Tenant } from '../tenant';
@@ -59,22 +61,76 @@ export async function readEntity(
   return entity;
 }
 
-/** Throws NotAllowedError unless the caller holds `permission` on the entity. */
-export async function authorizeEntity(
+/** Applies a catalog conditional decision to an entity with the catalog's own rules. */
+const applyCatalogConditions = createConditionAuthorizer<Entity, unknown>(
+  Object.values(permissionRules) as any,
+);
+/** Resource refs per remote authorize call: each carries the decision's conditions. */
+const AUTHORIZE_BATCH = 50;
+
+/**
+ * Decides `permission` for entities the caller has read from the catalog, with one policy call.
+ * The policy's decision does not depend on the entity (authorizeConditional); a catalog
+ * condition (e.g. isEntityOwner) is applied here to the entity the caller already holds, with
+ * the catalog's own rules: the same check the permission backend makes when it asks the catalog
+ * to load each entity again. Conditions this plugin cannot apply (another plugin's, or a rule it
+ * does not know) go to the permission backend per entity, in batches.
+ */
+export async function entityAuthorizer(
   permissions: PermissionsService,
   permission: ResourcePermission<'catalog-entity'>,
-  entityRef: string,
   credentials: BackstageCredentials,
-) {
-  const [decision] = await permissions.authorize(
-    [{ permission, resourceRef: entityRef }],
-    {
+): Promise<(entities: Entity[]) => Promise<boolean[]>> {
+  const [decision] =
+    (await permissions.authorizeConditional([{ permission }], {
       credentials,
-    },
-  );
-  if (decision.result !== AuthorizeResult.ALLOW) {
+    })) ?? [];
+  const remote = async (entities: Entity[]) => {
+    const out: boolean[] = [];
+    for (let i = 0; i < entities.length; i += AUTHORIZE_BATCH) {
+      const decisions = await permissions.authorize(
+        entities.slice(i, i + AUTHORIZE_BATCH).map(e => ({
+          permission,
+          resourceRef: stringifyEntityRef(e),
+        })),
+        { credentials },
+      );
+      out.push(...decisions.map(d => d.result === AuthorizeResult.ALLOW));
+    }
+    return out;
+  };
+  if (decision?.result === AuthorizeResult.ALLOW)
+    return async entities => entities.map(() => true);
+  if (decision?.result === AuthorizeResult.DENY)
+    return async entities => entities.map(() => false);
+  if (
+    decision?.result !== AuthorizeResult.CONDITIONAL ||
+    decision.pluginId !== 'catalog' ||
+    decision.resourceType !== 'catalog-entity'
+  ) {
+    return remote;
+  }
+  return async entities => {
+    try {
+      return entities.map(e => applyCatalogConditions(decision, e));
+    } catch {
+      return remote(entities);
+    }
+  };
+}
+
+/** Throws NotAllowedError unless the caller holds `permission` on the entity. */
+export async function authorizeEntity(
+  authorizer: (entities: Entity[]) => Promise<boolean[]>,
+  permission: ResourcePermission<'catalog-entity'>,
+  entity: Entity,
+) {
+  const [allowed] = await authorizer([entity]);
+  if (!allowed) {
     throw new NotAllowedError(
-      `You may not ${permission.attributes.action} Bedrock usage of ${entityRef} (${permission.name})`,
+      `You may not ${
+        permission.attributes.action
+      } Bedrock usage of ${stringifyEntityRef(entity)} (${permission.name})`,
     );
   }
 }

@@ -19,6 +19,7 @@ import { z } from 'zod';
 import type { Tenant } from '../tenant';
 import {
   authorizeEntity,
+  entityAuthorizer,
   entityParamsSchema,
   groupParamsSchema,
   parseParams,
@@ -89,21 +90,19 @@ export async function createRouter(
     const p = parseParams(entityParamsSchema, req.params);
     const range = resolveRange(req.query, now());
     const credentials = await httpAuth.credentials(req);
-    const ref = stringifyEntityRef(p);
-    const entity = await readEntity(catalog, ref, credentials);
-    await authorizeEntity(
-      permissions,
-      bedrockUsageReadPermission,
-      stringifyEntityRef(entity),
-      credentials,
-    );
+    // the entity and the caller's decision, concurrently: neither needs the other
+    const [entity, authorizer] = await Promise.all([
+      readEntity(catalog, stringifyEntityRef(p), credentials),
+      entityAuthorizer(permissions, bedrockUsageReadPermission, credentials),
+    ]);
+    await authorizeEntity(authorizer, bedrockUsageReadPermission, entity);
     const tenant = await verifiedTenant({
       entity,
       bindings,
       catalog,
       credentials,
     });
-    res.json(await summary.entitySummary(tenant, range));
+    res.type('json').send(await summary.entitySummaryJson(tenant, range));
   });
 
   router.get('/group/:namespace/:name/rollup', async (req, res) => {
@@ -146,18 +145,16 @@ export async function createRouter(
     });
     try {
       const credentials = await httpAuth.credentials(req);
-      const entity = await readEntity(
-        catalog,
-        stringifyEntityRef(p),
-        credentials,
-      );
+      const [entity, authorizer] = await Promise.all([
+        readEntity(catalog, stringifyEntityRef(p), credentials),
+        entityAuthorizer(
+          permissions,
+          bedrockUsageRefreshPermission,
+          credentials,
+        ),
+      ]);
       const ref = stringifyEntityRef(entity);
-      await authorizeEntity(
-        permissions,
-        bedrockUsageRefreshPermission,
-        ref,
-        credentials,
-      );
+      await authorizeEntity(authorizer, bedrockUsageRefreshPermission, entity);
       // the binding's entity is this entity: the permission above was checked on it
       const tenant = await verifiedTenant({
         entity,
