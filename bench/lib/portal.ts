@@ -12,15 +12,6 @@ import knexFactory, { Knex } from 'knex';
 
 export const ROOT = path.resolve(__dirname, '../..');
 
-/** The suite's packages inside the bundle, linked so the backend loads their built dist. */
-const BUNDLED = {
-  app: 'packages/app',
-  '@bedrock-tenancy/plugin-bedrock-backend': 'plugins/bedrock-backend',
-  '@bedrock-tenancy/plugin-bedrock-common': 'plugins/bedrock-common',
-  '@bedrock-tenancy/plugin-scaffolder-backend-module-bedrock':
-    'plugins/scaffolder-backend-module-bedrock',
-};
-
 export function buildBackend() {
   const r = spawnSync('yarn', ['build:backend'], {
     cwd: ROOT,
@@ -42,10 +33,19 @@ export function unpackBundle(): string {
   const dir = fs.mkdtempSync(path.join(ROOT, 'artifacts', 'bench-backend-'));
   const r = spawnSync('tar', ['xzf', bundle, '-C', dir], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error('could not unpack the backend bundle');
-  for (const [name, rel] of Object.entries(BUNDLED)) {
-    const link = path.join(dir, 'node_modules', name);
-    fs.mkdirSync(path.dirname(link), { recursive: true });
-    fs.symlinkSync(path.join(dir, rel), link);
+  // every workspace package in the bundle (packages/*, plugins/*), linked by its name
+  for (const top of ['packages', 'plugins']) {
+    const parent = path.join(dir, top);
+    if (!fs.existsSync(parent)) continue;
+    for (const entry of fs.readdirSync(parent)) {
+      const manifest = path.join(parent, entry, 'package.json');
+      if (!fs.existsSync(manifest)) continue;
+      const { name } = JSON.parse(fs.readFileSync(manifest, 'utf8'));
+      const link = path.join(dir, 'node_modules', name);
+      if (fs.existsSync(link)) continue;
+      fs.mkdirSync(path.dirname(link), { recursive: true });
+      fs.symlinkSync(path.join(parent, entry), link);
+    }
   }
   return dir;
 }
