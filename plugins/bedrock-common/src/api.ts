@@ -1,42 +1,14 @@
 import { z } from 'zod';
 import type { AttributionMode } from './annotations';
+import type { CostBlock } from './cost';
+import type { GuardrailInfo } from './guardrails';
+import type { ModelUsage, SeriesPoint, UsageTotals } from './usage';
 
 /*
  * The HTTP API of the bedrock backend plugin (routes under /api/bedrock), shared by the
  * backend, which produces these shapes, and the frontend, which renders them.
  * Amounts are USD; timestamps are ISO 8601 UTC strings.
  */
-
-/**
- * The range presets of the summary and roll-up.
- *
- * @public
- */
-export const RANGE_PRESETS = ['24h', '7d', '30d', 'mtd'] as const;
-/** @public */
-export type RangePreset = (typeof RANGE_PRESETS)[number];
-
-/**
- * Query of the entity summary and group roll-up: a preset, or an explicit from/to.
- *
- * @public
- */
-export const rangeQuerySchema = z
-  .object({
-    range: z.enum(RANGE_PRESETS).optional(),
-    from: z.string().datetime({ offset: true }).optional(),
-    to: z.string().datetime({ offset: true }).optional(),
-  })
-  .strict()
-  .refine(q => !(q.range && (q.from || q.to)), {
-    message: 'give either range or from/to, not both',
-  })
-  .refine(q => !q.to || q.from, { message: 'to needs from' })
-  .refine(q => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), {
-    message: 'from must be before to',
-  });
-/** @public */
-export type RangeQuery = z.infer<typeof rangeQuerySchema>;
 
 /**
  * A panel that can fail on its own: a failed panel never takes the page down.
@@ -47,87 +19,6 @@ export type Section<T> =
   | { status: 'ok'; data: T }
   | { status: 'error'; message: string }
   | { status: 'unavailable'; message: string };
-
-/** @public */
-export interface UsageTotals {
-  invocations: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  clientErrors: number;
-  serverErrors: number;
-  throttles: number;
-  /** (client + server errors) / (invocations + errors); null without traffic */
-  errorRate: number | null;
-  latencyAvgMs: number | null;
-  latencyMaxMs: number | null;
-  /** null when the endpoint does not serve percentiles: show "not available" */
-  latencyP99Ms: number | null;
-  /** null when some traffic is unpriced: never shown as $0 */
-  estimatedCostUsd: number | null;
-}
-
-/** @public */
-export interface ModelUsage extends UsageTotals {
-  modelId: string;
-  displayName: string;
-  priced: boolean;
-  /** this model's share of the tenant's priced cost in the range, 0..1 */
-  costShare: number | null;
-}
-
-/** @public */
-export interface SeriesPoint {
-  /** start of the bucket */
-  timestamp: string;
-  modelId: string;
-  invocations: number;
-  inputTokens: number;
-  outputTokens: number;
-  clientErrors: number;
-  serverErrors: number;
-  throttles: number;
-  latencyAvgMs: number | null;
-  estimatedCostUsd: number | null;
-}
-
-/** @public */
-export interface DailyCost {
-  date: string; // YYYY-MM-DD
-  estimatedUsd: number;
-  billedUsd: number | null;
-}
-
-/** @public */
-export interface CostAnomaly {
-  date: string;
-  amountUsd: number;
-  baselineUsd: number;
-  /** how many standard deviations above the trailing 14-day mean */
-  score: number;
-}
-
-/** @public */
-export interface CostBlock {
-  currency: 'USD';
-  /** estimated cost of the selected range (priced models only) */
-  rangeEstimatedUsd: number;
-  monthToDateUsd: number;
-  /** from the trailing 7-day daily run rate */
-  projectedMonthEndUsd: number;
-  dailyRunRateUsd: number;
-  unpricedModels: string[];
-  daily: DailyCost[];
-  anomaly: CostAnomaly | null;
-  billed: { monthToDateUsd: number; gapUsd: number; asOf: string } | null;
-  /** what the figures price */
-  includes: string[];
-  /** how they price what CloudWatch cannot tell apart (cache TTL, endpoint, service tier) */
-  assumptions: string[];
-  /** what the figures cannot see */
-  excludes: string[];
-}
 
 /** @public */
 export interface BudgetBlock {
@@ -170,56 +61,6 @@ export interface GovernanceInfo {
   /** prompts and responses are written to the logs */
   promptsLogged: boolean;
   deliveryFailures: { cloudWatch: number; s3: number } | null;
-}
-
-/**
- * Sums over the guardrail window (`AWS/Bedrock/Guardrails`, statistic Sum).
- *
- * @public
- */
-export interface GuardrailCounts {
-  invocations: number;
-  /** invocations where the guardrail blocked or masked something */
-  intervened: number;
-  textUnits: number;
-}
-
-/** @public */
-export interface GuardrailPolicyCounts {
-  /** the GuardrailPolicyType dimension: ContentPolicy, TopicPolicy, WordPolicy, SensitiveInformationPolicy, ... */
-  policyType: string;
-  intervened: number;
-  textUnits: number;
-}
-
-/**
- * A tenant's guardrail in one region and its CloudWatch figures. A figure CloudWatch does not
- * publish for this guardrail is null (with the reason in `notes`), never an account-wide number.
- *
- * @public
- */
-export interface GuardrailInfo {
-  region: string;
-  guardrailId: string;
-  guardrailArn: string;
-  name: string;
-  /** newest published version; null when only the draft exists */
-  version: string | null;
-  windowDays: number;
-  /** end of the window (exclusive), ISO */
-  until: string;
-  /** this guardrail's own figures (GuardrailArn dimension, every version) */
-  totals: GuardrailCounts | null;
-  /**
-   * Per policy type. `guardrail`: this guardrail's own; `account`: the whole account and region,
-   * shown only for a tenant that owns its account (account attribution).
-   */
-  byPolicy: {
-    scope: 'guardrail' | 'account';
-    policies: GuardrailPolicyCounts[];
-  } | null;
-  /** why a figure is null or what its scope is */
-  notes: string[];
 }
 
 /** @public */

@@ -13,6 +13,7 @@ import {
 import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { StatusCollector } from './StatusCollector';
+import { StatusReader } from './StatusReader';
 import { tenantOf } from '../tenant';
 
 jest.setTimeout(120_000);
@@ -42,13 +43,11 @@ describe('StatusCollector against moto', () => {
       endpoint: moto.endpoint,
       maxAttempts: 1,
     });
-    const status = StatusCollector.create({
-      store,
-      clients,
-      logger: mockServices.logger.mock(),
-      now: () => ANCHOR.getTime(),
-    });
-    return { store, status };
+    const logger = mockServices.logger.mock();
+    const now = () => ANCHOR.getTime();
+    const status = StatusCollector.create({ store, clients, logger, now });
+    const reader = new StatusReader({ clients, logger, now });
+    return { store, status, reader };
   }
 
   it('stores alarms (by prefix only), budgets and invocation-logging governance', async () => {
@@ -146,13 +145,13 @@ describe('StatusCollector against moto', () => {
   });
 
   it('answers null for a tenant without a budget', async () => {
-    const { status } = await statusCollector();
+    const { reader } = await statusCollector();
     const t = {
       ...platformTenants[0],
       budgetName: 'no-such-budget',
       alarmPrefix: 'no-such-prefix-',
     };
-    expect(await status.budget(t)).toBeNull();
-    expect(await status.alarms(t)).toEqual([]);
+    expect(await reader.budget(t)).toBeNull();
+    expect(await reader.alarms(t)).toEqual([]);
   });
 });

@@ -1,5 +1,11 @@
 import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch';
-import { normalizeModelId } from '@bedrock-tenancy/plugin-bedrock-common';
+import {
+  addCounters,
+  LatencyMean,
+  maxLatency,
+  normalizeModelId,
+  UsageCounter,
+} from '@bedrock-tenancy/plugin-bedrock-common';
 import { emptyUsageRow, HourlyUsageRow } from '../database/types';
 import { floorHour, iso } from '../lib/time';
 import type { Tenant } from '../tenant';
@@ -15,14 +21,7 @@ export const MAX_QUERIES_PER_CALL = 500;
 export const PERIOD = 3600;
 
 export type Field =
-  | 'invocations'
-  | 'inputTokens'
-  | 'outputTokens'
-  | 'cacheReadTokens'
-  | 'cacheWriteTokens'
-  | 'clientErrors'
-  | 'serverErrors'
-  | 'throttles'
+  | UsageCounter
   | 'latencyAvgMs'
   | 'latencyMaxMs'
   | 'latencyP99Ms';
@@ -136,17 +135,6 @@ export function tenantDimensions(
   return [];
 }
 
-const SUMS: Field[] = [
-  'invocations',
-  'inputTokens',
-  'outputTokens',
-  'cacheReadTokens',
-  'cacheWriteTokens',
-  'clientErrors',
-  'serverErrors',
-  'throttles',
-];
-
 /**
  * Hourly rows of one tenant: its series' values summed per normalized model and hour;
  * latency averaged weighted by invocations, maximum and p99 as the largest of the series.
@@ -159,43 +147,29 @@ export function tenantRows(options: {
   values: SeriesValues;
 }): HourlyUsageRow[] {
   const { tenant, accountId, region } = options;
-  const rows = new Map<
-    string,
-    HourlyUsageRow & { latWeight: number; latSum: number }
-  >();
+  const rows = new Map<string, { row: HourlyUsageRow; latency: LatencyMean }>();
   for (const dimension of options.dimensions) {
     const modelId = normalizeModelId(dimension, tenant.inferenceProfiles);
     for (const [hour, v] of options.values.get(dimension) ?? []) {
       const key = `${modelId}|${hour}`;
-      let row = rows.get(key);
-      if (!row) {
-        row = {
-          ...emptyUsageRow({
-            tenantId: tenant.tenantId,
-            accountId,
-            region,
-            modelId,
-            hour,
-          }),
-          latWeight: 0,
-          latSum: 0,
-        };
-        rows.set(key, row);
+      let entry = rows.get(key);
+      if (!entry) {
+        const row = emptyUsageRow({
+          tenantId: tenant.tenantId,
+          accountId,
+          region,
+          modelId,
+          hour,
+        });
+        rows.set(key, (entry = { row, latency: new LatencyMean() }));
       }
-      for (const f of SUMS) (row as any)[f] += v[f] ?? 0;
-      if (v.latencyAvgMs !== undefined) {
-        const w = Math.max(v.invocations ?? 0, 1);
-        row.latSum += v.latencyAvgMs * w;
-        row.latWeight += w;
-        row.latencyAvgMs = row.latSum / row.latWeight;
-      }
-      if (v.latencyMaxMs !== undefined) {
-        row.latencyMaxMs = Math.max(row.latencyMaxMs ?? 0, v.latencyMaxMs);
-      }
-      if (v.latencyP99Ms !== undefined) {
-        row.latencyP99Ms = Math.max(row.latencyP99Ms ?? 0, v.latencyP99Ms);
-      }
+      const { row, latency } = entry;
+      addCounters(row, v);
+      latency.add(v.latencyAvgMs, v.invocations);
+      row.latencyAvgMs = latency.value;
+      row.latencyMaxMs = maxLatency(row.latencyMaxMs, v.latencyMaxMs);
+      row.latencyP99Ms = maxLatency(row.latencyP99Ms, v.latencyP99Ms);
     }
   }
-  return [...rows.values()].map(({ latWeight: _w, latSum: _s, ...row }) => row);
+  return [...rows.values()].map(e => e.row);
 }

@@ -3,6 +3,10 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import type {
+  UsageCounter,
+  UsageCounters,
+} from '@bedrock-tenancy/plugin-bedrock-common';
 import { HourlyUsageRow, Snapshot, TenantState, UsageStore } from './types';
 
 const USAGE = 'bedrock_usage_hourly';
@@ -20,6 +24,21 @@ const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 const optNum = (v: unknown) =>
   v === null || v === undefined ? null : Number(v);
 
+/** The usage table's column of each counter. */
+const COUNTER_COLUMNS: Record<UsageCounter, string> = {
+  invocations: 'invocations',
+  inputTokens: 'input_tokens',
+  outputTokens: 'output_tokens',
+  cacheReadTokens: 'cache_read_tokens',
+  cacheWriteTokens: 'cache_write_tokens',
+  clientErrors: 'client_errors',
+  serverErrors: 'server_errors',
+  throttles: 'throttles',
+};
+const COUNTER_ENTRIES = Object.entries(COUNTER_COLUMNS) as Array<
+  [UsageCounter, string]
+>;
+
 function toDb(r: HourlyUsageRow) {
   return {
     tenant_id: r.tenantId,
@@ -27,14 +46,7 @@ function toDb(r: HourlyUsageRow) {
     region: r.region,
     model_id: r.modelId,
     hour: r.hour,
-    invocations: r.invocations,
-    input_tokens: r.inputTokens,
-    output_tokens: r.outputTokens,
-    cache_read_tokens: r.cacheReadTokens,
-    cache_write_tokens: r.cacheWriteTokens,
-    client_errors: r.clientErrors,
-    server_errors: r.serverErrors,
-    throttles: r.throttles,
+    ...Object.fromEntries(COUNTER_ENTRIES.map(([f, col]) => [col, r[f]])),
     latency_avg_ms: r.latencyAvgMs,
     latency_max_ms: r.latencyMaxMs,
     latency_p99_ms: r.latencyP99Ms,
@@ -48,14 +60,9 @@ function fromDb(r: any): HourlyUsageRow {
     region: r.region,
     modelId: r.model_id,
     hour: r.hour,
-    invocations: num(r.invocations),
-    inputTokens: num(r.input_tokens),
-    outputTokens: num(r.output_tokens),
-    cacheReadTokens: num(r.cache_read_tokens),
-    cacheWriteTokens: num(r.cache_write_tokens),
-    clientErrors: num(r.client_errors),
-    serverErrors: num(r.server_errors),
-    throttles: num(r.throttles),
+    ...(Object.fromEntries(
+      COUNTER_ENTRIES.map(([f, col]) => [f, num(r[col])]),
+    ) as UsageCounters),
     latencyAvgMs: optNum(r.latency_avg_ms),
     latencyMaxMs: optNum(r.latency_max_ms),
     latencyP99Ms: optNum(r.latency_p99_ms),
@@ -145,16 +152,7 @@ export class DatabaseUsageStore implements UsageStore {
     const rows = await db(USAGE)
       .select(keys)
       .min({ hour: 'hour' })
-      .sum({
-        invocations: 'invocations',
-        input_tokens: 'input_tokens',
-        output_tokens: 'output_tokens',
-        cache_read_tokens: 'cache_read_tokens',
-        cache_write_tokens: 'cache_write_tokens',
-        client_errors: 'client_errors',
-        server_errors: 'server_errors',
-        throttles: 'throttles',
-      })
+      .sum(Object.fromEntries(Object.values(COUNTER_COLUMNS).map(c => [c, c])))
       .whereIn('tenant_id', options.tenantIds)
       .andWhere('hour', '>=', options.from)
       .andWhere('hour', '<', options.to)

@@ -1,5 +1,10 @@
+import {
+  emptyCounters,
+  UsageCounters,
+} from '@bedrock-tenancy/plugin-bedrock-common';
+
 /** One hour of one model's usage of one tenant in one account and region. */
-export interface HourlyUsageRow {
+export interface HourlyUsageRow extends UsageCounters {
   tenantId: string;
   accountId: string;
   region: string;
@@ -7,14 +12,6 @@ export interface HourlyUsageRow {
   modelId: string;
   /** start of the UTC hour, ISO 8601 (`2026-11-23T09:00:00.000Z`) */
   hour: string;
-  invocations: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  clientErrors: number;
-  serverErrors: number;
-  throttles: number;
   latencyAvgMs: number | null;
   latencyMaxMs: number | null;
   latencyP99Ms: number | null;
@@ -29,14 +26,7 @@ export function emptyUsageRow(
 ): HourlyUsageRow {
   return {
     ...key,
-    invocations: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheReadTokens: 0,
-    cacheWriteTokens: 0,
-    clientErrors: 0,
-    serverErrors: 0,
-    throttles: 0,
+    ...emptyCounters(),
     latencyAvgMs: null,
     latencyMaxMs: null,
     latencyP99Ms: null,

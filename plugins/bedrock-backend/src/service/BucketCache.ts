@@ -1,4 +1,5 @@
 import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
+import { USAGE_COUNTERS } from '@bedrock-tenancy/plugin-bedrock-common';
 import { createHash } from 'node:crypto';
 import { HourlyUsageRow } from '../database/types';
 
@@ -9,14 +10,7 @@ const FIELDS = [
   'region',
   'modelId',
   'hour',
-  'invocations',
-  'inputTokens',
-  'outputTokens',
-  'cacheReadTokens',
-  'cacheWriteTokens',
-  'clientErrors',
-  'serverErrors',
-  'throttles',
+  ...USAGE_COUNTERS,
   'latencyAvgMs',
   'latencyMaxMs',
   'latencyP99Ms',

@@ -31,6 +31,7 @@ import {
 import { createHash } from 'node:crypto';
 import { BucketCache } from './BucketCache';
 import { guardrailSection } from './guardrailSection';
+import { governanceSection, section } from './sections';
 import { budgetBlock, costBlock, monthStart, RUN_RATE_DAYS } from './cost';
 import { TimeRange } from './range';
 import { suggestionsFor } from './suggestions';
@@ -82,47 +83,6 @@ export interface SummaryOptions {
   idleDays: number;
   staleAfterMinutes: number;
   costExplorerEnabled: boolean;
-}
-
-function section<T, R>(
-  snap: Snapshot<T> | undefined,
-  what: string,
-  map: (payload: T | null) => R,
-): Section<R> {
-  if (!snap)
-    return { status: 'unavailable', message: `${what} not collected yet` };
-  if (snap.error)
-    return {
-      status: 'error',
-      message: `${what} could not be read from AWS: ${snap.error}`,
-    };
-  try {
-    return { status: 'ok', data: map(snap.payload) };
-  } catch (e) {
-    return { status: 'error', message: `${what}: ${(e as Error).message}` };
-  }
-}
-
-function governanceSection(
-  snaps: Array<Snapshot<GovernanceInfo> | undefined>,
-): Section<GovernanceInfo[]> {
-  if (!snaps.every(Boolean)) {
-    return {
-      status: 'unavailable',
-      message: 'Invocation logging settings not collected yet',
-    };
-  }
-  const failed = snaps.find(s => s!.error);
-  if (failed) {
-    return {
-      status: 'error',
-      message: `Invocation logging settings could not be read from AWS: ${failed.error}`,
-    };
-  }
-  return {
-    status: 'ok',
-    data: snaps.flatMap(s => (s!.payload ? [s!.payload] : [])),
-  };
 }
 
 /** Builds entity summaries from the store only: no AWS call happens here. */

@@ -4,6 +4,7 @@ import {
   CostAnomaly,
   CostBlock,
   findPrice,
+  hasTraffic,
   PriceRow,
   priceTokens,
 } from '@bedrock-tenancy/plugin-bedrock-common';
@@ -60,14 +61,6 @@ export function rowCost(prices: PriceRow[], r: HourlyUsageRow): number | null {
   const price = cachedPrice(prices, r.modelId, r.region, r.hour.slice(0, 10));
   return price ? priceTokens(price, r) : null;
 }
-
-const hasTraffic = (r: HourlyUsageRow) =>
-  r.invocations +
-    r.inputTokens +
-    r.outputTokens +
-    r.cacheReadTokens +
-    r.cacheWriteTokens >
-  0;
 
 /** Priced cost per UTC day (YYYY-MM-DD). */
 export function dailyCosts(

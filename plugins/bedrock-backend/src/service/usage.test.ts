@@ -108,6 +108,9 @@ describe('totalsOf', () => {
       { invocations: 1 },
       { inputTokens: 10 },
       { outputTokens: 10 },
+      // cache tokens are billed: the totals and the cost panel agree (one hasTraffic)
+      { cacheReadTokens: 10 },
+      { cacheWriteTokens: 10 },
     ]) {
       expect(
         totalsOf(DEFAULT_PRICES, [

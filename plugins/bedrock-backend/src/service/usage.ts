@@ -1,7 +1,14 @@
 import {
+  addCounters,
+  emptyCounters,
+  errorRate,
+  hasTraffic,
+  LatencyMean,
+  maxLatency,
   modelDisplayName,
   ModelUsage,
   PriceRow,
+  SERIES_COUNTERS,
   SeriesPoint,
   UsageTotals,
 } from '@bedrock-tenancy/plugin-bedrock-common';
@@ -14,53 +21,29 @@ export function totalsOf(
   prices: PriceRow[],
   rows: HourlyUsageRow[],
 ): UsageTotals {
-  const t: UsageTotals = {
-    invocations: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheReadTokens: 0,
-    cacheWriteTokens: 0,
-    clientErrors: 0,
-    serverErrors: 0,
-    throttles: 0,
-    errorRate: null,
-    latencyAvgMs: null,
-    latencyMaxMs: null,
-    latencyP99Ms: null,
-    estimatedCostUsd: 0,
-  };
-  let latSum = 0;
-  let latWeight = 0;
+  const counters = emptyCounters();
+  const latency = new LatencyMean();
+  let latencyMaxMs: number | null = null;
+  let latencyP99Ms: number | null = null;
+  let cost = 0;
   let unpriced = false;
   for (const r of rows) {
-    t.invocations += r.invocations;
-    t.inputTokens += r.inputTokens;
-    t.outputTokens += r.outputTokens;
-    t.cacheReadTokens += r.cacheReadTokens;
-    t.cacheWriteTokens += r.cacheWriteTokens;
-    t.clientErrors += r.clientErrors;
-    t.serverErrors += r.serverErrors;
-    t.throttles += r.throttles;
-    if (r.latencyAvgMs !== null) {
-      const w = Math.max(r.invocations, 1);
-      latSum += r.latencyAvgMs * w;
-      latWeight += w;
-    }
-    if (r.latencyMaxMs !== null)
-      t.latencyMaxMs = Math.max(t.latencyMaxMs ?? 0, r.latencyMaxMs);
-    if (r.latencyP99Ms !== null)
-      t.latencyP99Ms = Math.max(t.latencyP99Ms ?? 0, r.latencyP99Ms);
+    addCounters(counters, r);
+    latency.add(r.latencyAvgMs, r.invocations);
+    latencyMaxMs = maxLatency(latencyMaxMs, r.latencyMaxMs);
+    latencyP99Ms = maxLatency(latencyP99Ms, r.latencyP99Ms);
     const c = rowCost(prices, r);
-    if (c === null) {
-      if (r.invocations + r.inputTokens + r.outputTokens > 0) unpriced = true;
-    } else t.estimatedCostUsd! += c;
+    if (c !== null) cost += c;
+    else if (hasTraffic(r)) unpriced = true;
   }
-  const errors = t.clientErrors + t.serverErrors;
-  t.errorRate =
-    t.invocations + errors > 0 ? errors / (t.invocations + errors) : null;
-  t.latencyAvgMs = latWeight ? latSum / latWeight : null;
-  if (unpriced) t.estimatedCostUsd = null;
-  return t;
+  return {
+    ...counters,
+    errorRate: errorRate(counters),
+    latencyAvgMs: latency.value,
+    latencyMaxMs,
+    latencyP99Ms,
+    estimatedCostUsd: unpriced ? null : cost,
+  };
 }
 
 export function modelsOf(
@@ -105,48 +88,41 @@ export function seriesOf(
   const size = granularity === 'hour' ? HOUR_MS : DAY_MS;
   const points = new Map<
     string,
-    SeriesPoint & { latSum: number; latW: number }
+    { point: SeriesPoint; latency: LatencyMean }
   >();
   for (const r of rows) {
     const bucket = new Date(
       Math.floor(Date.parse(r.hour) / size) * size,
     ).toISOString();
     const key = `${bucket}|${r.modelId}`;
-    const p = points.get(key) ?? {
-      timestamp: bucket,
-      modelId: r.modelId,
-      invocations: 0,
-      inputTokens: 0,
-      outputTokens: 0,
-      clientErrors: 0,
-      serverErrors: 0,
-      throttles: 0,
-      latencyAvgMs: null,
-      estimatedCostUsd: 0,
-      latSum: 0,
-      latW: 0,
-    };
-    p.invocations += r.invocations;
-    p.inputTokens += r.inputTokens;
-    p.outputTokens += r.outputTokens;
-    p.clientErrors += r.clientErrors;
-    p.serverErrors += r.serverErrors;
-    p.throttles += r.throttles;
-    if (r.latencyAvgMs !== null) {
-      const w = Math.max(r.invocations, 1);
-      p.latSum += r.latencyAvgMs * w;
-      p.latW += w;
-      p.latencyAvgMs = p.latSum / p.latW;
+    let entry = points.get(key);
+    if (!entry) {
+      const point: SeriesPoint = {
+        timestamp: bucket,
+        modelId: r.modelId,
+        invocations: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        clientErrors: 0,
+        serverErrors: 0,
+        throttles: 0,
+        latencyAvgMs: null,
+        estimatedCostUsd: 0,
+      };
+      points.set(key, (entry = { point, latency: new LatencyMean() }));
     }
+    const { point: p, latency } = entry;
+    addCounters(p, r, SERIES_COUNTERS);
+    latency.add(r.latencyAvgMs, r.invocations);
+    p.latencyAvgMs = latency.value;
     const c = rowCost(prices, r);
     p.estimatedCostUsd =
       c === null || p.estimatedCostUsd === null ? null : p.estimatedCostUsd + c;
-    points.set(key, p);
   }
   return {
     granularity,
     points: [...points.values()]
-      .map(({ latSum: _s, latW: _w, ...p }) => p)
+      .map(e => e.point)
       .sort(
         (a, b) =>
           a.timestamp.localeCompare(b.timestamp) ||

@@ -1,4 +1,10 @@
-import type { SeriesPoint } from '@bedrock-tenancy/plugin-bedrock-common';
+import {
+  addCounters,
+  ERROR_COUNTERS,
+  type SeriesPoint,
+} from '@bedrock-tenancy/plugin-bedrock-common';
+
+type ErrorCounter = (typeof ERROR_COUNTERS)[number];
 
 /** One row per bucket, one key per model: what recharts wants for stacked series. */
 export type PivotRow = { timestamp: string } & Record<
@@ -26,15 +32,8 @@ export function pivotByModel(
 
 /** Errors and throttles summed over models, per bucket. */
 export function errorRows(series: SeriesPoint[]) {
-  const rows = new Map<
-    string,
-    {
-      timestamp: string;
-      clientErrors: number;
-      serverErrors: number;
-      throttles: number;
-    }
-  >();
+  type Row = { timestamp: string } & Record<ErrorCounter, number>;
+  const rows = new Map<string, Row>();
   for (const p of series) {
     const row = rows.get(p.timestamp) ?? {
       timestamp: p.timestamp,
@@ -42,9 +41,7 @@ export function errorRows(series: SeriesPoint[]) {
       serverErrors: 0,
       throttles: 0,
     };
-    row.clientErrors += p.clientErrors;
-    row.serverErrors += p.serverErrors;
-    row.throttles += p.throttles;
+    addCounters(row, p, ERROR_COUNTERS);
     rows.set(p.timestamp, row);
   }
   return [...rows.values()].sort((a, b) =>
