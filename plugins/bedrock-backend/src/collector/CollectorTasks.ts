@@ -88,7 +88,7 @@ export class CollectorTasks {
   async refreshTenant(
     tenant: Tenant,
   ): Promise<{ ok: boolean; message?: string }> {
-    const summary = await this.#o.usage.collect([tenant]);
+    const summary = await this.#o.usage.collect([tenant], { force: true });
     await this.#o.status.collect([tenant], { resumable: false });
     await this.#o.onCollected?.([tenant]);
     return summary.failedGroups

@@ -202,6 +202,7 @@ describe('UsageCollector against moto', () => {
         refetchHours: 3,
         windowHours: 24,
         concurrency: 2,
+        fetchEveryHours: 3,
       },
       now: () => ANCHOR.getTime() + 17 * 60_000,
     });
@@ -241,8 +242,13 @@ describe('UsageCollector against moto', () => {
       const states = await store.getStates(ids);
       expect(states['checkout-assistant'].watermark).toBe(TO);
 
-      // a second run re-fetches the last hours and replaces them
-      const second = await collector.collect(tenants);
+      // a second run in the same hour has nothing due: no GetMetricData call at all
+      const idle = await collector.collect(tenants);
+      expect(idle).toMatchObject({ getMetricDataCalls: 0, collected: [] });
+      expect(idle.skippedGroups).toBe(idle.groups);
+
+      // a forced run (the refresh route) re-fetches the last hours and replaces them
+      const second = await collector.collect(tenants, { force: true });
       expect(second.failedGroups).toBe(0);
       const rows2 = await store.getUsage({
         tenantIds: ids,

@@ -8,6 +8,7 @@ import { HourlyUsageRow, Snapshot, TenantState, UsageStore } from './types';
 const USAGE = 'bedrock_usage_hourly';
 const STATE = 'bedrock_tenant_state';
 const SNAPSHOTS = 'bedrock_snapshots';
+const WATERMARKS = 'bedrock_usage_watermarks';
 /** rows per INSERT: 17 columns x 50 stays under SQLite's bound-parameter limit */
 const INSERT_CHUNK = 50;
 
@@ -245,6 +246,50 @@ export class DatabaseUsageStore implements UsageStore {
         q.whereNull('watermark').orWhere('watermark', '<', options.watermark),
       )
       .update({ watermark: options.watermark });
+  }
+
+  async getWatermarks(options: {
+    accountId: string;
+    region: string;
+    tenantIds: string[];
+  }) {
+    if (!options.tenantIds.length) return {};
+    const rows = await this.#db(WATERMARKS)
+      .where({ account_id: options.accountId, region: options.region })
+      .whereIn('tenant_id', options.tenantIds);
+    return Object.fromEntries(
+      rows.map((r: any) => [r.tenant_id, r.watermark as string]),
+    );
+  }
+
+  async advanceWatermarks(options: {
+    accountId: string;
+    region: string;
+    tenantIds: string[];
+    watermark: string;
+  }) {
+    const { accountId, region, watermark } = options;
+    for (let i = 0; i < options.tenantIds.length; i += INSERT_CHUNK * 4) {
+      const ids = options.tenantIds.slice(i, i + INSERT_CHUNK * 4);
+      // one statement per chunk: concurrent writers (a refresh and a shard run) only ever move
+      // a watermark forward, whichever commits last
+      await this.#db(WATERMARKS)
+        .insert(
+          ids.map(tenantId => ({
+            tenant_id: tenantId,
+            account_id: accountId,
+            region,
+            watermark,
+          })),
+        )
+        .onConflict(['tenant_id', 'account_id', 'region'])
+        .merge({
+          watermark: this.#db.raw(
+            `CASE WHEN ${WATERMARKS}.watermark < ? THEN ? ELSE ${WATERMARKS}.watermark END`,
+            [watermark, watermark],
+          ),
+        });
+    }
   }
 
   async markFailed(options: {

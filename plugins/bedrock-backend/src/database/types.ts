@@ -107,6 +107,22 @@ export interface UsageStore {
     watermark: string;
     at: string;
   }): Promise<void>;
+  /**
+   * Watermarks of the tenants in one account and region (end of the newest collected hour);
+   * tenants never collected there are absent.
+   */
+  getWatermarks(options: {
+    accountId: string;
+    region: string;
+    tenantIds: string[];
+  }): Promise<Record<string, string>>;
+  /** Moves the tenants' watermarks in one account and region forward (never back). */
+  advanceWatermarks(options: {
+    accountId: string;
+    region: string;
+    tenantIds: string[];
+    watermark: string;
+  }): Promise<void>;
   markFailed(options: {
     tenantId: string;
     entityRef?: string;
