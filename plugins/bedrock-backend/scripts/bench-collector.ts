@@ -11,6 +11,9 @@
  *       the same tenants seeded into moto (one hour of datapoints per series), one cycle through
  *       the real SDK and HTTP: the same call counts, and a cycle time that is mostly moto's (its
  *       GetMetricData scans every stored datapoint per query: about 10 s per call here)
+ *   yarn run -T tsx scripts/bench-collector.ts --replicas
+ *       2,000 tenants in 40 account-regions collected by 1, then 3 plugin instances on one
+ *       PostgreSQL (scripts/bench-collector-replicas.ts)
  */
 import {
   CloudWatchClient,
@@ -195,6 +198,10 @@ async function emulatorCycle() {
 }
 
 async function main() {
+  if (process.argv.includes('--replicas')) {
+    await import('./bench-collector-replicas');
+    return;
+  }
   if (process.env.BENCH_AWS === 'emulator') {
     await emulatorCycle();
     return;
@@ -290,8 +297,7 @@ async function main() {
     slowest = Math.max(slowest, c.ms);
   }
   // GetMetricData is billed per metric requested, whatever the span
-  const usdPerActiveTenantMonth =
-    (dayMetrics * 30 * USD_PER_METRIC) / TENANTS;
+  const usdPerActiveTenantMonth = (dayMetrics * 30 * USD_PER_METRIC) / TENANTS;
   console.log(
     JSON.stringify({
       cycle: `one day of 15-minute cycles (fetchEveryHours ${COLLECTOR_OPTIONS.fetchEveryHours})`,

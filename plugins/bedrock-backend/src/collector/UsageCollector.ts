@@ -268,16 +268,14 @@ export class UsageCollector {
       to: end,
       windowHours: this.#options.windowHours,
       onWindow: async (from, to, rows) => {
-        for (const t of tenants) {
-          await this.#store.replaceWindow({
-            tenantId: t.tenantId,
-            accountId,
-            region,
-            from: iso(from),
-            to: iso(to),
-            rows: rows.filter(r => r.tenantId === t.tenantId),
-          });
-        }
+        await this.#store.replaceWindows({
+          tenantIds: tenants.map(t => t.tenantId),
+          accountId,
+          region,
+          from: iso(from),
+          to: iso(to),
+          rows,
+        });
         await this.#markCollected(accountId, region, tenants, to);
       },
     });
@@ -296,14 +294,11 @@ export class UsageCollector {
       tenantIds: tenants.map(t => t.tenantId),
       watermark: iso(to),
     });
-    for (const t of tenants) {
-      await this.#store.markCollected({
-        tenantId: t.tenantId,
-        entityRef: t.entityRef,
-        watermark: iso(to),
-        at: iso(this.#now()),
-      });
-    }
+    await this.#store.markCollectedMany({
+      tenants,
+      watermark: iso(to),
+      at: iso(this.#now()),
+    });
   }
 
   /** One cohort's series over [start, end): returns how many series were requested. */
@@ -368,22 +363,22 @@ export class UsageCollector {
           });
         }
       }
-      for (const t of tenants) {
-        await this.#store.replaceWindow({
-          tenantId: t.tenantId,
-          accountId,
-          region,
-          from: iso(from),
-          to: iso(to),
-          rows: tenantRows({
+      await this.#store.replaceWindows({
+        tenantIds: tenants.map(t => t.tenantId),
+        accountId,
+        region,
+        from: iso(from),
+        to: iso(to),
+        rows: tenants.flatMap(t =>
+          tenantRows({
             tenant: t,
             accountId,
             region,
             dimensions: owned.get(t.tenantId) ?? [],
             values,
           }),
-        });
-      }
+        ),
+      });
       await this.#markCollected(accountId, region, tenants, to);
     }
     return mine.length;

@@ -11,6 +11,8 @@ const SNAPSHOTS = 'bedrock_snapshots';
 const WATERMARKS = 'bedrock_usage_watermarks';
 /** rows per INSERT: 17 columns x 50 stays under SQLite's bound-parameter limit */
 const INSERT_CHUNK = 50;
+/** ids per IN list */
+const ID_CHUNK = 200;
 
 const migrationsDir = resolvePackagePath(
   '@bedrock-tenancy/plugin-bedrock-backend',
@@ -113,6 +115,45 @@ export class DatabaseUsageStore implements UsageStore {
         .map(toDb);
       for (let i = 0; i < inWindow.length; i += INSERT_CHUNK) {
         // upsert: a concurrent collection of the same window (refresh vs schedule) merges
+        await tx(USAGE)
+          .insert(inWindow.slice(i, i + INSERT_CHUNK))
+          .onConflict(['tenant_id', 'account_id', 'region', 'model_id', 'hour'])
+          .merge();
+      }
+    });
+  }
+
+  async replaceWindows(options: {
+    tenantIds: string[];
+    accountId: string;
+    region: string;
+    from: string;
+    to: string;
+    rows: HourlyUsageRow[];
+  }): Promise<void> {
+    const { accountId, region, from, to } = options;
+    const ids = [...new Set(options.tenantIds)].sort();
+    const wanted = new Set(ids);
+    await this.#db.transaction(async tx => {
+      for (let i = 0; i < ids.length; i += ID_CHUNK) {
+        await tx(USAGE)
+          .where({ account_id: accountId, region })
+          .whereIn('tenant_id', ids.slice(i, i + ID_CHUNK))
+          .andWhere('hour', '>=', from)
+          .andWhere('hour', '<', to)
+          .delete();
+      }
+      const inWindow = options.rows
+        .filter(
+          r =>
+            wanted.has(r.tenantId) &&
+            r.accountId === accountId &&
+            r.region === region &&
+            r.hour >= from &&
+            r.hour < to,
+        )
+        .map(toDb);
+      for (let i = 0; i < inWindow.length; i += INSERT_CHUNK) {
         await tx(USAGE)
           .insert(inWindow.slice(i, i + INSERT_CHUNK))
           .onConflict(['tenant_id', 'account_id', 'region', 'model_id', 'hour'])
@@ -289,6 +330,40 @@ export class DatabaseUsageStore implements UsageStore {
             [watermark, watermark],
           ),
         });
+    }
+  }
+
+  async markCollectedMany(options: {
+    tenants: Array<{ tenantId: string; entityRef: string }>;
+    watermark: string;
+    at: string;
+  }) {
+    // sorted, so concurrent writers lock rows in the same order
+    const tenants = [...options.tenants].sort((a, b) =>
+      a.tenantId.localeCompare(b.tenantId),
+    );
+    for (let i = 0; i < tenants.length; i += INSERT_CHUNK) {
+      const chunk = tenants.slice(i, i + INSERT_CHUNK);
+      await this.#db(STATE)
+        .insert(
+          chunk.map(t => ({
+            tenant_id: t.tenantId,
+            entity_ref: t.entityRef,
+            last_collected_at: options.at,
+            last_error: null,
+          })),
+        )
+        .onConflict('tenant_id')
+        .merge(['entity_ref', 'last_collected_at', 'last_error']);
+      await this.#db(STATE)
+        .whereIn(
+          'tenant_id',
+          chunk.map(t => t.tenantId),
+        )
+        .andWhere(q =>
+          q.whereNull('watermark').orWhere('watermark', '<', options.watermark),
+        )
+        .update({ watermark: options.watermark });
     }
   }
 

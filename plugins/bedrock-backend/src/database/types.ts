@@ -74,6 +74,18 @@ export interface UsageStore {
     to: string;
     rows: HourlyUsageRow[];
   }): Promise<void>;
+  /**
+   * {@link UsageStore.replaceWindow} for many tenants of one account and region at once, in one
+   * transaction: `rows` holds every tenant's rows.
+   */
+  replaceWindows(options: {
+    tenantIds: string[];
+    accountId: string;
+    region: string;
+    from: string;
+    to: string;
+    rows: HourlyUsageRow[];
+  }): Promise<void>;
   /** Rows of the tenants with from <= hour < to. */
   getUsage(options: {
     tenantIds: string[];
@@ -104,6 +116,12 @@ export interface UsageStore {
   markCollected(options: {
     tenantId: string;
     entityRef?: string;
+    watermark: string;
+    at: string;
+  }): Promise<void>;
+  /** {@link UsageStore.markCollected} for many tenants, in a few statements. */
+  markCollectedMany(options: {
+    tenants: Array<{ tenantId: string; entityRef: string }>;
     watermark: string;
     at: string;
   }): Promise<void>;
