@@ -20,7 +20,8 @@ import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createDatabase, machineLoad } from '../../../bench/lib/portal';
+import knexFactory from 'knex';
+import os from 'node:os';
 import { bedrockPlugin } from '../src/plugin';
 
 const ACCOUNTS = 10;
@@ -83,6 +84,42 @@ interface Call {
 }
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+const machineLoad = () =>
+  `load average ${os.loadavg()[0].toFixed(2)} (1 min), ${os
+    .loadavg()[1]
+    .toFixed(2)} (5 min) on ${os.cpus().length} cores`;
+
+/** A fresh PostgreSQL database (BENCH_POSTGRES_URL, default the local one), dropped after. */
+async function createDatabase(prefix: string) {
+  const url = new URL(
+    process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432',
+  );
+  const name = `${prefix}_${Date.now()}_${process.pid}`;
+  const connection = {
+    host: url.hostname,
+    port: Number(url.port || 5432),
+    user: decodeURIComponent(url.username || 'postgres'),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+  };
+  const admin = knexFactory({
+    client: 'pg',
+    connection: { ...connection, database: 'postgres' },
+  });
+  await admin.raw(`CREATE DATABASE ${name}`);
+  const knex = knexFactory({
+    client: 'pg',
+    connection: { ...connection, database: name },
+  });
+  return {
+    knex,
+    async drop() {
+      await knex.destroy();
+      await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.destroy();
+    },
+  };
+}
 
 async function run(instances: number) {
   const db = await createDatabase(`bedrock_bench_replicas_${instances}`);
