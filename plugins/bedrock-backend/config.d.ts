@@ -145,6 +145,19 @@ export interface Config {
      */
     staleAfterMinutes?: number;
 
+    /** How the routes ask the permission policy. */
+    permissions?: {
+      /**
+       * Seconds a caller's conditional decision on a Bedrock permission is reused, in memory on
+       * each instance, keyed by the caller's whole principal (user entity ref or service subject,
+       * with any actor) and the permission: callers never share a decision. The decision (allow,
+       * deny, or the catalog conditions with the caller's claims) is still applied to each entity
+       * read with the caller's credentials. A policy or group-membership change shows after at
+       * most this long. Default 10, at most 60; 0 asks the policy on every request.
+       */
+      decisionCacheSeconds?: number;
+    };
+
     /** The refresh route. */
     refresh?: {
       /**

@@ -271,6 +271,7 @@ async function run(instances: number) {
     return result;
   } finally {
     for (const b of backends) await b.stop();
+    await sleep(1_000); // the instances' last queries settle before the database goes
     cw.restore();
     await db.drop();
   }

@@ -40,6 +40,8 @@ export interface BedrockBackendConfig {
   idleDays: number;
   staleAfterMinutes: number;
   refreshIntervalSeconds: number;
+  /** seconds a caller's conditional policy decision is reused; 0 = never */
+  decisionCacheSeconds: number;
   prices: PriceRow[];
   /** where tenant bindings are read from AWS tags */
   bindings: {
@@ -181,6 +183,13 @@ function readFrom(c: Config): BedrockBackendConfig {
       (fetchEveryHours + 1) * 60,
     ),
     refreshIntervalSeconds: positive(c, 'refresh.minIntervalSeconds', 60),
+    decisionCacheSeconds: Math.min(
+      Math.max(
+        c.getOptionalNumber('permissions.decisionCacheSeconds') ?? 10,
+        0,
+      ),
+      60,
+    ),
     prices: [...DEFAULT_PRICES, ...readPriceRows(c.getOptional('prices'))],
     bindings: {
       // by default: where the scaffolder actions create tenants

@@ -88,9 +88,14 @@ export class CollectorTasks {
         metricsRequested: summary.metricsRequested,
       });
       // the status task's first run may have found an empty catalog: fill its panels now
+      // (beside the shard, which keeps its slot for usage only)
       if (!this.#statusFilled) {
         this.#statusFilled = true;
-        await status.collect(tenants);
+        status
+          .collect(tenants)
+          .catch(error =>
+            logger.warn(`Bedrock status collection failed: ${error}`),
+          );
       }
       const collected = new Set(summary.collected);
       await this.#o.onCollected?.(

@@ -3,9 +3,12 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import { readBuckets, rewriteDays } from './dailyRollups';
+import { fromDb, toDb } from './rows';
 import { HourlyUsageRow, Snapshot, TenantState, UsageStore } from './types';
 
 const USAGE = 'bedrock_usage_hourly';
+const DAILY = 'bedrock_usage_daily';
 const STATE = 'bedrock_tenant_state';
 const SNAPSHOTS = 'bedrock_snapshots';
 const WATERMARKS = 'bedrock_usage_watermarks';
@@ -18,52 +21,6 @@ const migrationsDir = resolvePackagePath(
   '@bedrock-tenancy/plugin-bedrock-backend',
   'migrations',
 );
-
-const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
-const optNum = (v: unknown) =>
-  v === null || v === undefined ? null : Number(v);
-
-function toDb(r: HourlyUsageRow) {
-  return {
-    tenant_id: r.tenantId,
-    account_id: r.accountId,
-    region: r.region,
-    model_id: r.modelId,
-    hour: r.hour,
-    invocations: r.invocations,
-    input_tokens: r.inputTokens,
-    output_tokens: r.outputTokens,
-    cache_read_tokens: r.cacheReadTokens,
-    cache_write_tokens: r.cacheWriteTokens,
-    client_errors: r.clientErrors,
-    server_errors: r.serverErrors,
-    throttles: r.throttles,
-    latency_avg_ms: r.latencyAvgMs,
-    latency_max_ms: r.latencyMaxMs,
-    latency_p99_ms: r.latencyP99Ms,
-  };
-}
-
-function fromDb(r: any): HourlyUsageRow {
-  return {
-    tenantId: r.tenant_id,
-    accountId: r.account_id,
-    region: r.region,
-    modelId: r.model_id,
-    hour: r.hour,
-    invocations: num(r.invocations),
-    inputTokens: num(r.input_tokens),
-    outputTokens: num(r.output_tokens),
-    cacheReadTokens: num(r.cache_read_tokens),
-    cacheWriteTokens: num(r.cache_write_tokens),
-    clientErrors: num(r.client_errors),
-    serverErrors: num(r.server_errors),
-    throttles: num(r.throttles),
-    latencyAvgMs: optNum(r.latency_avg_ms),
-    latencyMaxMs: optNum(r.latency_max_ms),
-    latencyP99Ms: optNum(r.latency_p99_ms),
-  };
-}
 
 /** The knex implementation of {@link UsageStore}; works on SQLite and PostgreSQL. */
 export class DatabaseUsageStore implements UsageStore {
@@ -120,6 +77,13 @@ export class DatabaseUsageStore implements UsageStore {
           .onConflict(['tenant_id', 'account_id', 'region', 'model_id', 'hour'])
           .merge();
       }
+      await rewriteDays(tx, {
+        tenantIds: [tenantId],
+        accountId,
+        region,
+        from,
+        to,
+      });
     });
   }
 
@@ -159,6 +123,7 @@ export class DatabaseUsageStore implements UsageStore {
           .onConflict(['tenant_id', 'account_id', 'region', 'model_id', 'hour'])
           .merge();
       }
+      await rewriteDays(tx, { tenantIds: ids, accountId, region, from, to });
     });
   }
 
@@ -179,28 +144,7 @@ export class DatabaseUsageStore implements UsageStore {
     boundaries: string[];
   }) {
     if (!options.tenantIds.length) return [];
-    const db = this.#db;
-    const keys = ['tenant_id', 'account_id', 'region', 'model_id'];
-    const sides = options.boundaries.map(b =>
-      db.raw('CASE WHEN hour >= ? THEN 1 ELSE 0 END', [b]),
-    );
-    const rows = await db(USAGE)
-      .select(keys)
-      .min({ hour: 'hour' })
-      .sum({
-        invocations: 'invocations',
-        input_tokens: 'input_tokens',
-        output_tokens: 'output_tokens',
-        cache_read_tokens: 'cache_read_tokens',
-        cache_write_tokens: 'cache_write_tokens',
-        client_errors: 'client_errors',
-        server_errors: 'server_errors',
-        throttles: 'throttles',
-      })
-      .whereIn('tenant_id', options.tenantIds)
-      .andWhere('hour', '>=', options.from)
-      .andWhere('hour', '<', options.to)
-      .groupBy([...keys, db.raw('substr(hour, 1, 10)'), ...sides]);
+    const rows = await readBuckets(this.#db, options);
     return rows.map(r =>
       fromDb({
         ...r,
@@ -412,6 +356,16 @@ export class DatabaseUsageStore implements UsageStore {
   }
 
   async prune(before: string) {
-    return this.#db(USAGE).where('hour', '<', before).delete();
+    return this.#db.transaction(async tx => {
+      const rows = await tx(USAGE).where('hour', '<', before).delete();
+      await tx(DAILY).where('day', '<', before.slice(0, 10)).delete();
+      // the day `before` falls in keeps only its remaining hours
+      await rewriteDays(tx, {
+        tenantIds: [],
+        from: `${before.slice(0, 10)}T00:00:00.000Z`,
+        to: before,
+      });
+      return rows;
+    });
   }
 }
