@@ -118,7 +118,8 @@ export function ownership(n: number) {
 
 /**
  * Fills the bedrock plugin's tables (schema `bedrock`) in the database: 30 days of hourly rows
- * per tenant and model up to the current hour, collection state, budget and alarm snapshots.
+ * per tenant and model up to the current hour (and their daily sums, as the collector keeps
+ * them), collection state, budget and alarm snapshots.
  * Returns the number of hourly rows.
  */
 export async function fillUsage(knex: Knex, n: number, days = 32) {
@@ -147,6 +148,27 @@ export async function fillUsage(knex: Knex, n: number, days = 32) {
       new Date(start).toISOString(),
       new Date(end - HOUR).toISOString(),
     ],
+  );
+  // the daily rollups the collector keeps beside the hourly rows
+  const sums = [
+    'invocations',
+    'input_tokens',
+    'output_tokens',
+    'cache_read_tokens',
+    'cache_write_tokens',
+    'client_errors',
+    'server_errors',
+    'throttles',
+  ];
+  await knex.raw(
+    `INSERT INTO bedrock.bedrock_usage_daily (tenant_id, account_id, region, model_id, day, ${sums.join(
+      ', ',
+    )})
+       SELECT tenant_id, account_id, region, model_id, substr(hour, 1, 10), ${sums
+         .map(c => `sum(${c})`)
+         .join(', ')}
+       FROM bedrock.bedrock_usage_hourly
+       GROUP BY tenant_id, account_id, region, model_id, substr(hour, 1, 10)`,
   );
   const names = [
     ...Array.from({ length: n }, (_, i) => tenantName(i)),

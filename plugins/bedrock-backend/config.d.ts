@@ -24,21 +24,41 @@ export interface Config {
       /** Run the scheduled collectors on this instance. Default true. */
       enabled?: boolean;
       /**
-       * When the usage collector runs. Default: every 15 minutes, 10-minute timeout, first run
-       * 5 seconds after startup (so a fresh portal has data within a minute).
+       * When the usage collector's shard tasks run. Default: every 15 minutes, 10-minute
+       * timeout, first run 5 seconds after startup (so a fresh portal has data within a minute).
+       * A run that finds no account-region due makes no AWS call but the free ListMetrics.
        *
        * What it costs: CloudWatch bills GetMetricData per metric requested (USD 0.01 per 1,000),
-       * whatever the time span. Each cycle requests 9 metrics per model series (6 sums, latency
-       * average, maximum and p99), idle or not, so a schedule of F cycles a month costs
-       * F x 9 x USD 0.00001 per model series: every 15 minutes (2,880 cycles) about USD 0.26 per
-       * model series and USD 0.78 per month for a tenant with three models (measured by
-       * scripts/bench-collector.ts); hourly, a quarter of that.
+       * whatever the time span, so the bill follows `fetchEveryHours`, not this schedule. Each
+       * fetch requests, per model series with datapoints in the last two weeks, one metric per
+       * statistic: 9 for a series with the 7 usual metrics (6 sums, latency average, maximum
+       * and p99), 11 with cache tokens. A tenant with three models, active around the clock,
+       * costs per month: fetchEveryHours 1: USD 0.19; 2: USD 0.10; 3 (default): USD 0.065
+       * (USD 0.08 with cache tokens); 6: USD 0.03. Idle tenants (no datapoints for two weeks)
+       * cost nothing. Measured by scripts/bench-collector.ts. A backfill (first collection)
+       * costs `backfillDays / windowHours x 24` fetches once.
        */
-      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       /** Days fetched for a tenant seen for the first time. Default 30, at most 455 (CloudWatch keeps hourly data 455 days). */
       backfillDays?: number;
-      /** Hours before the watermark fetched again each run, to pick up late datapoints. Default 3. */
+      /**
+       * Hours before the watermark fetched again with the next fetch, to pick up late
+       * datapoints: each closed hour is requested when it closes and once more within these
+       * hours (in the same calls, at no extra cost). Default 3.
+       */
       refetchHours?: number;
+      /**
+       * Closed hours gathered before an account-region is fetched again: the freshness of usage
+       * (and of budget notifications) against the CloudWatch bill (see `schedule`). Default 3, at
+       * most 24. Fetches happen when the UTC hour is a multiple of it, in every replica alike;
+       * the refresh route fetches one tenant at once.
+       */
+      fetchEveryHours?: number;
+      /**
+       * Scheduler tasks the account-regions are spread over (`bedrock-usage-shard-<k>`, each
+       * global): each account-region is collected by exactly one replica at a time, and
+       * replicas share the shards. Default 12.
+       */
+      shards?: number;
       /**
        * Hours per GetMetricData time window. Default 24. Smaller windows are faster on some
        * CloudWatch emulators; at most 168.
@@ -46,7 +66,10 @@ export interface Config {
       windowHours?: number;
       /** Days of hourly usage kept in the database. Default 90. */
       retentionDays?: number;
-      /** Accounts and regions collected in parallel. Default 2. */
+      /**
+       * Account-regions collected in parallel by one backend instance (across all its shard
+       * tasks; a shard that finds this instance full leaves itself to another replica). Default 2.
+       */
       concurrency?: number;
     };
 
@@ -116,8 +139,24 @@ export interface Config {
     /** Days without invocations after which a tenant is reported idle. Default 7. */
     idleDays?: number;
 
-    /** Minutes after the last successful collection when a summary is marked stale. Default 60. */
+    /**
+     * Minutes after the last successful collection when a summary is marked stale. Default
+     * (collector.fetchEveryHours + 1) x 60.
+     */
     staleAfterMinutes?: number;
+
+    /** How the routes ask the permission policy. */
+    permissions?: {
+      /**
+       * Seconds a caller's conditional decision on a Bedrock permission is reused, in memory on
+       * each instance, keyed by the caller's whole principal (user entity ref or service subject,
+       * with any actor) and the permission: callers never share a decision. The decision (allow,
+       * deny, or the catalog conditions with the caller's claims) is still applied to each entity
+       * read with the caller's credentials. A policy or group-membership change shows after at
+       * most this long. Default 10, at most 60; 0 asks the policy on every request.
+       */
+      decisionCacheSeconds?: number;
+    };
 
     /** The refresh route. */
     refresh?: {

@@ -1,7 +1,9 @@
 /*
- * Collector efficiency benchmark: 500 tenants x 3 models (inference-profile attribution, one
- * account and region). Prints GetMetricData calls per cycle against the minimum
- * ceil(queries / 500) per time window, and the cycle time.
+ * Collector efficiency benchmark: 500 active tenants x 3 models (inference-profile attribution,
+ * one account and region, traffic every hour) beside 500 idle ones (no datapoint for two weeks,
+ * so ListMetrics does not list them). Prints GetMetricData calls of the backfill against the
+ * minimum ceil(queries / 500) per time window, then a day of cycles at the default schedule
+ * (every 15 minutes) and what it costs: CloudWatch USD per active tenant-month.
  *
  *   cd plugins/bedrock-backend && yarn run -T tsx scripts/bench-collector.ts
  *       CloudWatch answered by aws-sdk-client-mock: two cycles in seconds (the collector's own cost)
@@ -9,6 +11,9 @@
  *       the same tenants seeded into moto (one hour of datapoints per series), one cycle through
  *       the real SDK and HTTP: the same call counts, and a cycle time that is mostly moto's (its
  *       GetMetricData scans every stored datapoint per query: about 10 s per call here)
+ *   yarn run -T tsx scripts/bench-collector.ts --replicas
+ *       2,000 tenants in 40 account-regions collected by 1, then 3 plugin instances on one
+ *       PostgreSQL (scripts/bench-collector-replicas.ts)
  */
 import {
   CloudWatchClient,
@@ -29,6 +34,7 @@ import { UsageCollector } from '../src/collector/UsageCollector';
 import { DatabaseUsageStore } from '../src/database/DatabaseUsageStore';
 
 const TENANTS = 500;
+const IDLE_TENANTS = 500;
 const MODELS = [
   'amazon.nova-lite-v1:0',
   'anthropic.claude-3-haiku-20240307-v1:0',
@@ -49,13 +55,14 @@ const HOUR = 3_600_000;
 /** GetMetricData list price: USD 0.01 per 1,000 metrics requested */
 const USD_PER_METRIC = 0.01 / 1000;
 /** the default collector schedule: every 15 minutes */
-const CYCLES_PER_MONTH = (30 * 24 * 60) / 15;
-/** one day of backfill: one 24-hour window per cycle */
+const CYCLES_PER_DAY = (24 * 60) / 15;
+/** the defaults, with one day of backfill: one 24-hour window */
 const COLLECTOR_OPTIONS = {
   backfillDays: 1,
   refetchHours: 3,
   windowHours: 24,
   concurrency: 2,
+  fetchEveryHours: Number(process.env.BENCH_FETCH_EVERY_HOURS ?? 3),
 };
 
 const silent: LoggerService = {
@@ -96,6 +103,19 @@ function benchTenants() {
     });
   }
 
+  // idle: bound, but their profiles had no datapoint for two weeks (not listed)
+  for (let i = 0; i < IDLE_TENANTS; i++) {
+    tenants.push({
+      ...tenants[0],
+      tenantId: `idle-${i}`,
+      entityRef: `component:default/idle-${i}`,
+      inferenceProfiles: Object.fromEntries(
+        MODELS.map((m, k) => [`i${i}m${k}`, m]),
+      ),
+      alarmPrefix: `bedrock-idle-${i}-`,
+      budgetName: `bedrock-idle-${i}`,
+    });
+  }
   return { tenants, metrics };
 }
 
@@ -178,6 +198,10 @@ async function emulatorCycle() {
 }
 
 async function main() {
+  if (process.argv.includes('--replicas')) {
+    await import('./bench-collector-replicas');
+    return;
+  }
   if (process.env.BENCH_AWS === 'emulator') {
     await emulatorCycle();
     return;
@@ -223,45 +247,77 @@ async function main() {
     now: () => now,
   });
 
-  for (const [label, windows] of [
-    ['backfill (1 day, 1 window)', 1],
-    ['steady state (15 min later)', 1],
-  ] as const) {
+  const cycle = async () => {
     const before = cw.commandCalls(GetMetricDataCommand).length;
     listCalls = 0;
     const started = Date.now();
     const s = await collector.collect(tenants);
-    const cycleCalls = cw.commandCalls(GetMetricDataCommand).slice(before);
-    const calls = cycleCalls.length;
-    const metricsRequested = cycleCalls.reduce(
-      (n, c) => n + (c.args[0].input.MetricDataQueries?.length ?? 0),
-      0,
-    );
-    console.log(
-      JSON.stringify({
-        cycle: label,
-        tenants: TENANTS,
-        modelSeries: s.series,
-        metricDataQueries: QUERIES,
-        getMetricDataCalls: calls,
-        minimum: MIN_PER_WINDOW * windows,
-        ceilSeriesOver500: Math.ceil(SERIES / 500),
-        listMetricsCalls: listCalls,
-        failedGroups: s.failedGroups,
-        ms: Date.now() - started,
-        metricsRequested,
-        // GetMetricData is billed per metric requested, whatever the span: this cycle repeated at
-        // the default schedule (every 15 minutes) for a month, per (active) tenant
-        cloudWatchUsdPerTenantMonth: Number(
-          (
-            (metricsRequested * CYCLES_PER_MONTH * USD_PER_METRIC) /
-            TENANTS
-          ).toFixed(4),
-        ),
-      }),
-    );
+    const calls = cw.commandCalls(GetMetricDataCommand).slice(before);
+    return {
+      s,
+      calls: calls.length,
+      listCalls,
+      ms: Date.now() - started,
+      metricsRequested: calls.reduce(
+        (n, c) => n + (c.args[0].input.MetricDataQueries?.length ?? 0),
+        0,
+      ),
+    };
+  };
+
+  const backfill = await cycle();
+  console.log(
+    JSON.stringify({
+      cycle: 'backfill (1 day, 1 window)',
+      activeTenants: TENANTS,
+      idleTenants: IDLE_TENANTS,
+      modelSeries: backfill.s.series,
+      metricDataQueries: QUERIES,
+      getMetricDataCalls: backfill.calls,
+      minimum: MIN_PER_WINDOW,
+      ceilSeriesOver500: Math.ceil(SERIES / 500),
+      listMetricsCalls: backfill.listCalls,
+      failedGroups: backfill.s.failedGroups,
+      ms: backfill.ms,
+      metricsRequested: backfill.metricsRequested,
+    }),
+  );
+
+  // a day at the default schedule: every 15 minutes
+  let dayMetrics = 0;
+  let dayCalls = 0;
+  let fetchingCycles = 0;
+  let slowest = 0;
+  for (let i = 0; i < CYCLES_PER_DAY; i++) {
     now += 15 * 60_000;
+    const c = await cycle();
+    dayMetrics += c.metricsRequested;
+    dayCalls += c.calls;
+    if (c.calls) fetchingCycles++;
+    slowest = Math.max(slowest, c.ms);
   }
+  // GetMetricData is billed per metric requested, whatever the span
+  const usdPerActiveTenantMonth = (dayMetrics * 30 * USD_PER_METRIC) / TENANTS;
+  console.log(
+    JSON.stringify({
+      cycle: `one day of 15-minute cycles (fetchEveryHours ${COLLECTOR_OPTIONS.fetchEveryHours})`,
+      cycles: CYCLES_PER_DAY,
+      cyclesThatFetched: fetchingCycles,
+      getMetricDataCalls: dayCalls,
+      metricsRequested: dayMetrics,
+      metricsPerActiveTenantDay: dayMetrics / TENANTS,
+      slowestCycleMs: slowest,
+      cloudWatchUsdPerActiveTenantMonth: Number(
+        usdPerActiveTenantMonth.toFixed(4),
+      ),
+      cloudWatchUsdPerIdleTenantMonth: 0,
+    }),
+  );
+  console.log(
+    `CloudWatch cost of the collection: USD ${usdPerActiveTenantMonth.toFixed(
+      3,
+    )} per active tenant-month (3 models, traffic every hour; goal <= 0.10); idle tenants requested: 0 metrics`,
+  );
   await knex.destroy();
 }
 

@@ -13,7 +13,11 @@ describe('readBedrockConfig', () => {
       backfillDays: 30,
       refetchHours: 3,
       windowHours: 24,
+      fetchEveryHours: 3,
+      shards: 12,
     });
+    // stale once a fetch is an hour late
+    expect(c.staleAfterMinutes).toBe(240);
     expect(c.collector.schedule.frequency).toEqual({ minutes: 15 });
     expect(c.costExplorer.enabled).toBe(false);
     expect(c.idleDays).toBe(7);

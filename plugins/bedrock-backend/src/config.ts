@@ -26,6 +26,8 @@ export interface BedrockBackendConfig {
     windowHours: number;
     retentionDays: number;
     concurrency: number;
+    fetchEveryHours: number;
+    shards: number;
   };
   status: {
     schedule: SchedulerServiceTaskScheduleDefinition;
@@ -38,6 +40,8 @@ export interface BedrockBackendConfig {
   idleDays: number;
   staleAfterMinutes: number;
   refreshIntervalSeconds: number;
+  /** seconds a caller's conditional policy decision is reused; 0 = never */
+  decisionCacheSeconds: number;
   prices: PriceRow[];
   /** where tenant bindings are read from AWS tags */
   bindings: {
@@ -127,6 +131,10 @@ function readFrom(c: Config): BedrockBackendConfig {
     positive(c, 'collector.backfillDays', 30),
     CLOUDWATCH_HOURLY_RETENTION_DAYS,
   );
+  const fetchEveryHours = Math.min(
+    Math.round(positive(c, 'collector.fetchEveryHours', 3)),
+    24,
+  );
   const statusSchedule = schedule(c.getOptionalConfig('status.schedule'), {
     frequency: { minutes: 5 },
     timeout: { minutes: 3 },
@@ -148,6 +156,8 @@ function readFrom(c: Config): BedrockBackendConfig {
       windowHours: Math.min(positive(c, 'collector.windowHours', 24), 24 * 7),
       retentionDays: positive(c, 'collector.retentionDays', 90),
       concurrency: positive(c, 'collector.concurrency', 2),
+      fetchEveryHours,
+      shards: Math.min(Math.round(positive(c, 'collector.shards', 12)), 256),
     },
     status: {
       schedule: statusSchedule,
@@ -166,8 +176,20 @@ function readFrom(c: Config): BedrockBackendConfig {
       }),
     },
     idleDays: positive(c, 'idleDays', 7),
-    staleAfterMinutes: positive(c, 'staleAfterMinutes', 60),
+    // a summary is stale once a fetch is an hour late
+    staleAfterMinutes: positive(
+      c,
+      'staleAfterMinutes',
+      (fetchEveryHours + 1) * 60,
+    ),
     refreshIntervalSeconds: positive(c, 'refresh.minIntervalSeconds', 60),
+    decisionCacheSeconds: Math.min(
+      Math.max(
+        c.getOptionalNumber('permissions.decisionCacheSeconds') ?? 10,
+        0,
+      ),
+      60,
+    ),
     prices: [...DEFAULT_PRICES, ...readPriceRows(c.getOptional('prices'))],
     bindings: {
       // by default: where the scaffolder actions create tenants

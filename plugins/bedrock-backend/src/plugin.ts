@@ -19,6 +19,7 @@ import { readBedrockConfig } from './config';
 import { DatabaseUsageStore } from './database/DatabaseUsageStore';
 import { createAfterCollection } from './notify';
 import { GroupRollupService } from './service/GroupRollupService';
+import { PolicyDecisionCache } from './service/PolicyDecisionCache';
 import { RefreshLimiter } from './service/RefreshLimiter';
 import { createRouter } from './service/router';
 import { SummaryService } from './service/SummaryService';
@@ -60,6 +61,11 @@ export const bedrockPlugin = createBackendPlugin({
         } = deps;
         const settings = readBedrockConfig(config);
         deps.permissionsRegistry.addPermissions(bedrockPermissions);
+        // one policy round trip per caller and permission every few seconds, never shared
+        const permissions = PolicyDecisionCache.wrap({
+          permissions: deps.permissions,
+          ttlMs: settings.decisionCacheSeconds * 1000,
+        });
 
         const store = await DatabaseUsageStore.create({ database });
         const bindings = DatabaseBindingStore.fromKnex(
@@ -134,14 +140,14 @@ export const bedrockPlugin = createBackendPlugin({
           await createRouter({
             logger,
             httpAuth: deps.httpAuth,
-            permissions: deps.permissions,
+            permissions,
             catalog,
             summary,
             auth,
             bindings,
             groups: GroupRollupService.create({
               catalog,
-              permissions: deps.permissions,
+              permissions,
               summary,
               bindings,
             }),

@@ -12,7 +12,7 @@ jest.setTimeout(60_000);
 /**
  * What the plugin hands the scheduler. Every collector task must be `global`: with `local`, each
  * replica would collect (and call AWS, and Cost Explorer at USD 0.01 a request) on its own.
- * TODO(issue 12): a two-replica test replaces the scope assertion.
+ * CollectorTasks.replicas.test.ts runs these tasks on three instances sharing one database.
  */
 describe('the collector tasks', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
@@ -52,6 +52,7 @@ describe('the collector tasks', () => {
   it('schedules usage, status and billed cost as global tasks with their configured timeouts', async () => {
     const tasks = await scheduledTasks({
       collector: {
+        shards: 2,
         // an operator cannot make a collector local: every replica would call AWS
         schedule: {
           frequency: { minutes: 20 },
@@ -67,15 +68,18 @@ describe('the collector tasks', () => {
         schedule: { frequency: { hours: 6 }, timeout: { minutes: 4 } },
       },
     });
-    expect(tasks).toEqual([
+    const shard = (id: string) =>
       expect.objectContaining({
-        id: 'bedrock-usage-collector',
+        id,
         scope: 'global',
         frequency: { minutes: 20 },
         timeout: { minutes: 9 },
         // the default start delay survives a configured schedule
         initialDelay: { seconds: 5 },
-      }),
+      });
+    expect(tasks).toEqual([
+      shard('bedrock-usage-shard-0'),
+      shard('bedrock-usage-shard-1'),
       expect.objectContaining({
         id: 'bedrock-status-collector',
         scope: 'global',
@@ -94,7 +98,10 @@ describe('the collector tasks', () => {
   it('schedules global tasks with default timeouts, and no Cost Explorer task unless enabled', async () => {
     const tasks = await scheduledTasks({});
     expect(tasks.map(t => [t.id, t.scope])).toEqual([
-      ['bedrock-usage-collector', 'global'],
+      ...Array.from({ length: 12 }, (_, k) => [
+        `bedrock-usage-shard-${k}`,
+        'global',
+      ]),
       ['bedrock-status-collector', 'global'],
     ]);
     expect(tasks[0].timeout).toEqual({ minutes: 10 });

@@ -7,10 +7,14 @@ import { DAY_MS, iso } from '../lib/time';
 import { StatusCollector } from './StatusCollector';
 import { Tenant } from '../tenant';
 import { UsageCollector } from './UsageCollector';
+import { shardOf, shardTaskId } from './shards';
 
 /** On the first run the bindings may still be read from AWS tags: look a few more times. */
 const STARTUP_RETRIES = 6;
 const STARTUP_RETRY_MS = 10_000;
+/** How a shard this instance had no room for hands itself back: trigger attempts, and the pause between. */
+const HAND_BACK_ATTEMPTS = 50;
+const HAND_BACK_PAUSE_MS = 100;
 
 export interface CollectorTasksOptions {
   settings: BedrockBackendConfig;
@@ -25,10 +29,16 @@ export interface CollectorTasksOptions {
   onCollected?: (tenants: Tenant[]) => Promise<void>;
 }
 
-/** The scheduled tasks of the plugin: usage, status and (optional) billed cost collection. */
+/**
+ * The scheduled tasks of the plugin: usage (in `collector.shards` global shard tasks, so the
+ * replicas share it), status and (optional) billed cost collection.
+ */
 export class CollectorTasks {
   readonly #o: CollectorTasksOptions;
   #started = false;
+  #statusFilled = false;
+  /** shards this instance is collecting now */
+  #running = 0;
 
   static create(o: CollectorTasksOptions) {
     return new CollectorTasks(o);
@@ -58,18 +68,81 @@ export class CollectorTasks {
     return tenants;
   }
 
-  async collectUsage(): Promise<void> {
+  /**
+   * One usage shard: the account-regions hashed to `shard`. The scheduler runs each shard on
+   * one replica at a time; the watermarks make a run that follows another (on any replica)
+   * fetch only what is still due, so each account-region window is fetched once.
+   */
+  async collectShard(shard: number): Promise<void> {
     const { settings, store, usage, status, logger } = this.#o;
-    const firstRun = !this.#started;
     const tenants = await this.#tenantsAtStartup();
-    await usage.collect(tenants);
-    // the status task's first run may have found an empty catalog: fill its panels now
-    if (firstRun) await status.collect(tenants);
-    await this.#o.onCollected?.(tenants);
+    const shards = settings.collector.shards;
+    const summary = await usage.collect(tenants, {
+      accountRegion: (a, r) => shardOf(a, r, shards) === shard,
+    });
+    if (summary.collected.length) {
+      logger.info('Collected a Bedrock usage shard', {
+        shard,
+        accountRegions: summary.collected.join(' '),
+        getMetricDataCalls: summary.getMetricDataCalls,
+        metricsRequested: summary.metricsRequested,
+      });
+      // the status task's first run may have found an empty catalog: fill its panels now
+      // (beside the shard, which keeps its slot for usage only)
+      if (!this.#statusFilled) {
+        this.#statusFilled = true;
+        status
+          .collect(tenants)
+          .catch(error =>
+            logger.warn(`Bedrock status collection failed: ${error}`),
+          );
+      }
+      const collected = new Set(summary.collected);
+      await this.#o.onCollected?.(
+        tenants.filter(t =>
+          t.regions.some(r => collected.has(`${t.accountId}/${r}`)),
+        ),
+      );
+    }
+    // once per cycle, by whichever replica runs shard 0
+    if (shard !== 0) return;
     const pruned = await store.prune(
       iso(Date.now() - settings.collector.retentionDays * DAY_MS),
     );
     if (pruned) logger.info('Pruned old Bedrock usage rows', { rows: pruned });
+  }
+
+  /**
+   * The scheduled function of a shard. When this instance already collects as many
+   * account-regions as `collector.concurrency` allows, the shard hands itself back: it returns
+   * at once and asks the scheduler to run it again now, so a replica with room claims it
+   * (this one too, once it has room). The scheduler's claim stays the only lock.
+   */
+  async #runShard(shard: number, scheduler: SchedulerService) {
+    if (this.#running >= this.#o.settings.collector.concurrency) {
+      this.#handBack(shard, scheduler);
+      return;
+    }
+    this.#running++;
+    try {
+      await this.collectShard(shard);
+    } finally {
+      this.#running--;
+    }
+  }
+
+  #handBack(shard: number, scheduler: SchedulerService, attempt = 0) {
+    // the trigger only takes once the scheduler has released this run
+    const timer = setTimeout(
+      () => {
+        scheduler.triggerTask(shardTaskId(shard)).catch(() => {
+          if (attempt + 1 < HAND_BACK_ATTEMPTS)
+            this.#handBack(shard, scheduler, attempt + 1);
+        });
+      },
+      attempt ? HAND_BACK_PAUSE_MS : HAND_BACK_PAUSE_MS / 4,
+    );
+    timer.unref?.();
   }
 
   async collectStatus(): Promise<void> {
@@ -88,7 +161,7 @@ export class CollectorTasks {
   async refreshTenant(
     tenant: Tenant,
   ): Promise<{ ok: boolean; message?: string }> {
-    const summary = await this.#o.usage.collect([tenant]);
+    const summary = await this.#o.usage.collect([tenant], { force: true });
     await this.#o.status.collect([tenant], { resumable: false });
     await this.#o.onCollected?.([tenant]);
     return summary.failedGroups
@@ -105,12 +178,14 @@ export class CollectorTasks {
       );
       return;
     }
-    await scheduler.scheduleTask({
-      id: 'bedrock-usage-collector',
-      ...settings.collector.schedule,
-      scope: 'global',
-      fn: () => this.collectUsage(),
-    });
+    for (let k = 0; k < settings.collector.shards; k++) {
+      await scheduler.scheduleTask({
+        id: shardTaskId(k),
+        ...settings.collector.schedule,
+        scope: 'global',
+        fn: () => this.#runShard(k, scheduler),
+      });
+    }
     await scheduler.scheduleTask({
       id: 'bedrock-status-collector',
       ...settings.status.schedule,

@@ -1,7 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import {
-  DEMO_ACCOUNTS,
   DEMO_AWS_CONFIG,
   DEMO_TENANTS,
   demoTenantEntity,
@@ -202,6 +201,7 @@ describe('UsageCollector against moto', () => {
         refetchHours: 3,
         windowHours: 24,
         concurrency: 2,
+        fetchEveryHours: 3,
       },
       now: () => ANCHOR.getTime() + 17 * 60_000,
     });
@@ -241,8 +241,13 @@ describe('UsageCollector against moto', () => {
       const states = await store.getStates(ids);
       expect(states['checkout-assistant'].watermark).toBe(TO);
 
-      // a second run re-fetches the last hours and replaces them
-      const second = await collector.collect(tenants);
+      // a second run in the same hour has nothing due: no GetMetricData call at all
+      const idle = await collector.collect(tenants);
+      expect(idle).toMatchObject({ getMetricDataCalls: 0, collected: [] });
+      expect(idle.skippedGroups).toBe(idle.groups);
+
+      // a forced run (the refresh route) re-fetches the last hours and replaces them
+      const second = await collector.collect(tenants, { force: true });
       expect(second.failedGroups).toBe(0);
       const rows2 = await store.getUsage({
         tenantIds: ids,
@@ -324,28 +329,6 @@ describe('UsageCollector against moto', () => {
     } finally {
       await proxy.close();
     }
-  });
-
-  it('lets two collectors share one PostgreSQL database without double counting', async () => {
-    if (!databases.supports('POSTGRES_15')) return;
-    const knex = await databases.init('POSTGRES_15');
-    await DatabaseUsageStore.migrate(knex);
-    const store = DatabaseUsageStore.fromKnex(knex);
-    const a = makeCollector(store).collector;
-    const b = makeCollector(store).collector;
-    const subset = tenants.filter(
-      t =>
-        t.accountId === DEMO_ACCOUNTS.platform && t.regions[0] === 'us-west-2',
-    );
-    const [ra, rb] = await Promise.all([a.collect(subset), b.collect(subset)]);
-    expect([ra.errors, rb.errors]).toEqual([[], []]);
-    const rows = await store.getUsage({
-      tenantIds: subset.map(t => t.tenantId),
-      from: FROM,
-      to: TO,
-    });
-    for (const t of subset)
-      expect(actual(rows, t.tenantId)).toEqual(expected(t.tenantId));
   });
 
   it('keeps the watermark of an account that fails and collects the others', async () => {

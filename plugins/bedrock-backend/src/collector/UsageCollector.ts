@@ -1,29 +1,19 @@
-import {
-  GetMetricDataCommand,
-  ListMetricsCommand,
-  MetricDataQuery,
-} from '@aws-sdk/client-cloudwatch';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { UsageStore } from '../database/types';
+import { Limiter } from '../lib/limiter';
 import {
   DAY_MS,
   floorHour,
-  HOUR_MS,
   iso,
-  mapLimit,
   windows,
   CLOUDWATCH_HOURLY_RETENTION_DAYS,
 } from '../lib/time';
+import { fetchBatch, FetchCounter, listSeries } from './cloudWatchUsage';
+import { Cohort, planCohorts } from './collectionPlan';
 import { IdentityLogReader } from './IdentityLogReader';
 import {
-  addResult,
   buildQueries,
-  DIMENSION,
-  METRICS,
-  NAMESPACE,
-  QueryMeta,
-  Series,
   SeriesValues,
   tenantDimensions,
   tenantRows,
@@ -34,35 +24,59 @@ export interface CollectorOptions {
   backfillDays: number;
   refetchHours: number;
   windowHours: number;
+  /** account-regions collected at once by this instance, across all its tasks */
   concurrency: number;
+  /**
+   * Closed hours an account-region gathers before it is fetched again. GetMetricData is billed
+   * per metric requested whatever the span, so one fetch of three hours costs what one of one
+   * hour does.
+   */
+  fetchEveryHours: number;
 }
 
 export interface CollectSummary {
   tenants: number;
   groups: number;
+  /** account-regions with nothing due (no closed hours to fetch yet): no AWS call */
+  skippedGroups: number;
   failedGroups: number;
   series: number;
   getMetricDataCalls: number;
+  /** metric data queries sent to GetMetricData: what CloudWatch bills */
+  metricsRequested: number;
   awsCalls: number;
   durationMs: number;
+  /** `account/region` of every group fetched (not skipped), failed ones included */
+  collected: string[];
   /** one line per failed account and region */
   errors: string[];
 }
 
 interface GroupResult {
   ok: boolean;
+  skipped: boolean;
   error?: string;
   series: number;
-  getMetricDataCalls: number;
+  counter: FetchCounter;
+}
+
+export interface CollectOptions {
+  /** fetch even when no new hour has closed (the refresh route) */
+  force?: boolean;
+  /** only these account-regions (a scheduler shard's share) */
+  accountRegion?: (accountId: string, region: string) => boolean;
 }
 
 const MAX_LOOKBACK_MS = CLOUDWATCH_HOURLY_RETENTION_DAYS * DAY_MS;
 
 /**
- * Collects hourly AWS/Bedrock usage for tenants: per account and region one ListMetrics
- * listing, then GetMetricData with up to 500 queries per call in windows of at most
- * `windowHours`, from each tenant's watermark (minus `refetchHours`) or a backfill.
- * Identity-attributed tenants are read from invocation logs.
+ * Collects hourly AWS/Bedrock usage for tenants, per account and region: the closed hours since
+ * each tenant's watermark there (plus `refetchHours` before it, for late datapoints), once
+ * `fetchEveryHours` hours have closed, so a 15-minute schedule never re-requests closed hours.
+ * ListMetrics (free) names the series with data in the last two weeks; only those are requested,
+ * up to 500 queries per GetMetricData call. A tenant seen for the first time is backfilled on its
+ * own, without re-fetching its neighbours. Identity-attributed tenants are read from invocation
+ * logs. Every collect() of one instance shares one bound of `concurrency` account-regions.
  */
 export class UsageCollector {
   readonly #store: UsageStore;
@@ -71,6 +85,7 @@ export class UsageCollector {
   readonly #options: CollectorOptions;
   readonly #now: () => number;
   readonly #logs: IdentityLogReader;
+  readonly #limiter: Limiter;
 
   static create(options: {
     store: UsageStore;
@@ -95,11 +110,21 @@ export class UsageCollector {
     this.#options = o.options;
     this.#now = o.now ?? Date.now;
     this.#logs = IdentityLogReader.create({ clients: o.clients });
+    this.#limiter = new Limiter(o.options.concurrency);
   }
 
-  async collect(tenants: Tenant[]): Promise<CollectSummary> {
+  /** Account-regions this instance could start collecting right now. */
+  get freeSlots(): number {
+    return this.#limiter.available;
+  }
+
+  async collect(
+    tenants: Tenant[],
+    options: CollectOptions = {},
+  ): Promise<CollectSummary> {
     const started = Date.now();
     const callsBefore = this.#clients.calls;
+    const only = options.accountRegion ?? (() => true);
     // metrics and invocation logs are collected (and fail) separately per account and region
     const groups = [
       ...groupByAccountRegion(
@@ -108,66 +133,89 @@ export class UsageCollector {
       ...groupByAccountRegion(
         tenants.filter(t => t.attribution === 'identity'),
       ),
-    ];
-    const results = await mapLimit(
-      groups,
-      this.#options.concurrency,
-      async g => {
-        try {
-          return await this.#collectGroup(g.accountId, g.region, g.tenants);
-        } catch (e) {
-          const error =
-            e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-          this.#logger.warn(
-            'Bedrock usage collection failed for an account and region',
-            {
-              accountId: g.accountId,
-              region: g.region,
-              tenants: g.tenants.length,
-              error,
-            },
-          );
-          for (const t of g.tenants) {
-            await this.#store.markFailed({
-              tenantId: t.tenantId,
-              entityRef: t.entityRef,
-              error: `${g.accountId}/${g.region}: ${error}`,
-            });
-          }
-          return {
-            ok: false,
-            error: `${g.accountId}/${g.region}: ${error}`,
-            series: 0,
-            getMetricDataCalls: 0,
-          } as GroupResult;
-        }
-      },
+    ].filter(g => only(g.accountId, g.region));
+    const results = await Promise.all(
+      groups.map(g =>
+        this.#limiter.run(() =>
+          this.#collectGroupSafely(g, options.force ?? false),
+        ),
+      ),
     );
+    const fetched = results.filter(r => !r.skipped);
     const summary: CollectSummary = {
-      tenants: tenants.length,
+      tenants: new Set(groups.flatMap(g => g.tenants.map(t => t.tenantId)))
+        .size,
       groups: groups.length,
+      skippedGroups: results.length - fetched.length,
       failedGroups: results.filter(r => !r.ok).length,
       series: results.reduce((n, r) => n + r.series, 0),
-      getMetricDataCalls: results.reduce((n, r) => n + r.getMetricDataCalls, 0),
+      getMetricDataCalls: results.reduce((n, r) => n + r.counter.calls, 0),
+      metricsRequested: results.reduce((n, r) => n + r.counter.metrics, 0),
       awsCalls: this.#clients.calls - callsBefore,
       durationMs: Date.now() - started,
+      collected: groups
+        .filter((_, i) => !results[i].skipped)
+        .map(g => `${g.accountId}/${g.region}`),
       errors: results.flatMap(r => (r.error ? [r.error] : [])),
     };
-    const { errors: _e, ...logged } = summary;
-    this.#logger.info('Collected Bedrock usage', { ...logged });
+    const { errors: _e, collected: _c, ...logged } = summary;
+    if (fetched.length) this.#logger.info('Collected Bedrock usage', logged);
     return summary;
   }
 
-  /** Start of the fetch for a tenant: watermark minus the re-fetch hours, or the backfill. */
-  async #starts(tenants: Tenant[], end: number) {
-    const states = await this.#store.getStates(tenants.map(t => t.tenantId));
-    const floor = end - MAX_LOOKBACK_MS;
-    return tenants.map(t => {
-      const wm = states[t.tenantId]?.watermark;
-      const start = wm
-        ? Date.parse(wm) - this.#options.refetchHours * HOUR_MS
-        : end - this.#options.backfillDays * DAY_MS;
-      return Math.max(floor, floorHour(Math.min(start, end - HOUR_MS)));
+  async #collectGroupSafely(
+    g: { accountId: string; region: string; tenants: Tenant[] },
+    force: boolean,
+  ): Promise<GroupResult> {
+    try {
+      return await this.#collectGroup(g.accountId, g.region, g.tenants, force);
+    } catch (e) {
+      const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      this.#logger.warn(
+        'Bedrock usage collection failed for an account and region',
+        {
+          accountId: g.accountId,
+          region: g.region,
+          tenants: g.tenants.length,
+          error,
+        },
+      );
+      for (const t of g.tenants) {
+        await this.#store.markFailed({
+          tenantId: t.tenantId,
+          entityRef: t.entityRef,
+          error: `${g.accountId}/${g.region}: ${error}`,
+        });
+      }
+      return {
+        ok: false,
+        skipped: false,
+        error: `${g.accountId}/${g.region}: ${error}`,
+        series: 0,
+        counter: { calls: 0, metrics: 0 },
+      };
+    }
+  }
+
+  /** The due tenants' cohorts: see {@link planCohorts}. */
+  async #plan(
+    accountId: string,
+    region: string,
+    tenants: Tenant[],
+    end: number,
+    force: boolean,
+  ): Promise<Cohort<Tenant>[]> {
+    const marks = await this.#store.getWatermarks({
+      accountId,
+      region,
+      tenantIds: tenants.map(t => t.tenantId),
+    });
+    return planCohorts({
+      tenants,
+      watermarks: marks,
+      end,
+      options: { ...this.#options, maxLookbackMs: MAX_LOOKBACK_MS },
+      force,
     });
   }
 
@@ -175,129 +223,135 @@ export class UsageCollector {
     accountId: string,
     region: string,
     tenants: Tenant[],
+    force: boolean,
   ): Promise<GroupResult> {
     const end = floorHour(this.#now());
-    const metricTenants = tenants.filter(t => t.attribution !== 'identity');
-    const identityTenants = tenants.filter(t => t.attribution === 'identity');
-    let result: GroupResult = { ok: true, series: 0, getMetricDataCalls: 0 };
-    if (metricTenants.length) {
-      result = await this.#collectMetrics(
-        accountId,
-        region,
-        metricTenants,
-        end,
-      );
+    const cohorts = await this.#plan(accountId, region, tenants, end, force);
+    const counter = { calls: 0, metrics: 0 };
+    if (!cohorts.length) return { ok: true, skipped: true, series: 0, counter };
+    // a group holds metric tenants or identity tenants, never both
+    if (tenants[0].attribution === 'identity') {
+      for (const c of cohorts) {
+        await this.#collectLogs(accountId, region, c.tenants, c.start, end);
+      }
+      return { ok: true, skipped: false, series: 0, counter };
     }
-    if (identityTenants.length) {
-      const starts = await this.#starts(identityTenants, end);
-      await this.#logs.collect({
+    const cw = (await this.#clients.forTarget(accountId, region)).cloudwatch;
+    const series = await listSeries(cw);
+    let fetchedSeries = 0;
+    for (const c of cohorts) {
+      fetchedSeries += await this.#collectMetrics({
         accountId,
         region,
-        tenants: identityTenants,
-        from: Math.min(...starts),
-        to: end,
-        windowHours: this.#options.windowHours,
-        onWindow: async (from, to, rows) => {
-          for (const t of identityTenants) {
-            await this.#store.replaceWindow({
-              tenantId: t.tenantId,
-              accountId,
-              region,
-              from: iso(from),
-              to: iso(to),
-              rows: rows.filter(r => r.tenantId === t.tenantId),
-            });
-            await this.#markCollected(t, to);
-          }
-        },
+        tenants: c.tenants,
+        series,
+        start: c.start,
+        end,
+        counter,
       });
     }
-    return result;
+    return { ok: true, skipped: false, series: fetchedSeries, counter };
   }
 
-  async #markCollected(t: Tenant, to: number) {
-    await this.#store.markCollected({
-      tenantId: t.tenantId,
-      entityRef: t.entityRef,
+  async #collectLogs(
+    accountId: string,
+    region: string,
+    tenants: Tenant[],
+    start: number,
+    end: number,
+  ) {
+    await this.#logs.collect({
+      accountId,
+      region,
+      tenants,
+      from: start,
+      to: end,
+      windowHours: this.#options.windowHours,
+      onWindow: async (from, to, rows) => {
+        await this.#store.replaceWindows({
+          tenantIds: tenants.map(t => t.tenantId),
+          accountId,
+          region,
+          from: iso(from),
+          to: iso(to),
+          rows,
+        });
+        await this.#markCollected(accountId, region, tenants, to);
+      },
+    });
+    await this.#markCollected(accountId, region, tenants, end);
+  }
+
+  async #markCollected(
+    accountId: string,
+    region: string,
+    tenants: Tenant[],
+    to: number,
+  ) {
+    await this.#store.advanceWatermarks({
+      accountId,
+      region,
+      tenantIds: tenants.map(t => t.tenantId),
+      watermark: iso(to),
+    });
+    await this.#store.markCollectedMany({
+      tenants,
       watermark: iso(to),
       at: iso(this.#now()),
     });
   }
 
-  async #listSeries(accountId: string, region: string): Promise<Series[]> {
-    const cw = (await this.#clients.forTarget(accountId, region)).cloudwatch;
-    const byDimension = new Map<string, Set<string>>();
-    let NextToken: string | undefined;
-    do {
-      const page = await cw.send(
-        new ListMetricsCommand({ Namespace: NAMESPACE, NextToken }),
-      );
-      for (const m of page?.Metrics ?? []) {
-        if (m.Namespace && m.Namespace !== NAMESPACE) continue;
-        const dims = m.Dimensions ?? [];
-        if (dims.length !== 1 || dims[0].Name !== DIMENSION || !dims[0].Value)
-          continue;
-        if (!m.MetricName || !METRICS[m.MetricName]) continue;
-        const set = byDimension.get(dims[0].Value) ?? new Set<string>();
-        set.add(m.MetricName);
-        byDimension.set(dims[0].Value, set);
-      }
-      NextToken = page?.NextToken;
-    } while (NextToken);
-    return [...byDimension].map(([dimension, metrics]) => ({
-      dimension,
-      metrics,
-    }));
-  }
-
-  async #collectMetrics(
-    accountId: string,
-    region: string,
-    tenants: Tenant[],
-    end: number,
-  ): Promise<GroupResult> {
-    const series = await this.#listSeries(accountId, region);
-    const allDims = series.map(s => s.dimension);
+  /** One cohort's series over [start, end): returns how many series were requested. */
+  async #collectMetrics(o: {
+    accountId: string;
+    region: string;
+    tenants: Tenant[];
+    series: Awaited<ReturnType<typeof listSeries>>;
+    start: number;
+    end: number;
+    counter: FetchCounter;
+  }): Promise<number> {
+    const { accountId, region, tenants, start, end, counter } = o;
+    const allDims = o.series.map(s => s.dimension);
     const owned = new Map(
       tenants.map(t => [t.tenantId, tenantDimensions(t, allDims)]),
     );
     const wanted = new Set([...owned.values()].flat());
-    const mine = series.filter(s => wanted.has(s.dimension));
-    const starts = await this.#starts(tenants, end);
-    const start = Math.min(...starts);
+    const mine = o.series.filter(s => wanted.has(s.dimension));
+    if (!mine.length) {
+      // idle for two weeks: nothing to request, and nothing stored in the window to replace
+      await this.#markCollected(accountId, region, tenants, end);
+      return 0;
+    }
+    const clients = await this.#clients.forTarget(accountId, region);
     const main = buildQueries(mine, false);
     const p99 = buildQueries(mine, true);
     let percentiles = p99.batches.length > 0;
-    const calls = { n: 0 };
 
     for (const [from, to] of windows(start, end, this.#options.windowHours)) {
       const values: SeriesValues = new Map();
       for (const batch of main.batches) {
-        await this.#fetch({
-          accountId,
-          region,
+        await fetchBatch({
+          cw: clients.cloudwatch,
           queries: batch,
           meta: main.meta,
           from,
           to,
           into: values,
-          calls,
-          probe: false,
+          counter,
         });
       }
       if (percentiles) {
         try {
           for (const batch of p99.batches) {
-            await this.#fetch({
-              accountId,
-              region,
+            await fetchBatch({
+              cw: clients.cloudwatchProbe,
               queries: batch,
               meta: p99.meta,
               from,
               to,
               into: values,
-              calls,
-              probe: true,
+              counter,
             });
           }
         } catch (e) {
@@ -309,71 +363,24 @@ export class UsageCollector {
           });
         }
       }
-      for (const t of tenants) {
-        const rows = tenantRows({
-          tenant: t,
-          accountId,
-          region,
-          dimensions: owned.get(t.tenantId) ?? [],
-          values,
-        });
-        await this.#store.replaceWindow({
-          tenantId: t.tenantId,
-          accountId,
-          region,
-          from: iso(from),
-          to: iso(to),
-          rows,
-        });
-        await this.#markCollected(t, to);
-      }
+      await this.#store.replaceWindows({
+        tenantIds: tenants.map(t => t.tenantId),
+        accountId,
+        region,
+        from: iso(from),
+        to: iso(to),
+        rows: tenants.flatMap(t =>
+          tenantRows({
+            tenant: t,
+            accountId,
+            region,
+            dimensions: owned.get(t.tenantId) ?? [],
+            values,
+          }),
+        ),
+      });
+      await this.#markCollected(accountId, region, tenants, to);
     }
-    if (!mine.length) {
-      for (const t of tenants) await this.#markCollected(t, end);
-    }
-    return { ok: true, series: mine.length, getMetricDataCalls: calls.n };
-  }
-
-  /** Runs one batch of queries over [from, to), all pages, adding the values to `into`. */
-  async #fetch(options: {
-    accountId: string;
-    region: string;
-    queries: MetricDataQuery[];
-    meta: Map<string, QueryMeta>;
-    from: number;
-    to: number;
-    into: SeriesValues;
-    /** counts the GetMetricData calls, failed ones included */
-    calls: { n: number };
-    /** a single attempt: the optional percentile queries */
-    probe: boolean;
-  }): Promise<void> {
-    const { accountId, region, queries, meta, from, to, into, calls, probe } =
-      options;
-    const cw = probe
-      ? (await this.#clients.forTarget(accountId, region)).cloudwatchProbe
-      : (await this.#clients.forTarget(accountId, region)).cloudwatch;
-    let NextToken: string | undefined;
-    do {
-      calls.n++;
-      const page = await cw.send(
-        new GetMetricDataCommand({
-          MetricDataQueries: queries,
-          StartTime: new Date(from),
-          EndTime: new Date(to),
-          ScanBy: 'TimestampAscending',
-          NextToken,
-        }),
-      );
-      for (const r of page?.MetricDataResults ?? []) {
-        addResult(
-          into,
-          meta.get(r.Id ?? ''),
-          r.Timestamps ?? [],
-          r.Values ?? [],
-        );
-      }
-      NextToken = page?.NextToken;
-    } while (NextToken);
+    return mine.length;
   }
 }

@@ -3,71 +3,24 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
-import type {
-  UsageCounter,
-  UsageCounters,
-} from '@bedrock-tenancy/plugin-bedrock-common';
+import { readBuckets, rewriteDays } from './dailyRollups';
+import { fromDb, toDb } from './rows';
 import { HourlyUsageRow, Snapshot, TenantState, UsageStore } from './types';
 
 const USAGE = 'bedrock_usage_hourly';
+const DAILY = 'bedrock_usage_daily';
 const STATE = 'bedrock_tenant_state';
 const SNAPSHOTS = 'bedrock_snapshots';
+const WATERMARKS = 'bedrock_usage_watermarks';
 /** rows per INSERT: 17 columns x 50 stays under SQLite's bound-parameter limit */
 const INSERT_CHUNK = 50;
+/** ids per IN list */
+const ID_CHUNK = 200;
 
 const migrationsDir = resolvePackagePath(
   '@bedrock-tenancy/plugin-bedrock-backend',
   'migrations',
 );
-
-const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
-const optNum = (v: unknown) =>
-  v === null || v === undefined ? null : Number(v);
-
-/** The usage table's column of each counter. */
-const COUNTER_COLUMNS: Record<UsageCounter, string> = {
-  invocations: 'invocations',
-  inputTokens: 'input_tokens',
-  outputTokens: 'output_tokens',
-  cacheReadTokens: 'cache_read_tokens',
-  cacheWriteTokens: 'cache_write_tokens',
-  clientErrors: 'client_errors',
-  serverErrors: 'server_errors',
-  throttles: 'throttles',
-};
-const COUNTER_ENTRIES = Object.entries(COUNTER_COLUMNS) as Array<
-  [UsageCounter, string]
->;
-
-function toDb(r: HourlyUsageRow) {
-  return {
-    tenant_id: r.tenantId,
-    account_id: r.accountId,
-    region: r.region,
-    model_id: r.modelId,
-    hour: r.hour,
-    ...Object.fromEntries(COUNTER_ENTRIES.map(([f, col]) => [col, r[f]])),
-    latency_avg_ms: r.latencyAvgMs,
-    latency_max_ms: r.latencyMaxMs,
-    latency_p99_ms: r.latencyP99Ms,
-  };
-}
-
-function fromDb(r: any): HourlyUsageRow {
-  return {
-    tenantId: r.tenant_id,
-    accountId: r.account_id,
-    region: r.region,
-    modelId: r.model_id,
-    hour: r.hour,
-    ...(Object.fromEntries(
-      COUNTER_ENTRIES.map(([f, col]) => [f, num(r[col])]),
-    ) as UsageCounters),
-    latencyAvgMs: optNum(r.latency_avg_ms),
-    latencyMaxMs: optNum(r.latency_max_ms),
-    latencyP99Ms: optNum(r.latency_p99_ms),
-  };
-}
 
 /** The knex implementation of {@link UsageStore}; works on SQLite and PostgreSQL. */
 export class DatabaseUsageStore implements UsageStore {
@@ -124,6 +77,53 @@ export class DatabaseUsageStore implements UsageStore {
           .onConflict(['tenant_id', 'account_id', 'region', 'model_id', 'hour'])
           .merge();
       }
+      await rewriteDays(tx, {
+        tenantIds: [tenantId],
+        accountId,
+        region,
+        from,
+        to,
+      });
+    });
+  }
+
+  async replaceWindows(options: {
+    tenantIds: string[];
+    accountId: string;
+    region: string;
+    from: string;
+    to: string;
+    rows: HourlyUsageRow[];
+  }): Promise<void> {
+    const { accountId, region, from, to } = options;
+    const ids = [...new Set(options.tenantIds)].sort();
+    const wanted = new Set(ids);
+    await this.#db.transaction(async tx => {
+      for (let i = 0; i < ids.length; i += ID_CHUNK) {
+        await tx(USAGE)
+          .where({ account_id: accountId, region })
+          .whereIn('tenant_id', ids.slice(i, i + ID_CHUNK))
+          .andWhere('hour', '>=', from)
+          .andWhere('hour', '<', to)
+          .delete();
+      }
+      const inWindow = options.rows
+        .filter(
+          r =>
+            wanted.has(r.tenantId) &&
+            r.accountId === accountId &&
+            r.region === region &&
+            r.hour >= from &&
+            r.hour < to,
+        )
+        .map(toDb);
+      for (let i = 0; i < inWindow.length; i += INSERT_CHUNK) {
+        await tx(USAGE)
+          .insert(inWindow.slice(i, i + INSERT_CHUNK))
+          .onConflict(['tenant_id', 'account_id', 'region', 'model_id', 'hour'])
+          .merge();
+      }
+      await rewriteDays(tx, { tenantIds: ids, accountId, region, from, to });
     });
   }
 
@@ -144,19 +144,7 @@ export class DatabaseUsageStore implements UsageStore {
     boundaries: string[];
   }) {
     if (!options.tenantIds.length) return [];
-    const db = this.#db;
-    const keys = ['tenant_id', 'account_id', 'region', 'model_id'];
-    const sides = options.boundaries.map(b =>
-      db.raw('CASE WHEN hour >= ? THEN 1 ELSE 0 END', [b]),
-    );
-    const rows = await db(USAGE)
-      .select(keys)
-      .min({ hour: 'hour' })
-      .sum(Object.fromEntries(Object.values(COUNTER_COLUMNS).map(c => [c, c])))
-      .whereIn('tenant_id', options.tenantIds)
-      .andWhere('hour', '>=', options.from)
-      .andWhere('hour', '<', options.to)
-      .groupBy([...keys, db.raw('substr(hour, 1, 10)'), ...sides]);
+    const rows = await readBuckets(this.#db, options);
     return rows.map(r =>
       fromDb({
         ...r,
@@ -245,6 +233,84 @@ export class DatabaseUsageStore implements UsageStore {
       .update({ watermark: options.watermark });
   }
 
+  async getWatermarks(options: {
+    accountId: string;
+    region: string;
+    tenantIds: string[];
+  }) {
+    if (!options.tenantIds.length) return {};
+    const rows = await this.#db(WATERMARKS)
+      .where({ account_id: options.accountId, region: options.region })
+      .whereIn('tenant_id', options.tenantIds);
+    return Object.fromEntries(
+      rows.map((r: any) => [r.tenant_id, r.watermark as string]),
+    );
+  }
+
+  async advanceWatermarks(options: {
+    accountId: string;
+    region: string;
+    tenantIds: string[];
+    watermark: string;
+  }) {
+    const { accountId, region, watermark } = options;
+    for (let i = 0; i < options.tenantIds.length; i += INSERT_CHUNK * 4) {
+      const ids = options.tenantIds.slice(i, i + INSERT_CHUNK * 4);
+      // one statement per chunk: concurrent writers (a refresh and a shard run) only ever move
+      // a watermark forward, whichever commits last
+      await this.#db(WATERMARKS)
+        .insert(
+          ids.map(tenantId => ({
+            tenant_id: tenantId,
+            account_id: accountId,
+            region,
+            watermark,
+          })),
+        )
+        .onConflict(['tenant_id', 'account_id', 'region'])
+        .merge({
+          watermark: this.#db.raw(
+            `CASE WHEN ${WATERMARKS}.watermark < ? THEN ? ELSE ${WATERMARKS}.watermark END`,
+            [watermark, watermark],
+          ),
+        });
+    }
+  }
+
+  async markCollectedMany(options: {
+    tenants: Array<{ tenantId: string; entityRef: string }>;
+    watermark: string;
+    at: string;
+  }) {
+    // sorted, so concurrent writers lock rows in the same order
+    const tenants = [...options.tenants].sort((a, b) =>
+      a.tenantId.localeCompare(b.tenantId),
+    );
+    for (let i = 0; i < tenants.length; i += INSERT_CHUNK) {
+      const chunk = tenants.slice(i, i + INSERT_CHUNK);
+      await this.#db(STATE)
+        .insert(
+          chunk.map(t => ({
+            tenant_id: t.tenantId,
+            entity_ref: t.entityRef,
+            last_collected_at: options.at,
+            last_error: null,
+          })),
+        )
+        .onConflict('tenant_id')
+        .merge(['entity_ref', 'last_collected_at', 'last_error']);
+      await this.#db(STATE)
+        .whereIn(
+          'tenant_id',
+          chunk.map(t => t.tenantId),
+        )
+        .andWhere(q =>
+          q.whereNull('watermark').orWhere('watermark', '<', options.watermark),
+        )
+        .update({ watermark: options.watermark });
+    }
+  }
+
   async markFailed(options: {
     tenantId: string;
     entityRef?: string;
@@ -290,6 +356,16 @@ export class DatabaseUsageStore implements UsageStore {
   }
 
   async prune(before: string) {
-    return this.#db(USAGE).where('hour', '<', before).delete();
+    return this.#db.transaction(async tx => {
+      const rows = await tx(USAGE).where('hour', '<', before).delete();
+      await tx(DAILY).where('day', '<', before.slice(0, 10)).delete();
+      // the day `before` falls in keeps only its remaining hours
+      await rewriteDays(tx, {
+        tenantIds: [],
+        from: `${before.slice(0, 10)}T00:00:00.000Z`,
+        to: before,
+      });
+      return rows;
+    });
   }
 }

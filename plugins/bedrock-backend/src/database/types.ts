@@ -64,6 +64,18 @@ export interface UsageStore {
     to: string;
     rows: HourlyUsageRow[];
   }): Promise<void>;
+  /**
+   * {@link UsageStore.replaceWindow} for many tenants of one account and region at once, in one
+   * transaction: `rows` holds every tenant's rows.
+   */
+  replaceWindows(options: {
+    tenantIds: string[];
+    accountId: string;
+    region: string;
+    from: string;
+    to: string;
+    rows: HourlyUsageRow[];
+  }): Promise<void>;
   /** Rows of the tenants with from <= hour < to. */
   getUsage(options: {
     tenantIds: string[];
@@ -96,6 +108,28 @@ export interface UsageStore {
     entityRef?: string;
     watermark: string;
     at: string;
+  }): Promise<void>;
+  /** {@link UsageStore.markCollected} for many tenants, in a few statements. */
+  markCollectedMany(options: {
+    tenants: Array<{ tenantId: string; entityRef: string }>;
+    watermark: string;
+    at: string;
+  }): Promise<void>;
+  /**
+   * Watermarks of the tenants in one account and region (end of the newest collected hour);
+   * tenants never collected there are absent.
+   */
+  getWatermarks(options: {
+    accountId: string;
+    region: string;
+    tenantIds: string[];
+  }): Promise<Record<string, string>>;
+  /** Moves the tenants' watermarks in one account and region forward (never back). */
+  advanceWatermarks(options: {
+    accountId: string;
+    region: string;
+    tenantIds: string[];
+    watermark: string;
   }): Promise<void>;
   markFailed(options: {
     tenantId: string;
