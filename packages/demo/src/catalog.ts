@@ -55,21 +55,3 @@ export function demoCatalogYaml(): string {
     ).join('')
   );
 }
-
-/**
- * `bedrock.tenants` entries for the demo tenants whose attribution is not the one the provisioning
- * actions set up (whole-account and identity attribution): an operator binds those in config.
- * The inference-profile tenants are bound from the AWS tags the actions wrote.
- */
-export function demoOperatorBindings() {
-  return DEMO_TENANTS.filter(t => t.attribution !== 'inference-profile').map(
-    t => ({
-      tenantId: t.tenantId,
-      entityRef: `component:default/${t.tenantId}`,
-      accountId: t.accountId,
-      regions: [t.region],
-      attribution: t.attribution,
-      ...(t.principalArn ? { principalArns: [t.principalArn] } : {}),
-    }),
-  );
-}

@@ -134,6 +134,11 @@ export async function provisionDemoStacks(options: {
         region: tenant.region,
         owner: `group:default/${tenant.ownerGroup}`,
         models: tenant.models.map(m => m.modelId),
+        // each tenant in its own mode: the backend binds it from the tags the action writes
+        attribution: tenant.attribution,
+        ...(tenant.principalArn
+          ? { principalArns: [tenant.principalArn] }
+          : {}),
         monthlyBudgetUsd: options.budgetLimitUsd(tenant),
         notificationEmails: [`${tenant.ownerGroup}@example.com`],
       },

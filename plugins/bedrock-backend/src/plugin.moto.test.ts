@@ -10,7 +10,6 @@ import {
   DEMO_AWS_CONFIG,
   DEMO_REGIONS,
   DEMO_TENANTS,
-  demoOperatorBindings,
   demoTenantEntity,
   hourlyUsage,
   MotoServer,
@@ -59,7 +58,7 @@ describe('bedrock plugin against moto', () => {
     await moto?.stop();
   });
 
-  /** The plugin on `knex`: bindings from the actions' AWS tags and, for the rest, bedrock.tenants. */
+  /** The plugin on `knex`: bindings from the AWS tags the actions wrote (profiles, tenant roles). */
   const startPlugin = () =>
     startTestBackend({
       features: [
@@ -81,14 +80,13 @@ describe('bedrock plugin against moto', () => {
                 accounts: Object.values(DEMO_ACCOUNTS),
                 regions: [...DEMO_REGIONS],
               },
-              tenants: demoOperatorBindings(),
             },
           },
         }),
       ],
     });
 
-  it('binds every demo tenant at startup from AWS tags and config, and collects only those', async () => {
+  it('binds every demo tenant at startup from the AWS tags the actions wrote, and collects only those', async () => {
     const { server } = await startPlugin();
     const bindings = await DatabaseBindingStore.fromKnex(knex).list();
     const strip = ({ updatedAt: _a, updatedBy: _b, source: _c, ...b }: any) =>
@@ -103,8 +101,9 @@ describe('bedrock plugin against moto', () => {
       Object.fromEntries(bindings.map(b => [b.tenantId, b.source])),
     ).toMatchObject({
       'checkout-assistant': 'aws-tags',
-      'fraud-analyst': 'config',
-      'data-labeling': 'config',
+      // made by the actions in their own mode, bound from the tenant role's tags
+      'fraud-analyst': 'aws-tags',
+      'data-labeling': 'aws-tags',
     });
     await server.stop();
   });

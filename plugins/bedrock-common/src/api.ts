@@ -93,12 +93,47 @@ export interface TenantInfo {
   attribution: AttributionMode;
 }
 
+/**
+ * One model's usage in one region (counts and cost only: a small payload).
+ *
+ * @public
+ */
+export interface RegionModelUsage {
+  modelId: string;
+  invocations: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** null when the model is unpriced (in this region): never shown as $0 */
+  estimatedCostUsd: number | null;
+}
+
+/**
+ * A tenant's usage in one of its regions, priced at that region's rates.
+ *
+ * @public
+ */
+export interface RegionUsage {
+  region: string;
+  invocations: number;
+  inputTokens: number;
+  outputTokens: number;
+  clientErrors: number;
+  serverErrors: number;
+  throttles: number;
+  /** null when some of the region's traffic is unpriced */
+  estimatedCostUsd: number | null;
+  /** by cost, unpriced last */
+  models: RegionModelUsage[];
+}
+
 /** @public */
 export interface EntitySummary {
   tenant: TenantInfo;
   range: { from: string; to: string; granularity: 'hour' | 'day' };
   totals: UsageTotals;
   models: ModelUsage[];
+  /** the same usage by region, then by model (absent from servers before it existed) */
+  byRegion?: RegionUsage[];
   series: SeriesPoint[];
   cost: Section<CostBlock>;
   budget: Section<BudgetBlock | null>;

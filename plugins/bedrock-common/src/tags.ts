@@ -18,3 +18,23 @@ export const MANAGED_BY_VALUE = 'backstage-bedrock-tenancy';
  * @public
  */
 export const TAG_ENTITY_REF = 'bedrock-tenancy:entity-ref';
+/**
+ * On the tenant's IAM role: its attribution mode (`account`, `inference-profile`, `identity`), so
+ * the backend can rebuild the binding of a tenant that has no inference profiles.
+ *
+ * @public
+ */
+export const TAG_ATTRIBUTION = 'bedrock-tenancy:attribution';
+/**
+ * On the tenant's IAM role: its regions, space-separated (`us-east-1 us-west-2`).
+ *
+ * @public
+ */
+export const TAG_REGIONS = 'bedrock-tenancy:regions';
+/**
+ * On the tenant's IAM role, identity attribution only: the IAM principal ARNs whose invocations
+ * are the tenant's, space-separated (a tag value holds at most 256 characters).
+ *
+ * @public
+ */
+export const TAG_PRINCIPAL_ARNS = 'bedrock-tenancy:principal-arns';

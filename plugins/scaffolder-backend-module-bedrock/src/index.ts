@@ -27,3 +27,8 @@ export {
   BedrockBindingsClient,
   type BindingsClient,
 } from './bindings/BedrockBindingsClient';
+export type {
+  PlanDiff,
+  PlanEntry,
+  TenantPreview,
+} from './provisioning/tenantPreview';

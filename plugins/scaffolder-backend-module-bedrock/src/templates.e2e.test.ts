@@ -4,6 +4,7 @@
  * up in the real catalog backend through the file location of the provisioned directory.
  */
 import fs from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import os from 'node:os';
 import path from 'node:path';
 import { GetRoleCommand, GetRolePolicyCommand } from '@aws-sdk/client-iam';
@@ -155,12 +156,78 @@ afterAll(async () => {
   if (provisioned) fs.rmSync(provisioned, { recursive: true, force: true });
 });
 
+/** Every file under `dir` as the dry-run API takes it. */
+function filesOf(dir: string, base = dir): object[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap(d =>
+    d.isDirectory()
+      ? filesOf(path.join(dir, d.name), base)
+      : [
+          {
+            path: path.relative(base, path.join(dir, d.name)),
+            base64Content: fs
+              .readFileSync(path.join(dir, d.name))
+              .toString('base64'),
+          },
+        ],
+  );
+}
+
+const E2E_VALUES = {
+  tenantId: 'e2e-bot',
+  title: 'E2E bot',
+  owner: 'group:default/team-e2e',
+  system: 'system:default/storefront',
+  accountId: ACCOUNT,
+  region: REGION,
+  models: [HAIKU, NOVA_PRO],
+  monthlyBudgetUsd: 120,
+  notificationEmails: ['e2e@example.com'],
+  tokensPerHour: 100000,
+  errorsPer5Minutes: 10,
+  invocationsPerHour: 1000,
+  latencyMs: 10000,
+  throttlesPer5Minutes: 0,
+  guardrail: true,
+  enforceGuardrail: true,
+  violenceStrength: 'HIGH',
+};
+
 it('creates a tenant from the template and finds it in the catalog, then suspends and deletes it', async () => {
   await until('the templates in the catalog', async () =>
     (await entity('template/default/bedrock-tenant-lifecycle')).status === 200
       ? true
       : undefined,
   );
+
+  // the template editor's dry run: the plan, with documents, and nothing made
+  const dry = await api('/api/scaffolder/v2/dry-run', {
+    method: 'POST',
+    body: JSON.stringify({
+      template: parseYaml(
+        fs.readFileSync(
+          path.resolve(TEMPLATES, '../bedrock-tenant/template.yaml'),
+          'utf8',
+        ),
+      ),
+      values: E2E_VALUES,
+      // what the template editor sends: the template's folder
+      directoryContents: filesOf(path.resolve(TEMPLATES, '../bedrock-tenant')),
+    }),
+  });
+  expect({
+    status: dry.status,
+    body: dry.status === 200 ? '' : await dry.text(),
+  }).toEqual({ status: 200, body: '' });
+  const planText = (await dry.json()).output.text.find(
+    (t: any) => t.title === 'Plan',
+  ).content;
+  expect(planText).toContain(
+    '13 to create, 0 to change, 0 to delete, 0 unchanged. Nothing has been changed.',
+  );
+  expect(planText).toContain('**guardrail** `bedrock-e2e-bot`');
+  expect(planText).toContain('"Sid": "DenyInvokeWithoutTenantGuardrail"');
+  expect(env.bedrock.guardrails.size).toBe(0);
+  expect(env.bedrock.profiles.size).toBe(0);
 
   await runTemplate('bedrock-tenant', {
     tenantId: 'e2e-bot',

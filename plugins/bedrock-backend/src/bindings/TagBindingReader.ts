@@ -2,13 +2,18 @@ import {
   ListInferenceProfilesCommand,
   ListTagsForResourceCommand,
 } from '@aws-sdk/client-bedrock';
+import { ListRoleTagsCommand, paginateListRoles } from '@aws-sdk/client-iam';
 import {
   defaultAlarmPrefix,
   defaultBudgetName,
   MANAGED_BY_VALUE,
   normalizeModelId,
+  REGION_PATTERN,
+  TAG_ATTRIBUTION,
   TAG_ENTITY_REF,
   TAG_MANAGED_BY,
+  TAG_PRINCIPAL_ARNS,
+  TAG_REGIONS,
   TAG_TENANT,
   TENANT_ID_PATTERN,
 } from '@bedrock-tenancy/plugin-bedrock-common';
@@ -16,10 +21,15 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { TenantBinding } from './types';
 
+/** Name prefix of the tenant roles the provisioning actions create. */
+const TENANT_ROLE_PREFIX = 'bedrock-tenant-';
+
 /**
- * Reads the bindings the suite's provisioning actions left in AWS: every application inference
- * profile tagged managed-by this suite, with a tenant and an entity-ref tag, in the given accounts
- * and regions. One binding per tenant, with inference-profile attribution (what the actions create).
+ * Reads the bindings the suite's provisioning actions left in AWS, in the given accounts and
+ * regions: every application inference profile tagged managed-by this suite, with a tenant and an
+ * entity-ref tag (inference-profile attribution), and every tenant role whose tags say it is an
+ * `account` or `identity` tenant (these have no profiles; the role's tags carry their regions and,
+ * for identity, their principals). One binding per tenant.
  */
 export class TagBindingReader {
   readonly #clients: AwsClientFactory;
@@ -49,7 +59,97 @@ export class TagBindingReader {
         ),
       ),
     );
+    // IAM is global: the roles once per account, after the profiles (a tenant found with
+    // profiles keeps that binding; a role that says otherwise is reported)
+    for (const accountId of o.accounts) {
+      await this.#readRoles(
+        accountId,
+        o.regions[0],
+        o.at,
+        byTenant,
+        errors,
+      ).catch(e =>
+        errors.push(`${accountId} (IAM roles): ${(e as Error).message}`),
+      );
+    }
     return { bindings: [...byTenant.values()], errors };
+  }
+
+  async #readRoles(
+    accountId: string,
+    region: string,
+    at: string,
+    byTenant: Map<string, TenantBinding>,
+    errors: string[],
+  ) {
+    const { iam } = await this.#clients.forTarget(accountId, region);
+    for await (const page of paginateListRoles({ client: iam }, {})) {
+      for (const role of page.Roles ?? []) {
+        const RoleName = role.RoleName ?? '';
+        if (!RoleName.startsWith(TENANT_ROLE_PREFIX)) continue;
+        const { Tags = [] } = await iam.send(
+          new ListRoleTagsCommand({ RoleName }),
+        );
+        const tag = (k: string) => Tags.find(t => t.Key === k)?.Value;
+        const attribution = tag(TAG_ATTRIBUTION);
+        const tenantId = tag(TAG_TENANT);
+        const entity = tag(TAG_ENTITY_REF);
+        if (
+          tag(TAG_MANAGED_BY) !== MANAGED_BY_VALUE ||
+          (attribution !== 'account' && attribution !== 'identity') ||
+          !tenantId ||
+          !entity ||
+          !TENANT_ID_PATTERN.test(tenantId)
+        )
+          continue;
+        const where = `role ${RoleName} in ${accountId}`;
+        let entityRef: string;
+        try {
+          entityRef = stringifyEntityRef(parseEntityRef(entity));
+        } catch {
+          errors.push(`${where}: bad ${TAG_ENTITY_REF} tag`);
+          continue;
+        }
+        const regions = (tag(TAG_REGIONS) ?? '').split(' ').filter(Boolean);
+        const principalArns =
+          attribution === 'identity'
+            ? (tag(TAG_PRINCIPAL_ARNS) ?? '').split(' ').filter(Boolean)
+            : [];
+        if (
+          !regions.length ||
+          regions.some(r => !REGION_PATTERN.test(r)) ||
+          (attribution === 'identity' && !principalArns.length)
+        ) {
+          errors.push(
+            `${where}: ${attribution} tenant without valid ${TAG_REGIONS}${
+              attribution === 'identity' ? ` or ${TAG_PRINCIPAL_ARNS}` : ''
+            } tags`,
+          );
+          continue;
+        }
+        const found = byTenant.get(tenantId);
+        if (found) {
+          errors.push(
+            `tenant ${tenantId}: ${where} says ${attribution} attribution, but it also has tagged inference profiles (${found.accountId}); kept the profiles`,
+          );
+          continue;
+        }
+        byTenant.set(tenantId, {
+          tenantId,
+          entityRef,
+          accountId,
+          regions,
+          attribution,
+          inferenceProfiles: {},
+          principalArns,
+          alarmPrefix: defaultAlarmPrefix(tenantId),
+          budgetName: defaultBudgetName(tenantId),
+          source: 'aws-tags',
+          updatedAt: at,
+          updatedBy: 'aws-tags',
+        });
+      }
+    }
   }
 
   async #readOne(

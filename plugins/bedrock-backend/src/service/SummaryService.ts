@@ -36,6 +36,7 @@ import { budgetBlock, costBlock, monthStart, RUN_RATE_DAYS } from './cost';
 import { TimeRange } from './range';
 import { suggestionsFor } from './suggestions';
 import { modelsOf, seriesOf, totalsOf } from './usage';
+import { regionsOf } from './regions';
 
 /** Days before now that the cost panel needs (run rate + anomaly baseline). */
 const HISTORY_DAYS = 22;
@@ -342,6 +343,7 @@ export class SummaryService {
       },
       totals,
       models,
+      byRegion: regionsOf(prices, rows),
       series: series.points,
       cost: cost.section,
       budget: section(data.budget, 'Budget', b =>

@@ -37,11 +37,14 @@ export function buildActions(
   };
 }
 
-/** Runs an action; returns its outputs. */
+/**
+ * Runs an action; returns its outputs. `planText` (the Markdown of what a run changed, which
+ * differs between a first run and an identical re-run by design) only with `withText`.
+ */
 export async function run(
   action: TemplateAction<any, any, any>,
   input: Record<string, unknown>,
-  options: { dryRun?: boolean } = {},
+  options: { dryRun?: boolean; withText?: boolean } = {},
 ): Promise<Record<string, any>> {
   const outputs: Record<string, any> = {};
   const ctx = createMockActionContext({
@@ -55,5 +58,6 @@ export async function run(
     },
     isDryRun: options.dryRun ?? false,
   } as any);
+  if (!options.withText) delete outputs.planText;
   return outputs;
 }

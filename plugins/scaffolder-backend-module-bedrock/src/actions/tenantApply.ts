@@ -5,6 +5,8 @@ import { parseTenantSpec } from '../provisioning/inputs';
 import type { TenantProvisioner } from '../provisioning/TenantProvisioner';
 import type { TenantPlan } from '../provisioning/tenantPlan';
 import { once } from './audit';
+import { json } from './common';
+import { renderChanges, renderPreview } from '../provisioning/planText';
 import { tenantOutputs } from './tenantSchema';
 import {
   BindingsClient,
@@ -101,6 +103,20 @@ function tenantApplyAction(
                 'Principals allowed to assume the tenant role; default bedrock.provisioning.trustPrincipals',
             })
             .optional(),
+        attribution: z =>
+          z
+            .enum(['inference-profile', 'account', 'identity'], {
+              description:
+                "inference-profile (default): a profile per model in a shared account. account: the tenant owns its account and region (no profiles, alarms on the account's AWS/Bedrock metrics, a budget on the linked account). identity: told apart by caller in the invocation logs",
+            })
+            .optional(),
+        principalArns: z =>
+          z
+            .array(z.string(), {
+              description:
+                "identity attribution: the IAM role/user ARNs (in the tenant account) whose invocations are the tenant's; default the tenant role",
+            })
+            .optional(),
         guardrail: z =>
           z
             .object(
@@ -154,19 +170,50 @@ function tenantApplyAction(
             description:
               'Every resource name and policy document of the tenant',
           }),
+        preview: z =>
+          z
+            .object(
+              {
+                create: z.array(z.any()),
+                update: z.array(z.any()),
+                delete: z.array(z.any()),
+                unchanged: z.array(z.any()),
+                note: z.string().optional(),
+              },
+              {
+                description:
+                  'Dry run only: every resource to create, change (with its diff against AWS), delete or leave, with documents and thresholds',
+              },
+            )
+            .optional(),
+        planText: z =>
+          z.string({
+            description:
+              'Markdown: the preview (dry run) or the changes made, for a template output',
+          }),
       },
     },
     async handler(ctx) {
       // validated before any AWS call: a bad field is an InputError naming it
       const spec = parseTenantSpec(config, ctx.input);
       let plan: TenantPlan;
+      let planText: string;
       if (ctx.isDryRun) {
-        plan = provisioner.plan(spec);
-        ctx.logger.info(`Dry run of ${id}: no AWS calls`, {
+        // reads only: the plan compared with what AWS has now; nothing is changed
+        const previewed = await provisioner.preview(spec, {
+          mustExist: mode === 'update',
+        });
+        plan = previewed.plan;
+        planText = renderPreview(plan, previewed.preview);
+        ctx.output('preview', json(previewed.preview));
+        ctx.logger.info(`Dry run of ${id}: read-only AWS calls, no change`, {
           tenantId: spec.tenantId,
+          create: previewed.preview.create.length,
+          update: previewed.preview.update.length,
+          delete: previewed.preview.delete.length,
         });
       } else {
-        plan = await once(
+        const done = await once(
           ctx,
           auditor,
           {
@@ -179,14 +226,19 @@ function tenantApplyAction(
             },
           },
           () => provisioner.apply(spec, { mustExist: mode === 'update' }),
-          result => result.plan,
+          result => result,
         );
+        // a checkpoint of an earlier release kept the plan alone
+        const kept = done as Partial<typeof done> & Partial<TenantPlan>;
+        plan = kept.plan ?? (kept as TenantPlan);
+        planText = renderChanges(plan, kept.changes ?? []);
         if (bindings) {
           await recordBinding('recording its binding', spec.tenantId, () =>
             bindings.put(spec.tenantId, bindingOfPlan(plan, spec.entityRef)),
           );
         }
       }
+      ctx.output('planText', planText);
       const out = tenantOutputs(plan);
       for (const [k, v] of Object.entries(out))
         ctx.output(k as keyof typeof out, v as any);

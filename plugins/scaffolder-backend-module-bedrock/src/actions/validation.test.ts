@@ -159,7 +159,7 @@ describe('bedrock:logging:ensure validation', () => {
 });
 
 describe('dry run', () => {
-  it('returns the full tenant plan with every name and policy document and makes no AWS call', async () => {
+  it('returns the full tenant plan with every name and policy document; AWS unreadable, everything is to create and nothing changes', async () => {
     const out = await run(
       actions.create,
       { ...good, models: [HAIKU, NOVA_PRO] },
@@ -187,7 +187,13 @@ describe('dry run', () => {
       expect.stringMatching(/^<pending:shop-bot-anthropic-claude-3-haiku/),
       expect.stringMatching(/^<pending:shop-bot-amazon-nova-pro/),
     ]);
-    expectNoAwsCall();
+    // the dry run reads the current state for its diff; here nothing answers
+    expect(out.preview.note).toMatch(/^The current state could not be read/);
+    expect(out.preview.create.map((e: any) => e.resource)).toContain(
+      'application inference profile',
+    );
+    expect(out.preview.update).toEqual([]);
+    expect(calls.filter(c => c.mutating)).toEqual([]);
   });
 
   it('returns the logging plan without AWS calls', async () => {

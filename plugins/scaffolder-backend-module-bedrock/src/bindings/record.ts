@@ -11,11 +11,13 @@ export function bindingOfPlan(
     entityRef,
     accountId: plan.accountId,
     regions: [plan.region],
-    attribution: 'inference-profile',
+    attribution: plan.attribution,
+    // profile claims only in profile mode; the backend makes an account-mode binding the sole
+    // holder of its account-regions, and an identity one the holder of its principals
     inferenceProfiles: Object.fromEntries(
       plan.profiles.map(p => [p.id, p.modelId]),
     ),
-    principalArns: [],
+    principalArns: plan.attribution === 'identity' ? plan.principalArns : [],
     alarmPrefix: plan.annotations['bedrock-tenancy.io/alarm-prefix'],
     budgetName: plan.annotations['bedrock-tenancy.io/budget-name'],
   };

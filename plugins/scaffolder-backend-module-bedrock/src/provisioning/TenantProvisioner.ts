@@ -6,6 +6,7 @@ import type {
 } from '@bedrock-tenancy/plugin-bedrock-node';
 import type { ProvisioningConfig } from '../config';
 import { ChangeLog } from './changes';
+import { TAG_PRINCIPAL_ARNS } from '@bedrock-tenancy/plugin-bedrock-common';
 import type { Target, TenantSpec } from './inputs';
 import { tenantArns, tenantNames } from './naming';
 import {
@@ -43,6 +44,8 @@ import {
   TAG_SUSPENDED,
 } from './resources/suspension';
 import { convergeTopic, removeTopic } from './resources/topic';
+import { readPreview } from './preview';
+import { previewTenant, type TenantPreview } from './tenantPreview';
 import { buildTenantPlan, TenantPlan } from './tenantPlan';
 
 export interface TenantResult {
@@ -87,6 +90,39 @@ export class TenantProvisioner {
   }
 
   /**
+   * What `apply` would do, from read-only calls: the plan with the ids of what exists, and every
+   * resource to create, change or delete with its documents and diffs. The same refusals as
+   * `apply` (an update of a missing tenant, a suspended one, a resource of someone else). When
+   * AWS cannot be read (no credentials in a template editor), the plan with everything as
+   * "create" and a note saying why.
+   */
+  async preview(
+    spec: TenantSpec,
+    options: { mustExist?: boolean } = {},
+  ): Promise<{ plan: TenantPlan; preview: TenantPreview }> {
+    const names = tenantNames(spec.tenantId);
+    let aws: AwsClients;
+    let inv: TenantInventory;
+    try {
+      aws = await this.#clients.forTarget(spec.accountId, spec.region);
+      inv = await readTenantInventory(
+        aws,
+        spec.tenantId,
+        spec.models.map(names.profileName),
+      );
+    } catch (e) {
+      const plan = buildTenantPlan(spec, this.#config);
+      const note = `The current state could not be read (${
+        (e as Error).message
+      }): every resource is listed as to create.`;
+      return { plan, preview: previewTenant(plan, undefined, note) };
+    }
+    assertTenantOwned(inv, spec.tenantId, spec.accountId);
+    assertChangeable(spec, inv, options.mustExist);
+    return readPreview(aws, spec, this.#config, inv);
+  }
+
+  /**
    * Creates or converges the tenant. With `mustExist` (update) a tenant without its role is a
    * NotFoundError. Everything is read and checked for ownership before the first change.
    */
@@ -99,16 +135,7 @@ export class TenantProvisioner {
       spec,
       spec.models.map(names.profileName),
     );
-    if (options.mustExist && !inv.role) {
-      throw new NotFoundError(
-        `Tenant ${spec.tenantId} does not exist in ${spec.accountId}/${spec.region} (no role ${names.roleName})`,
-      );
-    }
-    if (suspensionRecord(inv.role) !== undefined) {
-      throw new ConflictError(
-        `Tenant ${spec.tenantId} is suspended: resume it before changing it. Nothing was changed.`,
-      );
-    }
+    assertChangeable(spec, inv, options.mustExist);
 
     // profiles first: every later document needs their ids
     const existing = existingProfiles(
@@ -123,7 +150,8 @@ export class TenantProvisioner {
         name: plan.role.name,
         description: `Workloads of Bedrock tenant ${plan.tenantId}`,
         trustPolicy: plan.role.trustPolicy,
-        tags: plan.tags,
+        tags: plan.role.tags,
+        dropTags: [TAG_PRINCIPAL_ARNS],
       },
       inv.role,
       log,
@@ -301,7 +329,7 @@ export class TenantProvisioner {
   ): Promise<{ aws: AwsClients; log: ChangeLog; inv: TenantInventory }> {
     const aws = await this.#clients.forTarget(target.accountId, target.region);
     const inv = await readTenantInventory(aws, target.tenantId, profileNames);
-    assertTenantOwned(inv, target.tenantId);
+    assertTenantOwned(inv, target.tenantId, target.accountId);
     return { aws, log: new ChangeLog(this.#logger), inv };
   }
 
@@ -318,5 +346,25 @@ export class TenantProvisioner {
     return begun as typeof begun & {
       inv: { role: NonNullable<TenantInventory['role']> };
     };
+  }
+}
+
+/** An update needs the tenant; nothing changes a suspended tenant. */
+function assertChangeable(
+  spec: TenantSpec,
+  inv: TenantInventory,
+  mustExist: boolean | undefined,
+) {
+  if (mustExist && !inv.role) {
+    throw new NotFoundError(
+      `Tenant ${spec.tenantId} does not exist in ${spec.accountId}/${
+        spec.region
+      } (no role ${tenantNames(spec.tenantId).roleName})`,
+    );
+  }
+  if (suspensionRecord(inv.role) !== undefined) {
+    throw new ConflictError(
+      `Tenant ${spec.tenantId} is suspended: resume it before changing it. Nothing was changed.`,
+    );
   }
 }

@@ -11,12 +11,23 @@ import {
   resolveGuardrail,
   type GuardrailSpec,
 } from './guardrailPlan';
-import { MAX_TENANT_ID_LENGTH } from './naming';
+import { arns, MAX_TENANT_ID_LENGTH, tenantNames } from './naming';
 
 /** Most models per tenant: the tokens alarm sums 2 metrics per model and an alarm takes at most 10. */
 export const MAX_MODELS_PER_TENANT = 4;
 const PRINCIPAL_PATTERN =
   /^(\d{12}|arn:aws[a-z-]*:(iam|sts)::\d{12}:(root|(role|user|assumed-role)\/[\w+=,.@/-]+)|[a-z0-9.-]+\.amazonaws\.com)$/;
+
+/** How a tenant's usage is told apart (see the README's "Attribution modes"). */
+export const TENANT_ATTRIBUTIONS = [
+  'inference-profile',
+  'account',
+  'identity',
+] as const;
+/** The principal ARNs of an identity tenant are kept in one role tag: a tag value has 256 characters. */
+const MAX_PRINCIPAL_TAG_LENGTH = 256;
+const PRINCIPAL_ARN_PATTERN =
+  /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
 
 const tenantId = () =>
   z
@@ -115,8 +126,33 @@ export function tenantSpecSchema(cfg: ProvisioningConfig) {
       )
       .optional(),
     guardrail: guardrailInputSchema.optional(),
+    attribution: z.enum(TENANT_ATTRIBUTIONS).default('inference-profile'),
+    // a template passes what it has: blanks (an empty form field, an absent annotation split on
+    // commas) are no principals
+    principalArns: z.preprocess(
+      v => {
+        const list = Array.isArray(v)
+          ? v.filter(x => typeof x !== 'string' || x.trim())
+          : v;
+        return Array.isArray(list) && !list.length ? undefined : list;
+      },
+      z
+        .array(
+          z
+            .string()
+            .regex(
+              PRINCIPAL_ARN_PATTERN,
+              'an IAM role or user ARN, e.g. arn:aws:iam::123456789012:role/workers',
+            ),
+        )
+        .min(1)
+        .max(10)
+        .refine(v => new Set(v).size === v.length, 'principals must not repeat')
+        .optional(),
+    ),
   });
 }
+
 
 export interface TenantSpec {
   tenantId: string;
@@ -132,6 +168,14 @@ export interface TenantSpec {
   entityRef: string;
   /** the tenant's guardrail: the operator defaults tightened by the template; none when undefined */
   guardrail?: GuardrailSpec;
+  /**
+   * `inference-profile`: a profile per model (a shared account); `account`: the tenant owns its
+   * account and region (no profiles, account-wide metrics, a budget on the linked account);
+   * `identity`: its invocations are told apart by caller in the invocation logs.
+   */
+  attribution: (typeof TENANT_ATTRIBUTIONS)[number];
+  /** identity attribution: whose invocations are the tenant's (default: the tenant role) */
+  principalArns: string[];
 }
 
 export interface Target {
@@ -232,7 +276,43 @@ export function parseTenantSpec(
     trustPrincipals,
     entityRef: parsed.entityRef ?? `component:default/${parsed.tenantId}`,
     guardrail: resolveGuardrail(cfg.guardrail, parsed.guardrail),
+    principalArns: identityPrincipals(parsed),
   };
+}
+
+/** The principals of an identity tenant, checked against the account and the tag that keeps them. */
+function identityPrincipals(parsed: {
+  tenantId: string;
+  accountId: string;
+  attribution: TenantSpec['attribution'];
+  principalArns?: string[];
+}): string[] {
+  const given = parsed.principalArns;
+  if (parsed.attribution !== 'identity') {
+    if (given?.length) {
+      throw new InputError(
+        `Invalid input: principalArns: only for attribution "identity" (this tenant uses "${parsed.attribution}")`,
+      );
+    }
+    return [];
+  }
+  const principals = given?.length
+    ? given
+    : [arns.role(parsed.accountId, tenantNames(parsed.tenantId).roleName)];
+  const foreign = principals.filter(a => a.split(':')[4] !== parsed.accountId);
+  if (foreign.length) {
+    throw new InputError(
+      `Invalid input: principalArns: ${foreign.join(', ')} not in account ${
+        parsed.accountId
+      }, whose invocation logs attribute the tenant's usage`,
+    );
+  }
+  if (principals.join(' ').length > MAX_PRINCIPAL_TAG_LENGTH) {
+    throw new InputError(
+      `Invalid input: principalArns: at most ${MAX_PRINCIPAL_TAG_LENGTH} characters together (they are kept in one tag of the tenant role)`,
+    );
+  }
+  return principals;
 }
 
 export function parseLoggingSpec(

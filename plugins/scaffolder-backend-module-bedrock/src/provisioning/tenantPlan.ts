@@ -4,11 +4,18 @@ import {
   ANNOTATION_ATTRIBUTION,
   ANNOTATION_BUDGET_NAME,
   ANNOTATION_INFERENCE_PROFILES,
+  ANNOTATION_PRINCIPAL_ARNS,
   ANNOTATION_REGIONS,
   ANNOTATION_TENANT_ID,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import type { ProvisioningConfig } from '../config';
-import { defaultGuardrailName } from '@bedrock-tenancy/plugin-bedrock-common';
+import {
+  type AttributionMode,
+  defaultGuardrailName,
+  TAG_ATTRIBUTION,
+  TAG_PRINCIPAL_ARNS,
+  TAG_REGIONS,
+} from '@bedrock-tenancy/plugin-bedrock-common';
 import { guardrailRequest } from './guardrailPlan';
 import type { TenantSpec } from './inputs';
 import { arns, tenantArns, tenantNames } from './naming';
@@ -66,10 +73,16 @@ export interface TenantPlan {
   tenantId: string;
   accountId: string;
   region: string;
+  /** how the tenant's usage is told apart: decides profiles, alarm metrics and the budget filter */
+  attribution: AttributionMode;
+  /** identity attribution: the callers whose invocations are the tenant's */
+  principalArns: string[];
   tags: Record<string, string>;
   role: {
     name: string;
     arn: string;
+    /** the tenant tags plus what the backend rebuilds the binding from (mode, regions, principals) */
+    tags: Record<string, string>;
     trustPolicy: PolicyDocument;
     invokePolicyName: string;
     invokePolicy: PolicyDocument;
@@ -128,7 +141,16 @@ export function buildTenantPlan(
   const names = tenantNames(tenantId);
   const tenant = tenantArns(tenantId, accountId, region);
   const tags = tenantTags(spec);
-  const profiles: PlannedProfile[] = spec.models.map(modelId => {
+  const byProfile = spec.attribution === 'inference-profile';
+  const models = spec.models.map(modelId => {
+    const model = cfg.models.find(m => m.id === modelId)!;
+    return {
+      modelId,
+      copyFrom: resolveCopyFrom(model.copyFrom, accountId, region),
+    };
+  });
+  const profileModels = byProfile ? spec.models : [];
+  const profiles: PlannedProfile[] = profileModels.map(modelId => {
     const model = cfg.models.find(m => m.id === modelId)!;
     const name = names.profileName(modelId);
     const found = existing[modelId];
@@ -142,7 +164,15 @@ export function buildTenantPlan(
       exists: Boolean(found),
     };
   });
-  const profileArns = profiles.map(p => p.arn);
+  // what the alarms and the dashboard watch: the tenant's profiles, or (account mode) the
+  // ModelId dimension callers use for the allowed models, i.e. the model or system profile id
+  const series = byProfile
+    ? profiles.map(p => ({ modelId: p.modelId, id: p.id, arn: p.arn }))
+    : models.map(m => ({
+        modelId: m.modelId,
+        id: m.copyFrom.split('/').pop()!,
+        arn: m.copyFrom,
+      }));
   const topic = planTopic(spec, spec.notificationEmails);
   const guardrail = planGuardrail(spec, guardrailRef);
   // enforced: invocations are allowed only with the tenant's guardrail version, and denied
@@ -159,10 +189,13 @@ export function buildTenantPlan(
     tenantId,
     accountId,
     region,
+    attribution: spec.attribution,
+    principalArns: spec.principalArns,
     tags,
     role: {
       name: names.roleName,
       arn: tenant.role,
+      tags: { ...tags, ...roleBindingTags(spec) },
       trustPolicy: policy({
         Sid: 'TenantWorkloadsAssumeRole',
         Effect: 'Allow',
@@ -170,67 +203,36 @@ export function buildTenantPlan(
         Action: 'sts:AssumeRole',
       }),
       invokePolicyName: names.invokePolicyName,
-      invokePolicy: policy(
-        {
-          Sid: 'InvokeTenantInferenceProfiles',
-          Effect: 'Allow',
-          Action: INVOKE_ACTIONS,
-          Resource: profileArns,
-          ...(withGuardrail ? { Condition: withGuardrail } : {}),
-        },
-        {
-          Sid: 'InvokeModelsOnlyThroughTenantProfiles',
-          Effect: 'Allow',
-          Action: INVOKE_ACTIONS,
-          Resource: [
-            ...new Set(
-              profiles.flatMap(p => underlyingModelArns(p.copyFrom, p.modelId)),
-            ),
-          ],
-          Condition: {
-            ArnEquals: { 'bedrock:InferenceProfileArn': profileArns },
-            ...withGuardrail,
-          },
-        },
-        {
-          Sid: 'ReadTenantInferenceProfiles',
-          Effect: 'Allow',
-          Action: 'bedrock:GetInferenceProfile',
-          Resource: profileArns,
-        },
-        ...(guardrail?.enforce
-          ? [
-              {
-                Sid: 'DenyInvokeWithoutTenantGuardrail',
-                Effect: 'Deny' as const,
-                Action: INVOKE_ACTIONS,
-                Resource: '*',
-                Condition: {
-                  StringNotEquals: {
-                    'bedrock:GuardrailIdentifier':
-                      guardrailIdentifier(guardrail),
-                  },
-                },
-              },
-            ]
-          : []),
-      ),
+      invokePolicy: byProfile
+        ? profileInvokePolicy(profiles, withGuardrail)
+        : directInvokePolicy(models, withGuardrail),
     },
     profiles,
     topic,
-    alarms: planAlarms(
-      names,
-      spec.thresholds,
-      profiles.map(p => p.id),
-    ),
+    // AWS/Bedrock metrics carry no caller: an identity tenant in a shared account gets no alarms
+    alarms:
+      spec.attribution === 'identity'
+        ? []
+        : planAlarms(
+            names,
+            spec.thresholds,
+            series.map(x => x.id),
+          ),
     dashboard: {
       name: names.dashboardName,
-      body: planDashboardBody(spec, profiles, cfg.logging.logGroupName),
+      body: planDashboardBody(
+        { ...spec, principalArns: spec.principalArns },
+        series,
+        cfg.logging.logGroupName,
+      ),
     },
     budget: {
       name: names.budgetName,
       limitUsd: spec.monthlyBudgetUsd,
-      costFilterTag: budgetTagFilter(tenantId),
+      costFilters:
+        spec.attribution === 'account'
+          ? { LinkedAccount: [accountId] }
+          : { TagKeyValue: [budgetTagFilter(tenantId)] },
       notifications: BUDGET_NOTIFICATIONS,
       subscriberTopicArn: topic.arn,
     },
@@ -239,13 +241,110 @@ export function buildTenantPlan(
       [ANNOTATION_TENANT_ID]: tenantId,
       [ANNOTATION_ACCOUNT_ID]: accountId,
       [ANNOTATION_REGIONS]: region,
-      [ANNOTATION_ATTRIBUTION]: 'inference-profile',
-      [ANNOTATION_INFERENCE_PROFILES]: profiles
-        .map(p => `${p.id}=${p.modelId}`)
-        .join(','),
+      [ANNOTATION_ATTRIBUTION]: spec.attribution,
+      ...(byProfile
+        ? {
+            [ANNOTATION_INFERENCE_PROFILES]: profiles
+              .map(p => `${p.id}=${p.modelId}`)
+              .join(','),
+          }
+        : {}),
+      ...(spec.attribution === 'identity'
+        ? { [ANNOTATION_PRINCIPAL_ARNS]: spec.principalArns.join(',') }
+        : {}),
       [ANNOTATION_ALARM_PREFIX]: names.alarmPrefix,
       [ANNOTATION_BUDGET_NAME]: names.budgetName,
     },
+  };
+}
+
+type GuardrailCondition = Record<string, Record<string, string>> | undefined;
+
+/** Inference-profile mode: the models only through the tenant's own profiles. */
+function profileInvokePolicy(
+  profiles: PlannedProfile[],
+  withGuardrail: GuardrailCondition,
+): PolicyDocument {
+  const profileArns = profiles.map(p => p.arn);
+  return policy(
+    {
+      Sid: 'InvokeTenantInferenceProfiles',
+      Effect: 'Allow',
+      Action: INVOKE_ACTIONS,
+      Resource: profileArns,
+      ...(withGuardrail ? { Condition: withGuardrail } : {}),
+    },
+    {
+      Sid: 'InvokeModelsOnlyThroughTenantProfiles',
+      Effect: 'Allow',
+      Action: INVOKE_ACTIONS,
+      Resource: [
+        ...new Set(
+          profiles.flatMap(p => underlyingModelArns(p.copyFrom, p.modelId)),
+        ),
+      ],
+      Condition: {
+        ArnEquals: { 'bedrock:InferenceProfileArn': profileArns },
+        ...withGuardrail,
+      },
+    },
+    {
+      Sid: 'ReadTenantInferenceProfiles',
+      Effect: 'Allow',
+      Action: 'bedrock:GetInferenceProfile',
+      Resource: profileArns,
+    },
+    ...denyWithoutGuardrail(withGuardrail),
+  );
+}
+
+/** Account and identity mode: the allowed models (or their system profiles) directly. */
+function directInvokePolicy(
+  models: Array<{ modelId: string; copyFrom: string }>,
+  withGuardrail: GuardrailCondition,
+): PolicyDocument {
+  return policy(
+    {
+      Sid: 'InvokeAllowedModels',
+      Effect: 'Allow',
+      Action: INVOKE_ACTIONS,
+      Resource: [
+        ...new Set(
+          models.flatMap(m => underlyingModelArns(m.copyFrom, m.modelId)),
+        ),
+      ],
+      ...(withGuardrail ? { Condition: withGuardrail } : {}),
+    },
+    ...denyWithoutGuardrail(withGuardrail),
+  );
+}
+
+/** Enforced guardrail: deny every invocation without it, whatever else grants it. */
+function denyWithoutGuardrail(withGuardrail: GuardrailCondition) {
+  const id = withGuardrail?.StringEquals['bedrock:GuardrailIdentifier'];
+  return id
+    ? [
+        {
+          Sid: 'DenyInvokeWithoutTenantGuardrail',
+          Effect: 'Deny' as const,
+          Action: INVOKE_ACTIONS,
+          Resource: '*',
+          Condition: {
+            StringNotEquals: { 'bedrock:GuardrailIdentifier': id },
+          },
+        },
+      ]
+    : [];
+}
+
+/** The role's tags that let the backend rebuild a binding without profiles. */
+function roleBindingTags(spec: TenantSpec): Record<string, string> {
+  return {
+    [TAG_ATTRIBUTION]: spec.attribution,
+    [TAG_REGIONS]: spec.region,
+    ...(spec.attribution === 'identity'
+      ? { [TAG_PRINCIPAL_ARNS]: spec.principalArns.join(' ') }
+      : {}),
   };
 }
 

@@ -148,6 +148,67 @@ describe('BedrockTab', () => {
     expect(rows[2]).not.toHaveTextContent('$0.00');
   });
 
+  it("breaks a several-region tenant's usage down by region, then by model", async () => {
+    const model = (modelId: string, calls: number, usd: number | null) => ({
+      modelId,
+      invocations: calls,
+      inputTokens: calls * 10,
+      outputTokens: calls,
+      estimatedCostUsd: usd,
+    });
+    const region = (name: string, models: any[], usd: number | null) => ({
+      region: name,
+      invocations: models.reduce((s, m) => s + m.invocations, 0),
+      inputTokens: models.reduce((s, m) => s + m.inputTokens, 0),
+      outputTokens: models.reduce((s, m) => s + m.outputTokens, 0),
+      clientErrors: 0,
+      serverErrors: 0,
+      throttles: 0,
+      estimatedCostUsd: usd,
+      models,
+    });
+    serveSummary(
+      server,
+      ok({
+        ...entitySummary,
+        byRegion: [
+          region(
+            'eu-west-1',
+            [model('anthropic.claude-3-haiku-20240307-v1:0', 40, 0.4)],
+            0.4,
+          ),
+          region(
+            'us-east-1',
+            [
+              model('anthropic.claude-3-5-sonnet-20240620-v1:0', 70, 10.5),
+              model('acme-ft', 5, null),
+            ],
+            null,
+          ),
+        ],
+      }),
+    );
+    await renderForEntity(<BedrockTab />, tenantEntity);
+    const table = (await screen.findByText('By region'))
+      .closest('div[class*="MuiPaper"]')!
+      .querySelector('table')!;
+    const rows = within(table)
+      .getAllByRole('row')
+      .slice(1)
+      .map(r =>
+        within(r)
+          .getAllByRole('cell')
+          .map(c => c.textContent),
+      );
+    expect(rows.map(r => [r[0], r[1], r[2], r[5]])).toEqual([
+      ['eu-west-1', 'All models', '40', '$0.40'],
+      ['', 'Claude 3 Haiku', '40', '$0.40'],
+      ['us-east-1', 'All models', '75', 'unpriced'],
+      ['', 'Claude 3.5 Sonnet', '70', '$10.50'],
+      ['', 'acme-ft', '5', 'unpriced'],
+    ]);
+  });
+
   it('renders alarms, budget, governance, advice and cost notes', async () => {
     serveSummary(server, ok(entitySummary));
     await renderForEntity(<BedrockTab />, tenantEntity);

@@ -35,6 +35,7 @@ import { GovernancePanel } from '../GovernancePanel';
 import { HeadlineFigures } from '../HeadlineFigures';
 import { ModelTable } from '../ModelTable';
 import { RangePicker } from '../RangePicker';
+import { RegionTable } from '../RegionTable';
 import { TenantAnnotationGate } from './TenantAnnotationGate';
 
 const UsageCharts = lazy(() =>
@@ -146,6 +147,10 @@ const BedrockTabContent = () => {
             </Typography>
           )}
           <ModelTable models={value.models} />
+          {value.byRegion &&
+            (value.byRegion.length > 1 || value.tenant.regions.length > 1) && (
+              <RegionTable regions={value.byRegion} />
+            )}
         </>
       )}
       {value && (

@@ -321,7 +321,8 @@ export async function setAlarmActions(
   }
 }
 
-function normMetrics(ms: MetricDataQuery[] | undefined) {
+/** An alarm's metric queries in one comparable shape (as AWS returns them, or as planned). */
+export function normMetrics(ms: MetricDataQuery[] | undefined) {
   return (ms ?? []).map(m => ({
     Id: m.Id,
     Expression: m.Expression ?? null,

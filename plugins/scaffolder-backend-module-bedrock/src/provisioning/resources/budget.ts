@@ -14,6 +14,7 @@ import { TAG_TENANT } from '@bedrock-tenancy/plugin-bedrock-common';
 import type { AwsClients } from '@bedrock-tenancy/plugin-bedrock-node';
 import { orUndefined } from '@bedrock-tenancy/plugin-bedrock-node';
 import type { ChangeLog } from '../changes';
+import { sameJson } from '../policies';
 import { tagList, type Tags } from './tags';
 
 /**
@@ -34,7 +35,11 @@ export interface BudgetNotificationPlan {
 export interface PlannedBudget {
   name: string;
   limitUsd: number;
-  costFilterTag: string;
+  /**
+   * `TagKeyValue: [user:bedrock-tenancy:tenant$<id>]` (a tenant in a shared account), or
+   * `LinkedAccount: [<account>]` (a tenant that owns its account: every cost of the account)
+   */
+  costFilters: { TagKeyValue?: string[]; LinkedAccount?: string[] };
   notifications: BudgetNotificationPlan[];
   subscriberTopicArn: string;
 }
@@ -66,17 +71,31 @@ export async function readBudget(
   return res?.Budget;
 }
 
-/** Budgets carry no tags: the cost filter tells the tenant's from someone else's. */
+/**
+ * The cost filter tells the tenant's budget from someone else's (budgets made before the suite
+ * tagged them carry no tags): its tenant tag, or (account mode) only the tenant's account.
+ */
 export function budgetProblem(
   current: Budget | undefined,
   BudgetName: string,
   tenantId: string,
+  accountId: string,
 ) {
-  const filter = current?.CostFilters?.TagKeyValue ?? [];
-  return current && !filter.includes(budgetTagFilter(tenantId))
-    ? `budget ${BudgetName} exists but does not filter on this tenant's tag`
+  const filters = current?.CostFilters ?? {};
+  const byTag = (filters.TagKeyValue ?? []).includes(budgetTagFilter(tenantId));
+  const byAccount = sameJson(filters.LinkedAccount ?? [], [accountId]);
+  return current && !byTag && !byAccount
+    ? `budget ${BudgetName} exists but filters neither on this tenant's tag nor on its account alone`
     : undefined;
 }
+
+const sortedFilters = (f: Record<string, string[]> | undefined) =>
+  Object.fromEntries(
+    Object.keys(f ?? {})
+      .filter(k => f![k]?.length)
+      .sort()
+      .map(k => [k, [...f![k]].sort()]),
+  );
 
 const notificationOf = (n: BudgetNotificationPlan): Notification => ({
   NotificationType: n.notificationType,
@@ -109,12 +128,25 @@ export async function convergeBudget(
     BudgetLimit: { Amount: String(plan.limitUsd), Unit: 'USD' },
     TimeUnit: 'MONTHLY',
     BudgetType: 'COST',
-    CostFilters: { TagKeyValue: [plan.costFilterTag] },
+    CostFilters: plan.costFilters,
   };
   const subscribers = [
     { SubscriptionType: 'SNS' as const, Address: plan.subscriberTopicArn },
   ];
-  if (!current) {
+  const sameFilters =
+    current &&
+    sameJson(
+      sortedFilters(current.CostFilters),
+      sortedFilters(plan.costFilters),
+    );
+  if (current && !sameFilters) {
+    // another attribution mode: another budget (its history would not be this filter's)
+    await removeBudget(aws, AccountId, BudgetName);
+    log.add(`Deleted budget ${BudgetName}: its cost filter changed`, {
+      costFilters: plan.costFilters,
+    });
+  }
+  if (!current || !sameFilters) {
     await aws.budgets.send(
       new CreateBudgetCommand({
         AccountId,

@@ -29,12 +29,23 @@ type CloudWatch = Pick<AwsClients, 'cloudwatch'>;
 export const dashboardMarker = (tenantId: string) =>
   `Managed by ${MANAGED_BY_VALUE} for tenant ${tenantId}. Do not edit: changes are overwritten.`;
 
+/**
+ * The dashboard's widgets. `profiles` are the ModelId dimensions the tenant's traffic is reported
+ * under (its profiles, or in account mode the allowed models). An identity tenant shares its
+ * account's metrics: it gets only the invocation-log table, filtered on its callers.
+ */
 export function planDashboardBody(
-  target: { tenantId: string; region: string },
+  target: {
+    tenantId: string;
+    region: string;
+    attribution?: 'inference-profile' | 'account' | 'identity';
+    principalArns?: string[];
+  },
   profiles: DashboardProfile[],
   logGroupName: string,
 ): Record<string, unknown> {
   const { region, tenantId } = target;
+  const identity = target.attribution === 'identity';
   const series = (metric: string, stat: string, suffix = '') =>
     profiles.map(p => [
       'AWS/Bedrock',
@@ -65,20 +76,49 @@ export function planDashboardBody(
     },
   });
   const arns = profiles.map(p => JSON.stringify(p.arn)).join(', ');
+  // the logs name a caller that assumed a role by its session: match the role's name in it
+  const callers = (target.principalArns ?? []).flatMap(a => {
+    const role = /:role\/(?:.*\/)?([^/]+)$/.exec(a)?.[1];
+    return [
+      `identity.arn = ${JSON.stringify(a)}`,
+      ...(role
+        ? [`identity.arn like ${JSON.stringify(`:assumed-role/${role}/`)}`]
+        : []),
+    ];
+  });
+  let logFilter = ` | filter modelId in [${arns}]`;
+  if (identity) logFilter = ` | filter ${callers.join(' or ')}`;
+  // the tenant owns the account: every invocation in its logs is the tenant's
+  if (target.attribution === 'account') logFilter = '';
+  const header = {
+    type: 'text',
+    x: 0,
+    y: 0,
+    width: 24,
+    height: 2,
+    properties: {
+      markdown: `# Bedrock tenant ${tenantId}\n${dashboardMarker(tenantId)}`,
+    },
+  };
+  const logTable = (x: number, y: number, width: number) => ({
+    type: 'log',
+    x,
+    y,
+    width,
+    height: 6,
+    properties: {
+      title: 'Invocations by caller and model (invocation logs)',
+      region,
+      view: 'table',
+      query:
+        `SOURCE '${logGroupName}' | fields @timestamp, identity.arn, modelId${logFilter}` +
+        ' | stats sum(input.inputTokenCount) as inTok, sum(output.outputTokenCount) as outTok, count(*) as calls by identity.arn, modelId',
+    },
+  });
+  if (identity) return { widgets: [header, logTable(0, 2, 24)] };
   return {
     widgets: [
-      {
-        type: 'text',
-        x: 0,
-        y: 0,
-        width: 24,
-        height: 2,
-        properties: {
-          markdown: `# Bedrock tenant ${tenantId}\n${dashboardMarker(
-            tenantId,
-          )}`,
-        },
-      },
+      header,
       widget('Invocations', series('Invocations', 'Sum'), 300, 0, 2),
       widget(
         'Tokens in / out',
@@ -108,22 +148,7 @@ export function planDashboardBody(
         8,
       ),
       widget('Throttles', series('InvocationThrottles', 'Sum'), 300, 0, 14),
-      {
-        type: 'log',
-        x: 12,
-        y: 14,
-        width: 12,
-        height: 6,
-        properties: {
-          title: 'Invocations by caller and model (invocation logs)',
-          region,
-          view: 'table',
-          query:
-            `SOURCE '${logGroupName}' | fields @timestamp, identity.arn, modelId` +
-            ` | filter modelId in [${arns}]` +
-            ' | stats sum(input.inputTokenCount) as inTok, sum(output.outputTokenCount) as outTok, count(*) as calls by identity.arn, modelId',
-        },
-      },
+      logTable(12, 14, 12),
     ],
   };
 }

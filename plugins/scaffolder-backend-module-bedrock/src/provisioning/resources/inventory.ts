@@ -49,7 +49,11 @@ export async function readTenantInventory(
 }
 
 /** Every resource that carries one of the tenant's names must carry the tenant's tags. */
-export function assertTenantOwned(inv: TenantInventory, tenantId: string) {
+export function assertTenantOwned(
+  inv: TenantInventory,
+  tenantId: string,
+  accountId: string,
+) {
   const names = tenantNames(tenantId);
   const problems = [
     inv.role &&
@@ -69,7 +73,7 @@ export function assertTenantOwned(inv: TenantInventory, tenantId: string) {
       ),
     ...alarmProblems(inv.alarms, names, tenantId),
     dashboardProblem(inv.dashboard, names.dashboardName, tenantId),
-    budgetProblem(inv.budget, names.budgetName, tenantId),
+    budgetProblem(inv.budget, names.budgetName, tenantId, accountId),
     inv.guardrail &&
       tenantOwnershipProblem(
         `guardrail ${defaultGuardrailName(tenantId)}`,

@@ -33,6 +33,8 @@ export interface DesiredRole {
   description: string;
   trustPolicy: PolicyDocument;
   tags: Tags;
+  /** tag keys the role must not keep unless `tags` has them (a binding tag of another mode) */
+  dropTags?: string[];
 }
 
 type Iam = Pick<AwsClients, 'iam'>;
@@ -90,6 +92,13 @@ export async function convergeRole(
       new TagRoleCommand({ RoleName, Tags: tagList(missing) }),
     );
     log.add(`Tagged role ${RoleName}`);
+  }
+  const stale = (role.dropTags ?? []).filter(
+    k => k in current.tags && !(k in role.tags),
+  );
+  if (stale.length) {
+    await untagRole(aws, RoleName, stale);
+    log.add(`Untagged role ${RoleName}`, { keys: stale });
   }
 }
 

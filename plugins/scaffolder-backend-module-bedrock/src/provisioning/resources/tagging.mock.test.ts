@@ -110,7 +110,7 @@ describe('tags moto does not keep', () => {
       {
         name: 'bedrock-shop-bot',
         limitUsd: 100,
-        costFilterTag: 'user:bedrock-tenancy:tenant$shop-bot',
+        costFilters: { TagKeyValue: ['user:bedrock-tenancy:tenant$shop-bot'] },
         notifications: [],
         subscriberTopicArn: 'arn:aws:sns:us-east-1:123456789012:t',
       },

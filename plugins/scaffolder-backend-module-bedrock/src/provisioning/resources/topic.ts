@@ -185,6 +185,23 @@ export async function convergeTopic(
   }
 }
 
+/** The e-mail endpoints subscribed to the topic (confirmed or pending), lower-cased. */
+export async function readEmailSubscriptions(
+  aws: Sns,
+  TopicArn: string,
+): Promise<string[]> {
+  const emails: string[] = [];
+  for await (const page of paginateListSubscriptionsByTopic(
+    { client: aws.sns },
+    { TopicArn },
+  )) {
+    for (const s of page.Subscriptions ?? []) {
+      if (s.Protocol === 'email') emails.push(s.Endpoint!.toLowerCase());
+    }
+  }
+  return emails;
+}
+
 export async function removeTopic(aws: Sns, TopicArn: string) {
   await aws.sns.send(new DeleteTopicCommand({ TopicArn }));
 }

@@ -1,0 +1,1 @@
+export { RegionTable } from './RegionTable';
