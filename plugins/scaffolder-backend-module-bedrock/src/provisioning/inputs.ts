@@ -153,7 +153,6 @@ export function tenantSpecSchema(cfg: ProvisioningConfig) {
   });
 }
 
-
 export interface TenantSpec {
   tenantId: string;
   accountId: string;
