@@ -30,7 +30,9 @@ import {
 } from '../database/types';
 import { createHash } from 'node:crypto';
 import { BucketCache } from './BucketCache';
+import { MemoCache } from './MemoCache';
 import { guardrailSection } from './guardrailSection';
+import { governanceSection, section } from './sections';
 import { budgetBlock, costBlock, monthStart, RUN_RATE_DAYS } from './cost';
 import { TimeRange } from './range';
 import { suggestionsFor } from './suggestions';
@@ -84,47 +86,6 @@ export interface SummaryOptions {
   costExplorerEnabled: boolean;
 }
 
-function section<T, R>(
-  snap: Snapshot<T> | undefined,
-  what: string,
-  map: (payload: T | null) => R,
-): Section<R> {
-  if (!snap)
-    return { status: 'unavailable', message: `${what} not collected yet` };
-  if (snap.error)
-    return {
-      status: 'error',
-      message: `${what} could not be read from AWS: ${snap.error}`,
-    };
-  try {
-    return { status: 'ok', data: map(snap.payload) };
-  } catch (e) {
-    return { status: 'error', message: `${what}: ${(e as Error).message}` };
-  }
-}
-
-function governanceSection(
-  snaps: Array<Snapshot<GovernanceInfo> | undefined>,
-): Section<GovernanceInfo[]> {
-  if (!snaps.every(Boolean)) {
-    return {
-      status: 'unavailable',
-      message: 'Invocation logging settings not collected yet',
-    };
-  }
-  const failed = snaps.find(s => s!.error);
-  if (failed) {
-    return {
-      status: 'error',
-      message: `Invocation logging settings could not be read from AWS: ${failed.error}`,
-    };
-  }
-  return {
-    status: 'ok',
-    data: snaps.flatMap(s => (s!.payload ? [s!.payload] : [])),
-  };
-}
-
 /** Builds entity summaries from the store only: no AWS call happens here. */
 export class SummaryService {
   readonly #store: UsageStore;
@@ -134,6 +95,14 @@ export class SummaryService {
   readonly #cache: CacheService;
   /** summaries being computed on this replica: concurrent identical requests share one */
   readonly #loading = new Map<string, Promise<string>>();
+  /**
+   * Roll-up figures of this replica, by the exact (already authorized) tenant list, range,
+   * minute and the tenants' data version: a repeated roll-up costs one query.
+   */
+  readonly #figures = new MemoCache<TenantFigures[]>({
+    ttlMs: 60_000,
+    maxEntries: 200,
+  });
 
   static create(o: {
     store: UsageStore;
@@ -255,6 +224,25 @@ export class SummaryService {
     range: TimeRange,
   ): Promise<TenantFigures[]> {
     const now = this.#now();
+    const ids = tenants.map(t => t.tenantId);
+    const version = await this.#store.getVersion(ids, ids);
+    return this.#figures.get(
+      JSON.stringify([
+        ids,
+        range.from,
+        range.to,
+        Math.floor(now / 60_000),
+        version,
+      ]),
+      () => this.#rollupFigures(tenants, range, now),
+    );
+  }
+
+  async #rollupFigures(
+    tenants: Tenant[],
+    range: TimeRange,
+    now: number,
+  ): Promise<TenantFigures[]> {
     const ids = [...new Set(tenants.map(t => t.tenantId))];
     const [history, alarms, budgets] = await Promise.all([
       this.#cachedHistory(ids, range, now),
