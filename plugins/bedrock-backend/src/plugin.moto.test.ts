@@ -121,6 +121,21 @@ describe('bedrock plugin against moto', () => {
 
   it('collects at startup with the configured credentials and serves the seeded usage', async () => {
     const { server } = await startPlugin();
+    // shards this instance had no room for at startup run right after it (handed back), then
+    // the status panels are filled
+    const done = async () => {
+      const [marks] = await knex('bedrock_usage_watermarks').countDistinct({
+        n: 'tenant_id',
+      });
+      const alarms = await knex('bedrock_snapshots')
+        .where({ kind: 'alarms' })
+        .whereIn('key', ['checkout-assistant', 'fraud-analyst']);
+      return Number(marks?.n) >= DEMO_TENANTS.length && alarms.length === 2;
+    };
+    const deadline = Date.now() + 90_000;
+    while (Date.now() < deadline && !(await done())) {
+      await new Promise(r => setTimeout(r, 250));
+    }
 
     const seedAnchor = anchor;
     for (const tenantId of ['checkout-assistant', 'fraud-analyst']) {

@@ -37,6 +37,7 @@ export class CollectorTasks {
   readonly #o: CollectorTasksOptions;
   #started = false;
   #statusFilled = false;
+  #collectedOnce = false;
   /** shards this instance is collecting now */
   #running = 0;
 
@@ -74,7 +75,7 @@ export class CollectorTasks {
    * fetch only what is still due, so each account-region window is fetched once.
    */
   async collectShard(shard: number): Promise<void> {
-    const { settings, store, usage, status, logger } = this.#o;
+    const { settings, store, usage, logger } = this.#o;
     const tenants = await this.#tenantsAtStartup();
     const shards = settings.collector.shards;
     const summary = await usage.collect(tenants, {
@@ -87,16 +88,7 @@ export class CollectorTasks {
         getMetricDataCalls: summary.getMetricDataCalls,
         metricsRequested: summary.metricsRequested,
       });
-      // the status task's first run may have found an empty catalog: fill its panels now
-      // (beside the shard, which keeps its slot for usage only)
-      if (!this.#statusFilled) {
-        this.#statusFilled = true;
-        status
-          .collect(tenants)
-          .catch(error =>
-            logger.warn(`Bedrock status collection failed: ${error}`),
-          );
-      }
+      this.#collectedOnce = true;
       const collected = new Set(summary.collected);
       await this.#o.onCollected?.(
         tenants.filter(t =>
@@ -128,6 +120,12 @@ export class CollectorTasks {
       await this.collectShard(shard);
     } finally {
       this.#running--;
+    }
+    // the status task's first run may have found no bindings yet: once this instance's first
+    // collection is done (no shard running), fill its panels
+    if (!this.#running && this.#collectedOnce && !this.#statusFilled) {
+      this.#statusFilled = true;
+      await this.#o.status.collect(await this.tenants());
     }
   }
 

@@ -30,6 +30,7 @@ import {
 } from '../database/types';
 import { createHash } from 'node:crypto';
 import { BucketCache } from './BucketCache';
+import { MemoCache } from './MemoCache';
 import { guardrailSection } from './guardrailSection';
 import { governanceSection, section } from './sections';
 import { budgetBlock, costBlock, monthStart, RUN_RATE_DAYS } from './cost';
@@ -95,6 +96,14 @@ export class SummaryService {
   readonly #cache: CacheService;
   /** summaries being computed on this replica: concurrent identical requests share one */
   readonly #loading = new Map<string, Promise<string>>();
+  /**
+   * Roll-up figures of this replica, by the exact (already authorized) tenant list, range,
+   * minute and the tenants' data version: a repeated roll-up costs one query.
+   */
+  readonly #figures = new MemoCache<TenantFigures[]>({
+    ttlMs: 60_000,
+    maxEntries: 200,
+  });
 
   static create(o: {
     store: UsageStore;
@@ -216,6 +225,25 @@ export class SummaryService {
     range: TimeRange,
   ): Promise<TenantFigures[]> {
     const now = this.#now();
+    const ids = tenants.map(t => t.tenantId);
+    const version = await this.#store.getVersion(ids, ids);
+    return this.#figures.get(
+      JSON.stringify([
+        ids,
+        range.from,
+        range.to,
+        Math.floor(now / 60_000),
+        version,
+      ]),
+      () => this.#rollupFigures(tenants, range, now),
+    );
+  }
+
+  async #rollupFigures(
+    tenants: Tenant[],
+    range: TimeRange,
+    now: number,
+  ): Promise<TenantFigures[]> {
     const ids = [...new Set(tenants.map(t => t.tenantId))];
     const [history, alarms, budgets] = await Promise.all([
       this.#cachedHistory(ids, range, now),
