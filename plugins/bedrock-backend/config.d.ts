@@ -113,6 +113,16 @@ export interface Config {
       enabled?: boolean;
     };
 
+    /** The Group card's roll-up and the chargeback export built on it. */
+    rollup?: {
+      /**
+       * Count the tenants of child groups (spec.children, transitively) when a request does not
+       * say: a department's page then shows its teams' tenants. Default true; the card's "Include
+       * child groups" switch and the routes' `includeChildren=true|false` query override it.
+       */
+      includeChildGroups?: boolean;
+    };
+
     /** Days without invocations after which a tenant is reported idle. Default 7. */
     idleDays?: number;
 

@@ -153,6 +153,7 @@ export const bedrockPlugin = createBackendPlugin({
               intervalSeconds: settings.refreshIntervalSeconds,
             }),
             auditor: deps.auditor,
+            includeChildGroups: settings.rollup.includeChildGroups,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

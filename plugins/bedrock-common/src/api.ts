@@ -304,7 +304,22 @@ export interface GroupRollup {
     budgetLimitUsd: number;
     alarmsInAlarm: number;
     unpricedTenants: number;
+    /**
+     * True when `estimatedCostUsd` (and the month-to-date and projection sums) cover only part of
+     * the traffic: some tenant uses a model without a price, or its cost could not be computed.
+     * Absent in answers of older backends.
+     */
+    partial?: boolean;
+    /** why the cost totals are partial; null when they are complete */
+    partialReason?: string | null;
   };
+  /** the groups whose tenants are counted: the group, and its descendants when includeChildren */
+  groups?: string[];
+  /**
+   * entities the group owns that claim a tenant the caller may not read: left out of the list
+   * and the totals, only counted here
+   */
+  unreadableTenants?: number;
   tenants: GroupTenantRow[];
   /** entities the group owns that carry no (or malformed) tenant annotations */
   unannotated: Array<{ entityRef: string; title: string; kind: string }>;

@@ -12,3 +12,4 @@ export * from './api';
 export * from './prices';
 export * from './guardrails';
 export * from './signals';
+export * from './chargeback';

@@ -9,6 +9,7 @@ import {
   EntitySummary,
   GovernanceInfo,
   GuardrailInfo,
+  ModelUsage,
   PriceRow,
   Section,
   UsageTotals,
@@ -45,6 +46,22 @@ export interface TenantFigures {
   cost: Section<CostBlock>;
   budget: Section<BudgetBlock | null>;
   alarms: Section<AlarmInfo[]>;
+  /** the range's usage per model (what the chargeback export lists) */
+  models?: ModelUsage[];
+  /**
+   * billed cost of the range's days from Cost Explorer; null when it is off, not collected yet,
+   * or has no day of the range (it keeps the current month only)
+   */
+  billedUsd?: number | null;
+}
+
+/** Billed cost of the days of `range` that the snapshot has; null when it has none of them. */
+function billedIn(snap: BilledSnapshot | null | undefined, range: TimeRange) {
+  const days = (snap?.daily ?? []).filter(d => {
+    const t = Date.parse(`${d.date}T00:00:00Z`);
+    return t >= range.from && t < range.to;
+  });
+  return days.length ? days.reduce((s, d) => s + d.usd, 0) : null;
 }
 
 const ceilHour = (t: number) => Math.ceil(t / HOUR_MS) * HOUR_MS;
@@ -256,10 +273,15 @@ export class SummaryService {
   ): Promise<TenantFigures[]> {
     const now = this.#now();
     const ids = [...new Set(tenants.map(t => t.tenantId))];
-    const [history, alarms, budgets] = await Promise.all([
+    const [history, alarms, budgets, billed] = await Promise.all([
       this.#cachedHistory(ids, range, now),
       this.#store.getSnapshots<AlarmInfo[]>(SNAPSHOT.alarms, ids),
       this.#store.getSnapshots<BudgetSnapshot | null>(SNAPSHOT.budget, ids),
+      this.#options.costExplorerEnabled
+        ? this.#store.getSnapshots<BilledSnapshot>(SNAPSHOT.billed, ids)
+        : Promise.resolve(
+            {} as Record<string, Snapshot<BilledSnapshot> | undefined>,
+          ),
     ]);
     const historyOf = new Map<string, HourlyUsageRow[]>();
     for (const r of history) {
@@ -270,8 +292,11 @@ export class SummaryService {
     return tenants.map(tenant => {
       const own = historyOf.get(tenant.tenantId) ?? [];
       const cost = this.#cost(own, range, now, undefined);
+      const rows = inRange(own, range);
       return {
-        totals: totalsOf(this.#options.prices, inRange(own, range)),
+        totals: totalsOf(this.#options.prices, rows),
+        models: modelsOf(this.#options.prices, rows),
+        billedUsd: billedIn(billed[tenant.tenantId]?.payload, range),
         cost: cost.section,
         budget: section(budgets[tenant.tenantId], 'Budget', b =>
           b ? budgetBlock(b, cost.data?.dailyRunRateUsd ?? 0, now) : null,

@@ -28,6 +28,7 @@ import {
 } from './entityAccess';
 import { BindingStore } from '../bindings/types';
 import { addBindingRoutes } from './bindingRoutes';
+import { addChargebackRoutes } from './chargebackRoutes';
 import { GroupRollupService } from './GroupRollupService';
 import { resolveRange } from './range';
 import { RefreshLimiter } from './RefreshLimiter';
@@ -49,6 +50,8 @@ export interface RouterOptions {
   limiter: RefreshLimiter;
   /** Records refresh requests (who asked to re-collect what, and the outcome). */
   auditor?: AuditorService;
+  /** whether a roll-up without includeChildren counts the child groups (bedrock.rollup.includeChildGroups) */
+  includeChildGroups?: boolean;
   now?: () => number;
 }
 
@@ -70,6 +73,7 @@ export async function createRouter(
     bindings,
   } = options;
   const now = options.now ?? Date.now;
+  const includeChildGroups = options.includeChildGroups ?? true;
   const router = Router();
   router.use(express.json());
 
@@ -83,6 +87,14 @@ export async function createRouter(
     permissions,
     bindings,
     auditor: options.auditor,
+    now,
+  });
+
+  addChargebackRoutes(router, {
+    httpAuth,
+    catalog,
+    groups,
+    includeChildGroups,
     now,
   });
 
@@ -128,7 +140,9 @@ export async function createRouter(
     res.json(
       await groups.rollup({
         group,
-        includeChildren: includeChildren === 'true',
+        includeChildren: includeChildren
+          ? includeChildren === 'true'
+          : includeChildGroups,
         range,
         credentials,
       }),
