@@ -1,0 +1,20 @@
+export {
+  TAG_SUSPENDED,
+  TAG_SUSPENDED_BY,
+  SUSPEND_POLICY,
+  SUSPEND_POLICY_NAME,
+  budgetSuspender,
+  tenantRoleName,
+  budgetPeriodOf,
+  suspensionOf,
+  suspendTenant,
+  resumeTenant,
+  type ChangeListener,
+  type SuspensionRecord,
+  type SuspensionTarget,
+} from './suspension';
+export {
+  readSuspensionTarget,
+  setAlarmActions,
+  type TenantAlarm,
+} from './alarms';
