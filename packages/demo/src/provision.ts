@@ -136,6 +136,11 @@ export async function provisionDemoStacks(options: {
         models: tenant.models.map(m => m.modelId),
         monthlyBudgetUsd: options.budgetLimitUsd(tenant),
         notificationEmails: [`${tenant.ownerGroup}@example.com`],
+        ...(tenant.budgetEnforcement && {
+          suspendAtBudget: true,
+          budgetBasis: tenant.budgetEnforcement.basis,
+          autoResume: tenant.budgetEnforcement.autoResume,
+        }),
       },
       quiet,
     );

@@ -1,5 +1,10 @@
 import { z } from 'zod';
 import type { AttributionMode } from './annotations';
+import {
+  budgetEnforcementSchema,
+  type BudgetEnforcement,
+  type EnforcementInfo,
+} from './enforcement';
 
 /*
  * The HTTP API of the bedrock backend plugin (routes under /api/bedrock), shared by the
@@ -268,6 +273,11 @@ export interface EntitySummary {
   idle: IdleStatus;
   suggestions: Suggestion[];
   freshness: Freshness;
+  /**
+   * The tenant's budget enforcement (opted in through its binding) and its last decision; null
+   * when the tenant has not opted in, absent from older backends.
+   */
+  enforcement?: EnforcementInfo | null;
 }
 
 /** @public */
@@ -395,6 +405,11 @@ export const tenantBindingBodySchema = z
       .default([]),
     alarmPrefix: z.string().min(1).max(255).optional(),
     budgetName: z.string().min(1).max(100).optional(),
+    /**
+     * Opt-in to budget enforcement; null turns it off; absent keeps what the binding has (a
+     * binding rebuilt from AWS tags keeps the opt-in the provisioning recorded).
+     */
+    budgetEnforcement: budgetEnforcementSchema.nullable().optional(),
   })
   .strict();
 /** @public */
@@ -418,6 +433,8 @@ export interface TenantBindingInfo {
   source: BindingSource;
   updatedAt: string;
   updatedBy: string;
+  /** the tenant's opt-in to budget enforcement; null when it has none */
+  budgetEnforcement?: BudgetEnforcement | null;
 }
 
 /**

@@ -13,3 +13,4 @@ export * from './prices';
 export * from './guardrails';
 export * from './signals';
 export * from './chargeback';
+export * from './enforcement';

@@ -6,6 +6,7 @@ import {
   AlarmInfo,
   BudgetBlock,
   CostBlock,
+  EnforcementInfo,
   EntitySummary,
   GovernanceInfo,
   GuardrailInfo,
@@ -225,6 +226,7 @@ export class SummaryService {
       billed,
       governance,
       guardrails,
+      enforcement,
     ] = await Promise.all([
       this.#store.getUsage({
         tenantIds: [id],
@@ -245,6 +247,8 @@ export class SummaryService {
         GUARDRAIL_SNAPSHOT,
         tenant.regions.map(r => guardrailSnapshotKey(id, r)),
       ),
+      // budget enforcement's last decision (enforce/BudgetEnforcer)
+      this.#store.getSnapshots<EnforcementInfo | null>('enforcement', [id]),
     ]);
     return this.#build(tenant, range, now, {
       rows,
@@ -260,6 +264,7 @@ export class SummaryService {
       guardrails: tenant.regions.map(
         r => guardrails[guardrailSnapshotKey(id, r)],
       ),
+      enforcement: enforcement[id]?.payload ?? null,
     });
   }
 
@@ -368,6 +373,7 @@ export class SummaryService {
       billed: Snapshot<BilledSnapshot> | undefined;
       governance: Array<Snapshot<GovernanceInfo> | undefined>;
       guardrails: Array<Snapshot<GuardrailInfo | null> | undefined>;
+      enforcement?: EnforcementInfo | null;
     },
   ): EntitySummary {
     const { prices } = this.#options;
@@ -432,6 +438,7 @@ export class SummaryService {
           now - Date.parse(lastCollectedAt) >
             this.#options.staleAfterMinutes * 60_000,
       },
+      enforcement: data.enforcement ?? null,
     };
   }
 }

@@ -11,6 +11,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   bedrockUsageReadPermission,
   bedrockUsageRefreshPermission,
+  EnforcementPlan,
   RefreshResult,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import express from 'express';
@@ -29,6 +30,7 @@ import {
 import { BindingStore } from '../bindings/types';
 import { addBindingRoutes } from './bindingRoutes';
 import { addChargebackRoutes } from './chargebackRoutes';
+import { addEnforcementRoutes } from '../enforce/routes';
 import { GroupRollupService } from './GroupRollupService';
 import { resolveRange } from './range';
 import { RefreshLimiter } from './RefreshLimiter';
@@ -52,6 +54,8 @@ export interface RouterOptions {
   auditor?: AuditorService;
   /** whether a roll-up without includeChildren counts the child groups (bedrock.rollup.includeChildGroups) */
   includeChildGroups?: boolean;
+  /** what budget enforcement would do now, for GET /enforcement/plan; the route is absent without it */
+  enforcementPlan?: () => Promise<EnforcementPlan>;
   now?: () => number;
 }
 
@@ -97,6 +101,14 @@ export async function createRouter(
     includeChildGroups,
     now,
   });
+
+  if (options.enforcementPlan) {
+    addEnforcementRoutes(router, {
+      httpAuth,
+      permissions,
+      plan: options.enforcementPlan,
+    });
+  }
 
   router.get('/entity/:kind/:namespace/:name/summary', async (req, res) => {
     const p = parseParams(entityParamsSchema, req.params);

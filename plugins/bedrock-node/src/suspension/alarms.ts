@@ -61,6 +61,23 @@ export async function setAlarmActions(
 }
 
 /**
+ * The tags of an IAM role; undefined when the role does not exist.
+ *
+ * @public
+ */
+export async function readRoleTags(
+  aws: Pick<AwsClients, 'iam'>,
+  RoleName: string,
+): Promise<Record<string, string> | undefined> {
+  const res = await orUndefined(
+    () => aws.iam.send(new ListRoleTagsCommand({ RoleName })),
+    'NoSuchEntity',
+    'NoSuchEntityException',
+  );
+  return res && tagMap(res.Tags);
+}
+
+/**
  * Reads what a suspension works on without the rest of the tenant: its role and tags, and the
  * alarms under its prefix that `isOwn` accepts by their tags (the suite's, for this tenant).
  * Undefined when the role does not exist (a tenant the suite did not provision cannot be

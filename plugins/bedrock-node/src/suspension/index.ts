@@ -11,9 +11,11 @@ export {
   resumeTenant,
   type ChangeListener,
   type SuspensionRecord,
+  type SuspensionClients,
   type SuspensionTarget,
 } from './suspension';
 export {
+  readRoleTags,
   readSuspensionTarget,
   setAlarmActions,
   type TenantAlarm,

@@ -133,7 +133,12 @@ export type ChangeListener = (
   meta?: Record<string, unknown>,
 ) => void;
 
-type Aws = Pick<AwsClients, 'iam' | 'cloudwatch'>;
+/**
+ * The clients a suspension needs.
+ *
+ * @public
+ */
+export type SuspensionClients = Pick<AwsClients, 'iam' | 'cloudwatch'>;
 
 const canonical = (v: unknown): string => {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
@@ -147,7 +152,7 @@ const canonical = (v: unknown): string => {
 
 /** The inline policy of the role as JSON (IAM URL-encodes documents); undefined when absent. */
 async function readInlinePolicy(
-  aws: Aws,
+  aws: SuspensionClients,
   RoleName: string,
   PolicyName: string,
 ) {
@@ -179,7 +184,7 @@ const kindOf = (alarmName: string, prefix: string) =>
  * @public
  */
 export async function suspendTenant(
-  aws: Aws,
+  aws: SuspensionClients,
   target: SuspensionTarget,
   options: {
     by: string;
@@ -255,7 +260,7 @@ export async function suspendTenant(
  * @public
  */
 export async function resumeTenant(
-  aws: Aws,
+  aws: SuspensionClients,
   target: SuspensionTarget,
   options: { onChange?: ChangeListener } = {},
 ): Promise<{ alarmsEnabled: string[]; resumed: boolean }> {

@@ -26,7 +26,14 @@ import {
   convergeInlinePolicy,
   convergeRole,
   removeRole,
+  tagRole,
+  untagRole,
 } from './resources/role';
+import {
+  budgetEnforcementTag,
+  TAG_BUDGET_ENFORCEMENT,
+  type BudgetEnforcement,
+} from '@bedrock-tenancy/plugin-bedrock-common';
 import {
   resumeTenant,
   suspendTenant,
@@ -172,6 +179,31 @@ export class TenantProvisioner {
       log,
     );
     return { plan, changes: log.changes };
+  }
+
+  /**
+   * Records the tenant's opt-in to budget enforcement as a tag on its role (beside its binding,
+   * so a binding rebuilt from AWS tags keeps it); null removes it. Idempotent.
+   */
+  async setBudgetEnforcement(
+    target: Target,
+    setting: BudgetEnforcement | null,
+  ): Promise<string[]> {
+    const names = tenantNames(target.tenantId);
+    const { aws, log, inv } = await this.#beginExisting(target);
+    const current = inv.role.tags[TAG_BUDGET_ENFORCEMENT];
+    if (setting && current !== budgetEnforcementTag(setting)) {
+      await tagRole(aws, names.roleName, {
+        [TAG_BUDGET_ENFORCEMENT]: budgetEnforcementTag(setting),
+      });
+      log.add(`Opted ${names.roleName} in to budget enforcement`, {
+        budgetEnforcement: setting,
+      });
+    } else if (!setting && current !== undefined) {
+      await untagRole(aws, names.roleName, [TAG_BUDGET_ENFORCEMENT]);
+      log.add(`Opted ${names.roleName} out of budget enforcement`);
+    }
+    return log.changes;
   }
 
   /**
