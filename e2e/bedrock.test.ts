@@ -8,7 +8,9 @@ import {
   seededTotalsByModel,
 } from '@bedrock-tenancy/demo';
 import { APP_URL, launchChromium, screenshot, signIn } from './browser';
+import type { EnforcementPlan } from '@bedrock-tenancy/plugin-bedrock-common';
 import {
+  getJson,
   guestToken,
   rollup,
   seededAnchor,
@@ -289,6 +291,41 @@ describe('Bedrock views against the seeded emulator', () => {
     );
     await screenshot(sheet, 'chargeback-csv');
     await sheet.close();
+  });
+
+  it('the tenant opted in to budget enforcement shows how far it is from the 100% that suspends it', async () => {
+    // the demo's create action opted docs-summarizer in (role tag -> binding); the dry-run plan
+    // (Bedrock admins: the guest is in the platform team) says what enforcement would do now
+    let plan: EnforcementPlan | undefined;
+    for (let i = 0; i < 60; i++) {
+      plan = await getJson<EnforcementPlan>('/enforcement/plan', token);
+      if (plan.tenants.some(t => t.tenantId === 'docs-summarizer')) break;
+      await new Promise(r => setTimeout(r, 2000));
+    }
+    const docs = plan!.tenants.find(t => t.tenantId === 'docs-summarizer');
+    assert.ok(docs, 'docs-summarizer is in the enforcement plan');
+    assert.equal(plan!.tenants.length, 1);
+    assert.deepEqual(docs.setting, {
+      action: 'suspend',
+      basis: 'actual',
+      autoResume: true,
+    });
+    assert.equal(docs.decision, 'none');
+    assert.equal(docs.suspended, false);
+    assert.ok(
+      docs.usedFraction! > 0.8 && docs.usedFraction! < 1,
+      `past 80%, below 100%: ${docs.usedFraction}`,
+    );
+    await page.goto(
+      `${APP_URL}/catalog/default/component/docs-summarizer/bedrock`,
+    );
+    const banner = page.getByTestId('enforcement-banner');
+    await banner.waitFor({ timeout: 120_000 });
+    assert.match(
+      (await banner.textContent()) ?? '',
+      /Budget enforcement is on: this tenant is suspended when its spend reaches 100% of its budget/,
+    );
+    await screenshot(page, 'enforcement-banner', banner);
   });
 
   it('an owned entity without the annotations is listed as such on its group', async () => {

@@ -26,10 +26,10 @@ import type { BindingStore } from '../bindings/types';
 import type { UsageStore } from '../database/types';
 import { budgetPeriod } from '../notify/events';
 import { NotificationLedger } from '../notify/NotificationLedger';
-import { tenantTabLink, tenantTopic } from '../notify/TenantNotifier';
 import type { Tenant } from '../tenant';
 import type { EnforcementSettings } from './config';
-import { decide, nextPeriodStart, RESUMABLE_BY } from './decide';
+import { tellOwners } from './tellOwners';
+import { decide, nextPeriodStart, RESUMABLE_BY, unassessed } from './decide';
 
 /** Snapshot kind of a tenant's last enforcement decision (what the tab shows). */
 export const ENFORCEMENT_SNAPSHOT = 'enforcement';
@@ -161,6 +161,17 @@ export class BudgetEnforcer {
             error: String(e),
           },
         );
+        // listed (the plan, the tab) with the reason, never acted on
+        out.push({
+          tenant,
+          info: unassessed(
+            tenant,
+            setting,
+            this.#now(),
+            String(e),
+            previous[tenant.tenantId]?.payload,
+          ),
+        });
       }
     }
     return out;
@@ -263,7 +274,7 @@ export class BudgetEnforcer {
       resumableBy: RESUMABLE_BY,
       resumesOn: info.setting.autoResume ? nextPeriodStart(info.period) : null,
     };
-    await this.#notify(tenant, 'suspended', {
+    await tellOwners(this.#o, tenant, 'suspended', {
       title: `${tenant.entityRef}: Bedrock tenant suspended, budget reached`,
       description: `${
         info.reason
@@ -317,7 +328,7 @@ export class BudgetEnforcer {
       await audit?.fail({ error: e as Error });
       throw e;
     }
-    await this.#notify(tenant, 'active', {
+    await tellOwners(this.#o, tenant, 'active', {
       title: `${tenant.entityRef}: Bedrock tenant resumed, new budget period`,
       description: `Budget period ${info.period} started: budget enforcement lifted the suspension of ${info.suspendedBy}.`,
     });
@@ -330,46 +341,6 @@ export class BudgetEnforcer {
       resumableBy: null,
       resumesOn: null,
     };
-  }
-
-  /**
-   * Tells the owners, through the ledger's `suspension` subject that the notifier also uses: the
-   * notifier then sees the state as told and does not tell it again.
-   */
-  async #notify(
-    tenant: Tenant,
-    state: 'suspended' | 'active',
-    text: { title: string; description: string },
-  ) {
-    const { notifications, ledger } = this.#o;
-    const prev = (await ledger.last(tenant.tenantId)).get('suspension');
-    const claim = {
-      tenantId: tenant.tenantId,
-      entityRef: tenant.entityRef,
-      subject: 'suspension',
-      seq: (prev?.seq ?? 0) + 1,
-      state,
-      notified: Boolean(notifications),
-    };
-    if (prev?.state === state || !(await ledger.claim(claim)) || !notifications)
-      return;
-    try {
-      await notifications.send({
-        recipients: { type: 'entity', entityRef: tenant.entityRef },
-        payload: {
-          ...text,
-          link: tenantTabLink(tenant.entityRef),
-          severity: state === 'suspended' ? 'high' : 'normal',
-          topic: tenantTopic(tenant.entityRef),
-        },
-      });
-    } catch (e) {
-      await ledger.release(claim);
-      this.#o.logger.warn('Bedrock enforcement notification failed', {
-        entityRef: tenant.entityRef,
-        error: String(e),
-      });
-    }
   }
 
   async #record(info: EnforcementInfo) {

@@ -177,3 +177,36 @@ export function decide(f: EnforcementFacts): EnforcementInfo {
     )}, ${basis}): the budget is reached`,
   );
 }
+
+/** The record of a tenant whose facts could not be read (AWS or the store failed): never acted on. */
+export function unassessed(
+  tenant: Tenant,
+  setting: BudgetEnforcement,
+  now: number,
+  error: string,
+  previous?: EnforcementInfo | null,
+): EnforcementInfo {
+  const reason = `Could not be checked now: ${error}`;
+  const checkedAt = new Date(now).toISOString();
+  // what was known stays shown (a suspended tenant stays shown suspended)
+  if (previous)
+    return { ...previous, setting, decision: 'blocked', reason, checkedAt };
+  return {
+    tenantId: tenant.tenantId,
+    entityRef: tenant.entityRef,
+    setting,
+    period: new Date(now).toISOString().slice(0, 7),
+    usedFraction: null,
+    spendUsd: null,
+    limitUsd: null,
+    suspended: false,
+    suspendedBy: null,
+    suspendedFor: null,
+    suspendedOn: null,
+    resumableBy: null,
+    resumesOn: null,
+    decision: 'blocked',
+    reason,
+    checkedAt,
+  };
+}
