@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import {
   DEMO_TENANTS,
@@ -7,7 +8,9 @@ import {
   seededTotalsByModel,
 } from '@bedrock-tenancy/demo';
 import { APP_URL, launchChromium, screenshot, signIn } from './browser';
+import type { EnforcementPlan } from '@bedrock-tenancy/plugin-bedrock-common';
 import {
+  getJson,
   guestToken,
   rollup,
   seededAnchor,
@@ -204,25 +207,12 @@ describe('Bedrock views against the seeded emulator', () => {
     );
   });
 
-  it('the Group card rolls up what the group owns, with child groups on request', async () => {
+  it('the Group card rolls up what the group and its child groups own, and leaves the children out on request', async () => {
     await page.goto(`${APP_URL}/catalog/default/group/commerce`);
     await page.getByTestId('group-total-tenants').waitFor({ timeout: 120_000 });
-    const own = await rollup(
-      'commerce',
-      'range=mtd&includeChildren=false',
-      token,
-    );
-    assert.equal(
-      Number(await figure(page, 'group-total-tenants')),
-      own.totals.tenants,
-    );
-
-    await page.getByLabel('Include child groups').check();
-    const all = await rollup(
-      'commerce',
-      'range=mtd&includeChildren=true',
-      token,
-    );
+    // child groups are counted by default (bedrock.rollup.includeChildGroups)
+    const all = await rollup('commerce', 'range=mtd', token);
+    assert.equal(all.includeChildren, true);
     assert.equal(all.totals.tenants, 2); // checkout-assistant and support-bot
     await page
       .locator(
@@ -230,7 +220,112 @@ describe('Bedrock views against the seeded emulator', () => {
       )
       .waitFor({ timeout: 60_000 });
     assert.equal(Number(await figure(page, 'group-total-tenants')), 2);
+    const counted = (await page.getByTestId('group-counted').textContent())!;
+    for (const g of all.groups ?? [])
+      assert.ok(
+        counted.includes(g.replace(/^group:default\//, '')),
+        `the card names ${g}: ${counted}`,
+      );
     await screenshot(page, 'group-card');
+
+    await page.getByLabel('Include child groups').uncheck();
+    const own = await rollup(
+      'commerce',
+      'range=mtd&includeChildren=false',
+      token,
+    );
+    await page
+      .locator(
+        `[data-testid="group-total-tenants"][data-value="${own.totals.tenants}"]`,
+      )
+      .waitFor({ timeout: 60_000 });
+    await page.getByLabel('Include child groups').check();
+  });
+
+  it('the Group card downloads the chargeback CSV, whose total is the roll-up of the month', async () => {
+    await page.goto(`${APP_URL}/catalog/default/group/commerce`);
+    const card = page.getByTestId('group-chargeback');
+    await card.waitFor({ timeout: 120_000 });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      card.getByRole('button', { name: 'CSV' }).click(),
+    ]);
+    const month = new Date().toISOString().slice(0, 7);
+    assert.equal(
+      download.suggestedFilename(),
+      `bedrock-chargeback-default-commerce-${month}.csv`,
+    );
+    const csv = readFileSync((await download.path())!, 'utf8');
+    const lines = csv
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    const header = lines[0].split(',');
+    assert.equal(header[0], 'month');
+    const total = lines.find(l => l.split(',')[1] === 'total')!.split(',');
+    const mtd = await rollup('commerce', 'range=mtd', token);
+    const col = (name: string) => total[header.indexOf(name)];
+    assert.equal(Number(col('invocations')), mtd.totals.invocations);
+    assert.ok(
+      Math.abs(
+        Number(col('estimated_cost_usd')) - mtd.totals.estimatedCostUsd,
+      ) < 1e-5,
+    );
+    await screenshot(page, 'group-chargeback', card);
+    // the CSV as a spreadsheet would show it, for the README
+    const rows = lines
+      .slice(0, 12)
+      .map(
+        l =>
+          `<tr>${l
+            .split(',')
+            .map(
+              c => `<td>${c.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</td>`,
+            )
+            .join('')}</tr>`,
+      )
+      .join('');
+    const sheet = await page.context().newPage();
+    await sheet.setContent(
+      `<style>body{font:12px sans-serif}td{border:1px solid #ccc;padding:2px 6px;white-space:nowrap}tr:first-child{font-weight:bold;background:#eee}</style><table>${rows}</table>`,
+    );
+    await screenshot(sheet, 'chargeback-csv');
+    await sheet.close();
+  });
+
+  it('the tenant opted in to budget enforcement shows how far it is from the 100% that suspends it', async () => {
+    // the demo's create action opted docs-summarizer in (role tag -> binding); the dry-run plan
+    // (Bedrock admins: the guest is in the platform team) says what enforcement would do now
+    let plan: EnforcementPlan | undefined;
+    for (let i = 0; i < 60; i++) {
+      plan = await getJson<EnforcementPlan>('/enforcement/plan', token);
+      if (plan.tenants.some(t => t.tenantId === 'docs-summarizer')) break;
+      await new Promise(r => setTimeout(r, 2000));
+    }
+    const docs = plan!.tenants.find(t => t.tenantId === 'docs-summarizer');
+    assert.ok(docs, 'docs-summarizer is in the enforcement plan');
+    assert.equal(plan!.tenants.length, 1);
+    assert.deepEqual(docs.setting, {
+      action: 'suspend',
+      basis: 'actual',
+      autoResume: true,
+    });
+    assert.equal(docs.decision, 'none');
+    assert.equal(docs.suspended, false);
+    assert.ok(
+      docs.usedFraction! > 0.8 && docs.usedFraction! < 1,
+      `past 80%, below 100%: ${docs.usedFraction}`,
+    );
+    await page.goto(
+      `${APP_URL}/catalog/default/component/docs-summarizer/bedrock`,
+    );
+    const banner = page.getByTestId('enforcement-banner');
+    await banner.waitFor({ timeout: 120_000 });
+    assert.match(
+      (await banner.textContent()) ?? '',
+      /Budget enforcement is on: this tenant is suspended when its spend reaches 100% of its budget/,
+    );
+    await screenshot(page, 'enforcement-banner', banner);
   });
 
   it('an owned entity without the annotations is listed as such on its group', async () => {

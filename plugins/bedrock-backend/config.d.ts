@@ -136,6 +136,38 @@ export interface Config {
       enabled?: boolean;
     };
 
+    /**
+     * Budget enforcement: a tenant that opted in (the tenant template's "Suspend the tenant at
+     * 100% of its budget", recorded in its binding and as a tag on its role) is suspended when its
+     * spend reaches its monthly budget, through the suspend action's own code path (Deny policy on
+     * the tenant role, alarm actions off), audited with reason "budget", its owners notified. It
+     * runs after each collection, at most once per tenant and budget period across replicas, and
+     * never resumes a tenant a person suspended. The backend's AWS credentials for the tenant's
+     * account then need iam:GetRole, iam:ListRoleTags, iam:TagRole, iam:UntagRole,
+     * iam:GetRolePolicy, iam:PutRolePolicy, iam:DeleteRolePolicy on `bedrock-tenant-*` roles and
+     * cloudwatch:PutMetricAlarm on the tenant's alarms. `GET /api/bedrock/enforcement/plan`
+     * (Bedrock admins) shows what it would do for each opted-in tenant now.
+     */
+    enforcement?: {
+      /** Act on opted-in tenants. Default true; tenants that did not opt in are never touched. */
+      enabled?: boolean;
+      /**
+       * Decide, log and show the decisions (the tab, the plan route), but change nothing in AWS.
+       * Default false. Useful for a first week with enforcement.
+       */
+      dryRun?: boolean;
+    };
+
+    /** The Group card's roll-up and the chargeback export built on it. */
+    rollup?: {
+      /**
+       * Count the tenants of child groups (spec.children, transitively) when a request does not
+       * say: a department's page then shows its teams' tenants. Default true; the card's "Include
+       * child groups" switch and the routes' `includeChildren=true|false` query override it.
+       */
+      includeChildGroups?: boolean;
+    };
+
     /** Days without invocations after which a tenant is reported idle. Default 7. */
     idleDays?: number;
 
@@ -195,6 +227,17 @@ export interface Config {
       alarmPrefix?: string;
       /** Name of the tenant's AWS Budget. Default `bedrock-<tenant id>`. */
       budgetName?: string;
+      /**
+       * Opt-in to budget enforcement (see `bedrock.enforcement`): suspend the tenant at 100% of its
+       * budget. `basis`: `actual` (AWS Budgets' actual spend, default) or `estimate`; `autoResume`:
+       * resume it when the next month starts (default false). Only a tenant with the suite's role
+       * `bedrock-tenant-<tenant id>` can be suspended.
+       */
+      budgetEnforcement?: {
+        action: 'suspend';
+        basis?: 'actual' | 'estimate';
+        autoResume?: boolean;
+      };
     }>;
 
     /**

@@ -141,6 +141,11 @@ export async function provisionDemoStacks(options: {
           : {}),
         monthlyBudgetUsd: options.budgetLimitUsd(tenant),
         notificationEmails: [`${tenant.ownerGroup}@example.com`],
+        ...(tenant.budgetEnforcement && {
+          suspendAtBudget: true,
+          budgetBasis: tenant.budgetEnforcement.basis,
+          autoResume: tenant.budgetEnforcement.autoResume,
+        }),
       },
       quiet,
     );

@@ -41,6 +41,8 @@ export interface DemoTenant {
   shape: TrafficShape;
   /** budget limit as a multiple of month-to-date estimated spend (below 1.25 means over 80%) */
   budgetHeadroom: number;
+  /** opted in to budget enforcement (suspend at 100%) through the create action's inputs */
+  budgetEnforcement?: { basis: 'actual' | 'estimate'; autoResume: boolean };
   models: DemoModel[];
 }
 
@@ -173,7 +175,7 @@ export const DEMO_TENANTS: DemoTenant[] = (
       tenantId: 'docs-summarizer',
       title: 'Docs summarizer',
       description:
-        'Summarises internal documents with a large model. Past 80% of its monthly budget.',
+        'Summarises internal documents with a large model. Past 80% of its monthly budget, opted in to budget enforcement (suspended at 100%).',
       ownerGroup: 'team-docs',
       system: 'knowledge',
       accountId: DEMO_ACCOUNTS.platform,
@@ -181,6 +183,8 @@ export const DEMO_TENANTS: DemoTenant[] = (
       attribution: 'inference-profile',
       shape: 'steady',
       budgetHeadroom: 1.16,
+      // near its budget: the tab shows how far it is from the 100% that suspends it
+      budgetEnforcement: { basis: 'actual', autoResume: true },
       models: [
         aip(SONNET_37, {
           peakCallsPerHour: 120,

@@ -37,6 +37,8 @@ export interface BedrockBackendConfig {
     enabled: boolean;
     schedule: SchedulerServiceTaskScheduleDefinition;
   };
+  /** the Group roll-up: whether it counts child groups unless a request says otherwise */
+  rollup: { includeChildGroups: boolean };
   idleDays: number;
   staleAfterMinutes: number;
   refreshIntervalSeconds: number;
@@ -174,6 +176,10 @@ function readFrom(c: Config): BedrockBackendConfig {
         timeout: { minutes: 5 },
         initialDelay: { minutes: 1 },
       }),
+    },
+    rollup: {
+      includeChildGroups:
+        c.getOptionalBoolean('rollup.includeChildGroups') ?? true,
     },
     idleDays: positive(c, 'idleDays', 7),
     // a summary is stale once a fetch is an hour late

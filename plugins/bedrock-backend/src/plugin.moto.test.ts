@@ -89,14 +89,30 @@ describe('bedrock plugin against moto', () => {
   it('binds every demo tenant at startup from the AWS tags the actions wrote, and collects only those', async () => {
     const { server } = await startPlugin();
     const bindings = await DatabaseBindingStore.fromKnex(knex).list();
-    const strip = ({ updatedAt: _a, updatedBy: _b, source: _c, ...b }: any) =>
-      b;
+    const strip = ({
+      updatedAt: _a,
+      updatedBy: _b,
+      source: _c,
+      budgetEnforcement: _d,
+      ...b
+    }: any) => b;
     // every demo entity's annotations are confirmed by the binding the suite recorded
     expect(bindings.map(strip)).toEqual(
       DEMO_TENANTS.map(t => strip(bindingOf(demoTenantEntity(t)))).sort(
         (a, b) => a.tenantId.localeCompare(b.tenantId),
       ),
     );
+    // the demo's create action opted docs-summarizer in: its role tag carries it into the binding
+    expect(
+      Object.fromEntries(bindings.map(b => [b.tenantId, b.budgetEnforcement])),
+    ).toMatchObject({
+      'docs-summarizer': {
+        action: 'suspend',
+        basis: 'actual',
+        autoResume: true,
+      },
+      'checkout-assistant': null,
+    });
     expect(
       Object.fromEntries(bindings.map(b => [b.tenantId, b.source])),
     ).toMatchObject({

@@ -18,6 +18,10 @@ import { TagBindingReader } from './bindings/TagBindingReader';
 import { readBedrockConfig } from './config';
 import { DatabaseUsageStore } from './database/DatabaseUsageStore';
 import { createAfterCollection } from './notify';
+import { NotificationLedger } from './notify/NotificationLedger';
+import { BudgetEnforcer } from './enforce/BudgetEnforcer';
+import { readEnforcementSettings } from './enforce/config';
+import { DAY_MS, floorHour, HOUR_MS } from './lib/time';
 import { GroupRollupService } from './service/GroupRollupService';
 import { PolicyDecisionCache } from './service/PolicyDecisionCache';
 import { RefreshLimiter } from './service/RefreshLimiter';
@@ -117,6 +121,20 @@ export const bedrockPlugin = createBackendPlugin({
             costExplorerEnabled: settings.costExplorer.enabled,
           },
         });
+        const enforcer = BudgetEnforcer.create({
+          settings: readEnforcementSettings(config),
+          bindings,
+          store,
+          clients,
+          ledger: new NotificationLedger(await database.getClient()),
+          summarize: tenant => {
+            const to = floorHour(Date.now()) + HOUR_MS;
+            return summary.entitySummary(tenant, { from: to - DAY_MS, to });
+          },
+          notifications: deps.notifications,
+          auditor: deps.auditor,
+          logger,
+        });
         const tasks = CollectorTasks.create({
           settings,
           store,
@@ -132,6 +150,7 @@ export const bedrockPlugin = createBackendPlugin({
             notifications: deps.notifications,
             signals: deps.signals,
             logger,
+            enforce: tenants => enforcer.enforce(tenants),
           }),
         });
         await tasks.schedule(scheduler);
@@ -159,6 +178,8 @@ export const bedrockPlugin = createBackendPlugin({
               intervalSeconds: settings.refreshIntervalSeconds,
             }),
             auditor: deps.auditor,
+            includeChildGroups: settings.rollup.includeChildGroups,
+            enforcementPlan: async () => enforcer.plan(await tasks.tenants()),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

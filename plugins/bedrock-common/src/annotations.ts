@@ -130,6 +130,16 @@ const list = (value: string | undefined) =>
     .filter(Boolean);
 
 /**
+ * Kinds of catalog entity that are meant to be Bedrock tenants (the tenant template registers a
+ * Component; a shared model endpoint may be a Resource). An owned entity of another kind (a
+ * System, a Domain, an API) is never reported as lacking the tenant annotations; an entity of
+ * any kind that carries them is still a tenant.
+ *
+ * @public
+ */
+export const TENANT_ENTITY_KINDS = ['component', 'resource'] as const;
+
+/**
  * True when the entity declares itself a Bedrock tenant (it has the tenant id annotation).
  *
  * @public

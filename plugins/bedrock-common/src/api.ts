@@ -3,6 +3,11 @@ import type { AttributionMode } from './annotations';
 import type { CostBlock } from './cost';
 import type { GuardrailInfo } from './guardrails';
 import type { ModelUsage, SeriesPoint, UsageTotals } from './usage';
+import {
+  budgetEnforcementSchema,
+  type BudgetEnforcement,
+  type EnforcementInfo,
+} from './enforcement';
 
 /*
  * The HTTP API of the bedrock backend plugin (routes under /api/bedrock), shared by the
@@ -144,6 +149,11 @@ export interface EntitySummary {
   idle: IdleStatus;
   suggestions: Suggestion[];
   freshness: Freshness;
+  /**
+   * The tenant's budget enforcement (opted in through its binding) and its last decision; null
+   * when the tenant has not opted in, absent from older backends.
+   */
+  enforcement?: EnforcementInfo | null;
 }
 
 /** @public */
@@ -180,7 +190,22 @@ export interface GroupRollup {
     budgetLimitUsd: number;
     alarmsInAlarm: number;
     unpricedTenants: number;
+    /**
+     * True when `estimatedCostUsd` (and the month-to-date and projection sums) cover only part of
+     * the traffic: some tenant uses a model without a price, or its cost could not be computed.
+     * Absent in answers of older backends.
+     */
+    partial?: boolean;
+    /** why the cost totals are partial; null when they are complete */
+    partialReason?: string | null;
   };
+  /** the groups whose tenants are counted: the group, and its descendants when includeChildren */
+  groups?: string[];
+  /**
+   * entities the group owns that claim a tenant the caller may not read: left out of the list
+   * and the totals, only counted here
+   */
+  unreadableTenants?: number;
   tenants: GroupTenantRow[];
   /** entities the group owns that carry no (or malformed) tenant annotations */
   unannotated: Array<{ entityRef: string; title: string; kind: string }>;
@@ -256,6 +281,11 @@ export const tenantBindingBodySchema = z
       .default([]),
     alarmPrefix: z.string().min(1).max(255).optional(),
     budgetName: z.string().min(1).max(100).optional(),
+    /**
+     * Opt-in to budget enforcement; null turns it off; absent keeps what the binding has (a
+     * binding rebuilt from AWS tags keeps the opt-in the provisioning recorded).
+     */
+    budgetEnforcement: budgetEnforcementSchema.nullable().optional(),
   })
   .strict();
 /** @public */
@@ -279,6 +309,8 @@ export interface TenantBindingInfo {
   source: BindingSource;
   updatedAt: string;
   updatedBy: string;
+  /** the tenant's opt-in to budget enforcement; null when it has none */
+  budgetEnforcement?: BudgetEnforcement | null;
 }
 
 /**

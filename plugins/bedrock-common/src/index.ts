@@ -15,3 +15,5 @@ export * from './cost';
 export * from './prices';
 export * from './guardrails';
 export * from './signals';
+export * from './chargeback';
+export * from './enforcement';

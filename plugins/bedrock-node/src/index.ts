@@ -15,3 +15,4 @@ export {
   type CredentialsForAccount,
 } from './clients';
 export { isAwsError, orUndefined } from './errors';
+export * from './suspension';

@@ -75,7 +75,14 @@ export class BindingSync {
     for (const b of bindings) {
       try {
         const current = await store.get(b.tenantId);
-        if (current && sameBinding(current, b)) continue;
+        if (
+          current &&
+          sameBinding(current, b) &&
+          (b.budgetEnforcement === undefined ||
+            JSON.stringify(current.budgetEnforcement ?? null) ===
+              JSON.stringify(b.budgetEnforcement))
+        )
+          continue;
         if (
           (await store.put(b, { unlessSource: ['config', 'admin'] })) ===
           'written'

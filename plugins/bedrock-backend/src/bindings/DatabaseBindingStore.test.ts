@@ -37,7 +37,10 @@ describe('DatabaseBindingStore', () => {
     async id => {
       const store = await storeOn(id);
       expect(await store.put(binding({}))).toBe('written');
-      expect(await store.get('checkout-assistant')).toEqual(binding({}));
+      expect(await store.get('checkout-assistant')).toEqual({
+        ...binding({}),
+        budgetEnforcement: null,
+      });
       await store.put(
         binding({ entityRef: 'component:default/renamed', source: 'admin' }),
       );
@@ -152,6 +155,31 @@ describe('DatabaseBindingStore', () => {
         ),
       ).toBe('kept');
       expect((await store.get('checkout-assistant'))?.source).toBe('config');
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'keeps the budget-enforcement opt-in through a write that does not say, removes it on null (%p)',
+    async id => {
+      const store = await storeOn(id);
+      const optIn = {
+        action: 'suspend' as const,
+        basis: 'actual' as const,
+        autoResume: true,
+      };
+      await store.put(binding({ budgetEnforcement: optIn }));
+      expect(
+        (await store.get('checkout-assistant'))?.budgetEnforcement,
+      ).toEqual(optIn);
+      // the hourly tag sync rebuilds the binding from AWS tags, which carry no opt-in
+      await store.put(binding({ source: 'aws-tags', updatedBy: 'aws-tags' }));
+      const synced = await store.get('checkout-assistant');
+      expect(synced?.source).toBe('aws-tags');
+      expect(synced?.budgetEnforcement).toEqual(optIn);
+      await store.put(binding({ budgetEnforcement: null }));
+      expect(
+        (await store.get('checkout-assistant'))?.budgetEnforcement,
+      ).toBeNull();
     },
   );
 });

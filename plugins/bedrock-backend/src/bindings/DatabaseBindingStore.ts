@@ -34,6 +34,12 @@ function toDb(b: TenantBinding) {
     source: b.source,
     updated_at: b.updatedAt,
     updated_by: b.updatedBy,
+    // left out when undefined: the upsert's merge then keeps the stored opt-in
+    ...(b.budgetEnforcement !== undefined && {
+      budget_enforcement: b.budgetEnforcement
+        ? JSON.stringify(b.budgetEnforcement)
+        : null,
+    }),
   };
 }
 
@@ -51,6 +57,9 @@ function fromDb(r: any): TenantBinding {
     source: r.source,
     updatedAt: r.updated_at,
     updatedBy: r.updated_by,
+    budgetEnforcement: r.budget_enforcement
+      ? JSON.parse(r.budget_enforcement)
+      : null,
   };
 }
 

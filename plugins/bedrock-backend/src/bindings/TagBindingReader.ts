@@ -10,6 +10,8 @@ import {
   normalizeModelId,
   REGION_PATTERN,
   TAG_ATTRIBUTION,
+  parseBudgetEnforcementTag,
+  TAG_BUDGET_ENFORCEMENT,
   TAG_ENTITY_REF,
   TAG_MANAGED_BY,
   TAG_PRINCIPAL_ARNS,
@@ -18,7 +20,11 @@ import {
   TENANT_ID_PATTERN,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
+import {
+  AwsClientFactory,
+  readRoleTags,
+  tenantRoleName,
+} from '@bedrock-tenancy/plugin-bedrock-node';
 import { TenantBinding } from './types';
 
 /** Name prefix of the tenant roles the provisioning actions create. */
@@ -72,6 +78,16 @@ export class TagBindingReader {
         errors.push(`${accountId} (IAM roles): ${(e as Error).message}`),
       );
     }
+    // every tenant's opt-in to budget enforcement, from its role's tags
+    await Promise.all(
+      [...byTenant.values()].map(b =>
+        this.#readOptIn(b).catch(e =>
+          errors.push(
+            `tenant ${b.tenantId}: role tags: ${(e as Error).message}`,
+          ),
+        ),
+      ),
+    );
     return { bindings: [...byTenant.values()], errors };
   }
 
@@ -150,6 +166,29 @@ export class TagBindingReader {
         });
       }
     }
+    await Promise.all(
+      [...byTenant.values()].map(b =>
+        this.#readOptIn(b).catch(e =>
+          errors.push(
+            `tenant ${b.tenantId}: role tags: ${(e as Error).message}`,
+          ),
+        ),
+      ),
+    );
+    return { bindings: [...byTenant.values()], errors };
+  }
+
+  /**
+   * The tenant's opt-in to budget enforcement, from the tag the create/update actions put on its
+   * role: a binding rebuilt from AWS keeps it. No role (a tenant made otherwise): left unset.
+   */
+  async #readOptIn(b: TenantBinding) {
+    const aws = await this.#clients.forTarget(b.accountId, b.regions[0]);
+    const tags = await readRoleTags(aws, tenantRoleName(b.tenantId));
+    if (tags?.[TAG_TENANT] !== b.tenantId) return;
+    b.budgetEnforcement = parseBudgetEnforcementTag(
+      tags[TAG_BUDGET_ENFORCEMENT],
+    );
   }
 
   async #readOne(

@@ -1,5 +1,6 @@
 import type {
   BindingSource,
+  BudgetEnforcement,
   TenantRef,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 
@@ -10,6 +11,13 @@ export interface TenantBinding extends TenantRef {
   updatedAt: string;
   /** who wrote it: a user or service principal, `config`, or `aws-tags` */
   updatedBy: string;
+  /**
+   * The tenant's opt-in to budget enforcement. Kept here, not in an annotation anyone who can
+   * edit the catalog file could write: only the scaffolder's provisioning actions and Bedrock
+   * admins write bindings. Undefined on a write keeps what the store has (a binding rebuilt
+   * from AWS tags keeps the opt-in), null removes it.
+   */
+  budgetEnforcement?: BudgetEnforcement | null;
 }
 
 /**

@@ -22,6 +22,8 @@ export async function createAfterCollection(o: {
   notifications: NotificationService;
   signals: SignalsService;
   logger: LoggerService;
+  /** budget enforcement, run before the owners are told (its suspensions are among the events) */
+  enforce?: (tenants: Tenant[]) => Promise<unknown>;
   now?: () => number;
 }): Promise<(tenants: Tenant[]) => Promise<void>> {
   const settings = readNotifySettings(o.config);
@@ -44,6 +46,11 @@ export async function createAfterCollection(o: {
         tenants.map(t => t.entityRef),
         o.logger,
       );
+    }
+    try {
+      await o.enforce?.(tenants);
+    } catch (e) {
+      o.logger.warn('Bedrock budget enforcement failed', { error: String(e) });
     }
     try {
       await notifier.check(tenants);

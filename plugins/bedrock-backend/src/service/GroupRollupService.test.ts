@@ -187,6 +187,9 @@ const entities = [
   ),
   // owned, but not a (valid) tenant
   component('plain', { owner: 'team-a' }),
+  // owned, but of a kind that is never a tenant: not listed as lacking annotations
+  { ...component('storefront', { owner: 'team-a' }), kind: 'System' },
+  { ...component('orders-api', { owner: 'team-a' }), kind: 'API' },
   component(
     'broken',
     { owner: 'team-a' },
@@ -294,7 +297,14 @@ describe('GroupRollupService', () => {
       budgetLimitUsd: 100,
       alarmsInAlarm: 2,
       unpricedTenants: 1,
+      // the estimate is marked partial, and says why
+      partial: true,
+      partialReason:
+        '1 tenant(s) use models without a price: only their priced traffic is counted',
     });
+    expect(r.groups).toEqual(['group:default/team-a']);
+    // d claims a tenant the caller may not read: left out, counted
+    expect(r.unreadableTenants).toBe(1);
     expect(r.unannotated).toEqual([
       {
         entityRef: 'component:default/broken',
@@ -333,6 +343,12 @@ describe('GroupRollupService', () => {
   it('adds child groups, through spec.children and parentOf, on request', async () => {
     const r = await rollup('team-a', true);
     expect(r.includeChildren).toBe(true);
+    // the card says which groups are counted
+    expect(r.groups).toEqual([
+      'group:default/team-a',
+      'group:default/team-child',
+      'group:default/team-grandchild',
+    ]);
     expect(r.tenants.map(t => t.tenantId)).toEqual([
       'tenant-b',
       'tenant-a',
@@ -360,6 +376,8 @@ describe('GroupRollupService', () => {
       tenants: 0,
       estimatedCostUsd: 0,
       unpricedTenants: 0,
+      partial: false,
+      partialReason: null,
     });
   });
 
@@ -519,6 +537,11 @@ describe('GroupRollupService edges', () => {
       alarmsInAlarm: 0,
     });
     expect(r.totals.estimatedCostUsd).toBe(1);
+    // ... but the total says it is not the whole cost
+    expect(r.totals.partial).toBe(true);
+    expect(r.totals.partialReason).toBe(
+      'the cost of 1 tenant(s) could not be computed: not counted',
+    );
     for (const c of calls) expect(c.options).toEqual({ credentials });
     const [lookup] = calls.filter(c => c.method === 'getEntitiesByRefs');
     expect(lookup.request.entityRefs.sort()).toEqual([

@@ -13,6 +13,8 @@ import {
   GroupRollup,
   GroupTenantRow,
   isBedrockTenantEntity,
+  ModelUsage,
+  TENANT_ENTITY_KINDS,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import { iso } from '../lib/time';
 import { Tenant, tenantOf } from '../tenant';
@@ -26,6 +28,21 @@ import { SummaryService } from './SummaryService';
 const MAX_GROUPS = 200;
 
 const title = (e: Entity) => e.metadata.title ?? e.metadata.name;
+const mayBeTenant = (e: Entity) =>
+  (TENANT_ENTITY_KINDS as readonly string[]).includes(e.kind.toLowerCase());
+
+/** The roll-up with its detailed rows. */
+export type DetailedRollup = Omit<GroupRollup, 'tenants'> & {
+  tenants: DetailedTenantRow[];
+};
+
+/** A roll-up row with what the chargeback export adds (per-model usage, billed cost). */
+export type DetailedTenantRow = GroupTenantRow & {
+  models: ModelUsage[];
+  billedUsd: number | null;
+  /** the priced part of estimatedCostUsd: what the totals count of this tenant */
+  pricedCostUsd: number;
+};
 
 /** Roll-up of every tenant a group (and optionally its child groups) owns that the caller may read. */
 export class GroupRollupService {
@@ -97,6 +114,37 @@ export class GroupRollupService {
     credentials: BackstageCredentials;
   }): Promise<GroupRollup> {
     const { group, includeChildren, range, credentials } = options;
+    const rollup = await this.#rollup(
+      group,
+      includeChildren,
+      range,
+      credentials,
+    );
+    return {
+      ...rollup,
+      tenants: rollup.tenants.map(
+        ({ models, billedUsd, pricedCostUsd, ...row }) => row,
+      ),
+    };
+  }
+
+  /** The roll-up with, per tenant, its usage per model and its billed cost: the chargeback export's input. */
+  async detailedRollup(options: {
+    group: Entity;
+    includeChildren: boolean;
+    range: TimeRange;
+    credentials: BackstageCredentials;
+  }): Promise<DetailedRollup> {
+    const { group, includeChildren, range, credentials } = options;
+    return this.#rollup(group, includeChildren, range, credentials);
+  }
+
+  async #rollup(
+    group: Entity,
+    includeChildren: boolean,
+    range: TimeRange,
+    credentials: BackstageCredentials,
+  ): Promise<DetailedRollup> {
     const groupRefs = await this.#groups(group, includeChildren, credentials);
     // spec.owner may be shorthand, relative to the entity's namespace: ask for every spelling,
     // then keep only what the owner resolves to (see ownedByOneOf)
@@ -117,8 +165,11 @@ export class GroupRollupService {
         owned.set(ref, e);
     }
     const annotated = [...owned].filter(([, e]) => isBedrockTenantEntity(e));
+    // a System or an API is not meant to be a tenant: only tenant kinds lack the annotations
     const unannotated = [...owned]
-      .filter(([, e]) => !isBedrockTenantEntity(e) || !tenantOf(e))
+      .filter(([, e]) =>
+        isBedrockTenantEntity(e) ? !tenantOf(e) : mayBeTenant(e),
+      )
       .map(([entityRef, e]) => ({ entityRef, title: title(e), kind: e.kind }));
     const allowed = annotated.length
       ? await (
@@ -129,6 +180,7 @@ export class GroupRollupService {
           )
         )(annotated.map(([, e]) => e))
       : [];
+    const unreadableTenants = allowed.filter(a => !a).length;
     const readable = annotated.flatMap(([entityRef, entity], i) => {
       const claimed = tenantOf(entity);
       return allowed[i] && claimed ? [{ entityRef, entity, claimed }] : [];
@@ -159,14 +211,16 @@ export class GroupRollupService {
       permitted.map(p => p.tenant),
       range,
     );
-    const rows: GroupTenantRow[] = [];
+    const rows: DetailedTenantRow[] = [];
     let pricedCost = 0;
+    let costFailed = 0;
     for (let i = 0; i < permitted.length; i++) {
       const { entityRef, entity, tenant } = permitted[i];
       const s = figures[i];
       const cost = s.cost.status === 'ok' ? s.cost.data : null;
       const budget = s.budget.status === 'ok' ? s.budget.data : null;
       pricedCost += cost?.rangeEstimatedUsd ?? 0;
+      if (!cost) costFailed++;
       rows.push({
         entityRef,
         title: title(entity),
@@ -184,13 +238,29 @@ export class GroupRollupService {
           s.alarms.status === 'ok'
             ? s.alarms.data.filter(a => a.state === 'ALARM').length
             : 0,
+        models: s.models ?? [],
+        billedUsd: s.billedUsd ?? null,
+        pricedCostUsd: cost?.rangeEstimatedUsd ?? 0,
       });
     }
     const sum = (f: (r: GroupTenantRow) => number | null) =>
       rows.reduce((n, r) => n + (f(r) ?? 0), 0);
+    const unpricedTenants = rows.filter(
+      r => r.estimatedCostUsd === null,
+    ).length;
+    const reasons = [
+      unpricedTenants
+        ? `${unpricedTenants} tenant(s) use models without a price: only their priced traffic is counted`
+        : '',
+      costFailed
+        ? `the cost of ${costFailed} tenant(s) could not be computed: not counted`
+        : '',
+    ].filter(Boolean);
     return {
       groupRef: stringifyEntityRef(group),
       includeChildren,
+      groups: groupRefs,
+      unreadableTenants,
       range: { from: iso(range.from), to: iso(range.to) },
       totals: {
         tenants: rows.length,
@@ -203,7 +273,9 @@ export class GroupRollupService {
         projectedMonthEndUsd: sum(r => r.projectedMonthEndUsd),
         budgetLimitUsd: sum(r => r.budgetLimitUsd),
         alarmsInAlarm: sum(r => r.alarmsInAlarm),
-        unpricedTenants: rows.filter(r => r.estimatedCostUsd === null).length,
+        unpricedTenants,
+        partial: reasons.length > 0,
+        partialReason: reasons.length ? reasons.join('; ') : null,
       },
       tenants: rows.sort(
         (a, b) => (b.estimatedCostUsd ?? 0) - (a.estimatedCostUsd ?? 0),

@@ -6,9 +6,11 @@ import {
   AlarmInfo,
   BudgetBlock,
   CostBlock,
+  EnforcementInfo,
   EntitySummary,
   GovernanceInfo,
   GuardrailInfo,
+  ModelUsage,
   PriceRow,
   Section,
   UsageTotals,
@@ -48,6 +50,22 @@ export interface TenantFigures {
   cost: Section<CostBlock>;
   budget: Section<BudgetBlock | null>;
   alarms: Section<AlarmInfo[]>;
+  /** the range's usage per model (what the chargeback export lists) */
+  models?: ModelUsage[];
+  /**
+   * billed cost of the range's days from Cost Explorer; null when it is off, not collected yet,
+   * or has no day of the range (it keeps the current month only)
+   */
+  billedUsd?: number | null;
+}
+
+/** Billed cost of the days of `range` that the snapshot has; null when it has none of them. */
+function billedIn(snap: BilledSnapshot | null | undefined, range: TimeRange) {
+  const days = (snap?.daily ?? []).filter(d => {
+    const t = Date.parse(`${d.date}T00:00:00Z`);
+    return t >= range.from && t < range.to;
+  });
+  return days.length ? days.reduce((s, d) => s + d.usd, 0) : null;
 }
 
 const ceilHour = (t: number) => Math.ceil(t / HOUR_MS) * HOUR_MS;
@@ -178,6 +196,7 @@ export class SummaryService {
       billed,
       governance,
       guardrails,
+      enforcement,
     ] = await Promise.all([
       this.#store.getUsage({
         tenantIds: [id],
@@ -198,6 +217,8 @@ export class SummaryService {
         GUARDRAIL_SNAPSHOT,
         tenant.regions.map(r => guardrailSnapshotKey(id, r)),
       ),
+      // budget enforcement's last decision (enforce/BudgetEnforcer)
+      this.#store.getSnapshots<EnforcementInfo | null>('enforcement', [id]),
     ]);
     return this.#build(tenant, range, now, {
       rows,
@@ -213,6 +234,7 @@ export class SummaryService {
       guardrails: tenant.regions.map(
         r => guardrails[guardrailSnapshotKey(id, r)],
       ),
+      enforcement: enforcement[id]?.payload ?? null,
     });
   }
 
@@ -245,10 +267,15 @@ export class SummaryService {
     now: number,
   ): Promise<TenantFigures[]> {
     const ids = [...new Set(tenants.map(t => t.tenantId))];
-    const [history, alarms, budgets] = await Promise.all([
+    const [history, alarms, budgets, billed] = await Promise.all([
       this.#cachedHistory(ids, range, now),
       this.#store.getSnapshots<AlarmInfo[]>(SNAPSHOT.alarms, ids),
       this.#store.getSnapshots<BudgetSnapshot | null>(SNAPSHOT.budget, ids),
+      this.#options.costExplorerEnabled
+        ? this.#store.getSnapshots<BilledSnapshot>(SNAPSHOT.billed, ids)
+        : Promise.resolve(
+            {} as Record<string, Snapshot<BilledSnapshot> | undefined>,
+          ),
     ]);
     const historyOf = new Map<string, HourlyUsageRow[]>();
     for (const r of history) {
@@ -259,8 +286,11 @@ export class SummaryService {
     return tenants.map(tenant => {
       const own = historyOf.get(tenant.tenantId) ?? [];
       const cost = this.#cost(own, range, now, undefined);
+      const rows = inRange(own, range);
       return {
-        totals: totalsOf(this.#options.prices, inRange(own, range)),
+        totals: totalsOf(this.#options.prices, rows),
+        models: modelsOf(this.#options.prices, rows),
+        billedUsd: billedIn(billed[tenant.tenantId]?.payload, range),
         cost: cost.section,
         budget: section(budgets[tenant.tenantId], 'Budget', b =>
           b ? budgetBlock(b, cost.data?.dailyRunRateUsd ?? 0, now) : null,
@@ -332,6 +362,7 @@ export class SummaryService {
       billed: Snapshot<BilledSnapshot> | undefined;
       governance: Array<Snapshot<GovernanceInfo> | undefined>;
       guardrails: Array<Snapshot<GuardrailInfo | null> | undefined>;
+      enforcement?: EnforcementInfo | null;
     },
   ): EntitySummary {
     const { prices } = this.#options;
@@ -397,6 +428,7 @@ export class SummaryService {
           now - Date.parse(lastCollectedAt) >
             this.#options.staleAfterMinutes * 60_000,
       },
+      enforcement: data.enforcement ?? null,
     };
   }
 }

@@ -138,14 +138,20 @@ export function addBindingRoutes(
         updatedBy: who.by,
       };
       await o.bindings.put(binding);
+      // absent in the body: the store kept the opt-in it had
+      const budgetEnforcement =
+        binding.budgetEnforcement === undefined
+          ? current?.budgetEnforcement ?? null
+          : binding.budgetEnforcement;
       await audit?.success({
         meta: {
           entityRef,
           previousEntityRef: current?.entityRef ?? null,
           source: who.source,
+          budgetEnforcement,
         },
       });
-      res.json(info(binding));
+      res.json(info({ ...binding, budgetEnforcement }));
     } catch (error) {
       await audit?.fail({ error: error as Error });
       throw error;

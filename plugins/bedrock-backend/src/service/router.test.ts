@@ -544,14 +544,14 @@ describe('bedrock router', () => {
     expect(awsCalls()).toBe(0);
   });
 
-  it('includes child groups when asked', async () => {
+  it('includes child groups by default, and leaves them out when asked', async () => {
     denied.delete('component:default/search-ranker');
     const without = await request(server).get(
-      '/api/bedrock/group/default/storefront/rollup?range=7d',
+      '/api/bedrock/group/default/storefront/rollup?range=7d&includeChildren=false',
     );
     expect(without.body.tenants).toEqual([]);
     const res = await request(server).get(
-      '/api/bedrock/group/default/storefront/rollup?range=7d&includeChildren=true',
+      '/api/bedrock/group/default/storefront/rollup?range=7d',
     );
     expect(res.status).toBe(200);
     expect(

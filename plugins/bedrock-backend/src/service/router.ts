@@ -11,6 +11,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   bedrockUsageReadPermission,
   bedrockUsageRefreshPermission,
+  EnforcementPlan,
   RefreshResult,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import express from 'express';
@@ -28,6 +29,8 @@ import {
 } from './entityAccess';
 import { BindingStore } from '../bindings/types';
 import { addBindingRoutes } from './bindingRoutes';
+import { addChargebackRoutes } from './chargebackRoutes';
+import { addEnforcementRoutes } from '../enforce/routes';
 import { GroupRollupService } from './GroupRollupService';
 import { resolveRange } from './range';
 import { RefreshLimiter } from './RefreshLimiter';
@@ -49,6 +52,10 @@ export interface RouterOptions {
   limiter: RefreshLimiter;
   /** Records refresh requests (who asked to re-collect what, and the outcome). */
   auditor?: AuditorService;
+  /** whether a roll-up without includeChildren counts the child groups (bedrock.rollup.includeChildGroups) */
+  includeChildGroups?: boolean;
+  /** what budget enforcement would do now, for GET /enforcement/plan; the route is absent without it */
+  enforcementPlan?: () => Promise<EnforcementPlan>;
   now?: () => number;
 }
 
@@ -70,6 +77,7 @@ export async function createRouter(
     bindings,
   } = options;
   const now = options.now ?? Date.now;
+  const includeChildGroups = options.includeChildGroups ?? true;
   const router = Router();
   router.use(express.json());
 
@@ -85,6 +93,22 @@ export async function createRouter(
     auditor: options.auditor,
     now,
   });
+
+  addChargebackRoutes(router, {
+    httpAuth,
+    catalog,
+    groups,
+    includeChildGroups,
+    now,
+  });
+
+  if (options.enforcementPlan) {
+    addEnforcementRoutes(router, {
+      httpAuth,
+      permissions,
+      plan: options.enforcementPlan,
+    });
+  }
 
   router.get('/entity/:kind/:namespace/:name/summary', async (req, res) => {
     const p = parseParams(entityParamsSchema, req.params);
@@ -128,7 +152,9 @@ export async function createRouter(
     res.json(
       await groups.rollup({
         group,
-        includeChildren: includeChildren === 'true',
+        includeChildren: includeChildren
+          ? includeChildren === 'true'
+          : includeChildGroups,
         range,
         credentials,
       }),

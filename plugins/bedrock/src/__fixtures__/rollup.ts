@@ -16,7 +16,12 @@ export const groupRollup: GroupRollup = {
     budgetLimitUsd: 150,
     alarmsInAlarm: 2,
     unpricedTenants: 1,
+    partial: true,
+    partialReason:
+      '1 tenant(s) use models without a price: only their priced traffic is counted',
   },
+  groups: ['group:default/payments'],
+  unreadableTenants: 1,
   tenants: [
     {
       entityRef: 'component:default/fraud-scorer',
@@ -86,6 +91,7 @@ export const groupRollup: GroupRollup = {
 export const groupRollupWithChildren: GroupRollup = {
   ...groupRollup,
   includeChildren: true,
+  groups: ['group:default/payments', 'group:default/payments-risk'],
   totals: {
     ...groupRollup.totals,
     tenants: 4,
@@ -126,7 +132,10 @@ export const emptyRollup: GroupRollup = {
     budgetLimitUsd: 0,
     alarmsInAlarm: 0,
     unpricedTenants: 0,
+    partial: false,
+    partialReason: null,
   },
+  unreadableTenants: 0,
   tenants: [],
   unannotated: [],
   unverified: [],

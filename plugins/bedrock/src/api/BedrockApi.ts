@@ -1,6 +1,7 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type {
+  ChargebackFormat,
   EntitySummary,
   GroupRollup,
   RangePreset,
@@ -26,12 +27,22 @@ export interface BedrockApi {
     entity: CompoundEntityRef;
     range: BedrockRange;
   }): Promise<EntitySummary>;
-  /** Totals across the tenants a group owns. */
+  /**
+   * Totals across the tenants a group owns; without `includeChildren` the backend's default
+   * (`bedrock.rollup.includeChildGroups`, true unless configured) decides.
+   */
   getGroupRollup(options: {
     group: CompoundEntityRef;
     range: BedrockRange;
-    includeChildren: boolean;
+    includeChildren?: boolean;
   }): Promise<GroupRollup>;
+  /** The chargeback export of one month (`YYYY-MM`) of a group, as a file to save. */
+  getChargeback(options: {
+    group: CompoundEntityRef;
+    month: string;
+    format: ChargebackFormat;
+    includeChildren?: boolean;
+  }): Promise<{ fileName: string; blob: Blob }>;
   /** Asks the backend to collect the entity's data now. */
   refreshEntity(options: { entity: CompoundEntityRef }): Promise<void>;
 }

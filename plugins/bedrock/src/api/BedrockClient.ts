@@ -2,6 +2,7 @@ import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
+  ChargebackFormat,
   EntitySummary,
   GroupRollup,
 } from '@bedrock-tenancy/plugin-bedrock-common';
@@ -45,12 +46,38 @@ export class BedrockClient implements BedrockApi {
   async getGroupRollup(options: {
     group: CompoundEntityRef;
     range: BedrockRange;
-    includeChildren: boolean;
+    includeChildren?: boolean;
   }): Promise<GroupRollup> {
     const { namespace, name } = options.group;
     const query = rangeParams(options.range);
-    query.set('includeChildren', String(options.includeChildren));
+    if (options.includeChildren !== undefined)
+      query.set('includeChildren', String(options.includeChildren));
     return this.#get(`/group/${seg(namespace)}/${seg(name)}/rollup?${query}`);
+  }
+
+  async getChargeback(options: {
+    group: CompoundEntityRef;
+    month: string;
+    format: ChargebackFormat;
+    includeChildren?: boolean;
+  }): Promise<{ fileName: string; blob: Blob }> {
+    const { namespace, name } = options.group;
+    const query = new URLSearchParams({
+      month: options.month,
+      format: options.format,
+    });
+    if (options.includeChildren !== undefined)
+      query.set('includeChildren', String(options.includeChildren));
+    const baseUrl = await this.#discoveryApi.getBaseUrl('bedrock');
+    const response = await this.#fetchApi.fetch(
+      `${baseUrl}/group/${seg(namespace)}/${seg(name)}/chargeback?${query}`,
+    );
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    const disposition = response.headers.get('content-disposition') ?? '';
+    const fileName =
+      /filename="([^"]+)"/.exec(disposition)?.[1] ??
+      `bedrock-chargeback-${namespace}-${name}-${options.month}.${options.format}`;
+    return { fileName, blob: await response.blob() };
   }
 
   async refreshEntity(options: { entity: CompoundEntityRef }): Promise<void> {

@@ -14,6 +14,7 @@ import {
   recordBinding,
 } from '../bindings/record';
 import { createExamples, updateExamples } from './tenantApply.examples';
+import { budgetEnforcementOf } from './budgetEnforcementInput';
 
 export interface TenantActionOptions {
   provisioner: TenantProvisioner;
@@ -135,8 +136,38 @@ function tenantApplyAction(
               },
             )
             .optional(),
+        suspendAtBudget: z =>
+          z
+            .boolean({
+              description:
+                'Suspend the tenant (Deny policy, alarm actions off) when its spend reaches 100% of its monthly budget; recorded in its binding and as a tag on its role. Create: default false; update: default unchanged',
+            })
+            .optional(),
+        budgetBasis: z =>
+          z
+            .enum(['actual', 'estimate'], {
+              description:
+                "What reaches 100%: the actual spend its AWS Budget reports (default; lags by hours), or the suite's estimate from token counts",
+            })
+            .optional(),
+        autoResume: z =>
+          z
+            .boolean({
+              description:
+                'Resume a tenant that budget enforcement suspended when the next budget period (month) starts; default false. A tenant a person suspended is never resumed automatically',
+            })
+            .optional(),
       },
       output: {
+        budgetEnforcement: z =>
+          z
+            .object({
+              action: z.literal('suspend'),
+              basis: z.enum(['actual', 'estimate']),
+              autoResume: z.boolean(),
+            })
+            .nullable()
+            .optional(),
         roleName: z => z.string(),
         roleArn: z => z.string(),
         inferenceProfiles: z =>
@@ -195,7 +226,13 @@ function tenantApplyAction(
     },
     async handler(ctx) {
       // validated before any AWS call: a bad field is an InputError naming it
-      const spec = parseTenantSpec(config, ctx.input);
+      const { suspendAtBudget, budgetBasis, autoResume, ...specInput } =
+        ctx.input as Record<string, unknown>;
+      const spec = parseTenantSpec(config, specInput);
+      const budgetEnforcement = budgetEnforcementOf(
+        { suspendAtBudget, budgetBasis, autoResume },
+        mode,
+      );
       let plan: TenantPlan;
       let planText: string;
       if (ctx.isDryRun) {
@@ -225,7 +262,19 @@ function tenantApplyAction(
               region: spec.region,
             },
           },
-          () => provisioner.apply(spec, { mustExist: mode === 'update' }),
+          async () => {
+            const result = await provisioner.apply(spec, {
+              mustExist: mode === 'update',
+            });
+            if (budgetEnforcement !== undefined)
+              result.changes.push(
+                ...(await provisioner.setBudgetEnforcement(
+                  spec,
+                  budgetEnforcement,
+                )),
+              );
+            return result;
+          },
           result => result,
         );
         // a checkpoint of an earlier release kept the plan alone
@@ -234,11 +283,16 @@ function tenantApplyAction(
         planText = renderChanges(plan, kept.changes ?? []);
         if (bindings) {
           await recordBinding('recording its binding', spec.tenantId, () =>
-            bindings.put(spec.tenantId, bindingOfPlan(plan, spec.entityRef)),
+            bindings.put(
+              spec.tenantId,
+              bindingOfPlan(plan, spec.entityRef, budgetEnforcement),
+            ),
           );
         }
       }
       ctx.output('planText', planText);
+      if (budgetEnforcement !== undefined)
+        ctx.output('budgetEnforcement', budgetEnforcement);
       const out = tenantOutputs(plan);
       for (const [k, v] of Object.entries(out))
         ctx.output(k as keyof typeof out, v as any);

@@ -85,8 +85,16 @@ export function createBedrockTenantSuspendAction(
         );
         return;
       }
-      const result = await once(ctx, auditor, step('suspend', target), () =>
-        provisioner.suspend(target),
+      // who suspended it, on the role: budget enforcement never resumes a tenant a person suspended
+      const by = ctx.user?.ref ?? 'scaffolder';
+      const result = await once(
+        ctx,
+        auditor,
+        {
+          ...step('suspend', target),
+          meta: { ...step('suspend', target).meta, suspendedBy: by },
+        },
+        () => provisioner.suspend(target, { by }),
       );
       ctx.output('alarmsDisabled', result.alarmsDisabled);
     },

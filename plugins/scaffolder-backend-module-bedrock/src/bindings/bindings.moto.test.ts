@@ -102,6 +102,31 @@ it('create binds the tenant to its entity and tags its resources with it; update
   ).toEqual([NOVA_PRO, HAIKU].sort());
 });
 
+it('records the opt-in to budget enforcement in the binding and as a role tag; an update that does not say keeps it', async () => {
+  const aws = await env.factory().forTarget(ACCOUNT, REGION);
+  const optInTag = async () =>
+    (
+      await aws.iam.send(
+        new ListRoleTagsCommand({ RoleName: 'bedrock-tenant-bind-me' }),
+      )
+    ).Tags?.find(t => t.Key === 'bedrock-tenancy:budget-enforcement')?.Value;
+  const out = await run(
+    actions.update!,
+    input({ suspendAtBudget: true, autoResume: true }),
+  );
+  const optIn = { action: 'suspend', basis: 'actual', autoResume: true };
+  expect(out.budgetEnforcement).toEqual(optIn);
+  expect(bindings.held.get('bind-me')!.budgetEnforcement).toEqual(optIn);
+  expect(await optInTag()).toBe('suspend actual auto-resume');
+  // an update that does not mention it leaves the binding's opt-in to the backend (absent)
+  await run(actions.update!, input());
+  expect(bindings.held.get('bind-me')!.budgetEnforcement).toBeUndefined();
+  expect(await optInTag()).toBe('suspend actual auto-resume');
+  await run(actions.update!, input({ suspendAtBudget: false }));
+  expect(bindings.held.get('bind-me')!.budgetEnforcement).toBeNull();
+  expect(await optInTag()).toBeUndefined();
+});
+
 it('adopt moves the binding, acting as the initiator (the backend checks bedrock.binding.manage on them)', async () => {
   const before = bindings.held.get('bind-me')!;
   await run(actions.adopt!, {

@@ -1,4 +1,7 @@
-import type { TenantBindingBody } from '@bedrock-tenancy/plugin-bedrock-common';
+import type {
+  BudgetEnforcement,
+  TenantBindingBody,
+} from '@bedrock-tenancy/plugin-bedrock-common';
 import type { TenantPlan } from '../provisioning/tenantPlan';
 import { bindingErrorMessage, BindingsClient } from './BedrockBindingsClient';
 
@@ -6,6 +9,8 @@ import { bindingErrorMessage, BindingsClient } from './BedrockBindingsClient';
 export function bindingOfPlan(
   plan: TenantPlan,
   entityRef: string,
+  /** the opt-in to budget enforcement; undefined leaves the recorded one as it is */
+  budgetEnforcement?: BudgetEnforcement | null,
 ): TenantBindingBody {
   return {
     entityRef,
@@ -20,6 +25,7 @@ export function bindingOfPlan(
     principalArns: plan.attribution === 'identity' ? plan.principalArns : [],
     alarmPrefix: plan.annotations['bedrock-tenancy.io/alarm-prefix'],
     budgetName: plan.annotations['bedrock-tenancy.io/budget-name'],
+    ...(budgetEnforcement !== undefined && { budgetEnforcement }),
   };
 }
 

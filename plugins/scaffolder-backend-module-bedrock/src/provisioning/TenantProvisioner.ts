@@ -9,12 +9,7 @@ import { ChangeLog } from './changes';
 import { TAG_PRINCIPAL_ARNS } from '@bedrock-tenancy/plugin-bedrock-common';
 import type { Target, TenantSpec } from './inputs';
 import { tenantArns, tenantNames } from './naming';
-import {
-  convergeAlarms,
-  ownAlarms,
-  removeAlarms,
-  setAlarmActions,
-} from './resources/alarms';
+import { convergeAlarms, ownAlarms, removeAlarms } from './resources/alarms';
 import { convergeBudget, removeBudget } from './resources/budget';
 import { convergeDashboard, removeDashboard } from './resources/dashboard';
 import { convergeGuardrail, removeGuardrail } from './resources/guardrail';
@@ -31,18 +26,21 @@ import {
 import {
   convergeInlinePolicy,
   convergeRole,
-  removeInlinePolicy,
   removeRole,
   tagRole,
   untagRole,
 } from './resources/role';
 import {
-  recordedAlarmNames,
-  recordOf,
+  budgetEnforcementTag,
+  TAG_BUDGET_ENFORCEMENT,
+  type BudgetEnforcement,
+} from '@bedrock-tenancy/plugin-bedrock-common';
+import {
+  resumeTenant,
+  suspendTenant,
   suspensionRecord,
-  SUSPEND_POLICY,
-  TAG_SUSPENDED,
 } from './resources/suspension';
+import { ALARM_KINDS } from './naming';
 import { convergeTopic, removeTopic } from './resources/topic';
 import { readPreview } from './preview';
 import { previewTenant, type TenantPreview } from './tenantPreview';
@@ -211,66 +209,75 @@ export class TenantProvisioner {
     return { plan, changes: log.changes };
   }
 
-  /** Blocks invocations with an explicit Deny and turns off alarm actions, recording what it turned off. */
+  /**
+   * Records the tenant's opt-in to budget enforcement as a tag on its role (beside its binding,
+   * so a binding rebuilt from AWS tags keeps it); null removes it. Idempotent.
+   */
+  async setBudgetEnforcement(
+    target: Target,
+    setting: BudgetEnforcement | null,
+  ): Promise<string[]> {
+    const names = tenantNames(target.tenantId);
+    const { aws, log, inv } = await this.#beginExisting(target);
+    const current = inv.role.tags[TAG_BUDGET_ENFORCEMENT];
+    if (setting && current !== budgetEnforcementTag(setting)) {
+      await tagRole(aws, names.roleName, {
+        [TAG_BUDGET_ENFORCEMENT]: budgetEnforcementTag(setting),
+      });
+      log.add(`Opted ${names.roleName} in to budget enforcement`, {
+        budgetEnforcement: setting,
+      });
+    } else if (!setting && current !== undefined) {
+      await untagRole(aws, names.roleName, [TAG_BUDGET_ENFORCEMENT]);
+      log.add(`Opted ${names.roleName} out of budget enforcement`);
+    }
+    return log.changes;
+  }
+
+  /**
+   * Blocks invocations with an explicit Deny and turns off alarm actions, recording what it
+   * turned off and `by` whom (the shared code path of budget enforcement, in plugin-bedrock-node).
+   */
   async suspend(
     target: Target,
+    options: { by: string },
   ): Promise<{ changes: string[]; alarmsDisabled: string[] }> {
     const names = tenantNames(target.tenantId);
     const { aws, log, inv } = await this.#beginExisting(target);
-    const RoleName = names.roleName;
-    let recorded = suspensionRecord(inv.role);
-    if (recorded === undefined) {
-      recorded = recordOf(ownAlarms(inv.alarms, target.tenantId), names);
-      // the record goes first, so a run that fails later still knows what to restore
-      await tagRole(aws, RoleName, { [TAG_SUSPENDED]: recorded });
-      log.add(`Recorded suspension on role ${RoleName}`, { alarms: recorded });
-    }
-    await convergeInlinePolicy(
+    const { alarmsDisabled } = await suspendTenant(
       aws,
-      RoleName,
-      names.suspendPolicyName,
-      SUSPEND_POLICY,
-      log,
-      `Denied all Bedrock actions to ${RoleName}`,
+      {
+        roleName: names.roleName,
+        roleTags: inv.role.tags,
+        alarmPrefix: names.alarmPrefix,
+        alarms: ownAlarms(inv.alarms, target.tenantId),
+      },
+      {
+        by: options.by,
+        alarmKinds: ALARM_KINDS,
+        onChange: (change, meta) => log.add(change, meta),
+      },
     );
-    const toDisable = recordedAlarmNames(recorded, names);
-    const stillEnabled = inv.alarms.filter(
-      a => toDisable.includes(a.AlarmName!) && a.ActionsEnabled,
-    );
-    if (stillEnabled.length) {
-      await setAlarmActions(aws, stillEnabled, false);
-      log.add(`Disabled actions of ${stillEnabled.length} alarms`, {
-        alarms: stillEnabled.map(a => a.AlarmName!),
-      });
-    }
-    return { changes: log.changes, alarmsDisabled: toDisable };
+    return { changes: log.changes, alarmsDisabled };
   }
 
-  /** Undoes exactly what suspend recorded. */
+  /** Undoes exactly what suspend recorded, whoever suspended the tenant. */
   async resume(
     target: Target,
   ): Promise<{ changes: string[]; alarmsEnabled: string[] }> {
     const names = tenantNames(target.tenantId);
     const { aws, log, inv } = await this.#beginExisting(target);
-    const RoleName = names.roleName;
-    const recorded = suspensionRecord(inv.role);
-    if (recorded === undefined) return { changes: [], alarmsEnabled: [] };
-    const toEnable = recordedAlarmNames(recorded, names);
-    const disabled = inv.alarms.filter(
-      a => toEnable.includes(a.AlarmName!) && !a.ActionsEnabled,
+    const { alarmsEnabled } = await resumeTenant(
+      aws,
+      {
+        roleName: names.roleName,
+        roleTags: inv.role.tags,
+        alarmPrefix: names.alarmPrefix,
+        alarms: ownAlarms(inv.alarms, target.tenantId),
+      },
+      { onChange: (change, meta) => log.add(change, meta) },
     );
-    if (disabled.length) {
-      await setAlarmActions(aws, disabled, true);
-      log.add(`Enabled actions of ${disabled.length} alarms`, {
-        alarms: disabled.map(a => a.AlarmName!),
-      });
-    }
-    if (await removeInlinePolicy(aws, RoleName, names.suspendPolicyName)) {
-      log.add(`Removed the Deny policy from ${RoleName}`);
-    }
-    await untagRole(aws, RoleName, [TAG_SUSPENDED]);
-    log.add(`Cleared suspension record on ${RoleName}`);
-    return { changes: log.changes, alarmsEnabled: toEnable };
+    return { changes: log.changes, alarmsEnabled };
   }
 
   /**

@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
 import {
+  SUSPEND_POLICY_NAME,
+  tenantRoleName,
+} from '@bedrock-tenancy/plugin-bedrock-node';
+import {
   defaultAlarmPrefix,
   defaultBudgetName,
 } from '@bedrock-tenancy/plugin-bedrock-common';
@@ -66,9 +70,9 @@ export const ALARM_KINDS: readonly AlarmKind[] = [
 export function tenantNames(tenantId: string) {
   const alarmPrefix = defaultAlarmPrefix(tenantId);
   return {
-    roleName: `bedrock-tenant-${tenantId}`,
+    roleName: tenantRoleName(tenantId),
     invokePolicyName: 'bedrock-tenant-invoke',
-    suspendPolicyName: 'bedrock-tenancy-suspended',
+    suspendPolicyName: SUSPEND_POLICY_NAME,
     dashboardName: `bedrock-${tenantId}`,
     topicName: `bedrock-${tenantId}-alerts`,
     budgetName: defaultBudgetName(tenantId),

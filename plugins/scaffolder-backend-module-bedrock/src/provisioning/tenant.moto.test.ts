@@ -698,6 +698,8 @@ describe('bedrock:tenant:suspend and resume', () => {
     expect(tags['bedrock-tenancy:suspended-alarms']).toBe(
       'tokens errors invocations throttles',
     );
+    // a hand suspension names the person: budget enforcement never resumes it
+    expect(tags['bedrock-tenancy:suspended-by']).toBe('user:default/tester');
 
     env.calls.length = 0;
     await run(actions.suspend, {

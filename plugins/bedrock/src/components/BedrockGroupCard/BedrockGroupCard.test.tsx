@@ -89,27 +89,104 @@ describe('BedrockGroupCard', () => {
     expect(value('group-total-tenants')).toHaveTextContent('3');
   });
 
-  it('includes child groups when switched on', async () => {
+  it("counts child groups by the backend's default, says which, and leaves them out when switched off", async () => {
     const requests = serveRollup(url => ({
       status: 200,
       body:
-        url.searchParams.get('includeChildren') === 'true'
-          ? groupRollupWithChildren
-          : groupRollup,
+        url.searchParams.get('includeChildren') === 'false'
+          ? groupRollup
+          : groupRollupWithChildren,
     }));
     await renderForEntity(<BedrockGroupCard />, groupEntity);
-    await screen.findByTestId('group-total-tenants');
-    expect(requests[0].searchParams.get('includeChildren')).toBe('false');
-    fireEvent.click(screen.getByLabelText('Include child groups'));
     await waitFor(() =>
       expect(value('group-total-tenants')).toHaveTextContent('4'),
     );
-    expect(requests.at(-1)?.searchParams.get('includeChildren')).toBe('true');
+    // the first request leaves the choice to the backend's bedrock.rollup.includeChildGroups
+    expect(requests[0].searchParams.has('includeChildren')).toBe(false);
+    const toggle = screen.getByLabelText('Include child groups');
+    expect(toggle).toBeChecked();
+    expect(screen.getByTestId('group-counted')).toHaveTextContent(
+      'Counting the tenants of groups payments, payments-risk',
+    );
     expect(screen.getByText('Risk explainer')).toBeInTheDocument();
     // with child groups the owner tells the tenants apart
     expect(
       screen.getAllByTestId('tenant-owner').map(o => o.textContent),
     ).toContain('payments-risk');
+    fireEvent.click(toggle);
+    await waitFor(() =>
+      expect(value('group-total-tenants')).toHaveTextContent('3'),
+    );
+    expect(requests.at(-1)?.searchParams.get('includeChildren')).toBe('false');
+    expect(screen.getByTestId('group-counted')).toHaveTextContent(
+      'Counting the tenants of group payments.',
+    );
+  });
+
+  it('marks a partial cost total and counts the tenants the caller may not read', async () => {
+    serveRollup(() => ({ status: 200, body: groupRollup }));
+    await renderForEntity(<BedrockGroupCard />, groupEntity);
+    expect(await screen.findByTestId('group-partial')).toHaveTextContent(
+      'partial',
+    );
+    expect(screen.getByTestId('group-total-month-to-date')).toHaveTextContent(
+      'partial: priced usage only',
+    );
+    expect(screen.getByTestId('group-counted')).toHaveTextContent(
+      'Cost is partial: 1 tenant(s) use models without a price',
+    );
+    expect(screen.getByTestId('group-counted')).toHaveTextContent(
+      '1 tenant(s) you may not read are left out.',
+    );
+  });
+
+  it('downloads the chargeback export of the chosen month as CSV and JSON', async () => {
+    serveRollup(() => ({ status: 200, body: groupRollup }));
+    const asked: URL[] = [];
+    server.use(
+      rest.get(
+        `${BASE_URL}/group/default/payments/chargeback`,
+        (req, res, ctx) => {
+          asked.push(req.url);
+          const format = req.url.searchParams.get('format');
+          return res(
+            ctx.set(
+              'Content-Disposition',
+              `attachment; filename="bedrock-chargeback-default-payments-2026-10.${format}"`,
+            ),
+            ctx.text(format === 'csv' ? 'month,row_type\r\n' : '{}'),
+          );
+        },
+      ),
+    );
+    const saved: string[] = [];
+    const click = jest
+      .spyOn(HTMLAnchorElement.prototype, 'click')
+      .mockImplementation(function recordDownload(this: HTMLAnchorElement) {
+        saved.push(this.download);
+      });
+    const createObjectURL = (URL.createObjectURL = jest.fn(() => 'blob:x'));
+    URL.revokeObjectURL = jest.fn();
+    try {
+      await renderForEntity(<BedrockGroupCard />, groupEntity);
+      const month = await screen.findByLabelText('Export month');
+      fireEvent.change(month, { target: { value: '2026-10' } });
+      fireEvent.click(screen.getByRole('button', { name: 'CSV' }));
+      await waitFor(() => expect(saved).toHaveLength(1));
+      fireEvent.click(screen.getByRole('button', { name: 'JSON' }));
+      await waitFor(() => expect(saved).toHaveLength(2));
+      expect(saved).toEqual([
+        'bedrock-chargeback-default-payments-2026-10.csv',
+        'bedrock-chargeback-default-payments-2026-10.json',
+      ]);
+      expect(asked.map(u => u.searchParams.toString())).toEqual([
+        'month=2026-10&format=csv&includeChildren=false',
+        'month=2026-10&format=json&includeChildren=false',
+      ]);
+      expect(createObjectURL).toHaveBeenCalledTimes(2);
+    } finally {
+      click.mockRestore();
+    }
   });
 
   it('says when the group owns no tenant', async () => {

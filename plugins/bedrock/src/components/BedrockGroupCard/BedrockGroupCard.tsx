@@ -21,6 +21,8 @@ import { formatCompact, formatInteger, formatUsd } from '../../lib/format';
 import { ErrorState } from '../ErrorState';
 import { Figure } from '../Figure';
 import { TenantTable } from './TenantTable';
+import { ChargebackDownload } from './ChargebackDownload';
+import { CountedGroups } from './CountedGroups';
 import { useAutoRefreshSeconds } from '../../hooks/useAutoRefreshSeconds';
 import { useTenantSignals } from '../../hooks/useTenantSignals';
 
@@ -55,8 +57,8 @@ const Totals = ({ totals }: { totals: GroupRollup['totals'] }) => (
       value={formatUsd(totals.monthToDateUsd)}
       raw={totals.monthToDateUsd}
       hint={
-        totals.unpricedTenants
-          ? `priced usage only; ${totals.unpricedTenants} tenant(s) unpriced`
+        totals.partial || totals.unpricedTenants
+          ? `partial: priced usage only; ${totals.unpricedTenants} tenant(s) unpriced`
           : 'estimated'
       }
     />
@@ -131,7 +133,8 @@ export const BedrockGroupCard = () => {
   const { entity } = useEntity();
   const api = useApi(bedrockApiRef);
   const tabLink = useBedrockTabLink();
-  const [includeChildren, setIncludeChildren] = useState(false);
+  // undefined until the user flips the switch: the backend's default decides (child groups on)
+  const [includeChildren, setIncludeChildren] = useState<boolean>();
   const group = getCompoundEntityRef(entity);
   const key = stringifyEntityRef(group);
   const [tenantRefs, setTenantRefs] = useState<string[]>([]);
@@ -148,6 +151,7 @@ export const BedrockGroupCard = () => {
     return rollup;
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, key, includeChildren, version]);
+  const counting = includeChildren ?? value?.includeChildren ?? true;
 
   return (
     <InfoCard
@@ -157,7 +161,7 @@ export const BedrockGroupCard = () => {
         <FormControlLabel
           control={
             <Switch
-              checked={includeChildren}
+              checked={counting}
               onChange={e => setIncludeChildren(e.target.checked)}
               color="primary"
             />
@@ -174,10 +178,12 @@ export const BedrockGroupCard = () => {
           <TenantTable
             tenants={value.tenants}
             linkToTab={tabLink}
-            showOwner={includeChildren}
+            showOwner={counting}
           />
+          <CountedGroups rollup={value} />
           <Unverified items={value.unverified} />
           <Unannotated items={value.unannotated} />
+          <ChargebackDownload group={group} includeChildren={counting} />
         </>
       )}
     </InfoCard>

@@ -32,6 +32,7 @@ import { CostNotes } from '../CostNotes';
 import { ErrorState } from '../ErrorState';
 import { FreshnessBar } from '../FreshnessBar';
 import { GovernancePanel } from '../GovernancePanel';
+import { EnforcementBanner } from '../EnforcementBanner';
 import { HeadlineFigures } from '../HeadlineFigures';
 import { ModelTable } from '../ModelTable';
 import { RangePicker } from '../RangePicker';
@@ -116,6 +117,7 @@ const BedrockTabContent = () => {
           Reloading failed, showing the previous data: {messageOf(error)}
         </Alert>
       )}
+      {value && <EnforcementBanner enforcement={value.enforcement} />}
       {value && noDataYet && (
         <EmptyState
           missing="data"

@@ -283,43 +283,8 @@ export async function removeAlarms(aws: CloudWatch, alarmNames: string[]) {
   );
 }
 
-/**
- * Turns alarm actions off or on by putting each alarm again with its own configuration
- * (what Disable/EnableAlarmActions do, through the call every emulator supports).
- */
-export async function setAlarmActions(
-  aws: CloudWatch,
-  alarms: MetricAlarm[],
-  enabled: boolean,
-) {
-  for (const a of alarms) {
-    await aws.cloudwatch.send(
-      new PutMetricAlarmCommand({
-        AlarmName: a.AlarmName,
-        AlarmDescription: a.AlarmDescription,
-        ActionsEnabled: enabled,
-        OKActions: a.OKActions,
-        AlarmActions: a.AlarmActions,
-        InsufficientDataActions: a.InsufficientDataActions,
-        MetricName: a.MetricName,
-        Namespace: a.Namespace,
-        Statistic: a.Statistic,
-        ExtendedStatistic: a.ExtendedStatistic,
-        Dimensions: a.Dimensions?.length ? a.Dimensions : undefined,
-        Period: a.Period,
-        Unit: a.Unit,
-        EvaluationPeriods: a.EvaluationPeriods,
-        DatapointsToAlarm: a.DatapointsToAlarm,
-        Threshold: a.Threshold,
-        ComparisonOperator: a.ComparisonOperator,
-        TreatMissingData: a.TreatMissingData,
-        EvaluateLowSampleCountPercentile: a.EvaluateLowSampleCountPercentile,
-        Metrics: a.Metrics,
-        ThresholdMetricId: a.ThresholdMetricId,
-      }),
-    );
-  }
-}
+/** Turns alarm actions off or on (shared with budget enforcement, in plugin-bedrock-node). */
+export { setAlarmActions } from '@bedrock-tenancy/plugin-bedrock-node';
 
 /** An alarm's metric queries in one comparable shape (as AWS returns them, or as planned). */
 export function normMetrics(ms: MetricDataQuery[] | undefined) {

@@ -1,0 +1,90 @@
+import type { GroupRollup } from './api';
+
+/*
+ * The chargeback export of a Group (GET /group/:namespace/:name/chargeback): one month of every
+ * tenant the caller may read, per model, built from the Group roll-up of the same month and
+ * caller, so its totals are the roll-up's.
+ */
+
+/**
+ * Formats of the chargeback export.
+ *
+ * @public
+ */
+export const CHARGEBACK_FORMATS = ['csv', 'json'] as const;
+/** @public */
+export type ChargebackFormat = (typeof CHARGEBACK_FORMATS)[number];
+
+/**
+ * A calendar month, `YYYY-MM` (UTC).
+ *
+ * @public
+ */
+export const CHARGEBACK_MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/**
+ * One model of one tenant in the month.
+ *
+ * @public
+ */
+export interface ChargebackModel {
+  modelId: string;
+  displayName: string;
+  invocations: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** null when the model has no price: never $0 */
+  estimatedCostUsd: number | null;
+}
+
+/**
+ * One tenant in the month.
+ *
+ * @public
+ */
+export interface ChargebackTenant {
+  entityRef: string;
+  title: string;
+  tenantId: string;
+  /** full entity ref of the owner */
+  owner: string;
+  /** the owner's parent groups, nearest first (to pivot by department) */
+  ownerParents: string[];
+  invocations: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** priced traffic of the month; see `costComplete` */
+  estimatedCostUsd: number;
+  /** false when some of the tenant's traffic is unpriced: `estimatedCostUsd` is then its priced part */
+  costComplete: boolean;
+  /** from Cost Explorer (cost allocation tag); null when Cost Explorer is off or has no figure for the month */
+  billedCostUsd: number | null;
+  /** the tenant's AWS Budget limit; null without a budget */
+  budgetLimitUsd: number | null;
+  models: ChargebackModel[];
+}
+
+/**
+ * The chargeback export as JSON.
+ *
+ * @public
+ */
+export interface ChargebackExport {
+  groupRef: string;
+  /** `YYYY-MM` */
+  month: string;
+  /** the hours exported, [from, to): the whole month, or up to the current hour for this month */
+  range: { from: string; to: string };
+  includeChildren: boolean;
+  /** the groups whose tenants are counted */
+  groups: string[];
+  currency: 'USD';
+  generatedAt: string;
+  /** the roll-up's totals for the same month and caller, `partial` included */
+  totals: GroupRollup['totals'] & { billedCostUsd: number | null };
+  tenants: ChargebackTenant[];
+  /** tenants the caller may not read: left out, counted */
+  unreadableTenants: number;
+  /** entities whose tenant no binding confirms: left out, listed */
+  unverified: GroupRollup['unverified'];
+}

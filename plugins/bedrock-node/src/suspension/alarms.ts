@@ -1,0 +1,126 @@
+/* The alarm side of a suspension: reading a tenant's alarms and turning their actions off or on. */
+import {
+  ListTagsForResourceCommand,
+  paginateDescribeAlarms,
+  PutMetricAlarmCommand,
+  type MetricAlarm,
+} from '@aws-sdk/client-cloudwatch';
+import { GetRoleCommand, ListRoleTagsCommand } from '@aws-sdk/client-iam';
+import type { AwsClients } from '../clients';
+import { orUndefined } from '../errors';
+import type { SuspensionTarget } from './suspension';
+
+/**
+ * A CloudWatch alarm with its tags.
+ *
+ * @public
+ */
+export type TenantAlarm = MetricAlarm & { tags: Record<string, string> };
+
+const tagMap = (tags: Array<{ Key?: string; Value?: string }> | undefined) =>
+  Object.fromEntries((tags ?? []).map(t => [t.Key ?? '', t.Value ?? '']));
+
+/**
+ * Turns alarm actions off or on by putting each alarm again with its own configuration
+ * (what Disable/EnableAlarmActions do, through the call every emulator supports).
+ *
+ * @public
+ */
+export async function setAlarmActions(
+  aws: Pick<AwsClients, 'cloudwatch'>,
+  alarms: MetricAlarm[],
+  enabled: boolean,
+) {
+  for (const a of alarms) {
+    await aws.cloudwatch.send(
+      new PutMetricAlarmCommand({
+        AlarmName: a.AlarmName,
+        AlarmDescription: a.AlarmDescription,
+        ActionsEnabled: enabled,
+        OKActions: a.OKActions,
+        AlarmActions: a.AlarmActions,
+        InsufficientDataActions: a.InsufficientDataActions,
+        MetricName: a.MetricName,
+        Namespace: a.Namespace,
+        Statistic: a.Statistic,
+        ExtendedStatistic: a.ExtendedStatistic,
+        Dimensions: a.Dimensions?.length ? a.Dimensions : undefined,
+        Period: a.Period,
+        Unit: a.Unit,
+        EvaluationPeriods: a.EvaluationPeriods,
+        DatapointsToAlarm: a.DatapointsToAlarm,
+        Threshold: a.Threshold,
+        ComparisonOperator: a.ComparisonOperator,
+        TreatMissingData: a.TreatMissingData,
+        EvaluateLowSampleCountPercentile: a.EvaluateLowSampleCountPercentile,
+        Metrics: a.Metrics,
+        ThresholdMetricId: a.ThresholdMetricId,
+      }),
+    );
+  }
+}
+
+/**
+ * The tags of an IAM role; undefined when the role does not exist.
+ *
+ * @public
+ */
+export async function readRoleTags(
+  aws: Pick<AwsClients, 'iam'>,
+  RoleName: string,
+): Promise<Record<string, string> | undefined> {
+  const res = await orUndefined(
+    () => aws.iam.send(new ListRoleTagsCommand({ RoleName })),
+    'NoSuchEntity',
+    'NoSuchEntityException',
+  );
+  return res && tagMap(res.Tags);
+}
+
+/**
+ * Reads what a suspension works on without the rest of the tenant: its role and tags, and the
+ * alarms under its prefix that `isOwn` accepts by their tags (the suite's, for this tenant).
+ * Undefined when the role does not exist (a tenant the suite did not provision cannot be
+ * suspended), or when `isOwn` rejects the role.
+ *
+ * @public
+ */
+export async function readSuspensionTarget(
+  aws: Pick<AwsClients, 'iam' | 'cloudwatch'>,
+  o: {
+    roleName: string;
+    alarmPrefix: string;
+    isOwn: (tags: Record<string, string>) => boolean;
+  },
+): Promise<SuspensionTarget | undefined> {
+  const RoleName = o.roleName;
+  const role = await orUndefined(
+    () => aws.iam.send(new GetRoleCommand({ RoleName })),
+    'NoSuchEntity',
+    'NoSuchEntityException',
+  );
+  if (!role) return undefined;
+  const roleTags = tagMap(
+    (await aws.iam.send(new ListRoleTagsCommand({ RoleName }))).Tags,
+  );
+  if (!o.isOwn(roleTags)) return undefined;
+  const alarms: TenantAlarm[] = [];
+  for await (const page of paginateDescribeAlarms(
+    { client: aws.cloudwatch },
+    { AlarmNamePrefix: o.alarmPrefix },
+  )) {
+    for (const a of page.MetricAlarms ?? []) {
+      // emulators may ignore the prefix: filter again
+      if (!a.AlarmName?.startsWith(o.alarmPrefix)) continue;
+      const tags = tagMap(
+        (
+          await aws.cloudwatch.send(
+            new ListTagsForResourceCommand({ ResourceARN: a.AlarmArn }),
+          )
+        ).Tags,
+      );
+      if (o.isOwn(tags)) alarms.push({ ...a, tags });
+    }
+  }
+  return { roleName: RoleName, roleTags, alarmPrefix: o.alarmPrefix, alarms };
+}

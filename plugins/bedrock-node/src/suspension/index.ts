@@ -1,0 +1,22 @@
+export {
+  TAG_SUSPENDED,
+  TAG_SUSPENDED_BY,
+  SUSPEND_POLICY,
+  SUSPEND_POLICY_NAME,
+  budgetSuspender,
+  tenantRoleName,
+  budgetPeriodOf,
+  suspensionOf,
+  suspendTenant,
+  resumeTenant,
+  type ChangeListener,
+  type SuspensionRecord,
+  type SuspensionClients,
+  type SuspensionTarget,
+} from './suspension';
+export {
+  readRoleTags,
+  readSuspensionTarget,
+  setAlarmActions,
+  type TenantAlarm,
+} from './alarms';

@@ -1,0 +1,1 @@
+export { EnforcementBanner } from './EnforcementBanner';
