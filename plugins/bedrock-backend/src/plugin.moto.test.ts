@@ -143,10 +143,11 @@ describe('bedrock plugin against moto', () => {
       const [marks] = await knex('bedrock_usage_watermarks').countDistinct({
         n: 'tenant_id',
       });
-      const alarms = await knex('bedrock_snapshots')
-        .where({ kind: 'alarms' })
+      // the alarms and the budget of both tenants (fetched concurrently, in no set order)
+      const status = await knex('bedrock_snapshots')
+        .whereIn('kind', ['alarms', 'budget'])
         .whereIn('key', ['checkout-assistant', 'fraud-analyst']);
-      return Number(marks?.n) >= DEMO_TENANTS.length && alarms.length === 2;
+      return Number(marks?.n) >= DEMO_TENANTS.length && status.length === 4;
     };
     const deadline = Date.now() + 90_000;
     while (Date.now() < deadline && !(await done())) {
