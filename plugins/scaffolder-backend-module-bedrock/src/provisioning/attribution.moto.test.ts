@@ -184,6 +184,8 @@ describe('attribution: account', () => {
       principalArns: [],
       alarmPrefix: 'bedrock-risk-bot-',
       budgetName: 'bedrock-risk-bot',
+      // not opted in to budget enforcement
+      budgetEnforcement: null,
     });
 
     // re-run: identical state and outputs, no mutating call
