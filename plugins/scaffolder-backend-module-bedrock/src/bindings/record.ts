@@ -10,7 +10,7 @@ export function bindingOfPlan(
   return {
     entityRef,
     accountId: plan.accountId,
-    regions: [plan.region],
+    regions: plan.regions,
     attribution: plan.attribution,
     // profile claims only in profile mode; the backend makes an account-mode binding the sole
     // holder of its account-regions, and an identity one the holder of its principals
