@@ -1,5 +1,5 @@
 import type { TenantBindingBody } from '@bedrock-tenancy/plugin-bedrock-common';
-import type { TenantPlan } from '../provisioning/tenantPlan';
+import { pricedModelId, type TenantPlan } from '../provisioning/tenantPlan';
 import { bindingErrorMessage, BindingsClient } from './BedrockBindingsClient';
 
 /** The binding of a provisioned tenant: what its plan made, bound to `entityRef`. */
@@ -15,7 +15,7 @@ export function bindingOfPlan(
     // profile claims only in profile mode; the backend makes an account-mode binding the sole
     // holder of its account-regions, and an identity one the holder of its principals
     inferenceProfiles: Object.fromEntries(
-      plan.profiles.map(p => [p.id, p.modelId]),
+      plan.profiles.map(p => [p.id, pricedModelId(p)]),
     ),
     principalArns: plan.attribution === 'identity' ? plan.principalArns : [],
     alarmPrefix: plan.annotations['bedrock-tenancy.io/alarm-prefix'],

@@ -13,6 +13,7 @@ import type { PolicyDocument, PolicyStatement } from './policies';
 import type { GuardrailRef } from './resources/guardrail';
 import {
   buildRegionPlan,
+  pricedModelId,
   type ProfileRef,
   type TenantPlan,
 } from './tenantPlan';
@@ -132,7 +133,7 @@ export function buildTenantPlan(
       ...(primary.annotations[ANNOTATION_INFERENCE_PROFILES] !== undefined
         ? {
             [ANNOTATION_INFERENCE_PROFILES]: profiles
-              .map(p => `${p.id}=${p.modelId}`)
+              .map(p => `${p.id}=${pricedModelId(p)}`)
               .join(','),
           }
         : {}),

@@ -117,6 +117,15 @@ export interface RegionalPlan {
   guardrail?: PlannedGuardrail;
 }
 
+/**
+ * The model id a profile's usage is priced under: `global.<model>` for a profile copied from a
+ * global cross-Region profile (cheaper than in-Region and geo traffic), else the base model id.
+ */
+export const pricedModelId = (p: { modelId: string; copyFrom: string }) =>
+  /:inference-profile\/global\./.test(p.copyFrom)
+    ? `global.${p.modelId.replace(/^global\./, '')}`
+    : p.modelId;
+
 /** Resolves `{region}` / `{accountId}` in a configured copyFrom ARN. */
 export function resolveCopyFrom(
   template: string,
@@ -269,7 +278,7 @@ export function buildRegionPlan(
       ...(byProfile
         ? {
             [ANNOTATION_INFERENCE_PROFILES]: profiles
-              .map(p => `${p.id}=${p.modelId}`)
+              .map(p => `${p.id}=${pricedModelId(p)}`)
               .join(','),
           }
         : {}),
