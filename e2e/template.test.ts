@@ -1,5 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import type { Browser, Page } from 'playwright-core';
 import { readTenantAnnotations } from '@bedrock-tenancy/plugin-bedrock-common';
 import {
@@ -59,6 +62,8 @@ describe('the tenant template, run from the UI', () => {
     await pick(page, '#root_system', 'Knowledge');
     await page.getByRole('button', { name: 'Next' }).click();
 
+    // two regions: us-east-1 is checked by default
+    await page.getByLabel('us-west-2').check();
     await page.getByLabel('Nova Lite').check();
     await page.getByRole('button', { name: 'Next' }).click();
 
@@ -69,8 +74,9 @@ describe('the tenant template, run from the UI', () => {
       .fill('team-docs@example.com');
     await page.getByRole('button', { name: 'Next' }).click();
 
-    // the guardrail step: left at its defaults (no guardrail)
+    // the guardrail step: a guardrail from the platform's defaults
     await page.getByText('Add a Bedrock guardrail').first().waitFor();
+    await page.getByLabel('Add a Bedrock guardrail').check();
     await page.getByRole('button', { name: 'Review' }).click();
     await screenshot(page, 'template-review');
     await page.getByRole('button', { name: 'Create' }).click();
@@ -98,10 +104,109 @@ describe('the tenant template, run from the UI', () => {
     if (link.kind === 'ok') {
       assert.equal(link.tenant.tenantId, TENANT);
       assert.equal(link.tenant.attribution, 'inference-profile');
+      assert.deepEqual(link.tenant.regions, ['us-east-1', 'us-west-2']);
+      // one profile per region
       assert.deepEqual(Object.values(link.tenant.inferenceProfiles), [
+        'amazon.nova-lite-v1:0',
         'amazon.nova-lite-v1:0',
       ]);
     }
     assert.equal(entity.spec.owner, 'group:default/team-docs');
+
+    // collect it now, as the tab's refresh button would
+    const api = (path: string, init: RequestInit = {}) =>
+      fetch(`${BACKEND_URL}/api/bedrock${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${token}` },
+      });
+    const refreshed = await api(`/entity/component/default/${TENANT}/refresh`, {
+      method: 'POST',
+    });
+    assert.equal(refreshed.status, 200, await refreshed.text());
+    const summary = await (
+      await api(`/entity/component/default/${TENANT}/summary?range=7d`)
+    ).json();
+    assert.deepEqual(summary.tenant.regions, ['us-east-1', 'us-west-2']);
+    assert.ok(
+      Array.isArray(summary.byRegion),
+      'the summary breaks usage down by region',
+    );
+    assert.equal(
+      summary.guardrails.status,
+      'ok',
+      JSON.stringify(summary.guardrails),
+    );
+    assert.deepEqual(
+      summary.guardrails.data.map((g: any) => [g.region, g.name]),
+      [
+        ['us-east-1', `bedrock-${TENANT}`],
+        ['us-west-2', `bedrock-${TENANT}`],
+      ],
+    );
+
+    // the tab: the region breakdown and the guardrail in the governance panel
+    await page.goto(`${APP_URL}/catalog/default/component/${TENANT}/bedrock`);
+    await page.getByText('By region').first().waitFor({ timeout: 120_000 });
+    await page
+      .getByRole('table', { name: 'Guardrails' })
+      .getByText(`bedrock-${TENANT}`)
+      .first()
+      .waitFor({ timeout: 60_000 });
+    await screenshot(page, 'template-tenant-tab');
+  });
+
+  it("the template's dry run (the template editor's) lists the plan and changes nothing", async () => {
+    const token = await guestToken();
+    const dir = resolve(__dirname, '../templates/bedrock-tenant');
+    const files = (d: string): object[] =>
+      readdirSync(d, { withFileTypes: true }).flatMap(e =>
+        e.isDirectory()
+          ? files(join(d, e.name))
+          : [
+              {
+                path: relative(dir, join(d, e.name)),
+                base64Content: readFileSync(join(d, e.name)).toString('base64'),
+              },
+            ],
+      );
+    const res = await fetch(`${BACKEND_URL}/api/scaffolder/v2/dry-run`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        template: parseYaml(readFileSync(join(dir, 'template.yaml'), 'utf8')),
+        values: {
+          tenantId: `${TENANT}-dry`,
+          title: 'Dry run',
+          owner: 'group:default/team-docs',
+          system: 'system:default/knowledge',
+          accountId: '123456789012',
+          regions: ['us-east-1', 'us-west-2'],
+          models: ['amazon.nova-lite-v1:0'],
+          attribution: 'inference-profile',
+          monthlyBudgetUsd: 50,
+          notificationEmails: ['team-docs@example.com'],
+          tokensPerHour: 100000,
+          errorsPer5Minutes: 10,
+          invocationsPerHour: 1000,
+          latencyMs: 10000,
+          throttlesPer5Minutes: 0,
+          guardrail: true,
+          enforceGuardrail: false,
+          violenceStrength: 'MEDIUM',
+        },
+        directoryContents: files(dir),
+      }),
+    });
+    assert.equal(res.status, 200, await res.clone().text());
+    const plan = (await res.json()).output.text.find(
+      (t: any) => t.title === 'Plan',
+    ).content as string;
+    // role, policy, dashboard, budget; per region a profile, guardrail, topic and 5 alarms
+    assert.match(plan, /20 to create, 0 to change, 0 to delete, 0 unchanged/);
+    assert.match(plan, /"Sid": "InvokeTenantInferenceProfiles"/);
+    assert.equal(await catalogEntity(`${TENANT}-dry`, token), undefined);
   });
 });

@@ -13,7 +13,11 @@ export {
   type AlarmKind,
   type TenantNames,
 } from './provisioning/naming';
-export type { TenantPlan, PlannedProfile } from './provisioning/tenantPlan';
+export type {
+  TenantPlan,
+  PlannedProfile,
+  RegionalPlan,
+} from './provisioning/tenantPlan';
 export type { PolicyDocument, PolicyStatement } from './provisioning/policies';
 export type { PlannedAlarm } from './provisioning/resources/alarms';
 export type {

@@ -172,13 +172,15 @@ function filesOf(dir: string, base = dir): object[] {
   );
 }
 
+const WEST = 'us-west-2';
+/** A new user's choices: two regions and an enforced guardrail. */
 const E2E_VALUES = {
   tenantId: 'e2e-bot',
   title: 'E2E bot',
   owner: 'group:default/team-e2e',
   system: 'system:default/storefront',
   accountId: ACCOUNT,
-  region: REGION,
+  regions: [REGION, WEST],
   models: [HAIKU, NOVA_PRO],
   monthlyBudgetUsd: 120,
   notificationEmails: ['e2e@example.com'],
@@ -222,36 +224,22 @@ it('creates a tenant from the template and finds it in the catalog, then suspend
     (t: any) => t.title === 'Plan',
   ).content;
   expect(planText).toContain(
-    '13 to create, 0 to change, 0 to delete, 0 unchanged. Nothing has been changed.',
+    // role, policy, dashboard, budget; per region 2 profiles, guardrail, topic and 5 alarms
+    '22 to create, 0 to change, 0 to delete, 0 unchanged. Nothing has been changed.',
   );
-  expect(planText).toContain('**guardrail** `bedrock-e2e-bot`');
+  expect(planText).toContain(`**guardrail** \`bedrock-e2e-bot (${WEST})\``);
   expect(planText).toContain('"Sid": "DenyInvokeWithoutTenantGuardrail"');
   expect(env.bedrock.guardrails.size).toBe(0);
   expect(env.bedrock.profiles.size).toBe(0);
 
-  await runTemplate('bedrock-tenant', {
-    tenantId: 'e2e-bot',
-    title: 'E2E bot',
-    owner: 'group:default/team-e2e',
-    system: 'system:default/storefront',
-    accountId: ACCOUNT,
-    region: REGION,
-    models: [HAIKU, NOVA_PRO],
-    monthlyBudgetUsd: 120,
-    notificationEmails: ['e2e@example.com'],
-    tokensPerHour: 100000,
-    errorsPer5Minutes: 10,
-    invocationsPerHour: 1000,
-    latencyMs: 10000,
-    throttlesPer5Minutes: 0,
-    guardrail: true,
-    enforceGuardrail: true,
-    violenceStrength: 'HIGH',
-  });
+  await runTemplate('bedrock-tenant', E2E_VALUES);
   expect(fs.readdirSync(provisioned)).toEqual(['e2e-bot.yaml']);
 
   // the guardrail the template asked for: stricter than the default, published, enforced
-  const [guardrail] = [...env.bedrock.guardrails.values()];
+  expect(env.bedrock.guardrails.size).toBe(2);
+  const guardrail = [...env.bedrock.guardrails.values()].find(g =>
+    g.guardrailArn.includes(`:${REGION}:`),
+  )!;
   expect(guardrail.name).toBe('bedrock-e2e-bot');
   expect(
     guardrail.versions.get('1')?.contentPolicyConfig?.filtersConfig,
@@ -268,8 +256,9 @@ it('creates a tenant from the template and finds it in the catalog, then suspend
       PolicyName: 'bedrock-tenant-invoke',
     }),
   );
+  // one role for both regions: either region's guardrail version
   expect(decodeURIComponent(enforced.PolicyDocument!)).toContain(
-    `"bedrock:GuardrailIdentifier":"${guardrail.guardrailArn}:1"`,
+    `"bedrock:GuardrailIdentifier":["${guardrail.guardrailArn}:1"`,
   );
 
   const tenant = await until('the tenant entity', async () => {
@@ -283,8 +272,9 @@ it('creates a tenant from the template and finds it in the catalog, then suspend
   const read = readTenantAnnotations(tenant);
   expect(read.kind).toBe('ok');
   if (read.kind !== 'ok') return;
+  expect(read.tenant.regions).toEqual([REGION, WEST]);
   expect(Object.values(read.tenant.inferenceProfiles).sort()).toEqual(
-    [NOVA_PRO, HAIKU].sort(),
+    [NOVA_PRO, HAIKU, NOVA_PRO, HAIKU].sort(),
   );
   expect(Object.keys(read.tenant.inferenceProfiles).sort()).toEqual(
     [...env.bedrock.profiles.values()].map(p => p.inferenceProfileId).sort(),
@@ -319,19 +309,23 @@ it('creates a tenant from the template and finds it in the catalog, then suspend
   expect([...guardrail.versions.keys()]).toEqual(['1']);
   expect([...env.bedrock.profiles.values()].map(p => p.copyFrom)).toEqual([
     `arn:aws:bedrock:${REGION}::foundation-model/${SONNET}`,
+    `arn:aws:bedrock:${WEST}::foundation-model/${SONNET}`,
   ]);
-  const sonnetId = [...env.bedrock.profiles.values()][0].inferenceProfileId;
+  const [sonnetId, westSonnetId] = [...env.bedrock.profiles.values()].map(
+    p => p.inferenceProfileId,
+  );
   await until('the updated annotations in the catalog', async () => {
     const res = await entity('component/default/e2e-bot');
     const body = res.status === 200 ? await res.json() : undefined;
     return body?.metadata.annotations[
       'bedrock-tenancy.io/inference-profiles'
-    ] === `${sonnetId}=${SONNET}`
+    ] === `${sonnetId}=${SONNET},${westSonnetId}=${SONNET}`
       ? true
       : undefined;
   });
-  expect((await (await binding('e2e-bot')).json()).inferenceProfiles).toEqual({
-    [sonnetId]: SONNET,
+  expect(await (await binding('e2e-bot')).json()).toMatchObject({
+    regions: [REGION, WEST],
+    inferenceProfiles: { [sonnetId]: SONNET, [westSonnetId]: SONNET },
   });
 
   // an admin re-binds the entity through the template: on the initiator's credentials

@@ -7,7 +7,6 @@ import {
   defaultAlarmPrefix,
   defaultBudgetName,
   MANAGED_BY_VALUE,
-  normalizeModelId,
   REGION_PATTERN,
   TAG_ATTRIBUTION,
   parseBudgetEnforcementTag,
@@ -25,6 +24,7 @@ import {
   readRoleTags,
   tenantRoleName,
 } from '@bedrock-tenancy/plugin-bedrock-node';
+import { profileModelId } from './profileModel';
 import { TenantBinding } from './types';
 
 /** Name prefix of the tenant roles the provisioning actions create. */
@@ -230,8 +230,9 @@ export class TagBindingReader {
           errors.push(`${p.inferenceProfileArn}: bad ${TAG_ENTITY_REF} tag`);
           continue;
         }
-        const modelArn = p.models?.[0]?.modelArn;
-        if (!TENANT_ID_PATTERN.test(tenantId) || !modelArn) continue;
+        // every model it routes to: a global profile's copy is priced as global, not regional
+        const modelId = profileModelId(p.models);
+        if (!TENANT_ID_PATTERN.test(tenantId) || !modelId) continue;
         const b = byTenant.get(tenantId) ?? {
           tenantId,
           entityRef,
@@ -253,7 +254,7 @@ export class TagBindingReader {
           continue;
         }
         if (!b.regions.includes(region)) b.regions.push(region);
-        b.inferenceProfiles[p.inferenceProfileId] = normalizeModelId(modelArn);
+        b.inferenceProfiles[p.inferenceProfileId] = modelId;
         byTenant.set(tenantId, b);
       }
     } while (nextToken);

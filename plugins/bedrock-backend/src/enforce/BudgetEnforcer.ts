@@ -193,6 +193,13 @@ export class BudgetEnforcer {
       roleName: tenantRoleName(tenant.tenantId),
       alarmPrefix: tenant.alarmPrefix,
       isOwn: isOwnBy(tenant.tenantId),
+      // the tenant's alarms in every region are turned off (the same names in each)
+      otherRegions: await Promise.all(
+        tenant.regions.slice(1).map(async region => ({
+          region,
+          aws: await this.#o.clients.forTarget(tenant.accountId, region),
+        })),
+      ),
     });
     const info = decide({
       tenant,

@@ -91,6 +91,11 @@ export async function readSuspensionTarget(
     roleName: string;
     alarmPrefix: string;
     isOwn: (tags: Record<string, string>) => boolean;
+    /** the tenant's other regions, whose alarms a suspension turns off too */
+    otherRegions?: Array<{
+      region: string;
+      aws: Pick<AwsClients, 'cloudwatch'>;
+    }>;
   },
 ): Promise<SuspensionTarget | undefined> {
   const RoleName = o.roleName;
@@ -104,6 +109,24 @@ export async function readSuspensionTarget(
     (await aws.iam.send(new ListRoleTagsCommand({ RoleName }))).Tags,
   );
   if (!o.isOwn(roleTags)) return undefined;
+  const otherRegions = [];
+  for (const r of o.otherRegions ?? []) {
+    otherRegions.push({ ...r, alarms: await readOwnAlarms(r.aws, o) });
+  }
+  return {
+    roleName: RoleName,
+    roleTags,
+    alarmPrefix: o.alarmPrefix,
+    alarms: await readOwnAlarms(aws, o),
+    ...(otherRegions.length && { otherRegions }),
+  };
+}
+
+/** The alarms under the prefix that `isOwn` accepts by their tags, in the clients' region. */
+async function readOwnAlarms(
+  aws: Pick<AwsClients, 'cloudwatch'>,
+  o: { alarmPrefix: string; isOwn: (tags: Record<string, string>) => boolean },
+): Promise<TenantAlarm[]> {
   const alarms: TenantAlarm[] = [];
   for await (const page of paginateDescribeAlarms(
     { client: aws.cloudwatch },
@@ -122,5 +145,5 @@ export async function readSuspensionTarget(
       if (o.isOwn(tags)) alarms.push({ ...a, tags });
     }
   }
-  return { roleName: RoleName, roleTags, alarmPrefix: o.alarmPrefix, alarms };
+  return alarms;
 }

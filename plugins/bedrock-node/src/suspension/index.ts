@@ -13,6 +13,7 @@ export {
   type SuspensionRecord,
   type SuspensionClients,
   type SuspensionTarget,
+  type RegionAlarms,
 } from './suspension';
 export {
   readRoleTags,

@@ -120,8 +120,31 @@ export interface SuspensionTarget {
   roleName: string;
   roleTags: Record<string, string>;
   alarmPrefix: string;
+  /** the tenant's alarms in the region of the clients the suspension is given */
+  alarms: TenantAlarm[];
+  /** the tenant's alarms in its other regions (the same names), with those regions' clients */
+  otherRegions?: RegionAlarms[];
+}
+
+/**
+ * A tenant's alarms in one more region, and that region's CloudWatch client.
+ *
+ * @public
+ */
+export interface RegionAlarms {
+  region: string;
+  aws: Pick<AwsClients, 'cloudwatch'>;
   alarms: TenantAlarm[];
 }
+
+/** Every region's alarms with its client: the given clients' region first. */
+const everyRegion = (
+  aws: SuspensionClients,
+  target: SuspensionTarget,
+): Array<Omit<RegionAlarms, 'region'> & { region?: string }> => [
+  { aws, alarms: target.alarms },
+  ...(target.otherRegions ?? []),
+];
 
 /**
  * Receives a description of each change made.
@@ -241,12 +264,14 @@ export async function suspendTenant(
     });
   }
   const names = kinds.map(k => `${alarmPrefix}${k}`);
-  const stillEnabled = target.alarms.filter(
-    a => names.includes(a.AlarmName!) && a.ActionsEnabled,
-  );
-  if (stillEnabled.length) {
-    await setAlarmActions(aws, stillEnabled, false);
+  for (const r of everyRegion(aws, target)) {
+    const stillEnabled = r.alarms.filter(
+      a => names.includes(a.AlarmName!) && a.ActionsEnabled,
+    );
+    if (!stillEnabled.length) continue;
+    await setAlarmActions(r.aws, stillEnabled, false);
     log(`Disabled actions of ${stillEnabled.length} alarms`, {
+      ...(r.region && { region: r.region }),
       alarms: stillEnabled.map(a => a.AlarmName!),
     });
   }
@@ -269,12 +294,14 @@ export async function resumeTenant(
   const current = suspensionOf(target.roleTags);
   if (!current) return { alarmsEnabled: [], resumed: false };
   const names = current.alarmKinds.map(k => `${alarmPrefix}${k}`);
-  const disabled = target.alarms.filter(
-    a => names.includes(a.AlarmName!) && !a.ActionsEnabled,
-  );
-  if (disabled.length) {
-    await setAlarmActions(aws, disabled, true);
+  for (const r of everyRegion(aws, target)) {
+    const disabled = r.alarms.filter(
+      a => names.includes(a.AlarmName!) && !a.ActionsEnabled,
+    );
+    if (!disabled.length) continue;
+    await setAlarmActions(r.aws, disabled, true);
     log(`Enabled actions of ${disabled.length} alarms`, {
+      ...(r.region && { region: r.region }),
       alarms: disabled.map(a => a.AlarmName!),
     });
   }

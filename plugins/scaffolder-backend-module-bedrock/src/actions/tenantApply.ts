@@ -51,9 +51,19 @@ function tenantApplyAction(
               'AWS account id (12 digits), one of bedrock.provisioning.accounts',
           }),
         region: z =>
-          z.string({
-            description: 'AWS region, one of bedrock.provisioning.regions',
-          }),
+          z
+            .string({
+              description:
+                'AWS region, one of bedrock.provisioning.regions (a tenant in one region; or give regions)',
+            })
+            .optional(),
+        regions: z =>
+          z
+            .array(z.string(), {
+              description:
+                'Several regions from bedrock.provisioning.regions, the first one first: profiles, topic, alarms and guardrail in each, one role, dashboard and budget',
+            })
+            .optional(),
         owner: z =>
           z.string({
             description: 'Owner entity ref, written to the owner tag',
@@ -260,6 +270,7 @@ function tenantApplyAction(
               tenantId: spec.tenantId,
               accountId: spec.accountId,
               region: spec.region,
+              regions: spec.regions,
             },
           },
           async () => {

@@ -2,7 +2,7 @@ import type {
   BudgetEnforcement,
   TenantBindingBody,
 } from '@bedrock-tenancy/plugin-bedrock-common';
-import type { TenantPlan } from '../provisioning/tenantPlan';
+import { pricedModelId, type TenantPlan } from '../provisioning/tenantPlan';
 import { bindingErrorMessage, BindingsClient } from './BedrockBindingsClient';
 
 /** The binding of a provisioned tenant: what its plan made, bound to `entityRef`. */
@@ -15,12 +15,12 @@ export function bindingOfPlan(
   return {
     entityRef,
     accountId: plan.accountId,
-    regions: [plan.region],
+    regions: plan.regions,
     attribution: plan.attribution,
     // profile claims only in profile mode; the backend makes an account-mode binding the sole
     // holder of its account-regions, and an identity one the holder of its principals
     inferenceProfiles: Object.fromEntries(
-      plan.profiles.map(p => [p.id, p.modelId]),
+      plan.profiles.map(p => [p.id, pricedModelId(p)]),
     ),
     principalArns: plan.attribution === 'identity' ? plan.principalArns : [],
     alarmPrefix: plan.annotations['bedrock-tenancy.io/alarm-prefix'],

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { ConflictError, NotFoundError } from '@backstage/errors';
+import { NotFoundError } from '@backstage/errors';
 import type {
   AwsClientFactory,
   AwsClients,
@@ -8,11 +8,15 @@ import type { ProvisioningConfig } from '../config';
 import { ChangeLog } from './changes';
 import { TAG_PRINCIPAL_ARNS } from '@bedrock-tenancy/plugin-bedrock-common';
 import type { Target, TenantSpec } from './inputs';
-import { tenantArns, tenantNames } from './naming';
-import { convergeAlarms, ownAlarms, removeAlarms } from './resources/alarms';
+import { ALARM_KINDS, tenantNames } from './naming';
+import { convergeAlarms, ownAlarms } from './resources/alarms';
 import { convergeBudget, removeBudget } from './resources/budget';
 import { convergeDashboard, removeDashboard } from './resources/dashboard';
-import { convergeGuardrail, removeGuardrail } from './resources/guardrail';
+import {
+  convergeGuardrail,
+  removeGuardrail,
+  type GuardrailRef,
+} from './resources/guardrail';
 import {
   assertTenantOwned,
   readTenantInventory,
@@ -35,16 +39,17 @@ import {
   TAG_BUDGET_ENFORCEMENT,
   type BudgetEnforcement,
 } from '@bedrock-tenancy/plugin-bedrock-common';
+import { resumeTenant, suspendTenant } from './resources/suspension';
+import { convergeTopic } from './resources/topic';
+import { readPreview, unreadablePreview, type RegionRead } from './preview';
+import type { TenantPreview } from './tenantPreview';
 import {
-  resumeTenant,
-  suspendTenant,
-  suspensionRecord,
-} from './resources/suspension';
-import { ALARM_KINDS } from './naming';
-import { convergeTopic, removeTopic } from './resources/topic';
-import { readPreview } from './preview';
-import { previewTenant, type TenantPreview } from './tenantPreview';
-import { buildTenantPlan, TenantPlan } from './tenantPlan';
+  assertChangeable,
+  removeRegional,
+  roleRegions,
+} from './resources/regional';
+import type { TenantPlan } from './tenantPlan';
+import { buildTenantPlan, type ExistingProfiles } from './regionsPlan';
 
 export interface TenantResult {
   plan: TenantPlan;
@@ -82,11 +87,6 @@ export class TenantProvisioner {
     this.#logger = logger;
   }
 
-  /** The plan without touching AWS (profile ids are placeholders until the profiles exist). */
-  plan(spec: TenantSpec): TenantPlan {
-    return buildTenantPlan(spec, this.#config);
-  }
-
   /**
    * What `apply` would do, from read-only calls: the plan with the ids of what exists, and every
    * resource to create, change or delete with its documents and diffs. The same refusals as
@@ -99,25 +99,28 @@ export class TenantProvisioner {
     options: { mustExist?: boolean } = {},
   ): Promise<{ plan: TenantPlan; preview: TenantPreview }> {
     const names = tenantNames(spec.tenantId);
-    let aws: AwsClients;
-    let inv: TenantInventory;
+    let slices: RegionRead[];
     try {
-      aws = await this.#clients.forTarget(spec.accountId, spec.region);
-      inv = await readTenantInventory(
-        aws,
-        spec.tenantId,
+      slices = await this.#beginRegions(
+        spec,
+        spec.regions,
         spec.models.map(names.profileName),
+        { check: false },
       );
     } catch (e) {
-      const plan = buildTenantPlan(spec, this.#config);
-      const note = `The current state could not be read (${
-        (e as Error).message
-      }): every resource is listed as to create.`;
-      return { plan, preview: previewTenant(plan, undefined, note) };
+      return unreadablePreview(spec, this.#config, e as Error);
     }
-    assertTenantOwned(inv, spec.tenantId, spec.accountId);
+    for (const s of slices) {
+      assertTenantOwned(s.inv, spec.tenantId, spec.accountId);
+    }
+    const { inv } = slices[0];
     assertChangeable(spec, inv, options.mustExist);
-    return readPreview(aws, spec, this.#config, inv);
+    const dropped = await this.#beginRegions(
+      spec,
+      roleRegions(inv.role).filter(r => !spec.regions.includes(r)),
+      [],
+    );
+    return readPreview(spec, this.#config, slices, dropped);
   }
 
   /**
@@ -129,17 +132,27 @@ export class TenantProvisioner {
     options: { mustExist?: boolean } = {},
   ): Promise<TenantResult> {
     const names = tenantNames(spec.tenantId);
-    const { aws, log, inv } = await this.#begin(
+    const log = new ChangeLog(this.#logger);
+    const slices = await this.#beginRegions(
       spec,
+      spec.regions,
       spec.models.map(names.profileName),
     );
+    const [{ aws, inv }] = slices;
     assertChangeable(spec, inv, options.mustExist);
+    // regions the tenant had (its role says which) and no longer has: checked before any change
+    const dropped = await this.#beginRegions(
+      spec,
+      roleRegions(inv.role).filter(r => !spec.regions.includes(r)),
+      [],
+    );
 
     // profiles first: every later document needs their ids
-    const existing = existingProfiles(
-      inv.profiles,
-      spec.models,
-      names.profileName,
+    const existing = Object.fromEntries(
+      slices.map(s => [
+        s.region,
+        existingProfiles(s.inv.profiles, spec.models, names.profileName),
+      ]),
     );
     let plan = buildTenantPlan(spec, this.#config, existing);
     await convergeRole(
@@ -154,19 +167,29 @@ export class TenantProvisioner {
       inv.role,
       log,
     );
-    const profiles = await createMissingProfiles(aws, plan, existing, log);
-    // the guardrail before the policy: an enforcing policy names its published version
-    const guardrail =
-      plan.guardrail &&
-      (await convergeGuardrail(
-        aws,
-        spec.tenantId,
-        plan.guardrail,
-        plan.tags,
-        inv.guardrail,
+    const profiles: ExistingProfiles = {};
+    const guardrails: Record<string, GuardrailRef> = {};
+    for (const [i, s] of slices.entries()) {
+      const regional = plan.regional[i];
+      profiles[s.region] = await createMissingProfiles(
+        s.aws,
+        { ...plan, profiles: regional.profiles },
+        existing[s.region],
         log,
-      ));
-    plan = buildTenantPlan(spec, this.#config, profiles, guardrail);
+      );
+      // the guardrail before the policy: an enforcing policy names its published version
+      if (regional.guardrail) {
+        guardrails[s.region] = await convergeGuardrail(
+          s.aws,
+          spec.tenantId,
+          regional.guardrail,
+          plan.tags,
+          s.inv.guardrail,
+          log,
+        );
+      }
+    }
+    plan = buildTenantPlan(spec, this.#config, profiles, guardrails);
     await convergeInlinePolicy(
       aws,
       plan.role.name,
@@ -174,29 +197,34 @@ export class TenantProvisioner {
       plan.role.invokePolicy,
       log,
     );
-    // a guardrail the tenant no longer wants: only after the policy stopped requiring it
-    if (!plan.guardrail && inv.guardrail) {
-      await removeGuardrail(aws, inv.guardrail.arn);
-      log.add(`Deleted guardrail ${inv.guardrail.arn}`);
+    for (const [i, s] of slices.entries()) {
+      const regional = plan.regional[i];
+      // only after the policy stopped requiring the guardrail or granting the profiles
+      if (!regional.guardrail && s.inv.guardrail) {
+        await removeGuardrail(s.aws, s.inv.guardrail.arn);
+        log.add(`Deleted guardrail ${s.inv.guardrail.arn}`);
+      }
+      await removeProfiles(s.aws, s.inv.profiles, spec.tenantId, regional, w =>
+        log.add(`Deleted ${w}`),
+      );
+      await convergeTopic(
+        s.aws,
+        regional.topic,
+        plan.tags,
+        s.inv.topic,
+        log,
+        this.#logger,
+      );
+      await convergeAlarms(
+        s.aws,
+        { ...plan, alarms: regional.alarms, topicArn: regional.topic.arn },
+        s.inv.alarms,
+        log,
+      );
     }
-    // profiles of models the tenant no longer has: only after the policy stopped granting them
-    await removeProfiles(aws, inv.profiles, spec.tenantId, plan, what =>
-      log.add(`Deleted ${what}`),
-    );
-    await convergeTopic(
-      aws,
-      plan.topic,
-      plan.tags,
-      inv.topic,
-      log,
-      this.#logger,
-    );
-    await convergeAlarms(
-      aws,
-      { ...plan, topicArn: plan.topic.arn },
-      inv.alarms,
-      log,
-    );
+    for (const d of dropped) {
+      await removeRegional(d, spec.tenantId, w => log.add(`Deleted ${w}`));
+    }
     await convergeDashboard(aws, plan.dashboard, plan.tags, inv.dashboard, log);
     await convergeBudget(
       aws,
@@ -251,6 +279,13 @@ export class TenantProvisioner {
         roleTags: inv.role.tags,
         alarmPrefix: names.alarmPrefix,
         alarms: ownAlarms(inv.alarms, target.tenantId),
+        otherRegions: (
+          await this.#others(target, inv)
+        ).map(r => ({
+          region: r.region,
+          aws: r.aws,
+          alarms: ownAlarms(r.inv.alarms, target.tenantId),
+        })),
       },
       {
         by: options.by,
@@ -274,6 +309,13 @@ export class TenantProvisioner {
         roleTags: inv.role.tags,
         alarmPrefix: names.alarmPrefix,
         alarms: ownAlarms(inv.alarms, target.tenantId),
+        otherRegions: (
+          await this.#others(target, inv)
+        ).map(r => ({
+          region: r.region,
+          aws: r.aws,
+          alarms: ownAlarms(r.inv.alarms, target.tenantId),
+        })),
       },
       { onChange: (change, meta) => log.add(change, meta) },
     );
@@ -286,7 +328,14 @@ export class TenantProvisioner {
    */
   async delete(target: Target): Promise<{ deleted: string[] }> {
     const names = tenantNames(target.tenantId);
-    const { aws, log, inv } = await this.#begin(target, []);
+    const log = new ChangeLog(this.#logger);
+    const [first] = await this.#beginRegions(target, [target.region], []);
+    // every region the role says the tenant has; the first holds the global resources
+    const regions = [
+      ...new Set([...roleRegions(first.inv.role), target.region]),
+    ];
+    const slices = await this.#beginRegions(target, regions, []);
+    const [{ aws, inv }] = slices;
     const deleted: string[] = [];
     const done = (what: string) => {
       deleted.push(what);
@@ -297,36 +346,44 @@ export class TenantProvisioner {
       await removeBudget(aws, target.accountId, names.budgetName);
       done(`budget ${names.budgetName}`);
     }
-    const alarms = ownAlarms(inv.alarms, target.tenantId).map(
-      a => a.AlarmName!,
-    );
-    if (alarms.length) {
-      await removeAlarms(aws, alarms);
-      alarms.forEach(a => done(`alarm ${a}`));
-    }
     if (inv.dashboard) {
       await removeDashboard(aws, names.dashboardName);
       done(`dashboard ${names.dashboardName}`);
-    }
-    const topicArn = tenantArns(
-      target.tenantId,
-      target.accountId,
-      target.region,
-    ).topic;
-    if (inv.topic) {
-      await removeTopic(aws, topicArn);
-      done(`topic ${topicArn}`);
     }
     if (inv.role) {
       await removeRole(aws, names.roleName);
       done(`role ${names.roleName}`);
     }
-    await removeProfiles(aws, inv.profiles, target.tenantId, undefined, done);
-    if (inv.guardrail) {
-      await removeGuardrail(aws, inv.guardrail.arn);
-      done(`guardrail ${inv.guardrail.arn}`);
-    }
+    for (const s of slices) await removeRegional(s, target.tenantId, done);
     return { deleted };
+  }
+
+  /** The tenant's other regions (its role's tag), read and checked. */
+  #others(target: Target, inv: TenantInventory) {
+    return this.#beginRegions(
+      target,
+      roleRegions(inv.role).filter(r => r !== target.region),
+      [],
+    );
+  }
+
+  /** Every region's clients and checked inventory (`regions` in order; none for none). */
+  async #beginRegions(
+    target: Omit<Target, 'region'>,
+    regions: string[],
+    profileNames: string[],
+    options: { check?: boolean } = {},
+  ): Promise<RegionRead[]> {
+    const out: RegionRead[] = [];
+    for (const region of regions) {
+      const aws = await this.#clients.forTarget(target.accountId, region);
+      const inv = await readTenantInventory(aws, target.tenantId, profileNames);
+      if (options.check !== false) {
+        assertTenantOwned(inv, target.tenantId, target.accountId);
+      }
+      out.push({ region, aws, inv });
+    }
+    return out;
   }
 
   /** The clients, a change log and the checked inventory of the tenant. */
@@ -353,25 +410,5 @@ export class TenantProvisioner {
     return begun as typeof begun & {
       inv: { role: NonNullable<TenantInventory['role']> };
     };
-  }
-}
-
-/** An update needs the tenant; nothing changes a suspended tenant. */
-function assertChangeable(
-  spec: TenantSpec,
-  inv: TenantInventory,
-  mustExist: boolean | undefined,
-) {
-  if (mustExist && !inv.role) {
-    throw new NotFoundError(
-      `Tenant ${spec.tenantId} does not exist in ${spec.accountId}/${
-        spec.region
-      } (no role ${tenantNames(spec.tenantId).roleName})`,
-    );
-  }
-  if (suspensionRecord(inv.role) !== undefined) {
-    throw new ConflictError(
-      `Tenant ${spec.tenantId} is suspended: resume it before changing it. Nothing was changed.`,
-    );
   }
 }

@@ -77,7 +77,15 @@ const thresholdsSchema = z
 /** The desired state of a tenant (create and update). */
 export function tenantSpecSchema(cfg: ProvisioningConfig) {
   const modelIds = cfg.models.map(m => m.id);
+  const region = () => oneOf(cfg.regions, 'region', REGION_PATTERN);
   return targetSchema(cfg).extend({
+    // one region (`region`, as before) or several (`regions`, the first one first)
+    region: region().optional(),
+    regions: z
+      .array(region())
+      .min(1)
+      .refine(v => new Set(v).size === v.length, 'regions must not repeat')
+      .optional(),
     owner: z
       .string()
       .min(1)
@@ -156,7 +164,10 @@ export function tenantSpecSchema(cfg: ProvisioningConfig) {
 export interface TenantSpec {
   tenantId: string;
   accountId: string;
+  /** the first of `regions` */
   region: string;
+  /** every region of the tenant (profiles, topic, alarms and guardrail in each; one budget) */
+  regions: string[];
   owner: string;
   models: string[];
   monthlyBudgetUsd: number;
@@ -258,6 +269,19 @@ export function parseTenantSpec(
     tenantSpecSchema(cfg),
     input,
   );
+  const regions = parsed.regions ?? (parsed.region ? [parsed.region] : []);
+  if (!regions.length) {
+    throw new InputError(
+      'Invalid input: region: give region (one) or regions (several)',
+    );
+  }
+  if (parsed.region && parsed.regions && parsed.region !== regions[0]) {
+    throw new InputError(
+      `Invalid input: region: "${
+        parsed.region
+      }" must be the first of regions (${regions.join(', ')}), or left out`,
+    );
+  }
   const trustPrincipals = parsed.trustPrincipals?.length
     ? parsed.trustPrincipals
     : cfg.trustPrincipals;
@@ -271,6 +295,8 @@ export function parseTenantSpec(
   }
   return {
     ...parsed,
+    region: regions[0],
+    regions,
     thresholds: { ...cfg.thresholds, ...parsed.thresholds },
     trustPrincipals,
     entityRef: parsed.entityRef ?? `component:default/${parsed.tenantId}`,

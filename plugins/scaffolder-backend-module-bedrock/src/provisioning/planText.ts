@@ -40,9 +40,9 @@ export function renderPreview(
 ): string {
   const n = (k: keyof Omit<TenantPreview, 'note'>) => preview[k].length;
   const lines = [
-    `## Plan for tenant ${code(plan.tenantId)} in ${plan.accountId} ${
-      plan.region
-    } (${plan.attribution} attribution)`,
+    `## Plan for tenant ${code(plan.tenantId)} in ${
+      plan.accountId
+    } ${plan.regions.join(', ')} (${plan.attribution} attribution)`,
     '',
     `${n('create')} to create, ${n('update')} to change, ${n(
       'delete',
@@ -68,9 +68,9 @@ export function renderPreview(
 /** What a run changed (its change log), for the same output after a real run. */
 export function renderChanges(plan: TenantPlan, changes: string[]): string {
   return [
-    `## Tenant ${code(plan.tenantId)} in ${plan.accountId} ${plan.region} (${
-      plan.attribution
-    } attribution)`,
+    `## Tenant ${code(plan.tenantId)} in ${plan.accountId} ${plan.regions.join(
+      ', ',
+    )} (${plan.attribution} attribution)`,
     '',
     changes.length
       ? `${changes.length} changes:`

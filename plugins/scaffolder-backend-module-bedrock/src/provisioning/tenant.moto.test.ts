@@ -789,7 +789,7 @@ describe('bedrock:tenant:delete', () => {
     expect(out.deleted).toEqual(
       expect.arrayContaining([
         'budget bedrock-shop-bot',
-        'alarm bedrock-shop-bot-tokens',
+        'alarm bedrock-shop-bot-tokens in us-east-1',
         'dashboard bedrock-shop-bot',
         `topic arn:aws:sns:${REGION}:${ACCOUNT}:bedrock-shop-bot-alerts`,
         'role bedrock-tenant-shop-bot',

@@ -54,6 +54,8 @@ export interface ProfileRef {
  * @public
  */
 export interface PlannedProfile {
+  /** the region the profile lives in */
+  region: string;
   modelId: string;
   name: string;
   copyFrom: string;
@@ -72,7 +74,12 @@ export interface PlannedProfile {
 export interface TenantPlan {
   tenantId: string;
   accountId: string;
+  /** the first region: where the tenant's global resources are managed from */
   region: string;
+  /** every region of the tenant, the first one first */
+  regions: string[];
+  /** per region: the regional resources (profiles, topic, alarms, guardrail) */
+  regional: RegionalPlan[];
   /** how the tenant's usage is told apart: decides profiles, alarm metrics and the budget filter */
   attribution: AttributionMode;
   /** identity attribution: the callers whose invocations are the tenant's */
@@ -96,6 +103,28 @@ export interface TenantPlan {
   guardrail?: PlannedGuardrail;
   annotations: Record<string, string>;
 }
+
+/**
+ * The resources of a tenant in one of its regions.
+ *
+ * @public
+ */
+export interface RegionalPlan {
+  region: string;
+  profiles: PlannedProfile[];
+  topic: PlannedTopic;
+  alarms: PlannedAlarm[];
+  guardrail?: PlannedGuardrail;
+}
+
+/**
+ * The model id a profile's usage is priced under: `global.<model>` for a profile copied from a
+ * global cross-Region profile (cheaper than in-Region and geo traffic), else the base model id.
+ */
+export const pricedModelId = (p: { modelId: string; copyFrom: string }) =>
+  /:inference-profile\/global\./.test(p.copyFrom)
+    ? `global.${p.modelId.replace(/^global\./, '')}`
+    : p.modelId;
 
 /** Resolves `{region}` / `{accountId}` in a configured copyFrom ARN. */
 export function resolveCopyFrom(
@@ -128,10 +157,11 @@ function principalBlock(principals: string[]): Record<string, string[]> {
 }
 
 /**
- * Computes everything a tenant consists of. `existing` maps model id -> the profile that already
- * exists; models without one get `<pending:...>` placeholders (a dry run, or before creation).
+ * Computes everything a tenant consists of in `spec.region` (one region; `buildTenantPlan` puts
+ * the regions together). `existing` maps model id -> the profile that already exists; models
+ * without one get `<pending:...>` placeholders (a dry run, or before creation).
  */
-export function buildTenantPlan(
+export function buildRegionPlan(
   spec: TenantSpec,
   cfg: ProvisioningConfig,
   existing: Record<string, ProfileRef | undefined> = {},
@@ -155,6 +185,7 @@ export function buildTenantPlan(
     const name = names.profileName(modelId);
     const found = existing[modelId];
     return {
+      region,
       modelId,
       name,
       copyFrom: resolveCopyFrom(model.copyFrom, accountId, region),
@@ -189,6 +220,8 @@ export function buildTenantPlan(
     tenantId,
     accountId,
     region,
+    regions: [region],
+    regional: [],
     attribution: spec.attribution,
     principalArns: spec.principalArns,
     tags,
@@ -245,7 +278,7 @@ export function buildTenantPlan(
       ...(byProfile
         ? {
             [ANNOTATION_INFERENCE_PROFILES]: profiles
-              .map(p => `${p.id}=${p.modelId}`)
+              .map(p => `${p.id}=${pricedModelId(p)}`)
               .join(','),
           }
         : {}),
@@ -341,7 +374,7 @@ function denyWithoutGuardrail(withGuardrail: GuardrailCondition) {
 function roleBindingTags(spec: TenantSpec): Record<string, string> {
   return {
     [TAG_ATTRIBUTION]: spec.attribution,
-    [TAG_REGIONS]: spec.region,
+    [TAG_REGIONS]: spec.regions.join(' '),
     ...(spec.attribution === 'identity'
       ? { [TAG_PRINCIPAL_ARNS]: spec.principalArns.join(' ') }
       : {}),

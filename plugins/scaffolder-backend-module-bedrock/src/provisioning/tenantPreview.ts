@@ -8,7 +8,7 @@ import { normMetrics, ownAlarms, type PlannedAlarm } from './resources/alarms';
 import { sameGuardrail } from './resources/guardrail';
 import type { TenantInventory } from './resources/inventory';
 import { missingTags, type Tags } from './resources/tags';
-import type { TenantPlan } from './tenantPlan';
+import type { RegionalPlan, TenantPlan } from './tenantPlan';
 
 /**
  * One difference between the current and the planned value of a resource.
@@ -107,6 +107,145 @@ const tagChange = (have: Tags, want: Tags, drop: string[] = []) => {
   ];
 };
 
+const EMPTY: CurrentTenant = { profiles: [], alarms: [], subscriptions: [] };
+
+/** The regional resources of one region: profiles, guardrail, topic, alarms. */
+function previewRegion(
+  out: TenantPreview,
+  plan: TenantPlan,
+  r: Omit<RegionalPlan, 'topic'> & { topic?: RegionalPlan['topic'] },
+  cur: CurrentTenant,
+  where: string,
+) {
+  const put = (
+    resource: string,
+    name: string,
+    details: Record<string, unknown>,
+    exists: boolean,
+    diff: PlanDiff[],
+  ) => {
+    if (!exists) out.create.push({ resource, name: name + where, details });
+    else if (diff.length)
+      out.update.push({ resource, name: name + where, diff });
+    else out.unchanged.push({ resource, name: name + where });
+  };
+  for (const p of r.profiles) {
+    if (!p.exists) {
+      out.create.push({
+        resource: 'application inference profile',
+        name: p.name + where,
+        details: { modelId: p.modelId, copyFrom: p.copyFrom },
+      });
+    } else
+      out.unchanged.push({
+        resource: 'application inference profile',
+        name: p.name + where,
+      });
+  }
+  const planned = new Set(r.profiles.map(p => p.name));
+  for (const p of cur.profiles) {
+    if (planned.has(p.inferenceProfileName!)) continue;
+    out.delete.push({
+      resource: 'application inference profile',
+      name: p.inferenceProfileName! + where,
+      details: { arn: p.inferenceProfileArn },
+    });
+  }
+
+  if (r.guardrail) {
+    const g = r.guardrail;
+    const have = cur.guardrail;
+    const diff = have
+      ? [
+          ...(sameGuardrail(have.draft, g.request)
+            ? []
+            : jsonDiff(have.draft, g.request, 'policies')),
+          ...(have.version && sameGuardrail(have.version.request, g.request)
+            ? []
+            : [
+                {
+                  path: 'version',
+                  from: have.version?.number ?? null,
+                  to: 'a new published version',
+                },
+              ]),
+          ...tagChange(have.tags, plan.tags),
+        ]
+      : [];
+    put(
+      'guardrail',
+      g.name,
+      { policies: g.request, enforce: g.enforce },
+      Boolean(have),
+      diff,
+    );
+  } else if (cur.guardrail) {
+    out.delete.push({
+      resource: 'guardrail',
+      name: cur.guardrail.arn + where,
+      details: { versions: 'every version' },
+    });
+  }
+
+  if (r.topic)
+    put(
+      'SNS topic',
+      r.topic.arn,
+      { policy: r.topic!.policy, emailSubscriptions: r.topic!.emails },
+      Boolean(cur.topic),
+      cur.topic
+        ? [
+            ...jsonDiff(cur.topic.policy, r.topic!.policy, 'policy'),
+            ...jsonDiff(
+              [...cur.subscriptions].sort(),
+              r.topic!.emails,
+              'emailSubscriptions',
+            ),
+            ...tagChange(cur.topic.tags, plan.tags),
+          ]
+        : [],
+    );
+
+  for (const alarm of r.alarms) {
+    const have = cur.alarms.find(a => a.AlarmName === alarm.name);
+    const details = alarmDetails(alarm);
+    put(
+      'CloudWatch alarm',
+      alarm.name,
+      details,
+      Boolean(have),
+      have
+        ? [
+            ...jsonDiff(Number(have.Threshold), alarm.threshold, 'threshold'),
+            ...jsonDiff(
+              normMetrics(have.Metrics),
+              normMetrics(alarm.metrics),
+              'metrics',
+            ),
+            ...jsonDiff(have.AlarmActions ?? [], [r.topic!.arn], 'actions'),
+            ...tagChange(have.tags, plan.tags),
+          ]
+        : [],
+    );
+  }
+  const alarmNames = new Set(r.alarms.map(a => a.name));
+  for (const a of ownAlarms(cur.alarms, plan.tenantId)) {
+    if (alarmNames.has(a.AlarmName!)) continue;
+    out.delete.push({
+      resource: 'CloudWatch alarm',
+      name: a.AlarmName! + where,
+      details: { threshold: a.Threshold },
+    });
+  }
+
+  if (!r.topic && cur.topic) {
+    out.delete.push({
+      resource: 'SNS topic',
+      name: `topic of ${plan.tenantId}${where}`,
+    });
+  }
+}
+
 /**
  * Compares the plan with the current state. `current` undefined: the state could not be read,
  * or nothing exists (a dry run without AWS): every planned resource is a create.
@@ -115,6 +254,8 @@ export function previewTenant(
   plan: TenantPlan,
   current: CurrentTenant | undefined,
   note?: string,
+  /** each region's state (the tenant's and any it no longer has); default: `current` for the first */
+  byRegion?: Record<string, CurrentTenant>,
 ): TenantPreview {
   const out: TenantPreview = {
     create: [],
@@ -164,112 +305,27 @@ export function previewTenant(
     jsonDiff(cur.invokePolicy, plan.role.invokePolicy, 'policy'),
   );
 
-  for (const p of plan.profiles) {
-    if (!p.exists) {
-      out.create.push({
-        resource: 'application inference profile',
-        name: p.name,
-        details: { modelId: p.modelId, copyFrom: p.copyFrom },
-      });
-    } else
-      out.unchanged.push({
-        resource: 'application inference profile',
-        name: p.name,
-      });
-  }
-  const planned = new Set(plan.profiles.map(p => p.name));
-  for (const p of cur.profiles) {
-    if (planned.has(p.inferenceProfileName!)) continue;
-    out.delete.push({
-      resource: 'application inference profile',
-      name: p.inferenceProfileName!,
-      details: { arn: p.inferenceProfileArn },
-    });
-  }
-
-  if (plan.guardrail) {
-    const g = plan.guardrail;
-    const have = cur.guardrail;
-    const diff = have
-      ? [
-          ...(sameGuardrail(have.draft, g.request)
-            ? []
-            : jsonDiff(have.draft, g.request, 'policies')),
-          ...(have.version && sameGuardrail(have.version.request, g.request)
-            ? []
-            : [
-                {
-                  path: 'version',
-                  from: have.version?.number ?? null,
-                  to: 'a new published version',
-                },
-              ]),
-          ...tagChange(have.tags, plan.tags),
-        ]
-      : [];
-    put(
-      'guardrail',
-      g.name,
-      { policies: g.request, enforce: g.enforce },
-      Boolean(have),
-      diff,
-    );
-  } else if (cur.guardrail) {
-    out.delete.push({
-      resource: 'guardrail',
-      name: cur.guardrail.arn,
-      details: { versions: 'every version' },
-    });
-  }
-
-  put(
-    'SNS topic',
-    plan.topic.arn,
-    { policy: plan.topic.policy, emailSubscriptions: plan.topic.emails },
-    Boolean(cur.topic),
-    cur.topic
-      ? [
-          ...jsonDiff(cur.topic.policy, plan.topic.policy, 'policy'),
-          ...jsonDiff(
-            [...cur.subscriptions].sort(),
-            plan.topic.emails,
-            'emailSubscriptions',
-          ),
-          ...tagChange(cur.topic.tags, plan.tags),
-        ]
-      : [],
-  );
-
-  for (const alarm of plan.alarms) {
-    const have = cur.alarms.find(a => a.AlarmName === alarm.name);
-    const details = alarmDetails(alarm);
-    put(
-      'CloudWatch alarm',
-      alarm.name,
-      details,
-      Boolean(have),
-      have
-        ? [
-            ...jsonDiff(Number(have.Threshold), alarm.threshold, 'threshold'),
-            ...jsonDiff(
-              normMetrics(have.Metrics),
-              normMetrics(alarm.metrics),
-              'metrics',
-            ),
-            ...jsonDiff(have.AlarmActions ?? [], [plan.topic.arn], 'actions'),
-            ...tagChange(have.tags, plan.tags),
-          ]
-        : [],
+  for (const r of plan.regional) {
+    const here =
+      byRegion?.[r.region] ?? (r.region === plan.region ? cur : EMPTY);
+    previewRegion(
+      out,
+      plan,
+      r,
+      here,
+      plan.regions.length > 1 ? ` (${r.region})` : '',
     );
   }
-  const alarmNames = new Set(plan.alarms.map(a => a.name));
-  for (const a of ownAlarms(cur.alarms, plan.tenantId)) {
-    if (alarmNames.has(a.AlarmName!)) continue;
-    out.delete.push({
-      resource: 'CloudWatch alarm',
-      name: a.AlarmName!,
-      details: { threshold: a.Threshold },
-    });
+  for (const [region, here] of Object.entries(byRegion ?? {})) {
+    if (plan.regions.includes(region)) continue;
+    // a region the tenant no longer has: everything of it goes
+    previewRegion(
+      out,
+      plan,
+      { region, profiles: [], alarms: [], topic: undefined },
+      here,
+      ` (${region})`,
+    );
   }
 
   let body: unknown;

@@ -88,5 +88,8 @@ export const RegionTable = ({ regions }: { regions: RegionUsage[] }) => (
         ...m,
       })),
     ])}
+    emptyContent={
+      <div style={{ padding: 16 }}>No invocations in this range.</div>
+    }
   />
 );

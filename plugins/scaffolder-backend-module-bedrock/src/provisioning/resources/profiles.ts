@@ -68,7 +68,7 @@ export function existingProfiles(
 /** Creates the planned profiles that do not exist yet; returns every model's profile. */
 export async function createMissingProfiles(
   aws: Bedrock,
-  plan: TenantPlan,
+  plan: Pick<TenantPlan, 'tenantId' | 'tags' | 'profiles'>,
   existing: Record<string, ProfileRef>,
   log: ChangeLog,
 ): Promise<Record<string, ProfileRef>> {
@@ -98,7 +98,7 @@ export async function removeProfiles(
   aws: Bedrock,
   current: ProfileState[],
   tenantId: string,
-  plan: TenantPlan | undefined,
+  plan: Pick<TenantPlan, 'profiles'> | undefined,
   done: (what: string) => void,
 ) {
   const desired = new Set(plan?.profiles.map(p => p.name) ?? []);
