@@ -21,15 +21,21 @@ export const MODELS = [
   'amazon.nova-pro-v1:0',
 ];
 /** tenants per team; the org group has every team as a child */
-const TEAM_SIZE = 20;
+/**
+ * Tenants per team: 20, or more so that there are at most 20 teams. The bench user owns every
+ * team, and its token carries one ownership claim per team: with 100 teams (2,000 tenants) the
+ * token passed on to the catalog exceeds Node's 16 kB header limit (431).
+ */
+const teamSize = (n: number) => Math.max(20, Math.ceil(n / 20));
 const HOUR = 3_600_000;
 
 export const tenantName = (i: number) => `bench-tenant-${i}`;
 export const ORG = 'bench-org';
 /** a tenant of another group: the bench user must get 403 for it */
 export const FOREIGN = 'bench-foreign';
-const teamOf = (i: number) => `bench-team-${Math.floor(i / TEAM_SIZE)}`;
-const teams = (n: number) => Math.max(1, Math.ceil(n / TEAM_SIZE));
+const teamOf = (i: number, n: number) =>
+  `bench-team-${Math.floor(i / teamSize(n))}`;
+const teams = (n: number) => Math.max(1, Math.ceil(n / teamSize(n)));
 
 /** How the suite learns which entity is which tenant (one place to change when that changes). */
 function tenancyAnnotations(tenantId: string, i: number) {
@@ -96,7 +102,7 @@ export function writeCatalog(file: string, n: number): number {
     ),
     group('bench-other', 'team'),
     ...Array.from({ length: n }, (_, i) =>
-      component(tenantName(i), teamOf(i), i),
+      component(tenantName(i), teamOf(i, n), i),
     ),
     component(FOREIGN, 'bench-other', n),
   ];

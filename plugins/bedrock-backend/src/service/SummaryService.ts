@@ -22,7 +22,7 @@ import {
   guardrailSnapshotKey,
   SNAPSHOT,
 } from '../database/snapshots';
-import { DAY_MS, floorHour, HOUR_MS, iso } from '../lib/time';
+import { DAY_MS, HOUR_MS, iso } from '../lib/time';
 import type { Tenant } from '../tenant';
 import {
   HourlyUsageRow,
@@ -35,14 +35,12 @@ import { BucketCache } from './BucketCache';
 import { MemoCache } from './MemoCache';
 import { guardrailSection } from './guardrailSection';
 import { governanceSection, section } from './sections';
-import { budgetBlock, costBlock, monthStart, RUN_RATE_DAYS } from './cost';
+import { budgetBlock, costBlock } from './cost';
 import { TimeRange } from './range';
+import { historyWindow } from './historyWindow';
 import { suggestionsFor } from './suggestions';
 import { modelsOf, seriesOf, totalsOf } from './usage';
 import { regionsOf } from './regions';
-
-/** Days before now that the cost panel needs (run rate + anomaly baseline). */
-const HISTORY_DAYS = 22;
 
 /** A tenant's figures in a Group roll-up. */
 export interface TenantFigures {
@@ -68,30 +66,6 @@ function billedIn(snap: BilledSnapshot | null | undefined, range: TimeRange) {
   return days.length ? days.reduce((s, d) => s + d.usd, 0) : null;
 }
 
-const ceilHour = (t: number) => Math.ceil(t / HOUR_MS) * HOUR_MS;
-
-/**
- * The usage the cost panel needs (the range, the month so far, the run-rate window and the
- * anomaly baseline), as per-day buckets split at the range and run-rate boundaries. Rows start
- * on the hour, so boundaries rounded up to the hour select the same rows (and make stable keys).
- */
-function historyWindow(tenantIds: string[], range: TimeRange, now: number) {
-  const end = floorHour(now) + HOUR_MS;
-  const from = Math.min(
-    range.from,
-    monthStart(now),
-    floorHour(now) - HISTORY_DAYS * DAY_MS,
-  );
-  return {
-    tenantIds,
-    from: iso(ceilHour(from)),
-    to: iso(ceilHour(Math.max(range.to, end))),
-    boundaries: [range.from, range.to, end - RUN_RATE_DAYS * DAY_MS, end].map(
-      t => iso(ceilHour(t)),
-    ),
-  };
-}
-
 const inRange = (rows: HourlyUsageRow[], range: TimeRange) =>
   rows.filter(r => {
     const t = Date.parse(r.hour);
@@ -112,8 +86,14 @@ export class SummaryService {
   readonly #now: () => number;
   readonly #buckets: BucketCache;
   readonly #cache: CacheService;
-  /** summaries being computed on this replica: concurrent identical requests share one */
-  readonly #loading = new Map<string, Promise<string>>();
+  /**
+   * Summaries of this replica in front of the shared cache (no deserialising per request);
+   * concurrent identical requests share one computation.
+   */
+  readonly #summaries = new MemoCache<string>({
+    ttlMs: 60_000,
+    maxEntries: 500,
+  });
   /**
    * Roll-up figures of this replica, by the exact (already authorized) tenant list, range,
    * minute and the tenants' data version: a repeated roll-up costs one query.
@@ -167,17 +147,13 @@ export class SummaryService {
       version,
     ]);
     const id = `summary:${createHash('sha256').update(key).digest('hex')}`;
-    const loading = this.#loading.get(id);
-    if (loading) return loading;
-    const json = (async () => {
+    return this.#summaries.get(id, async () => {
       const hit = await this.#cache.get<string>(id).catch(() => undefined);
       if (typeof hit === 'string') return hit;
       const fresh = JSON.stringify(await this.entitySummary(tenant, range));
       await this.#cache.set(id, fresh, { ttl: 60_000 }).catch(() => undefined);
       return fresh;
-    })().finally(() => this.#loading.delete(id));
-    this.#loading.set(id, json);
-    return json;
+    });
   }
 
   async entitySummary(
