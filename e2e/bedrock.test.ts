@@ -285,7 +285,7 @@ describe('Bedrock views against the seeded emulator', () => {
             .join('')}</tr>`,
       )
       .join('');
-    const sheet = await page.context().newPage();
+    const sheet = await browser.newPage();
     await sheet.setContent(
       `<style>body{font:12px sans-serif}td{border:1px solid #ccc;padding:2px 6px;white-space:nowrap}tr:first-child{font-weight:bold;background:#eee}</style><table>${rows}</table>`,
     );

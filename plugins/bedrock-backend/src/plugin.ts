@@ -21,6 +21,7 @@ import { createAfterCollection } from './notify';
 import { NotificationLedger } from './notify/NotificationLedger';
 import { BudgetEnforcer } from './enforce/BudgetEnforcer';
 import { readEnforcementSettings } from './enforce/config';
+import { readNotifySettings } from './notify/config';
 import { DAY_MS, floorHour, HOUR_MS } from './lib/time';
 import { GroupRollupService } from './service/GroupRollupService';
 import { PolicyDecisionCache } from './service/PolicyDecisionCache';
@@ -121,6 +122,8 @@ export const bedrockPlugin = createBackendPlugin({
             costExplorerEnabled: settings.costExplorer.enabled,
           },
         });
+        const notify = readNotifySettings(config);
+        const suspensionNotices = notify.enabled && notify.events.suspension;
         const enforcer = BudgetEnforcer.create({
           settings: readEnforcementSettings(config),
           bindings,
@@ -131,7 +134,8 @@ export const bedrockPlugin = createBackendPlugin({
             const to = floorHour(Date.now()) + HOUR_MS;
             return summary.entitySummary(tenant, { from: to - DAY_MS, to });
           },
-          notifications: deps.notifications,
+          // told like the other suspensions: off with bedrock.notifications(.events.suspension)
+          notifications: suspensionNotices ? deps.notifications : undefined,
           auditor: deps.auditor,
           logger,
         });

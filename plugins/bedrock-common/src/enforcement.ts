@@ -68,7 +68,10 @@ export interface EnforcementPlan {
   dryRun: boolean;
   enabled: boolean;
   generatedAt: string;
+  /** the opted-in tenants, each with its decision */
   tenants: EnforcementInfo[];
+  /** how many bound tenants did not opt in: enforcement never touches them */
+  notOptedIn?: number;
 }
 
 /**

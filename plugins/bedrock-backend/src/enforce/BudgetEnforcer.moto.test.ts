@@ -432,10 +432,19 @@ describe('BudgetEnforcer against moto', () => {
     calls.length = 0;
     const [d] = await r.enforcer.enforce([tenantFor(tenantId)]);
     expect(d.decision).toBe('suspend');
+    expect(d.reason).toMatch(
+      /^Dry run \(bedrock.enforcement.dryRun\), would suspend: /,
+    );
     expect(calls.filter(c => c.mutating)).toEqual([]);
     expect((await awsState(tenantId)).policies).toEqual([]);
     // a tenant without the suite's role is reported, not touched
-    const plan = await r.enforcer.plan([tenantFor('never-made')]);
-    expect(plan.tenants).toEqual([]); // not opted in: no binding
+    const plan = await r.enforcer.plan([
+      tenantFor(tenantId),
+      tenantFor('never-made'),
+    ]);
+    expect(plan.tenants.map(t => [t.tenantId, t.decision])).toEqual([
+      [tenantId, 'suspend'],
+    ]);
+    expect(plan.notOptedIn).toBe(1); // no binding, no opt-in
   });
 });

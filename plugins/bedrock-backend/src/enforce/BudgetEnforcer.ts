@@ -81,12 +81,13 @@ export class BudgetEnforcer {
 
   /** What enforcement would do for each opted-in tenant now: AWS is read, never changed. */
   async plan(tenants: Tenant[]): Promise<EnforcementPlan> {
-    const assessed = await this.#assessAll(tenants);
+    const assessed = await this.#assessAll(tenants, { record: false });
     return {
       dryRun: this.#o.settings.dryRun,
       enabled: this.#o.settings.enabled,
       generatedAt: new Date(this.#now()).toISOString(),
       tenants: assessed.map(a => a.info),
+      notOptedIn: tenants.length - assessed.length,
     };
   }
 
@@ -96,17 +97,22 @@ export class BudgetEnforcer {
    */
   async enforce(tenants: Tenant[]): Promise<EnforcementInfo[]> {
     if (!this.#o.settings.enabled) return [];
-    const assessed = await this.#assessAll(tenants);
+    const assessed = await this.#assessAll(tenants, { record: true });
     const out: EnforcementInfo[] = [];
     for (const a of assessed) {
       let info = a.info;
       try {
         if (this.#o.settings.dryRun) {
-          if (info.decision === 'suspend' || info.decision === 'resume')
+          if (info.decision === 'suspend' || info.decision === 'resume') {
+            info = {
+              ...info,
+              reason: `Dry run (bedrock.enforcement.dryRun), would ${info.decision}: ${info.reason}`,
+            };
             this.#o.logger.info(
               `Bedrock budget enforcement (dry run) would ${info.decision} tenant ${info.tenantId}`,
               { entityRef: info.entityRef, reason: info.reason },
             );
+          }
         } else if (info.decision === 'suspend') {
           info = await this.#suspend(a);
         } else if (info.decision === 'resume') {
@@ -126,7 +132,10 @@ export class BudgetEnforcer {
     return out;
   }
 
-  async #assessAll(tenants: Tenant[]): Promise<Assessed[]> {
+  async #assessAll(
+    tenants: Tenant[],
+    o: { record: boolean },
+  ): Promise<Assessed[]> {
     const bindings = await this.#o.bindings.getMany(
       tenants.map(t => t.tenantId),
     );
@@ -142,7 +151,8 @@ export class BudgetEnforcer {
       const setting = settingOf.get(tenant.tenantId);
       if (!setting) {
         // opted out since: the tab stops showing the old decision
-        if (previous[tenant.tenantId]?.payload) await this.#clear(tenant);
+        if (o.record && previous[tenant.tenantId]?.payload)
+          await this.#clear(tenant);
         continue;
       }
       try {

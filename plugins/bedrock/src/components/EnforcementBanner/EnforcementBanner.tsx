@@ -50,6 +50,7 @@ export const EnforcementBanner = ({
       {e.usedFraction !== null && e.limitUsd !== null
         ? `Now ${formatPercent(e.usedFraction)} of ${formatUsd(e.limitUsd)}.`
         : e.reason}
+      {e.decision !== 'none' && e.usedFraction !== null && ` ${e.reason}`}
     </Alert>
   );
 };
