@@ -22,25 +22,18 @@ import {
   guardrailSnapshotKey,
   SNAPSHOT,
 } from '../database/snapshots';
-import { DAY_MS, HOUR_MS, iso } from '../lib/time';
+import { iso } from '../lib/time';
 import type { Tenant } from '../tenant';
-import {
-  HourlyUsageRow,
-  Snapshot,
-  TenantState,
-  UsageStore,
-} from '../database/types';
+import { HourlyUsageRow, Snapshot, UsageStore } from '../database/types';
 import { createHash } from 'node:crypto';
 import { BucketCache } from './BucketCache';
 import { MemoCache } from './MemoCache';
-import { guardrailSection } from './guardrailSection';
-import { governanceSection, section } from './sections';
-import { budgetBlock, costBlock } from './cost';
+import { budgetBlock } from './cost';
+import { section } from './sections';
 import { TimeRange } from './range';
 import { historyWindow } from './historyWindow';
-import { suggestionsFor } from './suggestions';
-import { modelsOf, seriesOf, totalsOf } from './usage';
-import { regionsOf } from './regions';
+import { modelsOf, totalsOf } from './usage';
+import { buildSummary, costSection } from './buildSummary';
 
 /** A tenant's figures in a Group roll-up. */
 export interface TenantFigures {
@@ -196,7 +189,7 @@ export class SummaryService {
       // budget enforcement's last decision (enforce/BudgetEnforcer)
       this.#store.getSnapshots<EnforcementInfo | null>('enforcement', [id]),
     ]);
-    return this.#build(tenant, range, now, {
+    return buildSummary(this.#options, tenant, range, now, {
       rows,
       history,
       state: states[id],
@@ -261,7 +254,13 @@ export class SummaryService {
     }
     return tenants.map(tenant => {
       const own = historyOf.get(tenant.tenantId) ?? [];
-      const cost = this.#cost(own, range, now, undefined);
+      const cost = costSection(
+        this.#options.prices,
+        own,
+        range,
+        now,
+        undefined,
+      );
       const rows = inRange(own, range);
       return {
         totals: totalsOf(this.#options.prices, rows),
@@ -296,115 +295,5 @@ export class SummaryService {
       collectedAt,
     ]);
     return this.#buckets.get(key, () => this.#store.getUsageBuckets(window));
-  }
-
-  #cost(
-    history: HourlyUsageRow[],
-    range: TimeRange,
-    now: number,
-    billed: Snapshot<BilledSnapshot> | undefined,
-  ): { section: Section<CostBlock>; data?: CostBlock } {
-    try {
-      const data = costBlock({
-        prices: this.#options.prices,
-        history,
-        range,
-        now,
-        billed: billed?.payload ?? null,
-        billedAsOf: billed?.fetchedAt ?? null,
-      });
-      return { section: { status: 'ok', data }, data };
-    } catch (e) {
-      return {
-        section: {
-          status: 'error',
-          message: `Cost could not be computed: ${(e as Error).message}`,
-        },
-      };
-    }
-  }
-
-  #build(
-    tenant: Tenant,
-    range: TimeRange,
-    now: number,
-    data: {
-      rows: HourlyUsageRow[];
-      history: HourlyUsageRow[];
-      state: TenantState | undefined;
-      lastInvocationAt: string | null;
-      alarms: Snapshot<AlarmInfo[]> | undefined;
-      budget: Snapshot<BudgetSnapshot | null> | undefined;
-      billed: Snapshot<BilledSnapshot> | undefined;
-      governance: Array<Snapshot<GovernanceInfo> | undefined>;
-      guardrails: Array<Snapshot<GuardrailInfo | null> | undefined>;
-      enforcement?: EnforcementInfo | null;
-    },
-  ): EntitySummary {
-    const { prices } = this.#options;
-    const { rows, history, state, lastInvocationAt } = data;
-    const totals = totalsOf(prices, rows);
-    const models = modelsOf(prices, rows);
-    const series = seriesOf(prices, rows, range);
-    const cost = this.#cost(
-      history,
-      range,
-      now,
-      this.#options.costExplorerEnabled ? data.billed : undefined,
-    );
-    const idle = {
-      idle: Boolean(
-        state?.lastCollectedAt &&
-          (!lastInvocationAt ||
-            now - (Date.parse(lastInvocationAt) + HOUR_MS) >=
-              this.#options.idleDays * DAY_MS),
-      ),
-      lastInvocationAt,
-      thresholdDays: this.#options.idleDays,
-    };
-    const lastCollectedAt = state?.lastCollectedAt ?? null;
-    return {
-      tenant: {
-        entityRef: tenant.entityRef,
-        tenantId: tenant.tenantId,
-        accountId: tenant.accountId,
-        regions: tenant.regions,
-        attribution: tenant.attribution,
-      },
-      range: {
-        from: iso(range.from),
-        to: iso(range.to),
-        granularity: series.granularity,
-      },
-      totals,
-      models,
-      byRegion: regionsOf(prices, rows),
-      series: series.points,
-      cost: cost.section,
-      budget: section(data.budget, 'Budget', b =>
-        b ? budgetBlock(b, cost.data?.dailyRunRateUsd ?? 0, now) : null,
-      ),
-      alarms: section(data.alarms, 'Alarms', a => a ?? []),
-      governance: governanceSection(data.governance),
-      guardrails: guardrailSection(data.guardrails),
-      idle,
-      suggestions: suggestionsFor({
-        idle,
-        totals,
-        models,
-        prices,
-        region: tenant.regions[0],
-        today: iso(now).slice(0, 10),
-      }),
-      freshness: {
-        dataUntil: state?.watermark ?? null,
-        lastCollectedAt,
-        stale:
-          !lastCollectedAt ||
-          now - Date.parse(lastCollectedAt) >
-            this.#options.staleAfterMinutes * 60_000,
-      },
-      enforcement: data.enforcement ?? null,
-    };
   }
 }

@@ -3,6 +3,7 @@ import { NotFoundError } from '@backstage/errors';
 import type {
   AwsClientFactory,
   AwsClients,
+  SuspensionTarget,
 } from '@bedrock-tenancy/plugin-bedrock-node';
 import type { ProvisioningConfig } from '../config';
 import { ChangeLog } from './changes';
@@ -270,29 +271,12 @@ export class TenantProvisioner {
     target: Target,
     options: { by: string },
   ): Promise<{ changes: string[]; alarmsDisabled: string[] }> {
-    const names = tenantNames(target.tenantId);
-    const { aws, log, inv } = await this.#beginExisting(target);
-    const { alarmsDisabled } = await suspendTenant(
-      aws,
-      {
-        roleName: names.roleName,
-        roleTags: inv.role.tags,
-        alarmPrefix: names.alarmPrefix,
-        alarms: ownAlarms(inv.alarms, target.tenantId),
-        otherRegions: (
-          await this.#others(target, inv)
-        ).map(r => ({
-          region: r.region,
-          aws: r.aws,
-          alarms: ownAlarms(r.inv.alarms, target.tenantId),
-        })),
-      },
-      {
-        by: options.by,
-        alarmKinds: ALARM_KINDS,
-        onChange: (change, meta) => log.add(change, meta),
-      },
-    );
+    const { aws, log, suspension } = await this.#suspension(target);
+    const { alarmsDisabled } = await suspendTenant(aws, suspension, {
+      by: options.by,
+      alarmKinds: ALARM_KINDS,
+      onChange: (change, meta) => log.add(change, meta),
+    });
     return { changes: log.changes, alarmsDisabled };
   }
 
@@ -300,25 +284,10 @@ export class TenantProvisioner {
   async resume(
     target: Target,
   ): Promise<{ changes: string[]; alarmsEnabled: string[] }> {
-    const names = tenantNames(target.tenantId);
-    const { aws, log, inv } = await this.#beginExisting(target);
-    const { alarmsEnabled } = await resumeTenant(
-      aws,
-      {
-        roleName: names.roleName,
-        roleTags: inv.role.tags,
-        alarmPrefix: names.alarmPrefix,
-        alarms: ownAlarms(inv.alarms, target.tenantId),
-        otherRegions: (
-          await this.#others(target, inv)
-        ).map(r => ({
-          region: r.region,
-          aws: r.aws,
-          alarms: ownAlarms(r.inv.alarms, target.tenantId),
-        })),
-      },
-      { onChange: (change, meta) => log.add(change, meta) },
-    );
+    const { aws, log, suspension } = await this.#suspension(target);
+    const { alarmsEnabled } = await resumeTenant(aws, suspension, {
+      onChange: (change, meta) => log.add(change, meta),
+    });
     return { changes: log.changes, alarmsEnabled };
   }
 
@@ -358,13 +327,28 @@ export class TenantProvisioner {
     return { deleted };
   }
 
-  /** The tenant's other regions (its role's tag), read and checked. */
-  #others(target: Target, inv: TenantInventory) {
-    return this.#beginRegions(
+  /** What suspend and resume work on: the role and the tenant's alarms in each of its regions. */
+  async #suspension(target: Target) {
+    const names = tenantNames(target.tenantId);
+    const { aws, log, inv } = await this.#beginExisting(target);
+    // the tenant's other regions (its role's tag), read and checked
+    const others = await this.#beginRegions(
       target,
       roleRegions(inv.role).filter(r => r !== target.region),
       [],
     );
+    const suspension: SuspensionTarget = {
+      roleName: names.roleName,
+      roleTags: inv.role.tags,
+      alarmPrefix: names.alarmPrefix,
+      alarms: ownAlarms(inv.alarms, target.tenantId),
+      otherRegions: others.map(r => ({
+        region: r.region,
+        aws: r.aws,
+        alarms: ownAlarms(r.inv.alarms, target.tenantId),
+      })),
+    };
+    return { aws, log, suspension };
   }
 
   /** Every region's clients and checked inventory (`regions` in order; none for none). */

@@ -20,6 +20,7 @@ import { guardrailRequest } from './guardrailPlan';
 import type { TenantSpec } from './inputs';
 import { arns, tenantArns, tenantNames } from './naming';
 import { policy, PolicyDocument } from './policies';
+import { directInvokePolicy, profileInvokePolicy } from './invokePolicies';
 import { planAlarms, type PlannedAlarm } from './resources/alarms';
 import {
   budgetTagFilter,
@@ -35,12 +36,6 @@ import {
 } from './resources/guardrail';
 import { tenantTags } from './resources/tags';
 import { planTopic, type PlannedTopic } from './resources/topic';
-
-/** The IAM actions that invoke a model. Converse and ConverseStream are authorised by these two. */
-export const INVOKE_ACTIONS = [
-  'bedrock:InvokeModel',
-  'bedrock:InvokeModelWithResponseStream',
-];
 
 /** An application inference profile the tenant has (or will have, in a plan). */
 export interface ProfileRef {
@@ -135,14 +130,6 @@ export function resolveCopyFrom(
   return template
     .replaceAll('{region}', region)
     .replaceAll('{accountId}', accountId);
-}
-
-/** For a system (cross-region) profile, the foundation models it routes to in any region. */
-function underlyingModelArns(copyFrom: string, modelId: string): string[] {
-  if (/:inference-profile\//.test(copyFrom)) {
-    return [copyFrom, arns.foundationModelAnyRegion(modelId)];
-  }
-  return [copyFrom];
 }
 
 function principalBlock(principals: string[]): Record<string, string[]> {
@@ -289,85 +276,6 @@ export function buildRegionPlan(
       [ANNOTATION_BUDGET_NAME]: names.budgetName,
     },
   };
-}
-
-type GuardrailCondition = Record<string, Record<string, string>> | undefined;
-
-/** Inference-profile mode: the models only through the tenant's own profiles. */
-function profileInvokePolicy(
-  profiles: PlannedProfile[],
-  withGuardrail: GuardrailCondition,
-): PolicyDocument {
-  const profileArns = profiles.map(p => p.arn);
-  return policy(
-    {
-      Sid: 'InvokeTenantInferenceProfiles',
-      Effect: 'Allow',
-      Action: INVOKE_ACTIONS,
-      Resource: profileArns,
-      ...(withGuardrail ? { Condition: withGuardrail } : {}),
-    },
-    {
-      Sid: 'InvokeModelsOnlyThroughTenantProfiles',
-      Effect: 'Allow',
-      Action: INVOKE_ACTIONS,
-      Resource: [
-        ...new Set(
-          profiles.flatMap(p => underlyingModelArns(p.copyFrom, p.modelId)),
-        ),
-      ],
-      Condition: {
-        ArnEquals: { 'bedrock:InferenceProfileArn': profileArns },
-        ...withGuardrail,
-      },
-    },
-    {
-      Sid: 'ReadTenantInferenceProfiles',
-      Effect: 'Allow',
-      Action: 'bedrock:GetInferenceProfile',
-      Resource: profileArns,
-    },
-    ...denyWithoutGuardrail(withGuardrail),
-  );
-}
-
-/** Account and identity mode: the allowed models (or their system profiles) directly. */
-function directInvokePolicy(
-  models: Array<{ modelId: string; copyFrom: string }>,
-  withGuardrail: GuardrailCondition,
-): PolicyDocument {
-  return policy(
-    {
-      Sid: 'InvokeAllowedModels',
-      Effect: 'Allow',
-      Action: INVOKE_ACTIONS,
-      Resource: [
-        ...new Set(
-          models.flatMap(m => underlyingModelArns(m.copyFrom, m.modelId)),
-        ),
-      ],
-      ...(withGuardrail ? { Condition: withGuardrail } : {}),
-    },
-    ...denyWithoutGuardrail(withGuardrail),
-  );
-}
-
-/** Enforced guardrail: deny every invocation without it, whatever else grants it. */
-function denyWithoutGuardrail(withGuardrail: GuardrailCondition) {
-  const id = withGuardrail?.StringEquals['bedrock:GuardrailIdentifier'];
-  return id
-    ? [
-        {
-          Sid: 'DenyInvokeWithoutTenantGuardrail',
-          Effect: 'Deny' as const,
-          Action: INVOKE_ACTIONS,
-          Resource: '*',
-          Condition: {
-            StringNotEquals: { 'bedrock:GuardrailIdentifier': id },
-          },
-        },
-      ]
-    : [];
 }
 
 /** The role's tags that let the backend rebuild a binding without profiles. */
