@@ -136,6 +136,8 @@ describe('bedrock plugin against moto', () => {
   });
 
   it('collects at startup with the configured credentials and serves the seeded usage', async () => {
+    // the earlier tests' instances left snapshots in this database: wait for this one's own
+    const startedAt = new Date().toISOString();
     const { server } = await startPlugin();
     // shards this instance had no room for at startup run right after it (handed back), then
     // the status panels are filled
@@ -148,6 +150,7 @@ describe('bedrock plugin against moto', () => {
       // the alarms and the budget of both tenants (fetched concurrently, in no set order)
       const status = await knex('bedrock_snapshots')
         .whereIn('kind', ['alarms', 'budget'])
+        .andWhere('fetched_at', '>=', startedAt)
         .whereIn('key', ['checkout-assistant', 'fraud-analyst']);
       return Number(marks?.n) >= DEMO_TENANTS.length && status.length === 4;
     };
@@ -181,15 +184,12 @@ describe('bedrock plugin against moto', () => {
       });
       expect(body.freshness.stale).toBe(false);
       // the whole section on failure: its message says what AWS answered
+      const panel = (p: { status: string }) => (p.status === 'ok' ? 'ok' : p);
       expect({
         tenantId,
-        alarms: body.alarms,
-        budget: body.budget,
-      }).toMatchObject({
-        tenantId,
-        alarms: { status: 'ok' },
-        budget: { status: 'ok' },
-      });
+        alarms: panel(body.alarms),
+        budget: panel(body.budget),
+      }).toEqual({ tenantId, alarms: 'ok', budget: 'ok' });
     }
   });
 });
