@@ -20,7 +20,8 @@ import { iso } from '../lib/time';
 import { Tenant, tenantOf } from '../tenant';
 import { BindingStore } from '../bindings/types';
 import { verifyTenants } from '../bindings/verify';
-import { entityAuthorizer } from './entityAccess';
+import { entityAuthorizer, readEntity } from './entityAccess';
+import { ownedByOneOf, ownerRef } from './ownership';
 import { MemoCache } from './MemoCache';
 import { callerKey } from './PolicyDecisionCache';
 import { TimeRange } from './range';
@@ -71,6 +72,8 @@ export class GroupRollupService {
    * request by the tenants' data version, so a collection shows at once.
    */
   readonly #access?: MemoCache<RollupAccess>;
+  /** The groups each caller could read, for as long and per whole caller as `#access`. */
+  readonly #groupsRead?: MemoCache<Entity>;
 
   static create(o: {
     catalog: CatalogService;
@@ -102,7 +105,23 @@ export class GroupRollupService {
         maxEntries: 1000,
         now: o.now,
       });
+      this.#groupsRead = new MemoCache({
+        ttlMs: o.accessTtlMs,
+        maxEntries: 1000,
+        now: o.now,
+      });
     }
+  }
+
+  /**
+   * The group as the caller reads it from the catalog (NotFoundError when the caller cannot),
+   * reused per whole caller identity like the access outcome; a failed read is not kept.
+   */
+  readGroup(groupRef: string, credentials: BackstageCredentials) {
+    const caller = callerKey(credentials);
+    const load = () => readEntity(this.#catalog, groupRef, credentials);
+    if (!this.#groupsRead || !caller) return load();
+    return this.#groupsRead.get(JSON.stringify([caller, groupRef]), load);
   }
 
   /** The group and, when asked, its descendants (spec.children / parentOf), as the caller sees them. */
@@ -355,30 +374,4 @@ export class GroupRollupService {
       ),
     };
   }
-}
-
-/**
- * True when the entity's owner is one of `groupRefs`: its ownedBy relations when the catalog has
- * computed them, else spec.owner resolved in the entity's namespace (`team-a` in namespace `x`
- * is group:x/team-a, never group:default/team-a).
- */
-function ownedByOneOf(entity: Entity, groupRefs: string[]): boolean {
-  const relations = (entity.relations ?? []).filter(r => r.type === 'ownedBy');
-  if (relations.length)
-    return relations.some(r => groupRefs.includes(r.targetRef));
-  return groupRefs.includes(ownerRef(entity));
-}
-
-/** The owner as a full entity ref (`group:default/team-a`), as spec.owner may be shorthand. */
-function ownerRef(entity: Entity): string {
-  const relation = entity.relations?.find(r => r.type === 'ownedBy');
-  if (relation) return relation.targetRef;
-  const owner = String(entity.spec?.owner ?? '');
-  if (!owner) return '';
-  return stringifyEntityRef(
-    parseEntityRef(owner, {
-      defaultKind: 'group',
-      defaultNamespace: entity.metadata.namespace ?? 'default',
-    }),
-  );
 }

@@ -151,8 +151,7 @@ export async function createRouter(
     const { includeChildren, limit, ...rangeQuery } = q.data;
     const range = resolveRange(rangeQuery, now());
     const credentials = await httpAuth.credentials(req);
-    const group = await readEntity(
-      catalog,
+    const group = await groups.readGroup(
       stringifyEntityRef({
         kind: 'group',
         namespace: p.namespace,
