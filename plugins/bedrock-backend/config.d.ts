@@ -186,6 +186,11 @@ export interface Config {
        * deny, or the catalog conditions with the caller's claims) is still applied to each entity
        * read with the caller's credentials. A policy or group-membership change shows after at
        * most this long. Default 10, at most 60; 0 asks the policy on every request.
+       * The Group roll-up also reuses, for as long and per whole caller, group and
+       * includeChildren, the group as the caller read it and what the caller may count (the
+       * owned entities listed with the caller's credentials, the permission and binding
+       * outcome): a new owned entity, ownership or binding change shows after at most this
+       * long; a collection shows at once.
        */
       decisionCacheSeconds?: number;
     };

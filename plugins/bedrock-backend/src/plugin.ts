@@ -173,6 +173,7 @@ export const bedrockPlugin = createBackendPlugin({
               permissions,
               summary,
               bindings,
+              accessTtlMs: settings.decisionCacheSeconds * 1000,
             }),
             refresh: tenant => tasks.refreshTenant(tenant),
             checkAccount: accountId =>

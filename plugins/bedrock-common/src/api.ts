@@ -206,7 +206,12 @@ export interface GroupRollup {
    * and the totals, only counted here
    */
   unreadableTenants?: number;
+  /** the most expensive tenants first, at most the request's `limit` of them (50 by default) */
   tenants: GroupTenantRow[];
+  /** how many tenants the totals count; absent in answers of older backends */
+  tenantCount?: number;
+  /** true when `tenants` leaves some of the counted tenants out (see `limit`) */
+  truncated?: boolean;
   /** entities the group owns that carry no (or malformed) tenant annotations */
   unannotated: Array<{ entityRef: string; title: string; kind: string }>;
   /**

@@ -20,7 +20,10 @@ import { iso } from '../lib/time';
 import { Tenant, tenantOf } from '../tenant';
 import { BindingStore } from '../bindings/types';
 import { verifyTenants } from '../bindings/verify';
-import { entityAuthorizer } from './entityAccess';
+import { entityAuthorizer, readEntity } from './entityAccess';
+import { ownedByOneOf, ownerRef } from './ownership';
+import { MemoCache } from './MemoCache';
+import { callerKey } from './PolicyDecisionCache';
 import { TimeRange } from './range';
 import { SummaryService } from './SummaryService';
 
@@ -30,6 +33,18 @@ const MAX_GROUPS = 200;
 const title = (e: Entity) => e.metadata.title ?? e.metadata.name;
 const mayBeTenant = (e: Entity) =>
   (TENANT_ENTITY_KINDS as readonly string[]).includes(e.kind.toLowerCase());
+
+/** Rows a roll-up answers by default: the most expensive tenants; the totals count them all. */
+export const DEFAULT_ROLLUP_LIMIT = 50;
+
+/** What a caller may count of a group: the listing, permission and binding outcome, before figures. */
+type RollupAccess = {
+  groupRefs: string[];
+  unreadableTenants: number;
+  permitted: Array<{ entityRef: string; entity: Entity; tenant: Tenant }>;
+  unannotated: GroupRollup['unannotated'];
+  unverified: GroupRollup['unverified'];
+};
 
 /** The roll-up with its detailed rows. */
 export type DetailedRollup = Omit<GroupRollup, 'tenants'> & {
@@ -50,12 +65,24 @@ export class GroupRollupService {
   readonly #permissions: PermissionsService;
   readonly #summary: SummaryService;
   readonly #bindings: BindingStore;
+  /**
+   * What each caller may count of a group (catalog listing with the caller's credentials,
+   * permission and binding outcome), per whole caller identity, group and includeChildren, for
+   * `accessTtlMs`: never shared between callers. The figures are not in it: they are read per
+   * request by the tenants' data version, so a collection shows at once.
+   */
+  readonly #access?: MemoCache<RollupAccess>;
+  /** The groups each caller could read, for as long and per whole caller as `#access`. */
+  readonly #groupsRead?: MemoCache<Entity>;
 
   static create(o: {
     catalog: CatalogService;
     permissions: PermissionsService;
     summary: SummaryService;
     bindings: BindingStore;
+    /** how long a caller's access outcome is reused (bedrock.permissions.decisionCacheSeconds); 0 = never */
+    accessTtlMs?: number;
+    now?: () => number;
   }) {
     return new GroupRollupService(o);
   }
@@ -65,11 +92,36 @@ export class GroupRollupService {
     permissions: PermissionsService;
     summary: SummaryService;
     bindings: BindingStore;
+    accessTtlMs?: number;
+    now?: () => number;
   }) {
     this.#catalog = o.catalog;
     this.#permissions = o.permissions;
     this.#summary = o.summary;
     this.#bindings = o.bindings;
+    if (o.accessTtlMs && o.accessTtlMs > 0) {
+      this.#access = new MemoCache({
+        ttlMs: o.accessTtlMs,
+        maxEntries: 1000,
+        now: o.now,
+      });
+      this.#groupsRead = new MemoCache({
+        ttlMs: o.accessTtlMs,
+        maxEntries: 1000,
+        now: o.now,
+      });
+    }
+  }
+
+  /**
+   * The group as the caller reads it from the catalog (NotFoundError when the caller cannot),
+   * reused per whole caller identity like the access outcome; a failed read is not kept.
+   */
+  readGroup(groupRef: string, credentials: BackstageCredentials) {
+    const caller = callerKey(credentials);
+    const load = () => readEntity(this.#catalog, groupRef, credentials);
+    if (!this.#groupsRead || !caller) return load();
+    return this.#groupsRead.get(JSON.stringify([caller, groupRef]), load);
   }
 
   /** The group and, when asked, its descendants (spec.children / parentOf), as the caller sees them. */
@@ -107,13 +159,19 @@ export class GroupRollupService {
     return [...out.keys()];
   }
 
+  /**
+   * The roll-up as the card draws it: totals over every tenant, and the `limit` most expensive
+   * rows (`tenantCount` counts them all, `truncated` tells that some were left out).
+   */
   async rollup(options: {
     group: Entity;
     includeChildren: boolean;
     range: TimeRange;
     credentials: BackstageCredentials;
+    limit?: number;
   }): Promise<GroupRollup> {
     const { group, includeChildren, range, credentials } = options;
+    const limit = options.limit ?? DEFAULT_ROLLUP_LIMIT;
     const rollup = await this.#rollup(
       group,
       includeChildren,
@@ -122,9 +180,11 @@ export class GroupRollupService {
     );
     return {
       ...rollup,
-      tenants: rollup.tenants.map(
-        ({ models, billedUsd, pricedCostUsd, ...row }) => row,
-      ),
+      tenantCount: rollup.tenants.length,
+      truncated: rollup.tenants.length > limit,
+      tenants: rollup.tenants
+        .slice(0, limit)
+        .map(({ models, billedUsd, pricedCostUsd, ...row }) => row),
     };
   }
 
@@ -139,12 +199,26 @@ export class GroupRollupService {
     return this.#rollup(group, includeChildren, range, credentials);
   }
 
-  async #rollup(
+  /** The caller's access outcome, reused per whole caller identity for a few seconds. */
+  #accessOf(
     group: Entity,
     includeChildren: boolean,
-    range: TimeRange,
     credentials: BackstageCredentials,
-  ): Promise<DetailedRollup> {
+  ): Promise<RollupAccess> {
+    const caller = callerKey(credentials);
+    const load = () => this.#loadAccess(group, includeChildren, credentials);
+    if (!this.#access || !caller) return load();
+    return this.#access.get(
+      JSON.stringify([caller, stringifyEntityRef(group), includeChildren]),
+      load,
+    );
+  }
+
+  async #loadAccess(
+    group: Entity,
+    includeChildren: boolean,
+    credentials: BackstageCredentials,
+  ): Promise<RollupAccess> {
     const groupRefs = await this.#groups(group, includeChildren, credentials);
     // spec.owner may be shorthand, relative to the entity's namespace: ask for every spelling,
     // then keep only what the owner resolves to (see ownedByOneOf)
@@ -207,6 +281,17 @@ export class GroupRollupService {
           reason: v.reason,
         });
     }
+    return { groupRefs, unreadableTenants, permitted, unannotated, unverified };
+  }
+
+  async #rollup(
+    group: Entity,
+    includeChildren: boolean,
+    range: TimeRange,
+    credentials: BackstageCredentials,
+  ): Promise<DetailedRollup> {
+    const { groupRefs, unreadableTenants, permitted, unannotated, unverified } =
+      await this.#accessOf(group, includeChildren, credentials);
     const figures = await this.#summary.rollupFigures(
       permitted.map(p => p.tenant),
       range,
@@ -280,38 +365,13 @@ export class GroupRollupService {
       tenants: rows.sort(
         (a, b) => (b.estimatedCostUsd ?? 0) - (a.estimatedCostUsd ?? 0),
       ),
-      unannotated: unannotated.sort((a, b) =>
+      // copies: the cached access outcome is never mutated
+      unannotated: [...unannotated].sort((a, b) =>
         a.entityRef.localeCompare(b.entityRef),
       ),
-      unverified: unverified.sort((a, b) =>
+      unverified: [...unverified].sort((a, b) =>
         a.entityRef.localeCompare(b.entityRef),
       ),
     };
   }
-}
-
-/**
- * True when the entity's owner is one of `groupRefs`: its ownedBy relations when the catalog has
- * computed them, else spec.owner resolved in the entity's namespace (`team-a` in namespace `x`
- * is group:x/team-a, never group:default/team-a).
- */
-function ownedByOneOf(entity: Entity, groupRefs: string[]): boolean {
-  const relations = (entity.relations ?? []).filter(r => r.type === 'ownedBy');
-  if (relations.length)
-    return relations.some(r => groupRefs.includes(r.targetRef));
-  return groupRefs.includes(ownerRef(entity));
-}
-
-/** The owner as a full entity ref (`group:default/team-a`), as spec.owner may be shorthand. */
-function ownerRef(entity: Entity): string {
-  const relation = entity.relations?.find(r => r.type === 'ownedBy');
-  if (relation) return relation.targetRef;
-  const owner = String(entity.spec?.owner ?? '');
-  if (!owner) return '';
-  return stringifyEntityRef(
-    parseEntityRef(owner, {
-      defaultKind: 'group',
-      defaultNamespace: entity.metadata.namespace ?? 'default',
-    }),
-  );
 }

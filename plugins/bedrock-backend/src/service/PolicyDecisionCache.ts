@@ -16,7 +16,9 @@ const MAX_ENTRIES = 10_000;
  * service subject with its access restrictions, and any actor), so different callers never
  * share a decision. Anonymous callers are not cached.
  */
-function callerKey(credentials: BackstageCredentials): string | undefined {
+export function callerKey(
+  credentials: BackstageCredentials,
+): string | undefined {
   const p = credentials.principal as { type?: string };
   if (!p || (p.type !== 'user' && p.type !== 'service')) return undefined;
   return JSON.stringify(p);

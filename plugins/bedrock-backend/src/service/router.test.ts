@@ -563,6 +563,30 @@ describe('bedrock router', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('answers the top rows up to `limit`, totals over every tenant, and refuses a bad limit', async () => {
+    denied.delete('component:default/search-ranker');
+    const all = (
+      await request(server).get(
+        '/api/bedrock/group/default/storefront/rollup?range=7d',
+      )
+    ).body as GroupRollup;
+    const res = await request(server).get(
+      '/api/bedrock/group/default/storefront/rollup?range=7d&limit=1',
+    );
+    expect(res.status).toBe(200);
+    const top = res.body as GroupRollup;
+    expect(top.tenants).toEqual(all.tenants.slice(0, 1));
+    expect(top).toMatchObject({ tenantCount: 3, truncated: true });
+    expect(all).toMatchObject({ tenantCount: 3, truncated: false });
+    expect(top.totals).toEqual(all.totals);
+    for (const limit of ['0', '2001', 'x', '1.5', '-1', '']) {
+      const bad = await request(server).get(
+        `/api/bedrock/group/default/storefront/rollup?limit=${limit}`,
+      );
+      expect(bad.status).toBe(400);
+    }
+  });
+
   it('refreshes a tenant once, then rate-limits it', async () => {
     const first = await request(server).post(
       '/api/bedrock/entity/component/default/checkout-assistant/refresh',

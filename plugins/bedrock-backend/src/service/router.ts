@@ -59,8 +59,19 @@ export interface RouterOptions {
   now?: () => number;
 }
 
+/** The most rows a roll-up answers; the totals always count every tenant. */
+const MAX_ROLLUP_LIMIT = 2000;
+
 const groupQuerySchema = z
-  .object({ includeChildren: z.enum(['true', 'false']).optional() })
+  .object({
+    includeChildren: z.enum(['true', 'false']).optional(),
+    limit: z
+      .string()
+      .regex(/^[0-9]+$/)
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(MAX_ROLLUP_LIMIT))
+      .optional(),
+  })
   .passthrough();
 
 export async function createRouter(
@@ -134,14 +145,13 @@ export async function createRouter(
     const q = groupQuerySchema.safeParse(req.query);
     if (!q.success) {
       throw new InputError(
-        'invalid query: includeChildren must be true or false',
+        `invalid query: includeChildren must be true or false, limit a whole number from 1 to ${MAX_ROLLUP_LIMIT}`,
       );
     }
-    const { includeChildren, ...rangeQuery } = q.data;
+    const { includeChildren, limit, ...rangeQuery } = q.data;
     const range = resolveRange(rangeQuery, now());
     const credentials = await httpAuth.credentials(req);
-    const group = await readEntity(
-      catalog,
+    const group = await groups.readGroup(
       stringifyEntityRef({
         kind: 'group',
         namespace: p.namespace,
@@ -157,6 +167,7 @@ export async function createRouter(
           : includeChildGroups,
         range,
         credentials,
+        limit,
       }),
     );
   });

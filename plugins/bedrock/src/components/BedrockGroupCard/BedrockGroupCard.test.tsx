@@ -75,6 +75,28 @@ describe('BedrockGroupCard', () => {
     ).toHaveAttribute('href', '/catalog/default/component/legacy-billing');
   });
 
+  it('says how many tenants the backend left out of the list, counted in the totals', async () => {
+    serveRollup(() => ({ status: 200, body: groupRollup }));
+    const first = await renderForEntity(<BedrockGroupCard />, groupEntity);
+    await screen.findByText('Checkout assistant');
+    expect(screen.queryByTestId('group-more-tenants')).toBeNull();
+    first.unmount();
+    serveRollup(() => ({
+      status: 200,
+      body: {
+        ...groupRollup,
+        tenants: groupRollup.tenants.slice(0, 1),
+        tenantCount: 3,
+        truncated: true,
+      },
+    }));
+    await renderForEntity(<BedrockGroupCard />, groupEntity);
+    expect(await screen.findByTestId('group-more-tenants')).toHaveTextContent(
+      'and 2 more tenants',
+    );
+    expect(value('group-total-tenants')).toHaveTextContent('3');
+  });
+
   it('lists unverified entities apart from the tenants and the totals', async () => {
     serveRollup(() => ({ status: 200, body: groupRollup }));
     await renderForEntity(<BedrockGroupCard />, groupEntity);

@@ -128,6 +128,18 @@ const Unverified = ({ items }: { items: GroupRollup['unverified'] }) => {
   );
 };
 
+/** The backend answers the most expensive tenants only: say how many the totals also count. */
+const MoreTenants = ({ rollup }: { rollup: GroupRollup }) => {
+  const more = (rollup.tenantCount ?? 0) - rollup.tenants.length;
+  if (!rollup.truncated || more <= 0) return null;
+  return (
+    <Typography variant="body2" data-testid="group-more-tenants">
+      and {formatInteger(more)} more tenant{more === 1 ? '' : 's'}, counted in
+      the totals (the chargeback export lists every tenant)
+    </Typography>
+  );
+};
+
 /** Group-page card: Bedrock totals of every tenant the group owns, and the tenants by cost. */
 export const BedrockGroupCard = () => {
   const { entity } = useEntity();
@@ -180,6 +192,7 @@ export const BedrockGroupCard = () => {
             linkToTab={tabLink}
             showOwner={counting}
           />
+          <MoreTenants rollup={value} />
           <CountedGroups rollup={value} />
           <Unverified items={value.unverified} />
           <Unannotated items={value.unannotated} />

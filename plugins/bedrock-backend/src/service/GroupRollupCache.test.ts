@@ -1,0 +1,205 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  ANNOTATION_ACCOUNT_ID,
+  ANNOTATION_REGIONS,
+  ANNOTATION_TENANT_ID,
+} from '@bedrock-tenancy/plugin-bedrock-common';
+import knexFactory from 'knex';
+import type { Tenant } from '../tenant';
+import {
+  catalogWith,
+  permissionsWith,
+  userCredentials,
+} from '../__testUtils__/lightServices';
+import { bindEntities } from '../__testUtils__/bindings';
+import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
+import { GroupRollupService } from './GroupRollupService';
+import type { SummaryService, TenantFigures } from './SummaryService';
+
+const RANGE = {
+  from: Date.parse('2026-11-01T00:00:00.000Z'),
+  to: Date.parse('2026-11-20T13:00:00.000Z'),
+};
+const TENANTS = 7;
+const team = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name: 'team', namespace: 'default' },
+  spec: { type: 'team', children: [] },
+};
+const tenantEntity = (i: number) => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: `t${i}`,
+    namespace: 'default',
+    annotations: {
+      [ANNOTATION_TENANT_ID]: `tenant-${i}`,
+      [ANNOTATION_ACCOUNT_ID]: String(111111111100 + i),
+      [ANNOTATION_REGIONS]: 'us-east-1',
+    },
+  },
+  spec: { type: 'service', owner: 'team' },
+});
+const entities = [
+  team,
+  ...Array.from({ length: TENANTS }, (_, i) => tenantEntity(i)),
+];
+
+/** Invocations per tenant as the store holds them; a collection bumps them (and the version). */
+let collected = 1;
+const figures = (t: Tenant): TenantFigures => {
+  const i = Number(t.tenantId.split('-')[1]);
+  return {
+    totals: {
+      invocations: collected * (i + 1),
+      inputTokens: 0,
+      outputTokens: 0,
+      estimatedCostUsd: i + 1,
+    },
+    cost: {
+      status: 'ok',
+      data: {
+        rangeEstimatedUsd: i + 1,
+        monthToDateUsd: 0,
+        projectedMonthEndUsd: 0,
+      } as any,
+    },
+    budget: { status: 'error', message: 'none' },
+    alarms: { status: 'ok', data: [] },
+  } as unknown as TenantFigures;
+};
+
+describe('GroupRollupService access cache', () => {
+  const ann = userCredentials('user:default/ann');
+  const bob = userCredentials('user:default/bob');
+  // ann acting through a service on behalf of bob: a caller of its own
+  const annForBob = {
+    ...ann,
+    principal: { type: 'service', subject: 'plugin:x', actor: bob.principal },
+  } as unknown as BackstageCredentials;
+  const mayRead = new Set(['user:default/ann']);
+  const authorize = jest.fn(async (requests: any[], options: any) =>
+    requests.map(() => ({
+      result: mayRead.has(options.credentials.principal.userEntityRef)
+        ? AuthorizeResult.ALLOW
+        : AuthorizeResult.DENY,
+    })),
+  );
+  const rollupFigures = jest.fn(async (tenants: Tenant[]) =>
+    tenants.map(figures),
+  );
+  /** callers (user refs, or the actor's) the catalog hides every entity from */
+  const hidden = new Set<string>();
+  const inner = catalogWith(entities);
+  const catalog = {
+    ...inner,
+    getEntities: inner.getEntities.bind(inner),
+    getEntitiesByRefs: inner.getEntitiesByRefs.bind(inner),
+    getEntityByRef: async (ref: string, options: any) => {
+      const p = options.credentials.principal;
+      const who = p.userEntityRef ?? p.actor?.userEntityRef;
+      return hidden.has(who) ? undefined : inner.getEntityByRef(ref, options);
+    },
+  } as unknown as typeof inner;
+  let clock = 0;
+  let service: GroupRollupService;
+  beforeAll(async () => {
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: ':memory:',
+      useNullAsDefault: true,
+    });
+    await DatabaseUsageStore.migrate(knex);
+    service = GroupRollupService.create({
+      catalog,
+      permissions: permissionsWith(authorize),
+      summary: { rollupFigures } as unknown as SummaryService,
+      bindings: await bindEntities(knex, entities.slice(1)),
+      accessTtlMs: 10_000,
+      now: () => clock,
+    });
+  });
+  const rollup = (credentials: BackstageCredentials, limit?: number) =>
+    service.rollup({
+      group: team as any,
+      includeChildren: false,
+      range: RANGE,
+      credentials,
+      limit,
+    });
+
+  it('never lets two callers share an entry, and shows a collection at once', async () => {
+    const owner = await rollup(ann);
+    expect(owner.tenants).toHaveLength(TENANTS);
+    expect(owner.unreadableTenants).toBe(0);
+    expect(authorize).toHaveBeenCalledTimes(1);
+
+    // another caller within the TTL: its own listing and decision, none of ann's rows
+    const other = await rollup(bob);
+    expect(other.tenants).toEqual([]);
+    expect(other.totals.tenants).toBe(0);
+    expect(other.unreadableTenants).toBe(TENANTS);
+    expect(authorize).toHaveBeenCalledTimes(2);
+    // a service acting for someone is not the person either
+    expect((await rollup(annForBob)).tenants).toEqual([]);
+    expect(authorize).toHaveBeenCalledTimes(3);
+
+    // ann again within the TTL: her cached outcome, no new decision; a collection shows at once
+    collected = 5;
+    const again = await rollup(ann);
+    expect(authorize).toHaveBeenCalledTimes(3);
+    expect(again.totals.invocations).toBe(5 * ((TENANTS * (TENANTS + 1)) / 2));
+    expect(again.totals.invocations).not.toBe(owner.totals.invocations);
+
+    // a permission change shows once the TTL is over
+    mayRead.delete('user:default/ann');
+    expect((await rollup(ann)).tenants).toHaveLength(TENANTS);
+    clock += 10_001;
+    expect((await rollup(ann)).tenants).toEqual([]);
+    mayRead.add('user:default/ann');
+  });
+
+  it('reads the group per caller: one that cannot see it gets a 404 whoever read it before', async () => {
+    const ref = 'group:default/team';
+    expect(await service.readGroup(ref, ann)).toMatchObject({ kind: 'Group' });
+    hidden.add('user:default/bob');
+    try {
+      await expect(service.readGroup(ref, bob)).rejects.toMatchObject({
+        name: 'NotFoundError',
+      });
+      await expect(service.readGroup(ref, annForBob)).rejects.toMatchObject({
+        name: 'NotFoundError',
+      });
+    } finally {
+      hidden.delete('user:default/bob');
+    }
+    expect(await service.readGroup(ref, bob)).toMatchObject({ kind: 'Group' });
+  });
+
+  it('answers the most expensive rows up to the limit, with totals over every tenant', async () => {
+    clock += 20_000;
+    const all = await rollup(ann, 2000);
+    const top = await rollup(ann, 3);
+    expect(all.truncated).toBe(false);
+    expect(all.tenantCount).toBe(TENANTS);
+    expect(top.truncated).toBe(true);
+    expect(top.tenantCount).toBe(TENANTS);
+    expect(top.tenants.map(t => t.tenantId)).toEqual([
+      'tenant-6',
+      'tenant-5',
+      'tenant-4',
+    ]);
+    expect(top.totals).toEqual(all.totals);
+    expect(top.totals.tenants).toBe(TENANTS);
+    // the detailed roll-up (chargeback export) has every tenant
+    const detailed = await service.detailedRollup({
+      group: team as any,
+      includeChildren: false,
+      range: RANGE,
+      credentials: ann,
+    });
+    expect(detailed.tenants).toHaveLength(TENANTS);
+  });
+});
