@@ -75,7 +75,13 @@ describe('bedrock plugin against moto', () => {
           data: {
             aws: DEMO_AWS_CONFIG,
             bedrock: {
-              aws: { endpoint: standIn.endpoint, maxAttempts: 1 },
+              // moto answers one request at a time and takes seconds per large GetMetricData:
+              // a status read queued behind the first collection may wait longer than 30 s
+              aws: {
+                endpoint: standIn.endpoint,
+                maxAttempts: 1,
+                requestTimeoutMs: 180_000,
+              },
               bindings: {
                 accounts: Object.values(DEMO_ACCOUNTS),
                 regions: [...DEMO_REGIONS],
