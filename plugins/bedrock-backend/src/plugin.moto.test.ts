@@ -75,7 +75,7 @@ describe('bedrock plugin against moto', () => {
           data: {
             aws: DEMO_AWS_CONFIG,
             bedrock: {
-              // moto answers one request at a time and takes seconds per large GetMetricData:
+              // moto runs every request in one Python process and takes seconds per large GetMetricData:
               // a status read queued behind the first collection may wait longer than 30 s
               aws: {
                 endpoint: standIn.endpoint,
