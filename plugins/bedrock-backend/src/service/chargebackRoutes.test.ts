@@ -54,6 +54,13 @@ const group = (name: string, children: string[], parent?: string) => ({
   spec: { type: 'team', children, ...(parent ? { parent } : {}) },
 });
 
+/** An entity whose annotations claim `tenantId` (anyone can write a catalog-info.yaml). */
+const copyOf = (name: string, owner: string, tenantId: string, i: number) => {
+  const e = tenant(name, owner, i, `${tenantId} (copy)`);
+  e.metadata.annotations[ANNOTATION_TENANT_ID] = tenantId;
+  return e;
+};
+
 const FORMULA_TITLE = '=HYPERLINK("http://evil","click")';
 const entities = [
   group('company', ['dept']),
@@ -63,6 +70,8 @@ const entities = [
   tenant('alpha', 'team-a', 1, 'Alpha, the assistant'),
   tenant('beta', 'team-b', 2, FORMULA_TITLE),
   tenant('gamma', 'team-b', 3),
+  // team-b's copy of team-a's tenant (same tenant id and account): no binding confirms it
+  copyOf('alpha-copy', 'team-b', 'alpha', 1),
   // owned, not a tenant kind: never "lacking annotations"
   {
     apiVersion: 'backstage.io/v1alpha1',
@@ -98,7 +107,7 @@ describe('chargeback export', () => {
     const knex = await databases.init('SQLITE_3');
     await DatabaseUsageStore.migrate(knex);
     const store = DatabaseUsageStore.fromKnex(knex);
-    await bindEntities(knex, entities.slice(4, 7));
+    await bindEntities(knex, entities.slice(4, 7)); // alpha, beta, gamma
     const usage: Record<string, [number, HourlyUsageRow[]]> = {
       alpha: [
         1,
@@ -237,6 +246,22 @@ describe('chargeback export', () => {
       estimatedCostUsd: null,
       inputTokens: 1000,
     });
+  });
+
+  it("gives a copy of another team's tenant no figures: listed as unverified, never in rows or totals", async () => {
+    const e = (await get(`/group/default/team-b/chargeback?month=${MONTH}`))
+      .body as ChargebackExport;
+    expect(e.tenants.map(t => t.entityRef)).toEqual(['component:default/beta']);
+    expect(e.unverified.map(u => u.entityRef)).toEqual([
+      'component:default/alpha-copy',
+    ]);
+    // beta's $2.50 only: alpha's $3.45 does not reach team-b through the copy
+    expect(e.totals.estimatedCostUsd).toBeCloseTo(2.5, 10);
+    const csv = (
+      await get(`/group/default/team-b/chargeback?month=${MONTH}&format=csv`)
+    ).text;
+    expect(csv).not.toContain('alpha-copy');
+    expect(csv).not.toContain('3.45');
   });
 
   it('writes CSV a spreadsheet opens: header, ISO month, bare numbers, quoting, no formulas', async () => {
