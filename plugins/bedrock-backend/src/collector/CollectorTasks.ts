@@ -122,10 +122,11 @@ export class CollectorTasks {
       this.#running--;
     }
     // the status task's first run may have found no bindings yet: once this instance's first
-    // collection is done (no shard running), fill its panels
+    // collection is done (no shard running), fill its panels, and tell the notifier and budget
+    // enforcement as any status run does (else they decide on a budget not collected yet)
     if (!this.#running && this.#collectedOnce && !this.#statusFilled) {
       this.#statusFilled = true;
-      await this.#o.status.collect(await this.tenants());
+      await this.collectStatus();
     }
   }
 
