@@ -14,6 +14,8 @@
  *   options: --seconds 10 (per phase) --rounds 2 --connections 50 --port 7197
  *            --no-build (reuse packages/backend/dist) --profile (CPU profile into artifacts/)
  *            --smoke (5 tenants, 1 s phases: checks it starts and prints)
+ *            --only 'summary, 7' (measure only the routes whose name contains it, beside the
+ *            catalog read: profiles one route at a time)
  */
 import autocannon from 'autocannon';
 import fs from 'node:fs';
@@ -50,6 +52,7 @@ const { values: args } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     smoke: { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 });
 const SMOKE = args.smoke;
@@ -273,8 +276,10 @@ async function main() {
     );
     const bytes = await checkViews(portal.baseUrl, token);
 
+    const measured = (r: number) =>
+      r === 0 || !args.only || ROUTES[r].name.includes(args.only);
     // warm-up (JIT, connection pools), not measured
-    for (const route of ROUTES) {
+    for (const route of ROUTES.filter((_, r) => measured(r))) {
       await phase(portal.baseUrl, token, route, SMOKE ? 1 : 3);
     }
     const loadBefore = machineLoad();
@@ -286,6 +291,7 @@ async function main() {
     }));
     for (let round = 0; round < ROUNDS; round++) {
       for (let r = 0; r < ROUTES.length; r++) {
+        if (!measured(r)) continue;
         const p = await phase(portal.baseUrl, token, ROUTES[r], SECONDS);
         results[r].requests += p.requests;
         results[r].seconds += p.seconds;
@@ -302,7 +308,8 @@ async function main() {
       `machine: before ${loadBefore}; after ${loadAfter}\n`,
       '| route | req/s | p50 | p99 | cost vs catalog read | bytes (gzip) | failed |',
       '|---|---|---|---|---|---|---|',
-      ...ROUTES.map((route, r) => {
+      ...ROUTES.flatMap((route, r) => {
+        if (!measured(r)) return [];
         const p = results[r];
         const sorted = [...p.latencies].sort((a, b) => a - b);
         return `| ${route.name} | ${rate(p).toFixed(1)} | ${pct(
@@ -316,7 +323,9 @@ async function main() {
       }),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
-    if (results.some(p => p.failures > 0 || p.requests === 0)) {
+    if (
+      results.some((p, r) => measured(r) && (p.failures > 0 || !p.requests))
+    ) {
       throw new Error('some requests failed');
     }
   } finally {

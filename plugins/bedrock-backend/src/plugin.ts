@@ -25,6 +25,7 @@ import { readNotifySettings } from './notify/config';
 import { DAY_MS, floorHour, HOUR_MS } from './lib/time';
 import { GroupRollupService } from './service/GroupRollupService';
 import { PolicyDecisionCache } from './service/PolicyDecisionCache';
+import { EntityReader } from './service/EntityReader';
 import { RefreshLimiter } from './service/RefreshLimiter';
 import { createRouter } from './service/router';
 import { SummaryService } from './service/SummaryService';
@@ -165,6 +166,10 @@ export const bedrockPlugin = createBackendPlugin({
             httpAuth: deps.httpAuth,
             permissions,
             catalog,
+            entities: EntityReader.create({
+              catalog,
+              ttlMs: settings.decisionCacheSeconds * 1000,
+            }),
             summary,
             auth,
             bindings,

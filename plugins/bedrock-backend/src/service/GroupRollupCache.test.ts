@@ -90,19 +90,7 @@ describe('GroupRollupService access cache', () => {
   const rollupFigures = jest.fn(async (tenants: Tenant[]) =>
     tenants.map(figures),
   );
-  /** callers (user refs, or the actor's) the catalog hides every entity from */
-  const hidden = new Set<string>();
-  const inner = catalogWith(entities);
-  const catalog = {
-    ...inner,
-    getEntities: inner.getEntities.bind(inner),
-    getEntitiesByRefs: inner.getEntitiesByRefs.bind(inner),
-    getEntityByRef: async (ref: string, options: any) => {
-      const p = options.credentials.principal;
-      const who = p.userEntityRef ?? p.actor?.userEntityRef;
-      return hidden.has(who) ? undefined : inner.getEntityByRef(ref, options);
-    },
-  } as unknown as typeof inner;
+  const catalog = catalogWith(entities);
   let clock = 0;
   let service: GroupRollupService;
   beforeAll(async () => {
@@ -159,23 +147,6 @@ describe('GroupRollupService access cache', () => {
     clock += 10_001;
     expect((await rollup(ann)).tenants).toEqual([]);
     mayRead.add('user:default/ann');
-  });
-
-  it('reads the group per caller: one that cannot see it gets a 404 whoever read it before', async () => {
-    const ref = 'group:default/team';
-    expect(await service.readGroup(ref, ann)).toMatchObject({ kind: 'Group' });
-    hidden.add('user:default/bob');
-    try {
-      await expect(service.readGroup(ref, bob)).rejects.toMatchObject({
-        name: 'NotFoundError',
-      });
-      await expect(service.readGroup(ref, annForBob)).rejects.toMatchObject({
-        name: 'NotFoundError',
-      });
-    } finally {
-      hidden.delete('user:default/bob');
-    }
-    expect(await service.readGroup(ref, bob)).toMatchObject({ kind: 'Group' });
   });
 
   it('answers the most expensive rows up to the limit, with totals over every tenant', async () => {

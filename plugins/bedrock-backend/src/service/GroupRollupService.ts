@@ -20,7 +20,7 @@ import { iso } from '../lib/time';
 import { Tenant, tenantOf } from '../tenant';
 import { BindingStore } from '../bindings/types';
 import { verifyTenants } from '../bindings/verify';
-import { entityAuthorizer, readEntity } from './entityAccess';
+import { entityAuthorizer } from './entityAccess';
 import { ownedByOneOf, ownerRef } from './ownership';
 import { MemoCache } from './MemoCache';
 import { callerKey } from './PolicyDecisionCache';
@@ -72,8 +72,6 @@ export class GroupRollupService {
    * request by the tenants' data version, so a collection shows at once.
    */
   readonly #access?: MemoCache<RollupAccess>;
-  /** The groups each caller could read, for as long and per whole caller as `#access`. */
-  readonly #groupsRead?: MemoCache<Entity>;
 
   static create(o: {
     catalog: CatalogService;
@@ -105,23 +103,7 @@ export class GroupRollupService {
         maxEntries: 1000,
         now: o.now,
       });
-      this.#groupsRead = new MemoCache({
-        ttlMs: o.accessTtlMs,
-        maxEntries: 1000,
-        now: o.now,
-      });
     }
-  }
-
-  /**
-   * The group as the caller reads it from the catalog (NotFoundError when the caller cannot),
-   * reused per whole caller identity like the access outcome; a failed read is not kept.
-   */
-  readGroup(groupRef: string, credentials: BackstageCredentials) {
-    const caller = callerKey(credentials);
-    const load = () => readEntity(this.#catalog, groupRef, credentials);
-    if (!this.#groupsRead || !caller) return load();
-    return this.#groupsRead.get(JSON.stringify([caller, groupRef]), load);
   }
 
   /** The group and, when asked, its descendants (spec.children / parentOf), as the caller sees them. */

@@ -9,7 +9,8 @@ import {
 import express from 'express';
 import { z } from 'zod';
 import { iso } from '../lib/time';
-import { groupParamsSchema, parseParams, readEntity } from './entityAccess';
+import { groupParamsSchema, parseParams } from './entityAccess';
+import { EntityReader } from './EntityReader';
 import { buildChargeback, monthRange, ownerParents } from './chargeback';
 import { chargebackCsv } from './chargebackCsv';
 import { GroupRollupService } from './GroupRollupService';
@@ -37,6 +38,7 @@ export function addChargebackRoutes(
   o: {
     httpAuth: HttpAuthService;
     catalog: CatalogService;
+    entities: EntityReader;
     groups: GroupRollupService;
     includeChildGroups: boolean;
     now: () => number;
@@ -60,8 +62,7 @@ export function addChargebackRoutes(
       ? q.data.includeChildren === 'true'
       : o.includeChildGroups;
     const credentials = await o.httpAuth.credentials(req);
-    const group = await readEntity(
-      o.catalog,
+    const group = await o.entities.read(
       stringifyEntityRef({
         kind: 'group',
         namespace: p.namespace,

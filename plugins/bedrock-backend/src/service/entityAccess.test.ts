@@ -13,7 +13,6 @@ import {
   bedrockUsageReadPermission,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import {
-  catalogWith,
   permissionsWith,
   userCredentials,
 } from '../__testUtils__/lightServices';
@@ -23,7 +22,6 @@ import {
   entityParamsSchema,
   groupParamsSchema,
   parseParams,
-  readEntity,
   tenantOrThrow,
   verifiedTenant,
 } from './entityAccess';
@@ -74,31 +72,6 @@ describe('entity access', () => {
     expect(
       parseParams(groupParamsSchema, { namespace: 'default', name: 'team-a' }),
     ).toEqual({ namespace: 'default', name: 'team-a' });
-  });
-
-  it('answers 404 for an entity the caller cannot see', async () => {
-    const catalog = catalogWith([component({})]);
-    await expect(
-      readEntity(catalog, 'component:default/other', userCredentials()),
-    ).rejects.toThrow(
-      new NotFoundError('No entity component:default/other found'),
-    );
-    await expect(
-      readEntity(catalog, 'component:default/shop', userCredentials()),
-    ).resolves.toMatchObject({ metadata: { name: 'shop' } });
-    // with the caller's credentials, so the catalog hides what the caller may not see
-    const getEntityByRef = jest.fn(async () => undefined);
-    const credentials = userCredentials('user:default/ann');
-    await expect(
-      readEntity(
-        { getEntityByRef } as any,
-        'component:default/shop',
-        credentials,
-      ),
-    ).rejects.toThrow(NotFoundError);
-    expect(getEntityByRef).toHaveBeenCalledWith('component:default/shop', {
-      credentials,
-    });
   });
 
   it.each([

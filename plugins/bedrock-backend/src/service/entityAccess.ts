@@ -50,17 +50,6 @@ export function parseParams<T>(schema: z.ZodType<T>, params: unknown): T {
   return r.data;
 }
 
-/** Reads the entity with the caller's credentials: entities the caller cannot see are 404. */
-export async function readEntity(
-  catalog: CatalogService,
-  ref: string,
-  credentials: BackstageCredentials,
-): Promise<Entity> {
-  const entity = await catalog.getEntityByRef(ref, { credentials });
-  if (!entity) throw new NotFoundError(`No entity ${ref} found`);
-  return entity;
-}
-
 /** Applies a catalog conditional decision to an entity with the catalog's own rules. */
 const applyCatalogConditions = createConditionAuthorizer<Entity, unknown>(
   Object.values(permissionRules) as any,

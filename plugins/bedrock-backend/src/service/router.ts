@@ -24,9 +24,9 @@ import {
   entityParamsSchema,
   groupParamsSchema,
   parseParams,
-  readEntity,
   verifiedTenant,
 } from './entityAccess';
+import { EntityReader } from './EntityReader';
 import { BindingStore } from '../bindings/types';
 import { addBindingRoutes } from './bindingRoutes';
 import { addChargebackRoutes } from './chargebackRoutes';
@@ -42,6 +42,8 @@ export interface RouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   catalog: CatalogService;
+  /** the entity reads of the routes (default: the catalog, read every time) */
+  entities?: EntityReader;
   summary: SummaryService;
   groups: GroupRollupService;
   bindings: BindingStore;
@@ -87,6 +89,8 @@ export async function createRouter(
     logger,
     bindings,
   } = options;
+  const entities =
+    options.entities ?? EntityReader.create({ catalog, ttlMs: 0 });
   const now = options.now ?? Date.now;
   const includeChildGroups = options.includeChildGroups ?? true;
   const router = Router();
@@ -108,6 +112,7 @@ export async function createRouter(
   addChargebackRoutes(router, {
     httpAuth,
     catalog,
+    entities,
     groups,
     includeChildGroups,
     now,
@@ -127,7 +132,7 @@ export async function createRouter(
     const credentials = await httpAuth.credentials(req);
     // the entity and the caller's decision, concurrently: neither needs the other
     const [entity, authorizer] = await Promise.all([
-      readEntity(catalog, stringifyEntityRef(p), credentials),
+      entities.read(stringifyEntityRef(p), credentials),
       entityAuthorizer(permissions, bedrockUsageReadPermission, credentials),
     ]);
     await authorizeEntity(authorizer, bedrockUsageReadPermission, entity);
@@ -151,7 +156,7 @@ export async function createRouter(
     const { includeChildren, limit, ...rangeQuery } = q.data;
     const range = resolveRange(rangeQuery, now());
     const credentials = await httpAuth.credentials(req);
-    const group = await groups.readGroup(
+    const group = await entities.read(
       stringifyEntityRef({
         kind: 'group',
         namespace: p.namespace,
@@ -183,7 +188,7 @@ export async function createRouter(
     try {
       const credentials = await httpAuth.credentials(req);
       const [entity, authorizer] = await Promise.all([
-        readEntity(catalog, stringifyEntityRef(p), credentials),
+        entities.read(stringifyEntityRef(p), credentials),
         entityAuthorizer(
           permissions,
           bedrockUsageRefreshPermission,
