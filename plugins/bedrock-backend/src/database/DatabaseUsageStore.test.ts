@@ -501,4 +501,48 @@ describe('DatabaseUsageStore reads, states, snapshots and pruning', () => {
       expect(await store.getSnapshots('budget', [])).toEqual({});
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'moves the data version with any collection, watermark or snapshot, and only then, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await DatabaseUsageStore.migrate(knex);
+      const store = DatabaseUsageStore.fromKnex(knex);
+      const seen = [await store.getVersion()];
+      const moved = async () => {
+        const v = await store.getVersion();
+        expect(seen).not.toContain(v);
+        seen.push(v);
+      };
+      await store.markCollected({
+        tenantId: 'alpha',
+        watermark: at(1),
+        at: at(2),
+      });
+      await moved();
+      expect(await store.getVersion()).toBe(seen[1]);
+      // another tenant's collection moves it too (one version for every cache)
+      await store.markCollectedMany({
+        tenants: [{ tenantId: 'beta', entityRef: 'component:default/beta' }],
+        watermark: at(1),
+        at: at(3),
+      });
+      await moved();
+      await store.markCollected({
+        tenantId: 'beta',
+        watermark: at(5),
+        at: at(3),
+      });
+      await moved();
+      await store.putSnapshot({
+        kind: 'alarms',
+        key: 'gamma',
+        payload: [],
+        error: null,
+        fetchedAt: at(4),
+      });
+      await moved();
+      expect(await store.getVersion()).toBe(seen[4]);
+    },
+  );
 });

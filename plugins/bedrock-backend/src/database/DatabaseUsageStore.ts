@@ -184,19 +184,13 @@ export class DatabaseUsageStore implements UsageStore {
     return out;
   }
 
-  async getVersion(tenantIds: string[], snapshotKeys: string[]) {
+  async getVersion() {
     const db = this.#db;
     const [row] = await db
       .select({
-        collected: db(STATE)
-          .max('last_collected_at')
-          .whereIn('tenant_id', tenantIds.length ? tenantIds : ['']),
-        watermark: db(STATE)
-          .max('watermark')
-          .whereIn('tenant_id', tenantIds.length ? tenantIds : ['']),
-        fetched: db(SNAPSHOTS)
-          .max('fetched_at')
-          .whereIn('key', snapshotKeys.length ? snapshotKeys : ['']),
+        collected: db(STATE).max('last_collected_at'),
+        watermark: db(STATE).max('watermark'),
+        fetched: db(SNAPSHOTS).max('fetched_at'),
       })
       .from(db.raw('(SELECT 1) AS one'));
     return `${row?.collected ?? ''}|${row?.watermark ?? ''}|${

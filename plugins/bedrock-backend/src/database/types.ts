@@ -98,10 +98,12 @@ export interface UsageStore {
   getLastInvocation(tenantIds: string[]): Promise<Record<string, string>>;
   getStates(tenantIds: string[]): Promise<Record<string, TenantState>>;
   /**
-   * What changes whenever the tenants' data does: their latest collection and the newest of
-   * these snapshots (by key, any kind). A key for results computed from the store.
+   * What changes whenever any tenant's data does: the latest collection, watermark and snapshot
+   * of all tenants, three index lookups whatever their number. A key for results computed from
+   * the store: coarser than one tenant's (another tenant's collection moves it too) but never
+   * stale, and as cheap for a roll-up of 2,000 tenants as for one summary.
    */
-  getVersion(tenantIds: string[], snapshotKeys: string[]): Promise<string>;
+  getVersion(): Promise<string>;
   /** Moves the watermark forward (never back) and records a successful collection. */
   markCollected(options: {
     tenantId: string;

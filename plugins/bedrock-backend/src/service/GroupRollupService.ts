@@ -25,7 +25,7 @@ import { ownedByOneOf, ownerRef } from './ownership';
 import { MemoCache } from './MemoCache';
 import { callerKey } from './PolicyDecisionCache';
 import { TimeRange } from './range';
-import { SummaryService } from './SummaryService';
+import { SummaryService, TenantFigures } from './SummaryService';
 
 /** At most this many groups are visited below a group. */
 const MAX_GROUPS = 200;
@@ -69,9 +69,18 @@ export class GroupRollupService {
    * What each caller may count of a group (catalog listing with the caller's credentials,
    * permission and binding outcome), per whole caller identity, group and includeChildren, for
    * `accessTtlMs`: never shared between callers. The figures are not in it: they are read per
-   * request by the tenants' data version, so a collection shows at once.
+   * request by the store's data version, so a collection shows at once.
    */
   readonly #access?: MemoCache<RollupAccess>;
+  /**
+   * Roll-ups assembled from one caller's access outcome (same group, includeChildren) and one
+   * set of figures (same tenants, range and data version): while both are reused, so is the
+   * roll-up, and it goes when either does. Never mutated by readers.
+   */
+  readonly #assembled = new WeakMap<
+    RollupAccess,
+    WeakMap<TenantFigures[], DetailedRollup>
+  >();
 
   static create(o: {
     catalog: CatalogService;
@@ -272,12 +281,30 @@ export class GroupRollupService {
     range: TimeRange,
     credentials: BackstageCredentials,
   ): Promise<DetailedRollup> {
-    const { groupRefs, unreadableTenants, permitted, unannotated, unverified } =
-      await this.#accessOf(group, includeChildren, credentials);
+    const access = await this.#accessOf(group, includeChildren, credentials);
     const figures = await this.#summary.rollupFigures(
-      permitted.map(p => p.tenant),
+      access.permitted.map(p => p.tenant),
       range,
     );
+    let byFigures = this.#assembled.get(access);
+    if (!byFigures) this.#assembled.set(access, (byFigures = new WeakMap()));
+    let rollup = byFigures.get(figures);
+    if (!rollup) {
+      rollup = this.#assemble(group, includeChildren, range, access, figures);
+      byFigures.set(figures, rollup);
+    }
+    return rollup;
+  }
+
+  #assemble(
+    group: Entity,
+    includeChildren: boolean,
+    range: TimeRange,
+    access: RollupAccess,
+    figures: TenantFigures[],
+  ): DetailedRollup {
+    const { groupRefs, unreadableTenants, permitted, unannotated, unverified } =
+      access;
     const rows: DetailedTenantRow[] = [];
     let pricedCost = 0;
     let costFailed = 0;

@@ -89,7 +89,7 @@ export class SummaryService {
   });
   /**
    * Roll-up figures of this replica, by the exact (already authorized) tenant list, range,
-   * minute and the tenants' data version: a repeated roll-up costs one query.
+   * minute and the store's data version: a repeated roll-up costs one query.
    */
   readonly #figures = new MemoCache<TenantFigures[]>({
     ttlMs: 60_000,
@@ -123,15 +123,12 @@ export class SummaryService {
 
   /**
    * The entity summary as JSON, shared by every caller the route has authorized for the entity
-   * until the tenant is collected again (or its snapshots change), or the minute turns (the
+   * until a collection or a snapshot changes the store's data version, or the minute turns (the
    * freshness and idle figures move with the clock).
    */
   async entitySummaryJson(tenant: Tenant, range: TimeRange): Promise<string> {
     const now = this.#now();
-    const version = await this.#store.getVersion(
-      [tenant.tenantId],
-      [tenant.tenantId, ...tenant.regions.map(r => `${tenant.accountId}/${r}`)],
-    );
+    const version = await this.#store.getVersion();
     const key = JSON.stringify([
       tenant,
       range.from,
@@ -217,7 +214,7 @@ export class SummaryService {
   ): Promise<TenantFigures[]> {
     const now = this.#now();
     const ids = tenants.map(t => t.tenantId);
-    const version = await this.#store.getVersion(ids, ids);
+    const version = await this.#store.getVersion();
     return this.#figures.get(
       JSON.stringify([
         ids,
