@@ -146,13 +146,23 @@ describe('Bedrock views against the seeded emulator', () => {
     });
   }
 
-  it('the tab shows the same headline figures as the API, and follows the range', async () => {
+  it('the tab paints from one API request and shows the same headline figures as the API, and follows the range', async () => {
+    const bedrockRequests: string[] = [];
+    const record = (r: { url(): string }) => {
+      if (new URL(r.url()).pathname.startsWith('/api/bedrock/'))
+        bedrockRequests.push(new URL(r.url()).pathname);
+    };
+    page.on('request', record);
     await page.goto(
       `${APP_URL}/catalog/default/component/checkout-assistant/bedrock`,
     );
     await page
       .getByTestId('headline-invocations')
       .waitFor({ timeout: 120_000 });
+    page.off('request', record);
+    assert.deepEqual(bedrockRequests, [
+      '/api/bedrock/entity/component/default/checkout-assistant/summary',
+    ]);
     const api7d = await summary('checkout-assistant', 'range=7d', token);
     assert.equal(
       Number(await figure(page, 'headline-invocations')),

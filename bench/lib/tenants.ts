@@ -11,7 +11,8 @@ import {
   ANNOTATION_TENANT_ID,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import fs from 'node:fs';
-import { Knex } from 'knex';
+import knexFactory, { Knex } from 'knex';
+import { rewriteDays } from '../../plugins/bedrock-backend/src/database/dailyRollups';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
@@ -155,27 +156,24 @@ export async function fillUsage(knex: Knex, n: number, days = 32) {
       new Date(end - HOUR).toISOString(),
     ],
   );
-  // the daily rollups the collector keeps beside the hourly rows
-  const sums = [
-    'invocations',
-    'input_tokens',
-    'output_tokens',
-    'cache_read_tokens',
-    'cache_write_tokens',
-    'client_errors',
-    'server_errors',
-    'throttles',
-  ];
-  await knex.raw(
-    `INSERT INTO bedrock.bedrock_usage_daily (tenant_id, account_id, region, model_id, day, ${sums.join(
-      ', ',
-    )})
-       SELECT tenant_id, account_id, region, model_id, substr(hour, 1, 10), ${sums
-         .map(c => `sum(${c})`)
-         .join(', ')}
-       FROM bedrock.bedrock_usage_hourly
-       GROUP BY tenant_id, account_id, region, model_id, substr(hour, 1, 10)`,
-  );
+  // the daily rollups, by the collector's own code
+  const bedrock = knexFactory({
+    client: 'pg',
+    connection: knex.client.config.connection,
+    searchPath: ['bedrock'],
+    pool: { min: 0, max: 1 },
+  });
+  try {
+    await bedrock.transaction(tx =>
+      rewriteDays(tx, {
+        tenantIds: [],
+        from: new Date(start).toISOString(),
+        to: new Date(end).toISOString(),
+      }),
+    );
+  } finally {
+    await bedrock.destroy();
+  }
   const names = [
     ...Array.from({ length: n }, (_, i) => tenantName(i)),
     FOREIGN,

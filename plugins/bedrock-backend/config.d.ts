@@ -186,11 +186,12 @@ export interface Config {
        * deny, or the catalog conditions with the caller's claims) is still applied to each entity
        * read with the caller's credentials. A policy or group-membership change shows after at
        * most this long. Default 10, at most 60; 0 asks the policy on every request.
-       * The Group roll-up also reuses, for as long and per whole caller, group and
-       * includeChildren, the group as the caller read it and what the caller may count (the
-       * owned entities listed with the caller's credentials, the permission and binding
-       * outcome): a new owned entity, ownership or binding change shows after at most this
-       * long; a collection shows at once.
+       * For as long and per whole caller, the routes also reuse each entity the caller read
+       * from the catalog (with the caller's credentials: an entity the catalog hides from the
+       * caller stays a 404, whoever read it before), and the Group roll-up what the caller may
+       * count of a group (the owned entities listed with the caller's credentials, the
+       * permission and binding outcome): an edited entity, a new owned entity, an ownership or
+       * binding change shows after at most this long; a collection shows at once.
        */
       decisionCacheSeconds?: number;
     };

@@ -103,7 +103,9 @@ describe('DatabaseUsageStore.getUsageBuckets', () => {
           });
         }
       }
-      for (const b of buckets) expect(b.latencyAvgMs).toBeNull();
+      // every hour's average is 500 ms, so is every bucket's, weighing its hours
+      for (const b of buckets) expect(b.latencyAvgMs).toBeCloseTo(500, 9);
+      expect(buckets.every(b => b.latencyWeight! >= b.invocations)).toBe(true);
       // one bucket per model and day, and a second one on each boundary's day
       const days = new Set(
         buckets.map(b => `${b.modelId}|${b.hour.slice(0, 10)}`),

@@ -4,7 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { readBuckets, rewriteDays } from './dailyRollups';
-import { fromDb, toDb } from './rows';
+import { fromBucket, fromDb, toDb } from './rows';
 import { HourlyUsageRow, Snapshot, TenantState, UsageStore } from './types';
 
 const USAGE = 'bedrock_usage_hourly';
@@ -145,14 +145,7 @@ export class DatabaseUsageStore implements UsageStore {
   }) {
     if (!options.tenantIds.length) return [];
     const rows = await readBuckets(this.#db, options);
-    return rows.map(r =>
-      fromDb({
-        ...r,
-        latency_avg_ms: null,
-        latency_max_ms: null,
-        latency_p99_ms: null,
-      }),
-    );
+    return rows.map(fromBucket);
   }
 
   async getLastInvocation(tenantIds: string[]) {

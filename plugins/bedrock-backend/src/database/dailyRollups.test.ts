@@ -1,6 +1,9 @@
 import { lightDatabases } from '../__testUtils__/lightDatabases';
 import { DatabaseUsageStore } from './DatabaseUsageStore';
 import { emptyUsageRow, HourlyUsageRow } from './types';
+import { DEFAULT_PRICES } from '@bedrock-tenancy/plugin-bedrock-common';
+import { historyWindow } from '../service/historyWindow';
+import { seriesOf, totalsOf } from '../service/usage';
 
 jest.setTimeout(60_000);
 
@@ -113,6 +116,67 @@ describe('the daily rollups', () => {
         again.find(b => b.tenantId === 'b' && b.hour.startsWith('2026-10-05'))
           ?.invocations,
       ).toBe(1_000_000);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'give a summary read from days the same totals, latency and chart as its hours, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await DatabaseUsageStore.migrate(knex);
+      const store = DatabaseUsageStore.fromKnex(knex);
+      const place = { accountId: '111111111111', region: 'us-east-1' };
+      // latency that differs every hour, hours without an average, idle hours with one
+      const hours = rows('a', 24 * 9, 3).map((r, h) => ({
+        ...r,
+        cacheReadTokens: h % 4,
+        outputTokens: (h * 13) % 70,
+        latencyAvgMs: h % 5 === 0 ? null : 300 + ((h * 53) % 900),
+        latencyMaxMs: h % 7 === 0 ? null : 1000 + h,
+        latencyP99Ms: h % 6 === 0 ? null : 900 + ((h * 31) % 400),
+      }));
+      await store.replaceWindow({
+        ...place,
+        tenantId: 'a',
+        from: iso(START),
+        to: iso(START + 24 * 9 * HOUR),
+        rows: hours,
+      });
+      // a 7-day range starting and ending mid-day, like the summary's
+      const range = { from: START + 29 * HOUR, to: START + (29 + 168) * HOUR };
+      const buckets = (
+        await store.getUsageBuckets(historyWindow(['a'], range, range.to))
+      ).filter(
+        r => Date.parse(r.hour) >= range.from && Date.parse(r.hour) < range.to,
+      );
+      const hourly = await store.getUsage({
+        tenantIds: ['a'],
+        from: iso(range.from),
+        to: iso(range.to),
+      });
+      expect(buckets.length).toBeLessThan(hourly.length / 10);
+      const fromDays = totalsOf(DEFAULT_PRICES, buckets);
+      const fromHours = totalsOf(DEFAULT_PRICES, hourly);
+      expect(fromDays.invocations).toBe(fromHours.invocations);
+      expect(fromDays.invocations).toBeGreaterThan(0);
+      expect(fromDays.estimatedCostUsd).toBeCloseTo(
+        fromHours.estimatedCostUsd!,
+        10,
+      );
+      expect(fromDays.latencyAvgMs).toBeCloseTo(fromHours.latencyAvgMs!, 9);
+      expect(fromDays.latencyMaxMs).toBe(fromHours.latencyMaxMs);
+      expect(fromDays.latencyP99Ms).toBe(fromHours.latencyP99Ms);
+      const days = seriesOf(DEFAULT_PRICES, buckets, range);
+      const hoursSeries = seriesOf(DEFAULT_PRICES, hourly, range);
+      expect(days.points.map(p => [p.timestamp, p.invocations])).toEqual(
+        hoursSeries.points.map(p => [p.timestamp, p.invocations]),
+      );
+      days.points.forEach((p, i) =>
+        expect(p.latencyAvgMs).toBeCloseTo(
+          hoursSeries.points[i].latencyAvgMs!,
+          9,
+        ),
+      );
     },
   );
 });

@@ -19,6 +19,26 @@ const ID_CHUNK = 200;
 
 const sums = () => Object.fromEntries(SUMS.map(c => [c, c]));
 
+/**
+ * A bucket's latency, kept so that buckets merge exactly as their hours do (LatencyMean): the
+ * sum of each hour's average times its weight (its invocations, at least 1) and that weight,
+ * over the hours with an average; the largest max and p99.
+ */
+export const LATENCY_COLUMNS = [
+  'latency_sum_ms',
+  'latency_weight',
+  'latency_max_ms',
+  'latency_p99_ms',
+];
+const WEIGHT =
+  'CASE WHEN latency_avg_ms IS NULL THEN 0 WHEN invocations > 1 THEN invocations ELSE 1 END';
+const latencyOfHours = (db: Knex) => [
+  db.raw(`SUM(latency_avg_ms * (${WEIGHT})) AS latency_sum_ms`),
+  db.raw(`SUM(${WEIGHT}) AS latency_weight`),
+  db.raw('MAX(latency_max_ms) AS latency_max_ms'),
+  db.raw('MAX(latency_p99_ms) AS latency_p99_ms'),
+];
+
 /** Recomputes the days that [from, to) touches from the hourly rows (inside `tx`). */
 export async function rewriteDays(
   tx: Knex,
@@ -48,17 +68,18 @@ export async function rewriteDays(
       .delete();
     await tx
       .into(
-        tx.raw(`?? (${[...KEYS, 'day', ...SUMS].map(() => '??').join(', ')})`, [
-          DAILY,
-          ...KEYS,
-          'day',
-          ...SUMS,
-        ]),
+        tx.raw(
+          `?? (${[...KEYS, 'day', ...SUMS, ...LATENCY_COLUMNS]
+            .map(() => '??')
+            .join(', ')})`,
+          [DAILY, ...KEYS, 'day', ...SUMS, ...LATENCY_COLUMNS],
+        ),
       )
       .insert(
         tenants(place(tx(USAGE)))
           .select([...KEYS, tx.raw('substr(hour, 1, 10)')])
           .sum(sums())
+          .select(latencyOfHours(tx))
           .andWhere('hour', '>=', dayStart(first))
           .andWhere('hour', '<', dayStart(after))
           .groupBy([...KEYS, tx.raw('substr(hour, 1, 10)')]),
@@ -105,7 +126,7 @@ export async function readBuckets(
     const [days, hours] = await Promise.all([
       firstDay < lastEnd
         ? db(DAILY)
-            .select([...KEYS, 'day', ...SUMS])
+            .select([...KEYS, 'day', ...SUMS, ...LATENCY_COLUMNS])
             .whereIn('tenant_id', ids)
             .andWhere('day', '>=', dayOf(firstDay))
             .andWhere('day', '<', dayOf(lastEnd))
@@ -132,6 +153,7 @@ function hourlyBuckets(
     .select(KEYS)
     .min({ hour: 'hour' })
     .sum(sums())
+    .select(latencyOfHours(db))
     .whereIn('tenant_id', tenantIds)
     .andWhere(q => {
       for (const [a, b] of ranges)

@@ -38,6 +38,18 @@ export function toDb(r: HourlyUsageRow) {
   };
 }
 
+/** A bucket of hours (getUsageBuckets): its latency average and the weight it stands for. */
+export function fromBucket(r: any): HourlyUsageRow {
+  const weight = num(r.latency_weight);
+  return {
+    ...fromDb({ ...r, latency_avg_ms: null }),
+    latencyAvgMs: weight > 0 ? num(r.latency_sum_ms) / weight : null,
+    latencyWeight: weight,
+    latencyMaxMs: optNum(r.latency_max_ms),
+    latencyP99Ms: optNum(r.latency_p99_ms),
+  };
+}
+
 export function fromDb(r: any): HourlyUsageRow {
   return {
     tenantId: r.tenant_id,

@@ -13,6 +13,12 @@ export interface HourlyUsageRow extends UsageCounters {
   /** start of the UTC hour, ISO 8601 (`2026-11-23T09:00:00.000Z`) */
   hour: string;
   latencyAvgMs: number | null;
+  /**
+   * A row summing several hours (getUsageBuckets): what its average weighs when merged, so that
+   * merging buckets equals merging their hours (LatencyMean). Absent on an hourly row, whose
+   * average weighs its invocations.
+   */
+  latencyWeight?: number;
   latencyMaxMs: number | null;
   latencyP99Ms: number | null;
 }
@@ -86,7 +92,8 @@ export interface UsageStore {
    * Rows of the tenants with from <= hour < to, summed in the database per tenant, account,
    * region, model and UTC day, without mixing hours on either side of any of `boundaries`
    * (ISO instants): sums over windows that start and end on those boundaries, or on days, stay
-   * exact. Each bucket's `hour` is its first hour; latency fields are null (counts only).
+   * exact. Each bucket's `hour` is its first hour; its latency merges like its
+   * hours' (`latencyWeight`).
    */
   getUsageBuckets(options: {
     tenantIds: string[];

@@ -14,20 +14,24 @@ const FIELDS = [
   'latencyAvgMs',
   'latencyMaxMs',
   'latencyP99Ms',
+  'latencyWeight',
 ] as const satisfies ReadonlyArray<keyof HourlyUsageRow>;
 
-type Entry = { v: 1; rows: Array<Array<string | number | null>> };
+type Entry = { v: 2; rows: Array<Array<string | number | null>> };
 
 const encode = (rows: HourlyUsageRow[]): Entry => ({
-  v: 1,
-  rows: rows.map(r => FIELDS.map(f => r[f])),
+  v: 2,
+  rows: rows.map(r => FIELDS.map(f => r[f] ?? null)),
 });
 
 const decode = (entry: Entry): HourlyUsageRow[] =>
   entry.rows.map(
     values =>
       Object.fromEntries(
-        FIELDS.map((f, i) => [f, values[i]]),
+        // an hourly row has no latencyWeight
+        FIELDS.flatMap((f, i) =>
+          f === 'latencyWeight' && values[i] === null ? [] : [[f, values[i]]],
+        ),
       ) as unknown as HourlyUsageRow,
   );
 
@@ -77,7 +81,7 @@ export class BucketCache {
       });
       return undefined;
     });
-    if (hit?.v === 1) return decode(hit);
+    if (hit?.v === 2) return decode(hit);
     const rows = await load();
     await this.#cache.set(id, encode(rows), { ttl: this.#ttlMs }).catch(e =>
       this.#logger?.warn('Bedrock roll-up cache write failed', {

@@ -32,7 +32,7 @@ import { budgetBlock } from './cost';
 import { section } from './sections';
 import { TimeRange } from './range';
 import { historyWindow } from './historyWindow';
-import { modelsOf, totalsOf } from './usage';
+import { granularityOf, modelsOf, totalsOf } from './usage';
 import { buildSummary, costSection } from './buildSummary';
 
 /** A tenant's figures in a Group roll-up. */
@@ -152,8 +152,11 @@ export class SummaryService {
   ): Promise<EntitySummary> {
     const now = this.#now();
     const id = tenant.tenantId;
+    // a daily chart needs no hour: its rows are the history's day buckets, which never cross
+    // the range's ends (historyWindow), so one read serves both
+    const daily = granularityOf(range) === 'day';
     const [
-      rows,
+      hourly,
       history,
       states,
       last,
@@ -164,11 +167,13 @@ export class SummaryService {
       guardrails,
       enforcement,
     ] = await Promise.all([
-      this.#store.getUsage({
-        tenantIds: [id],
-        from: iso(range.from),
-        to: iso(range.to),
-      }),
+      daily
+        ? []
+        : this.#store.getUsage({
+            tenantIds: [id],
+            from: iso(range.from),
+            to: iso(range.to),
+          }),
       this.#history([id], range, now),
       this.#store.getStates([id]),
       this.#store.getLastInvocation([id]),
@@ -187,7 +192,7 @@ export class SummaryService {
       this.#store.getSnapshots<EnforcementInfo | null>('enforcement', [id]),
     ]);
     return buildSummary(this.#options, tenant, range, now, {
-      rows,
+      rows: daily ? inRange(history, range) : hourly,
       history,
       state: states[id],
       lastInvocationAt: last[id] ?? null,

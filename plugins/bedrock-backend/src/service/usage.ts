@@ -29,7 +29,7 @@ export function totalsOf(
   let unpriced = false;
   for (const r of rows) {
     addCounters(counters, r);
-    latency.add(r.latencyAvgMs, r.invocations);
+    latency.add(r.latencyAvgMs, r.latencyWeight ?? r.invocations);
     latencyMaxMs = maxLatency(latencyMaxMs, r.latencyMaxMs);
     latencyP99Ms = maxLatency(latencyP99Ms, r.latencyP99Ms);
     const c = rowCost(prices, r);
@@ -78,13 +78,19 @@ export function modelsOf(
   );
 }
 
-/** Chart points per bucket and model: hourly up to two days, daily beyond. */
+/** The chart's buckets: hourly up to two days, daily beyond. */
+export const granularityOf = (range: {
+  from: number;
+  to: number;
+}): 'hour' | 'day' => (range.to - range.from <= 2 * DAY_MS ? 'hour' : 'day');
+
+/** Chart points per bucket and model (granularityOf the range). */
 export function seriesOf(
   prices: PriceRow[],
   rows: HourlyUsageRow[],
   range: { from: number; to: number },
 ): { granularity: 'hour' | 'day'; points: SeriesPoint[] } {
-  const granularity = range.to - range.from <= 2 * DAY_MS ? 'hour' : 'day';
+  const granularity = granularityOf(range);
   const size = granularity === 'hour' ? HOUR_MS : DAY_MS;
   const points = new Map<
     string,
@@ -113,7 +119,7 @@ export function seriesOf(
     }
     const { point: p, latency } = entry;
     addCounters(p, r, SERIES_COUNTERS);
-    latency.add(r.latencyAvgMs, r.invocations);
+    latency.add(r.latencyAvgMs, r.latencyWeight ?? r.invocations);
     p.latencyAvgMs = latency.value;
     const c = rowCost(prices, r);
     p.estimatedCostUsd =
