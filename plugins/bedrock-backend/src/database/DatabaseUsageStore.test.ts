@@ -501,6 +501,17 @@ describe('DatabaseUsageStore reads, states, snapshots and pruning', () => {
         },
       });
       expect(await store.getSnapshots('budget', [])).toEqual({});
+      // several kinds in one read: each kind's own keys, never another kind's row of that key
+      const both = await store.getSnapshotsOfKinds({
+        alarms: ['alpha', 'beta'],
+        budget: ['beta'],
+        billed: [],
+      });
+      expect(Object.keys(both).sort()).toEqual(['alarms', 'budget']);
+      expect(Object.keys(both.alarms)).toEqual(['alpha']);
+      expect(both.alarms.alpha.error).toBe('AccessDenied');
+      expect(Object.keys(both.budget)).toEqual(['beta']);
+      expect(both.budget.beta.payload).toEqual({ limitUsd: 7 });
     },
   );
 

@@ -149,15 +149,20 @@ export class DatabaseUsageStore implements UsageStore {
   }
 
   async getLastInvocation(tenantIds: string[]) {
-    if (!tenantIds.length) return {};
-    const rows = await this.#db(USAGE)
-      .select('tenant_id')
-      .max({ last: 'hour' })
-      .whereIn('tenant_id', tenantIds)
-      .andWhere('invocations', '>', 0)
-      .groupBy('tenant_id');
+    // per tenant, the (tenant_id, hour) index read backwards: an active tenant's first row
+    const rows = await Promise.all(
+      tenantIds.map(id =>
+        this.#db(USAGE)
+          .first({ last: 'hour' })
+          .where('tenant_id', id)
+          .andWhere('invocations', '>', 0)
+          .orderBy('hour', 'desc'),
+      ),
+    );
     return Object.fromEntries(
-      rows.map((r: any) => [r.tenant_id, r.last as string]),
+      tenantIds.flatMap((id, i) =>
+        rows[i] ? [[id, rows[i].last as string]] : [],
+      ),
     );
   }
 
@@ -327,14 +332,23 @@ export class DatabaseUsageStore implements UsageStore {
   }
 
   async getSnapshots<T>(kind: string, keys: string[]) {
-    if (!keys.length) return {};
-    const rows = await this.#db(SNAPSHOTS).where({ kind }).whereIn('key', keys);
-    const out: Record<string, Snapshot<T>> = {};
+    const all = await this.getSnapshotsOfKinds({ [kind]: keys });
+    return (all[kind] ?? {}) as Record<string, Snapshot<T>>;
+  }
+
+  async getSnapshotsOfKinds(wanted: Record<string, string[]>) {
+    const kinds = Object.entries(wanted).filter(([, keys]) => keys.length);
+    const out: Record<string, Record<string, Snapshot>> = {};
+    if (!kinds.length) return out;
+    const rows = await this.#db(SNAPSHOTS).where(q => {
+      for (const [kind, keys] of kinds)
+        q.orWhere(k => k.where({ kind }).whereIn('key', keys));
+    });
     for (const r of rows) {
-      out[r.key] = {
+      (out[r.kind] ??= {})[r.key] = {
         kind: r.kind,
         key: r.key,
-        payload: r.payload === null ? null : (JSON.parse(r.payload) as T),
+        payload: r.payload === null ? null : JSON.parse(r.payload),
         error: r.error ?? null,
         fetchedAt: r.fetched_at,
       };

@@ -150,6 +150,10 @@ export interface UsageStore {
     kind: string,
     keys: string[],
   ): Promise<Record<string, Snapshot<T>>>;
+  /** Snapshots of several kinds in one query: per kind, by key. */
+  getSnapshotsOfKinds(
+    wanted: Record<string, string[]>,
+  ): Promise<Record<string, Record<string, Snapshot>>>;
   /** Deletes rows older than `before`; returns how many. */
   prune(before: string): Promise<number>;
 }

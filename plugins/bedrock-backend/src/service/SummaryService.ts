@@ -155,18 +155,9 @@ export class SummaryService {
     // a daily chart needs no hour: its rows are the history's day buckets, which never cross
     // the range's ends (historyWindow), so one read serves both
     const daily = granularityOf(range) === 'day';
-    const [
-      hourly,
-      history,
-      states,
-      last,
-      alarms,
-      budgets,
-      billed,
-      governance,
-      guardrails,
-      enforcement,
-    ] = await Promise.all([
+    const regionKeys = tenant.regions.map(r => `${tenant.accountId}/${r}`);
+    const guardrailKeys = tenant.regions.map(r => guardrailSnapshotKey(id, r));
+    const [hourly, history, states, last, snapshots] = await Promise.all([
       daily
         ? []
         : this.#store.getUsage({
@@ -177,35 +168,34 @@ export class SummaryService {
       this.#history([id], range, now),
       this.#store.getStates([id]),
       this.#store.getLastInvocation([id]),
-      this.#store.getSnapshots<AlarmInfo[]>(SNAPSHOT.alarms, [id]),
-      this.#store.getSnapshots<BudgetSnapshot | null>(SNAPSHOT.budget, [id]),
-      this.#store.getSnapshots<BilledSnapshot>(SNAPSHOT.billed, [id]),
-      this.#store.getSnapshots<GovernanceInfo>(
-        SNAPSHOT.governance,
-        tenant.regions.map(r => `${tenant.accountId}/${r}`),
-      ),
-      this.#store.getSnapshots<GuardrailInfo | null>(
-        GUARDRAIL_SNAPSHOT,
-        tenant.regions.map(r => guardrailSnapshotKey(id, r)),
-      ),
-      // budget enforcement's last decision (enforce/BudgetEnforcer)
-      this.#store.getSnapshots<EnforcementInfo | null>('enforcement', [id]),
+      this.#store.getSnapshotsOfKinds({
+        [SNAPSHOT.alarms]: [id],
+        [SNAPSHOT.budget]: [id],
+        [SNAPSHOT.billed]: [id],
+        [SNAPSHOT.governance]: regionKeys,
+        [GUARDRAIL_SNAPSHOT]: guardrailKeys,
+        // budget enforcement's last decision (enforce/BudgetEnforcer)
+        enforcement: [id],
+      }),
     ]);
+    const of = <T>(kind: string, key: string) =>
+      snapshots[kind]?.[key] as Snapshot<T> | undefined;
     return buildSummary(this.#options, tenant, range, now, {
       rows: daily ? inRange(history, range) : hourly,
       history,
       state: states[id],
       lastInvocationAt: last[id] ?? null,
-      alarms: alarms[id],
-      budget: budgets[id],
-      billed: billed[id],
-      governance: tenant.regions.map(
-        r => governance[`${tenant.accountId}/${r}`],
+      alarms: of<AlarmInfo[]>(SNAPSHOT.alarms, id),
+      budget: of<BudgetSnapshot | null>(SNAPSHOT.budget, id),
+      billed: of<BilledSnapshot>(SNAPSHOT.billed, id),
+      governance: regionKeys.map(k =>
+        of<GovernanceInfo>(SNAPSHOT.governance, k),
       ),
-      guardrails: tenant.regions.map(
-        r => guardrails[guardrailSnapshotKey(id, r)],
+      guardrails: guardrailKeys.map(k =>
+        of<GuardrailInfo | null>(GUARDRAIL_SNAPSHOT, k),
       ),
-      enforcement: enforcement[id]?.payload ?? null,
+      enforcement:
+        of<EnforcementInfo | null>('enforcement', id)?.payload ?? null,
     });
   }
 
