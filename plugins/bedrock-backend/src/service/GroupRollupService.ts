@@ -109,6 +109,8 @@ export class GroupRollupService {
     if (o.accessTtlMs && o.accessTtlMs > 0) {
       this.#access = new MemoCache({
         ttlMs: o.accessTtlMs,
+        // a busy caller's listing (seconds for 2,000 entities) reloads before it expires
+        refreshAfterMs: o.accessTtlMs / 2,
         maxEntries: 1000,
         now: o.now,
       });

@@ -26,4 +26,50 @@ describe('MemoCache', () => {
     await Promise.resolve();
     expect(await cache.get('x', load)).toBe(6);
   });
+
+  it('reloads a busy entry in the background before it expires, and never serves it past the TTL', async () => {
+    let now = 0;
+    const cache = new MemoCache<string>({
+      ttlMs: 1000,
+      refreshAfterMs: 500,
+      maxEntries: 10,
+      now: () => now,
+    });
+    const loads: Array<(v: string) => void> = [];
+    const failures: Array<(e: Error) => void> = [];
+    const load = () =>
+      new Promise<string>((resolve, reject) => {
+        loads.push(resolve);
+        failures.push(reject);
+      });
+    const first = cache.get('k', load);
+    loads[0]('v1');
+    expect(await first).toBe('v1');
+
+    // half-way: served at once while one reload starts (not one per request)
+    now = 600;
+    expect(await cache.get('k', load)).toBe('v1');
+    expect(await cache.get('k', load)).toBe('v1');
+    expect(loads).toHaveLength(2);
+    loads[1]('v2');
+    await new Promise(r => setImmediate(r));
+    now = 700;
+    expect(await cache.get('k', load)).toBe('v2');
+
+    // a failed reload keeps the entry until its own TTL (from 600)
+    now = 1200;
+    expect(await cache.get('k', load)).toBe('v2');
+    failures[2](new Error('catalog down'));
+    await new Promise(r => setImmediate(r));
+    now = 1500;
+    expect(await cache.get('k', load)).toBe('v2'); // a new reload starts, and hangs
+    expect(loads).toHaveLength(4);
+
+    // past the TTL the stale value is never served: the request waits for a fresh load
+    now = 1600;
+    const fresh = cache.get('k', load);
+    expect(loads).toHaveLength(5);
+    loads[4]('v3');
+    expect(await fresh).toBe('v3');
+  });
 });

@@ -3,15 +3,30 @@
  * oldest dropped first); concurrent requests for a key share one computation, and a failed one
  * is not kept. Callers put everything the value depends on into the key, and must not mutate
  * what they get.
+ *
+ * With `refreshAfterMs`, a request for an entry older than that reloads it in the background
+ * while the entry is still served, so a slow load (a 2,000-entity listing) never stalls the
+ * requests of a busy key; no entry is ever served past `ttlMs`, and a failed reload keeps the
+ * entry until then.
  */
 export class MemoCache<T> {
   readonly #ttlMs: number;
+  readonly #refreshAfterMs: number;
   readonly #max: number;
   readonly #now: () => number;
-  readonly #entries = new Map<string, { until: number; value: Promise<T> }>();
+  readonly #entries = new Map<
+    string,
+    { at: number; value: Promise<T>; refreshing?: boolean }
+  >();
 
-  constructor(o: { ttlMs: number; maxEntries: number; now?: () => number }) {
+  constructor(o: {
+    ttlMs: number;
+    maxEntries: number;
+    refreshAfterMs?: number;
+    now?: () => number;
+  }) {
     this.#ttlMs = o.ttlMs;
+    this.#refreshAfterMs = o.refreshAfterMs ?? o.ttlMs;
     this.#max = o.maxEntries;
     this.#now = o.now ?? Date.now;
   }
@@ -19,14 +34,34 @@ export class MemoCache<T> {
   get(key: string, load: () => Promise<T>): Promise<T> {
     const now = this.#now();
     const hit = this.#entries.get(key);
-    if (hit && hit.until > now) return hit.value;
-    const value = load();
-    value.catch(() => this.#entries.delete(key));
+    if (hit && now - hit.at < this.#ttlMs) {
+      if (now - hit.at >= this.#refreshAfterMs && !hit.refreshing) {
+        hit.refreshing = true;
+        load().then(
+          value => {
+            if (this.#entries.get(key) === hit) this.#put(key, now, value);
+          },
+          () => {
+            hit.refreshing = false;
+          },
+        );
+      }
+      return hit.value;
+    }
+    return this.#put(key, now, load());
+  }
+
+  #put(key: string, at: number, loaded: T | Promise<T>): Promise<T> {
+    const value = Promise.resolve(loaded);
+    const entry = { at, value };
+    value.catch(() => {
+      if (this.#entries.get(key) === entry) this.#entries.delete(key);
+    });
     this.#entries.delete(key);
     while (this.#entries.size >= this.#max) {
       this.#entries.delete(this.#entries.keys().next().value!);
     }
-    this.#entries.set(key, { until: now + this.#ttlMs, value });
+    this.#entries.set(key, entry);
     return value;
   }
 }
