@@ -65,11 +65,21 @@ describe('MemoCache', () => {
     expect(await cache.get('k', load)).toBe('v2'); // a new reload starts, and hangs
     expect(loads).toHaveLength(4);
 
-    // past the TTL the stale value is never served: the request waits for a fresh load
+    // past the TTL the stale value is never served: the request waits for the reload under
+    // way (started at 1500), and starts no other
     now = 1600;
     const fresh = cache.get('k', load);
-    expect(loads).toHaveLength(5);
-    loads[4]('v3');
+    expect(loads).toHaveLength(4);
+    loads[3]('v3');
     expect(await fresh).toBe('v3');
+    // which is kept from when it started (1500): served until 2500, reloaded from 2000 on
+    now = 2499;
+    expect(await cache.get('k', load)).toBe('v3');
+    expect(loads).toHaveLength(5);
+    now = 2500;
+    const next = cache.get('k', load);
+    expect(loads).toHaveLength(5);
+    loads[4]('v4');
+    expect(await next).toBe('v4');
   });
 });

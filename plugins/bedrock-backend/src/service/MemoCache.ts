@@ -6,8 +6,9 @@
  *
  * With `refreshAfterMs`, a request for an entry older than that reloads it in the background
  * while the entry is still served, so a slow load (a 2,000-entity listing) never stalls the
- * requests of a busy key; no entry is ever served past `ttlMs`, and a failed reload keeps the
- * entry until then.
+ * requests of a busy key; no entry is ever served past `ttlMs` from when its load started (a
+ * request after that waits for the reload under way), and a failed reload keeps the entry
+ * until then.
  */
 export class MemoCache<T> {
   readonly #ttlMs: number;
@@ -16,7 +17,11 @@ export class MemoCache<T> {
   readonly #now: () => number;
   readonly #entries = new Map<
     string,
-    { at: number; value: Promise<T>; refreshing?: boolean }
+    {
+      at: number;
+      value: Promise<T>;
+      refresh?: { at: number; value: Promise<T> };
+    }
   >();
 
   constructor(o: {
@@ -35,19 +40,23 @@ export class MemoCache<T> {
     const now = this.#now();
     const hit = this.#entries.get(key);
     if (hit && now - hit.at < this.#ttlMs) {
-      if (now - hit.at >= this.#refreshAfterMs && !hit.refreshing) {
-        hit.refreshing = true;
-        load().then(
-          value => {
-            if (this.#entries.get(key) === hit) this.#put(key, now, value);
+      if (now - hit.at >= this.#refreshAfterMs && !hit.refresh) {
+        const refresh = { at: now, value: load() };
+        hit.refresh = refresh;
+        refresh.value.then(
+          () => {
+            if (this.#entries.get(key) === hit)
+              this.#put(key, refresh.at, refresh.value);
           },
           () => {
-            hit.refreshing = false;
+            if (hit.refresh === refresh) hit.refresh = undefined;
           },
         );
       }
       return hit.value;
     }
+    // expired while a reload is under way: wait for that one rather than start another
+    if (hit?.refresh) return this.#put(key, hit.refresh.at, hit.refresh.value);
     return this.#put(key, now, load());
   }
 
