@@ -126,14 +126,14 @@ api() { # GET path with the static token; prints the body, fails on a non-2xx an
 }
 
 say "Waiting for a collection: the summary of component:default/checkout-assistant with usage and alarms"
-deadline=$((SECONDS + 480))
+deadline=$((SECONDS + 720))
 summary=""
 until summary="$(api '/api/bedrock/entity/component/default/checkout-assistant/summary?range=7d' 2>/dev/null)" &&
   node -e '
     const s = JSON.parse(process.argv[1]);
     process.exit(s.totals?.invocations > 0 && s.alarms?.data?.length > 0 ? 0 : 1);' "$summary" 2>/dev/null; do
   kill -0 "${pids[1]}" 2>/dev/null || { tail -50 "$LOGS/production-backend.log"; die "the backend stopped"; }
-  (( SECONDS < deadline )) || { tail -50 "$LOGS/production-backend.log"; echo "last answer: ${summary:0:500}"; die "no collected data within 480 s"; }
+  (( SECONDS < deadline )) || { tail -50 "$LOGS/production-backend.log"; echo "last answer: ${summary:0:500}"; die "no collected data within 720 s"; }
   sleep 5
 done
 node -e '

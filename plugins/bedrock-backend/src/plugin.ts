@@ -91,9 +91,10 @@ export const bedrockPlugin = createBackendPlugin({
           ...settings.bindings,
         });
         await sync.applyConfig();
-        // the first read of the AWS tags starts now; the collector's first run waits for it
+        // the first read of the AWS tags starts now; the collector's first run waits for it,
+        // and for up to three reads again of what failed (10, 20, 40 s later)
         const firstTagSync = sync
-          .syncFromTags()
+          .syncFromTags({ retryDelaysMs: [10_000, 20_000, 40_000] })
           .catch(error =>
             logger.warn(
               `Reading tenant bindings from AWS tags failed: ${error}`,

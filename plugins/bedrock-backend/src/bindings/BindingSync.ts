@@ -59,10 +59,38 @@ export class BindingSync {
     }
   }
 
-  /** Upserts the bindings found in AWS tags; answers how many were written. */
-  async syncFromTags(): Promise<number> {
+  /**
+   * Upserts the bindings found in AWS tags; answers how many were written. With
+   * `retryDelaysMs`, a read that failed somewhere (a timeout, a throttle) is read again after
+   * each delay until it succeeds: at startup, a slow account must not leave its tenants unbound
+   * until the next scheduled sync.
+   */
+  async syncFromTags(
+    options: {
+      retryDelaysMs?: number[];
+      sleep?: (ms: number) => Promise<void>;
+    } = {},
+  ): Promise<number> {
+    const sleep =
+      options.sleep ?? (ms => new Promise<void>(r => setTimeout(r, ms)));
+    const retries = [...(options.retryDelaysMs ?? [])];
+    let written = 0;
+    for (;;) {
+      const once = await this.#syncOnce();
+      written += once.written;
+      const delay = retries.shift();
+      if (!once.failed || delay === undefined) return written;
+      this.#o.logger.info(
+        `Reading tenant bindings from AWS tags again in ${delay / 1000} s`,
+      );
+      await sleep(delay);
+    }
+  }
+
+  async #syncOnce(): Promise<{ written: number; failed: boolean }> {
     const { store, reader, logger, accounts, regions } = this.#o;
-    if (!accounts.length || !regions.length) return 0;
+    if (!accounts.length || !regions.length)
+      return { written: 0, failed: false };
     const { bindings, errors } = await reader.read({
       accounts,
       regions,
@@ -98,7 +126,7 @@ export class BindingSync {
     }
     if (written)
       logger.info('Recorded tenant bindings from AWS tags', { written });
-    return written;
+    return { written, failed: errors.length > 0 };
   }
 
   async schedule(scheduler: SchedulerService): Promise<void> {
