@@ -150,7 +150,7 @@ describe('Bedrock views against the seeded emulator', () => {
     const bedrockRequests: string[] = [];
     const record = (r: { url(): string }) => {
       if (new URL(r.url()).pathname.startsWith('/api/bedrock/'))
-        bedrockRequests.push(new URL(r.url()).pathname);
+        bedrockRequests.push(new URL(r.url()).pathname.toLowerCase());
     };
     page.on('request', record);
     await page.goto(
