@@ -104,6 +104,15 @@ describe('Bedrock views against the seeded emulator', () => {
     it(`the API returns exactly the seeded usage and cost of ${tenant.tenantId}`, async () => {
       const to = seededAnchor();
       const from = new Date(to.getTime() - 7 * 24 * HOUR);
+      // the backfill goes window by window: wait until it has reached the seed's last hour
+      const deadline = Date.now() + 240_000;
+      for (;;) {
+        const until = (await summary(tenant.tenantId, 'range=7d', token))
+          .freshness.dataUntil;
+        if (until && Date.parse(until) >= to.getTime()) break;
+        if (Date.now() > deadline) break;
+        await new Promise(r => setTimeout(r, 3000));
+      }
       const s = await summary(
         tenant.tenantId,
         `from=${from.toISOString()}&to=${to.toISOString()}`,
