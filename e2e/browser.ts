@@ -25,12 +25,29 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Opens the portal and signs in as the demo guest. */
+/**
+ * Opens the portal and signs in as the demo guest (a Bedrock admin), or with `member` as Grace
+ * (team-support, not an admin): the sign-in page's guest button is then answered with the local
+ * portal's second sign-in (`auth.providers.guest-member`), a real token of hers.
+ */
 export async function signIn(
   browser: Browser,
   viewport = { width: 1280, height: 800 },
+  options: { member?: boolean } = {},
 ): Promise<Page> {
   const page = await browser.newPage({ viewport });
+  if (options.member) {
+    await page.route('**/api/auth/guest/refresh**', async route => {
+      const res = await fetch(`${BACKEND_URL}/api/auth/guest-member/refresh`, {
+        headers: { 'x-requested-with': 'XMLHttpRequest' },
+      });
+      await route.fulfill({
+        status: res.status,
+        contentType: 'application/json',
+        body: await res.text(),
+      });
+    });
+  }
   await page.goto(APP_URL);
   const enter = page.getByRole('button', { name: 'Enter' });
   await enter.waitFor({ timeout: 120_000 });

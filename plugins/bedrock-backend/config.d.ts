@@ -229,7 +229,11 @@ export interface Config {
       inferenceProfiles?: { [profileId: string]: string };
       /** For `identity`: the IAM role ARNs whose invocations are the tenant's. */
       principalArns?: string[];
-      /** Name prefix of the tenant's alarms. Default `bedrock-<tenant id>-`. */
+      /**
+       * Name prefix of the tenant's alarms: they are exactly `<alarmPrefix><kind>` (`tokens`,
+       * `errors`, `invocations`, `latency`, `throttles`), never every alarm under the prefix.
+       * Default `bedrock-<tenant id>-`.
+       */
       alarmPrefix?: string;
       /** Name of the tenant's AWS Budget. Default `bedrock-<tenant id>`. */
       budgetName?: string;
@@ -247,10 +251,13 @@ export interface Config {
     }>;
 
     /**
-     * Where tenant bindings are read from AWS tags: the application inference profiles tagged by
-     * the provisioning actions (`bedrock-tenancy:tenant`, `bedrock-tenancy:entity-ref`,
-     * `bedrock-tenancy:managed-by`). Read at startup and on the schedule; a tag never overrides a
-     * `config` or `admin` binding.
+     * Where tenant bindings are read from AWS tags: the application inference profiles and tenant
+     * roles tagged by the provisioning actions (`bedrock-tenancy:tenant`,
+     * `bedrock-tenancy:entity-ref`, `bedrock-tenancy:managed-by`), read at startup and on the
+     * schedule. Only resources named as the suite names the tenant's count (the role
+     * `bedrock-tenant-<tenant id>`, the profile name the actions give its model). The tags only
+     * create the binding of a tenant that has none, and only when they agree; they never change an
+     * existing binding (entity, account, regions, profiles, budget-enforcement opt-in).
      */
     bindings?: {
       /** Accounts to read. Default `bedrock.provisioning.accounts`. */
@@ -262,6 +269,13 @@ export interface Config {
        * collection). Default: every hour, first scheduled run 15 minutes after startup.
        */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * Entity refs of the Bedrock admins, e.g. `group:default/platform`: notified (topic
+       * `bedrock-binding-conflict`) when the AWS tags of an unbound tenant disagree (two accounts,
+       * two entities, a role and profiles that say different things). Such a tenant stays unbound
+       * until its tags agree or an admin binds it. Empty (default): the conflict is only logged.
+       */
+      adminRecipients?: string[];
     };
 
     /**

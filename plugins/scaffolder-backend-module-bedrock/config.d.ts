@@ -42,8 +42,9 @@ export interface Config {
         throttlesPer5Minutes?: number;
       };
       /**
-       * Default principals allowed to assume a tenant's role (account ids, IAM role/user ARNs or
-       * service principals such as `lambda.amazonaws.com`) when the input names none.
+       * The principals allowed to assume a tenant's role (account ids, IAM role/user ARNs or
+       * service principals such as `lambda.amazonaws.com`): all of them when the input names none,
+       * and the allow-list an input picks from (a principal not listed is refused).
        */
       trustPrincipals?: string[];
       /** Default monthly budget in USD. Default 100. */
@@ -122,7 +123,7 @@ export interface Config {
         kmsKeyArn?: string;
         /**
          * Default of the `takeover` input: replace an invocation logging configuration this suite
-         * did not create. Default false.
+         * did not create. Default false. `bedrock:logging:ensure` runs for Bedrock admins only.
          */
         allowTakeover?: boolean;
       };

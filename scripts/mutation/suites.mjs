@@ -1,6 +1,7 @@
 /**
  * Suites: the code where a silent bug costs money or leaks data, each with the tests that guard
- * it (fast tests only: the emulator and HTTP tests would take minutes per mutant).
+ * it (fast tests only: the emulator and HTTP tests would take minutes per mutant), and the score
+ * every file must reach (`goal`, default 80%; 90% for who may read or change what).
  */
 export const SUITES = {
   // prices and model-id normalisation: a bug here misprices every tenant
@@ -32,6 +33,26 @@ export const SUITES = {
       'src/service/entityAccess.ts',
       'src/service/GroupRollupService.ts',
     ],
-    tests: ['entityAccess', 'GroupRollupService'],
+    tests: ['entityAccess', 'entityAuthorizer', 'GroupRollupService'],
+    goal: 90,
+  },
+  // who may change a tenant, and which entity a binding names: the change rule, binding
+  // verification and the tag sync's trust rules
+  ownership: {
+    dir: 'plugins/bedrock-backend',
+    mutate: [
+      'src/bindings/TenantChangeAuthorizer.ts',
+      'src/bindings/verify.ts',
+      'src/bindings/BindingSync.ts',
+    ],
+    tests: ['TenantChangeAuthorizer', 'verify', 'BindingSync'],
+    goal: 90,
+  },
+  // what the scaffolder actions ask before any AWS call, and what only admins may
+  actions: {
+    dir: 'plugins/scaffolder-backend-module-bedrock',
+    mutate: ['src/actions/tenantRules.ts', 'src/actions/authorization.ts'],
+    tests: ['authorization', 'validation'],
+    goal: 90,
   },
 };

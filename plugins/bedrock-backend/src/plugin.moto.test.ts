@@ -100,6 +100,8 @@ describe('bedrock plugin against moto', () => {
       updatedBy: _b,
       source: _c,
       budgetEnforcement: _d,
+      entityUid: _e,
+      entityOwner: _f,
       ...b
     }: any) => b;
     // every demo entity's annotations are confirmed by the binding the suite recorded

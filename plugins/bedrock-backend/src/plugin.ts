@@ -10,7 +10,7 @@ import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { CollectorTasks } from './collector/CollectorTasks';
 import { StatusCollector } from './collector/StatusCollector';
 import { UsageCollector } from './collector/UsageCollector';
-import { BindingSync } from './bindings/BindingSync';
+import { BindingSync, notifyBindingConflicts } from './bindings/BindingSync';
 import { checkAccountConfigured } from './bindings/errors';
 import { readConfigBindings } from './bindings/configBindings';
 import { DatabaseBindingStore } from './bindings/DatabaseBindingStore';
@@ -48,6 +48,7 @@ export const bedrockPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         auth: coreServices.auth,
         permissions: coreServices.permissions,
+        userInfo: coreServices.userInfo,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         auditor: coreServices.auditor,
@@ -89,6 +90,15 @@ export const bedrockPlugin = createBackendPlugin({
           logger,
           configured: readConfigBindings(config, new Date().toISOString()),
           ...settings.bindings,
+          // an unbound tenant whose AWS tags disagree: the Bedrock admins are told
+          onConflict: notifyBindingConflicts({
+            notifications: deps.notifications,
+            recipients:
+              config.getOptionalStringArray(
+                'bedrock.bindings.adminRecipients',
+              ) ?? [],
+            logger,
+          }),
         });
         await sync.applyConfig();
         // the first read of the AWS tags starts now; the collector's first run waits for it,
@@ -166,6 +176,7 @@ export const bedrockPlugin = createBackendPlugin({
             logger,
             httpAuth: deps.httpAuth,
             permissions,
+            userInfo: deps.userInfo,
             catalog,
             entities: EntityReader.create({
               catalog,

@@ -115,11 +115,69 @@ export type TenantAnnotationResult =
   | { kind: 'invalid'; problems: AnnotationProblem[] };
 
 /**
- * Alarm names of a tenant start with this, so one DescribeAlarms call per tenant finds them.
+ * Alarm names of a tenant are this followed by an {@link AlarmKind}. Only a start: tenant
+ * `checkout`'s prefix is also the start of tenant `checkout-assistant`'s alarm names, so alarms are
+ * never matched by it (see {@link tenantAlarmNames}).
  *
  * @public
  */
 export const defaultAlarmPrefix = (tenantId: string) => `bedrock-${tenantId}-`;
+
+/**
+ * An alarm kind: the suffix of a tenant's alarm name.
+ *
+ * @public
+ */
+export type AlarmKind =
+  | 'tokens'
+  | 'errors'
+  | 'invocations'
+  | 'latency'
+  | 'throttles';
+
+/**
+ * The alarm kinds the suite gives every tenant, in each of its regions.
+ *
+ * @public
+ */
+export const ALARM_KINDS: readonly AlarmKind[] = [
+  'tokens',
+  'errors',
+  'invocations',
+  'latency',
+  'throttles',
+];
+
+/**
+ * The name of a tenant's alarm of one kind: `<alarmPrefix><kind>`.
+ *
+ * @public
+ */
+export const tenantAlarmName = (alarmPrefix: string, kind: AlarmKind) =>
+  `${alarmPrefix}${kind}`;
+
+/**
+ * Every alarm name the suite gives a tenant, the same in each of its regions, from its alarm
+ * prefix (the default `bedrock-<tenantId>-`, or the one its binding configures). The one source
+ * of the set: an alarm is a tenant's only under one of these exact names (or, where tags are
+ * read, with its tenant tag), never because its name starts with the prefix.
+ *
+ * @public
+ */
+export const tenantAlarmNames = (alarmPrefix: string): string[] =>
+  ALARM_KINDS.map(kind => tenantAlarmName(alarmPrefix, kind));
+
+/**
+ * True when `alarmName` is exactly one of the tenant's alarm names ({@link tenantAlarmNames}).
+ *
+ * @public
+ */
+export const isTenantAlarmName = (
+  alarmPrefix: string,
+  alarmName: string | undefined,
+) =>
+  alarmName !== undefined &&
+  ALARM_KINDS.some(kind => tenantAlarmName(alarmPrefix, kind) === alarmName);
 /** @public */
 export const defaultBudgetName = (tenantId: string) => `bedrock-${tenantId}`;
 

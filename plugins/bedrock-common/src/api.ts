@@ -1,13 +1,8 @@
-import { z } from 'zod';
 import type { AttributionMode } from './annotations';
 import type { CostBlock } from './cost';
 import type { GuardrailInfo } from './guardrails';
 import type { ModelUsage, SeriesPoint, UsageTotals } from './usage';
-import {
-  budgetEnforcementSchema,
-  type BudgetEnforcement,
-  type EnforcementInfo,
-} from './enforcement';
+import type { EnforcementInfo } from './enforcement';
 
 /*
  * The HTTP API of the bedrock backend plugin (routes under /api/bedrock), shared by the
@@ -232,91 +227,6 @@ export interface GroupRollup {
  * @public
  */
 export const UNVERIFIED_TENANT_ERROR = 'UnverifiedTenantError';
-
-/**
- * Where a tenant binding came from; `config` and `admin` bindings are never overwritten from tags.
- *
- * @public
- */
-export const BINDING_SOURCES = [
-  'provisioning',
-  'aws-tags',
-  'config',
-  'admin',
-] as const;
-/** @public */
-export type BindingSource = (typeof BINDING_SOURCES)[number];
-
-/**
- * Body of PUT /bindings/:tenantId: which catalog entity a tenant's data belongs to. Only the
- * scaffolder module (service principal `plugin:scaffolder`) and holders of
- * `bedrock.binding.manage` may write it.
- *
- * @public
- */
-export const tenantBindingBodySchema = z
-  .object({
-    entityRef: z
-      .string()
-      .regex(
-        /^[a-z][a-z0-9-]*:[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/,
-        'a full entity ref, e.g. component:default/checkout-assistant',
-      ),
-    accountId: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
-    regions: z
-      .array(
-        z
-          .string()
-          .regex(
-            /^[a-z]{2}(-gov)?-[a-z]+-\d$/,
-            'an AWS region, e.g. us-east-1',
-          ),
-      )
-      .min(1)
-      .max(20),
-    attribution: z.enum(['account', 'inference-profile', 'identity']),
-    inferenceProfiles: z
-      .record(z.string().regex(/^[a-z0-9]{1,64}$/), z.string().min(1).max(255))
-      .default({}),
-    principalArns: z
-      .array(
-        z.string().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@/-]+$/),
-      )
-      .max(50)
-      .default([]),
-    alarmPrefix: z.string().min(1).max(255).optional(),
-    budgetName: z.string().min(1).max(100).optional(),
-    /**
-     * Opt-in to budget enforcement; null turns it off; absent keeps what the binding has (a
-     * binding rebuilt from AWS tags keeps the opt-in the provisioning recorded).
-     */
-    budgetEnforcement: budgetEnforcementSchema.nullable().optional(),
-  })
-  .strict();
-/** @public */
-export type TenantBindingBody = z.input<typeof tenantBindingBodySchema>;
-
-/**
- * A recorded tenant binding, as GET/PUT /bindings answer it.
- *
- * @public
- */
-export interface TenantBindingInfo {
-  tenantId: string;
-  entityRef: string;
-  accountId: string;
-  regions: string[];
-  attribution: AttributionMode;
-  inferenceProfiles: Record<string, string>;
-  principalArns: string[];
-  alarmPrefix: string;
-  budgetName: string;
-  source: BindingSource;
-  updatedAt: string;
-  updatedBy: string;
-  /** the tenant's opt-in to budget enforcement; null when it has none */
-  budgetEnforcement?: BudgetEnforcement | null;
-}
 
 /**
  * Answer of POST /entity/:kind/:namespace/:name/refresh.

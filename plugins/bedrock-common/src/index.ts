@@ -9,6 +9,7 @@ export * from './permissions';
 export * from './tags';
 export * from './models';
 export * from './api';
+export * from './bindings';
 export * from './usage';
 export * from './range';
 export * from './cost';

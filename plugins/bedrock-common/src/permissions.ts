@@ -23,7 +23,25 @@ export const bedrockUsageRefreshPermission = createPermission({
 });
 
 /**
- * Record, move or remove a tenant binding (which catalog entity a tenant's data belongs to).
+ * Change a tenant bound to a catalog entity: update, suspend, resume or delete its AWS stack, and
+ * publish its catalog file, through the `bedrock:*` scaffolder actions. Checked for the person
+ * who started the task, on the entity the tenant is bound to (not on the entity a template names).
+ * Grant it to the entity's owners (the catalog's `isEntityOwner` condition) and to Bedrock admins.
+ *
+ * @public
+ */
+export const bedrockTenantManagePermission = createPermission({
+  name: 'bedrock.tenant.manage',
+  attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
+});
+
+/**
+ * The Bedrock admin permission. Record, move or remove a tenant binding (which catalog entity a
+ * tenant's data belongs to), and everything only an admin may ask of the scaffolder actions:
+ * account-wide settings (invocation logging, taking it over, prompt-text logging), whole-account
+ * attribution, identity attribution of principals other than the tenant's role, resuming a
+ * suspension an admin or budget enforcement made, and changing a tenant no binding records.
  * Bindings decide who sees a tenant's spend: grant this to platform admins only.
  *
  * @public
@@ -37,5 +55,6 @@ export const bedrockBindingManagePermission = createPermission({
 export const bedrockPermissions = [
   bedrockUsageReadPermission,
   bedrockUsageRefreshPermission,
+  bedrockTenantManagePermission,
   bedrockBindingManagePermission,
 ];

@@ -15,4 +15,5 @@ export {
   type CredentialsForAccount,
 } from './clients';
 export { isAwsError, orUndefined } from './errors';
+export { tenantProfileName } from './names';
 export * from './suspension';

@@ -24,6 +24,7 @@ export const scaffolderModuleBedrock = createBackendModule({
         auditor: coreServices.auditor,
         discovery: coreServices.discovery,
         auth: coreServices.auth,
+        permissions: coreServices.permissions,
       },
       async init({
         scaffolderActions,
@@ -32,6 +33,7 @@ export const scaffolderModuleBedrock = createBackendModule({
         auditor,
         discovery,
         auth,
+        permissions,
       }) {
         // read first: a bad value stops the backend with a message naming the key
         const provisioning = readProvisioningConfig(config);
@@ -44,11 +46,17 @@ export const scaffolderModuleBedrock = createBackendModule({
             'bedrock.provisioning.accounts, regions or models is empty: the bedrock:* actions will reject every input',
           );
         }
-        // every tenant the actions create, update or delete is bound, moved or unbound in the
-        // bedrock backend: its usage is shown on that entity only
+        // every tenant the actions create, update or delete is bound or unbound in the bedrock
+        // backend, on behalf of the person who started the task: the backend decides who may
         const bindings = BedrockBindingsClient.create({ discovery, auth });
         scaffolderActions.addActions(
-          ...createBedrockActions({ config, logger, auditor, bindings }),
+          ...createBedrockActions({
+            config,
+            logger,
+            auditor,
+            bindings,
+            permissions,
+          }),
         );
       },
     });

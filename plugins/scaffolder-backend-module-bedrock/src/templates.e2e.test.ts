@@ -8,14 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import os from 'node:os';
 import path from 'node:path';
 import { GetRoleCommand, GetRolePolicyCommand } from '@aws-sdk/client-iam';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
 import { readTenantAnnotations } from '@bedrock-tenancy/plugin-bedrock-common';
-import { EMULATOR_CREDENTIALS } from '@bedrock-tenancy/aws-emulator';
-import { scaffolderModuleBedrock } from './module';
 import {
   ACCOUNT,
   HAIKU,
@@ -24,133 +17,38 @@ import {
   SONNET,
   startTestEnv,
   TestEnv,
-  TEST_CONFIG,
 } from './__testUtils__/testEnv';
+import {
+  Portal,
+  portalClient,
+  startPortal,
+  TEMPLATES,
+  until,
+} from './__testUtils__/startPortal';
 
 jest.setTimeout(240_000);
 
-const TEMPLATES = path.resolve(__dirname, '../../../templates/all.yaml');
 let env: TestEnv;
-let baseUrl: string;
-let stopBackend: () => Promise<void>;
+let portal: Portal;
 let provisioned: string;
-const auth = {
-  Authorization: mockCredentials.user.header('user:default/guest'),
-};
-
-const until = async <T>(
-  what: string,
-  f: () => Promise<T | undefined>,
-  ms = 90_000,
-): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 500));
-  }
-};
-
-async function runTemplate(name: string, values: Record<string, unknown>) {
-  const res = await api('/api/scaffolder/v2/tasks', {
-    method: 'POST',
-    body: JSON.stringify({ templateRef: `template:default/${name}`, values }),
-  });
-  expect(res.status).toBe(201);
-  const { id } = await res.json();
-  const task = await until(`task ${id}`, async () => {
-    const t = await (await api(`/api/scaffolder/v2/tasks/${id}`)).json();
-    return ['completed', 'failed', 'cancelled'].includes(t.status)
-      ? t
-      : undefined;
-  });
-  if (task.status !== 'completed') {
-    const events = await (
-      await api(`/api/scaffolder/v2/tasks/${id}/events`)
-    ).json();
-    throw new Error(
-      `task ${name} ${task.status}: ${events
-        .map((e: any) => e.body?.message)
-        .filter(Boolean)
-        .join('\n')}`,
-    );
-  }
-  return task;
-}
-
-function api(p: string, init: RequestInit = {}) {
-  return fetch(`${baseUrl}${p}`, {
-    ...init,
-    headers: {
-      ...auth,
-      'content-type': 'application/json',
-      ...(init.headers ?? {}),
-    },
-  });
-}
-
-const entity = (ref: string) => api(`/api/catalog/entities/by-name/${ref}`);
-/** The tenant's binding in the bedrock backend (the test user may manage bindings). */
-const binding = (tenantId: string) => api(`/api/bedrock/bindings/${tenantId}`);
+let api: ReturnType<typeof portalClient>['api'];
+let runTemplate: ReturnType<typeof portalClient>['runTemplate'];
+let entity: ReturnType<typeof portalClient>['entity'];
+let binding: ReturnType<typeof portalClient>['binding'];
 
 beforeAll(async () => {
   env = await startTestEnv();
   provisioned = fs.mkdtempSync(path.join(os.tmpdir(), 'bedrock-provisioned-'));
   process.env.AWS_ENDPOINT_URL_STS = env.moto.endpoint;
-  const backend = await startTestBackend({
-    features: [
-      // hoisted from packages/backend; see the README (not declared here: the lead adds them as devDependencies)
-      require('@backstage/plugin-scaffolder-backend').default,
-      require('@backstage/plugin-catalog-backend').default,
-      require('@backstage/plugin-catalog-backend-module-scaffolder-entity-model')
-        .default,
-      scaffolderModuleBedrock,
-      // receives the bindings the actions record (a workspace package; declaring it would only
-      // change the lockfile)
-      // eslint-disable-next-line @backstage/no-undeclared-imports
-      require('@bedrock-tenancy/plugin-bedrock-backend').default,
-      mockServices.rootConfig.factory({
-        data: {
-          backend: { baseUrl: 'http://localhost:7007' },
-          aws: {
-            mainAccount: {
-              accessKeyId: EMULATOR_CREDENTIALS.accessKeyId,
-              secretAccessKey: EMULATOR_CREDENTIALS.secretAccessKey,
-              region: REGION,
-            },
-          },
-          bedrock: {
-            // the stand-in answers the inference-profile API and forwards everything else to moto
-            aws: { endpoint: env.bedrock.endpoint },
-            collector: { enabled: false },
-            provisioning: {
-              ...TEST_CONFIG.bedrock.provisioning,
-              catalogDirectory: provisioned,
-            },
-          },
-          catalog: {
-            processingInterval: { seconds: 1 },
-            rules: [
-              {
-                allow: ['Component', 'System', 'Group', 'Location', 'Template'],
-              },
-            ],
-            locations: [
-              { type: 'file', target: TEMPLATES },
-              { type: 'file', target: path.join(provisioned, '*.yaml') },
-            ],
-          },
-        },
-      }),
-    ],
-  });
-  baseUrl = `http://localhost:${backend.server.port()}`;
-  stopBackend = () => backend.stop();
+  portal = await startPortal({ env, provisioned });
+  ({ api, runTemplate, entity, binding } = portalClient(
+    portal,
+    'user:default/guest',
+  ));
 });
 
 afterAll(async () => {
-  await stopBackend?.();
+  await portal?.stop();
   await env?.stop();
   delete process.env.AWS_ENDPOINT_URL_STS;
   if (provisioned) fs.rmSync(provisioned, { recursive: true, force: true });

@@ -6,6 +6,7 @@ import {
 import {
   AuthorizeResult,
   PolicyDecision,
+  ResourcePermission,
   isPermission,
 } from '@backstage/plugin-permission-common';
 import {
@@ -19,20 +20,37 @@ import {
   createCatalogConditionalDecision,
 } from '@backstage/plugin-catalog-backend/alpha';
 import {
+  createScaffolderTaskConditionalDecision,
+  scaffolderTaskConditions,
+} from '@backstage/plugin-scaffolder-backend/alpha';
+import {
   bedrockBindingManagePermission,
+  bedrockTenantManagePermission,
   bedrockUsageReadPermission,
   bedrockUsageRefreshPermission,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 
 /** catalogEntityDeletePermission of @backstage/plugin-catalog-common, by its stable name. */
 const CATALOG_ENTITY_DELETE = 'catalog.entity.delete';
+/** The scaffolder's task permissions (@backstage/plugin-scaffolder-common), by name. */
+const SCAFFOLDER_TASK = ['scaffolder.task.read', 'scaffolder.task.cancel'];
+
+/** Decided per entity: the entity's owners and the admin groups. */
+const OWNER_PERMISSIONS = [
+  bedrockUsageReadPermission,
+  bedrockUsageRefreshPermission,
+  bedrockTenantManagePermission,
+];
 
 /**
  * The portal's permission policy, the one adopters copy. Catalog reads are open to every signed-in
  * user, but only an entity's owners (and the admin groups, `portal.bedrockAdminGroups`) may delete
  * or unregister it. Bedrock usage and cost are visible to the owners of an entity and to the admin
- * groups, and to nobody else. Recording tenant bindings (which entity a tenant's spend belongs to)
- * is for the admin groups only.
+ * groups, and to nobody else; a tenant is changed (updated, suspended, resumed, deleted) by the
+ * owners of the entity it is bound to and by the admin groups. Tenant bindings and everything
+ * else reserved for Bedrock admins (`bedrock.binding.manage`) are for the admin groups only. A
+ * scaffolder task (its log, with a tenant's e-mails, budget and ARNs) is read or cancelled by the
+ * person who started it and by the admin groups.
  */
 export class PortalPermissionPolicy implements PermissionPolicy {
   constructor(
@@ -44,15 +62,12 @@ export class PortalPermissionPolicy implements PermissionPolicy {
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
-    const bedrock =
-      isPermission(request.permission, bedrockUsageReadPermission) ||
-      isPermission(request.permission, bedrockUsageRefreshPermission);
-    const deletion = request.permission.name === CATALOG_ENTITY_DELETE;
-    const binding = isPermission(
-      request.permission,
-      bedrockBindingManagePermission,
-    );
-    if (!bedrock && !deletion && !binding) {
+    const { permission } = request;
+    const owned = OWNER_PERMISSIONS.some(p => isPermission(permission, p));
+    const deletion = permission.name === CATALOG_ENTITY_DELETE;
+    const task = SCAFFOLDER_TASK.includes(permission.name);
+    const adminOnly = isPermission(permission, bedrockBindingManagePermission);
+    if (!owned && !deletion && !task && !adminOnly) {
       return { result: AuthorizeResult.ALLOW };
     }
     if (!user) return { result: AuthorizeResult.DENY };
@@ -62,9 +77,17 @@ export class PortalPermissionPolicy implements PermissionPolicy {
     if (claims.some(ref => this.adminGroups.includes(ref))) {
       return { result: AuthorizeResult.ALLOW };
     }
-    if (binding) return { result: AuthorizeResult.DENY };
+    if (adminOnly) return { result: AuthorizeResult.DENY };
+    if (task) {
+      return createScaffolderTaskConditionalDecision(
+        permission as ResourcePermission<'scaffolder-task'>,
+        scaffolderTaskConditions.isTaskOwner({
+          createdBy: [user.info.userEntityRef],
+        }),
+      );
+    }
     return createCatalogConditionalDecision(
-      request.permission as typeof bedrockUsageReadPermission,
+      permission as ResourcePermission<'catalog-entity'>,
       catalogConditions.isEntityOwner({ claims }),
     );
   }

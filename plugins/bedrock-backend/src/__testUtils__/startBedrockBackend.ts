@@ -15,13 +15,16 @@ export async function startBedrockBackend(options: {
   accountId: string;
   /** more service factories, e.g. a permissions mock */
   features?: ServiceFactory[];
+  /** the catalog, instead of an in-memory one holding `entities` */
+  catalog?: ServiceFactory;
   /** more config at the top level, e.g. backend.cache */
   config?: Record<string, unknown>;
 }) {
   const { server } = await startTestBackend({
     features: [
       bedrockPlugin,
-      catalogServiceMock.factory({ entities: options.entities as any }),
+      options.catalog ??
+        catalogServiceMock.factory({ entities: options.entities as any }),
       mockServices.database.factory({ knex: options.knex }),
       mockServices.rootConfig.factory({
         data: {

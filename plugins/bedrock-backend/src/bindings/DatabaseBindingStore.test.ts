@@ -40,6 +40,8 @@ describe('DatabaseBindingStore', () => {
       expect(await store.get('checkout-assistant')).toEqual({
         ...binding({}),
         budgetEnforcement: null,
+        entityUid: null,
+        entityOwner: null,
       });
       await store.put(
         binding({ entityRef: 'component:default/renamed', source: 'admin' }),
@@ -70,6 +72,72 @@ describe('DatabaseBindingStore', () => {
         }),
       ).toEqual([]);
       expect(await store.delete('checkout-assistant')).toBe(false);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "pins the bound entity once, and unbinding empties the tenant's history, nobody else's (%p)",
+    async id => {
+      const knex = await databases.init(id);
+      await DatabaseUsageStore.migrate(knex);
+      const store = DatabaseBindingStore.fromKnex(knex);
+      await store.put(binding({}));
+      const entity = {
+        entityRef: 'component:default/checkout-assistant',
+        uid: 'uid-1',
+        owner: 'group:default/team-checkout',
+      };
+      await store.pinEntity('checkout-assistant', entity);
+      // pinned once: a later entity under the same ref does not replace it
+      await store.pinEntity('checkout-assistant', { ...entity, uid: 'uid-2' });
+      expect(await store.get('checkout-assistant')).toMatchObject({
+        entityUid: 'uid-1',
+        entityOwner: 'group:default/team-checkout',
+      });
+      // a write that says nothing of the entity keeps what was pinned
+      await store.put(binding({ regions: ['us-east-1', 'us-west-2'] }));
+      expect(await store.get('checkout-assistant')).toMatchObject({
+        entityUid: 'uid-1',
+      });
+
+      const row = (tenantId: string) => ({ tenant_id: tenantId });
+      for (const tenantId of ['checkout-assistant', 'checkout']) {
+        await knex('bedrock_tenant_state').insert(row(tenantId));
+        await knex('bedrock_notifications_sent').insert({
+          ...row(tenantId),
+          event_key: `${tenantId}|alarm:x|1`,
+          subject: 'alarm:x',
+          seq: 1,
+          state: 'ALARM',
+          entity_ref: `component:default/${tenantId}`,
+          notified: true,
+          recorded_at: '2026-12-01T00:00:00.000Z',
+        });
+        await knex('bedrock_snapshots').insert([
+          { kind: 'alarms', key: tenantId, fetched_at: 'x' },
+          { kind: 'guardrail', key: `${tenantId}/us-east-1`, fetched_at: 'x' },
+        ]);
+      }
+      // an account-region's snapshot whose key starts like a tenant id
+      await knex('bedrock_snapshots').insert({
+        kind: 'governance',
+        key: 'checkout-assistant/us-east-1',
+        fetched_at: 'x',
+      });
+      await store.delete('checkout-assistant');
+      const left = async (table: string, column: string) =>
+        (await knex(table).select(column)).map((r: any) => r[column]).sort();
+      expect(await left('bedrock_tenant_state', 'tenant_id')).toEqual([
+        'checkout',
+      ]);
+      expect(await left('bedrock_notifications_sent', 'tenant_id')).toEqual([
+        'checkout',
+      ]);
+      expect(await left('bedrock_snapshots', 'key')).toEqual([
+        'checkout',
+        'checkout-assistant/us-east-1',
+        'checkout/us-east-1',
+      ]);
     },
   );
 

@@ -1,5 +1,6 @@
 import { ConflictError } from '@backstage/errors';
 import { Knex } from 'knex';
+import { GUARDRAIL_SNAPSHOT, SNAPSHOT } from '../database/snapshots';
 import {
   BindingStore,
   Claim,
@@ -34,12 +35,14 @@ function toDb(b: TenantBinding) {
     source: b.source,
     updated_at: b.updatedAt,
     updated_by: b.updatedBy,
-    // left out when undefined: the upsert's merge then keeps the stored opt-in
+    // left out when undefined: the upsert's merge then keeps the stored values
     ...(b.budgetEnforcement !== undefined && {
       budget_enforcement: b.budgetEnforcement
         ? JSON.stringify(b.budgetEnforcement)
         : null,
     }),
+    ...(b.entityUid !== undefined && { entity_uid: b.entityUid }),
+    ...(b.entityOwner !== undefined && { entity_owner: b.entityOwner }),
   };
 }
 
@@ -60,8 +63,22 @@ function fromDb(r: any): TenantBinding {
     budgetEnforcement: r.budget_enforcement
       ? JSON.parse(r.budget_enforcement)
       : null,
+    entityUid: r.entity_uid ?? null,
+    entityOwner: r.entity_owner ?? null,
   };
 }
+
+/** Tables holding a tenant's data by tenant id: emptied when its binding goes. */
+const TENANT_DATA = [
+  'bedrock_usage_hourly',
+  'bedrock_usage_daily',
+  'bedrock_usage_watermarks',
+  'bedrock_tenant_state',
+  'bedrock_notifications_sent',
+];
+const SNAPSHOTS = 'bedrock_snapshots';
+/** snapshot kinds keyed by the tenant id (guardrails: `<tenant id>/<region>`) */
+const TENANT_SNAPSHOTS = [SNAPSHOT.alarms, SNAPSHOT.budget, SNAPSHOT.billed];
 
 const CLAIM_LABEL: Record<Claim['kind'], string> = {
   profile: 'inference profile',
@@ -236,10 +253,34 @@ export class DatabaseBindingStore implements BindingStore {
     });
   }
 
+  async pinEntity(
+    tenantId: string,
+    entity: { entityRef: string; uid: string; owner: string },
+  ): Promise<void> {
+    await this.#db(BINDINGS)
+      .where({ tenant_id: tenantId, entity_ref: entity.entityRef })
+      .whereNull('entity_uid')
+      .update({
+        entity_uid: entity.uid,
+        entity_owner: this.#db.raw('coalesce(entity_owner, ?)', [entity.owner]),
+      });
+  }
+
   async delete(tenantId: string): Promise<boolean> {
     return this.#db.transaction(async tx => {
       await tx(CLAIMS).where({ tenant_id: tenantId }).delete();
       const n = await tx(BINDINGS).where({ tenant_id: tenantId }).delete();
+      for (const table of TENANT_DATA) {
+        await tx(table).where({ tenant_id: tenantId }).delete();
+      }
+      await tx(SNAPSHOTS)
+        .whereIn('kind', TENANT_SNAPSHOTS)
+        .where({ key: tenantId })
+        .delete();
+      await tx(SNAPSHOTS)
+        .where({ kind: GUARDRAIL_SNAPSHOT })
+        .where('key', 'like', `${tenantId}/%`)
+        .delete();
       return n > 0;
     });
   }

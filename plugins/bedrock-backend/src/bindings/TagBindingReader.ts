@@ -4,8 +4,6 @@ import {
 } from '@aws-sdk/client-bedrock';
 import { ListRoleTagsCommand, paginateListRoles } from '@aws-sdk/client-iam';
 import {
-  defaultAlarmPrefix,
-  defaultBudgetName,
   MANAGED_BY_VALUE,
   REGION_PATTERN,
   TAG_ATTRIBUTION,
@@ -21,21 +19,46 @@ import {
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   AwsClientFactory,
-  readRoleTags,
   tenantRoleName,
 } from '@bedrock-tenancy/plugin-bedrock-node';
-import { profileModelId } from './profileModel';
-import { TenantBinding } from './types';
+import { profileModelId, suiteProfileNames } from './profileModel';
+import {
+  ProfileSource,
+  resolve,
+  RoleSource,
+  Source,
+  TaggedTenant,
+} from './tagEvidence';
+
+export type { TaggedTenant };
 
 /** Name prefix of the tenant roles the provisioning actions create. */
-const TENANT_ROLE_PREFIX = 'bedrock-tenant-';
+const TENANT_ROLE_PREFIX = tenantRoleName('');
+
+/** The outcome of one read of the tags. */
+export interface TagReading {
+  tenants: TaggedTenant[];
+  /** for the log: reads that failed, and resources tagged managed-by this suite that were ignored */
+  errors: string[];
+  /**
+   * True when an account-region or an account's roles could not be read: the reading is partial,
+   * and a tenant that looks consistent may have disagreeing tags in what was not read.
+   */
+  failed: boolean;
+}
 
 /**
  * Reads the bindings the suite's provisioning actions left in AWS, in the given accounts and
- * regions: every application inference profile tagged managed-by this suite, with a tenant and an
- * entity-ref tag (inference-profile attribution), and every tenant role whose tags say it is an
- * `account` or `identity` tenant (these have no profiles; the role's tags carry their regions and,
- * for identity, their principals). One binding per tenant.
+ * regions: the application inference profiles tagged managed-by this suite, with a tenant and an
+ * entity-ref tag (inference-profile attribution), and the tenant roles, whose tags carry the
+ * tenant's attribution mode, its regions and principals (`account` and `identity` tenants have no
+ * profiles) and its opt-in to budget enforcement.
+ *
+ * Anyone who controls one of these accounts can tag resources, so only the resources named as the
+ * suite names a tenant's count for it: the role `bedrock-tenant-<tenant id>` and the profiles named
+ * `tenantProfileName(<tenant id>, <model>)` for the model they route to. Anything else tagged
+ * managed-by is ignored and reported. A tenant whose resources disagree (two accounts, two entity
+ * refs, a role saying `account` or `identity` while profiles exist) gets no binding: a conflict.
  */
 export class TagBindingReader {
   readonly #clients: AwsClientFactory;
@@ -52,50 +75,52 @@ export class TagBindingReader {
     accounts: string[];
     regions: string[];
     at: string;
-  }): Promise<{ bindings: TenantBinding[]; errors: string[] }> {
-    const byTenant = new Map<string, TenantBinding>();
+  }): Promise<TagReading> {
+    const profiles: ProfileSource[] = [];
+    const roles: RoleSource[] = [];
     const errors: string[] = [];
-    // account-regions in parallel: one slow or unreachable account does not hold the others
-    await Promise.all(
-      o.accounts.flatMap(accountId =>
+    let failed = false;
+    const fail = (where: string) => (e: unknown) => {
+      failed = true;
+      errors.push(`${where}: ${(e as Error).message}`);
+    };
+    // account-regions in parallel: one slow or unreachable account does not hold the others;
+    // IAM is global: the roles once per account
+    await Promise.all([
+      ...o.accounts.flatMap(accountId =>
         o.regions.map(region =>
-          this.#readOne(accountId, region, o.at, byTenant, errors).catch(e =>
-            errors.push(`${accountId}/${region}: ${(e as Error).message}`),
+          this.#readProfiles(accountId, region, profiles, errors).catch(
+            fail(`${accountId}/${region}`),
           ),
         ),
       ),
-    );
-    // IAM is global: the roles once per account, after the profiles (a tenant found with
-    // profiles keeps that binding; a role that says otherwise is reported)
-    for (const accountId of o.accounts) {
-      await this.#readRoles(
-        accountId,
-        o.regions[0],
+      ...o.accounts.map(accountId =>
+        this.#readRoles(accountId, o.regions[0], roles, errors).catch(
+          fail(`${accountId} (IAM roles)`),
+        ),
+      ),
+    ]);
+    const tenantIds = [
+      ...new Set([...profiles, ...roles].map(s => s.tenantId)),
+    ].sort();
+    // in a set order, whichever account-region answered first
+    const byWhere = (a: Source, b: Source) => a.where.localeCompare(b.where);
+    const tenants = tenantIds.flatMap(tenantId => {
+      const t = resolve(
+        tenantId,
+        profiles.filter(p => p.tenantId === tenantId).sort(byWhere),
+        roles.filter(r => r.tenantId === tenantId).sort(byWhere),
         o.at,
-        byTenant,
-        errors,
-      ).catch(e =>
-        errors.push(`${accountId} (IAM roles): ${(e as Error).message}`),
       );
-    }
-    // every tenant's opt-in to budget enforcement, from its role's tags
-    await Promise.all(
-      [...byTenant.values()].map(b =>
-        this.#readOptIn(b).catch(e =>
-          errors.push(
-            `tenant ${b.tenantId}: role tags: ${(e as Error).message}`,
-          ),
-        ),
-      ),
-    );
-    return { bindings: [...byTenant.values()], errors };
+      return t ? [t] : [];
+    });
+    return { tenants, errors, failed };
   }
 
   async #readRoles(
     accountId: string,
     region: string,
-    at: string,
-    byTenant: Map<string, TenantBinding>,
+    roles: RoleSource[],
     errors: string[],
   ) {
     const { iam } = await this.#clients.forTarget(accountId, region);
@@ -107,95 +132,66 @@ export class TagBindingReader {
           new ListRoleTagsCommand({ RoleName }),
         );
         const tag = (k: string) => Tags.find(t => t.Key === k)?.Value;
-        const attribution = tag(TAG_ATTRIBUTION);
-        const tenantId = tag(TAG_TENANT);
-        const entity = tag(TAG_ENTITY_REF);
-        if (
-          tag(TAG_MANAGED_BY) !== MANAGED_BY_VALUE ||
-          (attribution !== 'account' && attribution !== 'identity') ||
-          !tenantId ||
-          !entity ||
-          !TENANT_ID_PATTERN.test(tenantId)
-        )
-          continue;
+        if (tag(TAG_MANAGED_BY) !== MANAGED_BY_VALUE) continue;
         const where = `role ${RoleName} in ${accountId}`;
-        let entityRef: string;
-        try {
-          entityRef = stringifyEntityRef(parseEntityRef(entity));
-        } catch {
-          errors.push(`${where}: bad ${TAG_ENTITY_REF} tag`);
+        const tenantId = tag(TAG_TENANT) ?? '';
+        if (!TENANT_ID_PATTERN.test(tenantId)) {
+          errors.push(`${where}: no valid ${TAG_TENANT} tag; ignored`);
           continue;
         }
+        if (RoleName !== tenantRoleName(tenantId)) {
+          errors.push(
+            `${where} is tagged for tenant ${tenantId}, but that tenant's role is ${tenantRoleName(
+              tenantId,
+            )}; ignored`,
+          );
+          continue;
+        }
+        const entityRef = entityRefOf(tag(TAG_ENTITY_REF));
+        if (!entityRef) {
+          errors.push(`${where}: no valid ${TAG_ENTITY_REF} tag; ignored`);
+          continue;
+        }
+        const attribution = tag(TAG_ATTRIBUTION);
         const regions = (tag(TAG_REGIONS) ?? '').split(' ').filter(Boolean);
         const principalArns =
           attribution === 'identity'
             ? (tag(TAG_PRINCIPAL_ARNS) ?? '').split(' ').filter(Boolean)
             : [];
         if (
-          !regions.length ||
-          regions.some(r => !REGION_PATTERN.test(r)) ||
-          (attribution === 'identity' && !principalArns.length)
+          (attribution === 'account' || attribution === 'identity') &&
+          (!regions.length ||
+            regions.some(r => !REGION_PATTERN.test(r)) ||
+            (attribution === 'identity' && !principalArns.length))
         ) {
           errors.push(
             `${where}: ${attribution} tenant without valid ${TAG_REGIONS}${
               attribution === 'identity' ? ` or ${TAG_PRINCIPAL_ARNS}` : ''
-            } tags`,
+            } tags; ignored`,
           );
           continue;
         }
-        const found = byTenant.get(tenantId);
-        if (found) {
-          errors.push(
-            `tenant ${tenantId}: ${where} says ${attribution} attribution, but it also has tagged inference profiles (${found.accountId}); kept the profiles`,
-          );
-          continue;
-        }
-        byTenant.set(tenantId, {
+        roles.push({
           tenantId,
-          entityRef,
           accountId,
-          regions,
+          entityRef,
+          where,
           attribution,
-          inferenceProfiles: {},
+          regions,
           principalArns,
-          alarmPrefix: defaultAlarmPrefix(tenantId),
-          budgetName: defaultBudgetName(tenantId),
-          source: 'aws-tags',
-          updatedAt: at,
-          updatedBy: 'aws-tags',
+          // the opt-in the create/update actions put on the role: a binding rebuilt from AWS keeps it
+          budgetEnforcement: parseBudgetEnforcementTag(
+            tag(TAG_BUDGET_ENFORCEMENT),
+          ),
         });
       }
     }
-    await Promise.all(
-      [...byTenant.values()].map(b =>
-        this.#readOptIn(b).catch(e =>
-          errors.push(
-            `tenant ${b.tenantId}: role tags: ${(e as Error).message}`,
-          ),
-        ),
-      ),
-    );
-    return { bindings: [...byTenant.values()], errors };
   }
 
-  /**
-   * The tenant's opt-in to budget enforcement, from the tag the create/update actions put on its
-   * role: a binding rebuilt from AWS keeps it. No role (a tenant made otherwise): left unset.
-   */
-  async #readOptIn(b: TenantBinding) {
-    const aws = await this.#clients.forTarget(b.accountId, b.regions[0]);
-    const tags = await readRoleTags(aws, tenantRoleName(b.tenantId));
-    if (tags?.[TAG_TENANT] !== b.tenantId) return;
-    b.budgetEnforcement = parseBudgetEnforcementTag(
-      tags[TAG_BUDGET_ENFORCEMENT],
-    );
-  }
-
-  async #readOne(
+  async #readProfiles(
     accountId: string,
     region: string,
-    at: string,
-    byTenant: Map<string, TenantBinding>,
+    profiles: ProfileSource[],
     errors: string[],
   ) {
     const { bedrock: client } = await this.#clients.forTarget(
@@ -219,44 +215,50 @@ export class TagBindingReader {
           }),
         );
         const tag = (k: string) => tags.find(t => t.key === k)?.value;
-        const tenantId = tag(TAG_TENANT);
-        const entity = tag(TAG_ENTITY_REF);
-        if (tag(TAG_MANAGED_BY) !== MANAGED_BY_VALUE || !tenantId || !entity)
+        if (tag(TAG_MANAGED_BY) !== MANAGED_BY_VALUE) continue;
+        const name = p.inferenceProfileName ?? '';
+        const where = `profile ${name} (${p.inferenceProfileArn})`;
+        const tenantId = tag(TAG_TENANT) ?? '';
+        if (!TENANT_ID_PATTERN.test(tenantId)) {
+          errors.push(`${where}: no valid ${TAG_TENANT} tag; ignored`);
           continue;
-        let entityRef: string;
-        try {
-          entityRef = stringifyEntityRef(parseEntityRef(entity));
-        } catch {
-          errors.push(`${p.inferenceProfileArn}: bad ${TAG_ENTITY_REF} tag`);
+        }
+        const entityRef = entityRefOf(tag(TAG_ENTITY_REF));
+        if (!entityRef) {
+          errors.push(`${where}: no valid ${TAG_ENTITY_REF} tag; ignored`);
           continue;
         }
         // every model it routes to: a global profile's copy is priced as global, not regional
         const modelId = profileModelId(p.models);
-        if (!TENANT_ID_PATTERN.test(tenantId) || !modelId) continue;
-        const b = byTenant.get(tenantId) ?? {
-          tenantId,
-          entityRef,
-          accountId,
-          regions: [],
-          attribution: 'inference-profile' as const,
-          inferenceProfiles: {},
-          principalArns: [],
-          alarmPrefix: defaultAlarmPrefix(tenantId),
-          budgetName: defaultBudgetName(tenantId),
-          source: 'aws-tags' as const,
-          updatedAt: at,
-          updatedBy: 'aws-tags',
-        };
-        if (b.accountId !== accountId || b.entityRef !== entityRef) {
+        if (!modelId) {
+          errors.push(`${where}: routes to no model; ignored`);
+          continue;
+        }
+        if (!suiteProfileNames(tenantId, p.models).has(name)) {
           errors.push(
-            `tenant ${tenantId}: tagged with two accounts or entity refs (${b.accountId} ${b.entityRef}, ${accountId} ${entityRef}); kept the first`,
+            `${where} is tagged for tenant ${tenantId}, but is not named as the suite names that tenant's profile of ${modelId}; ignored`,
           );
           continue;
         }
-        if (!b.regions.includes(region)) b.regions.push(region);
-        b.inferenceProfiles[p.inferenceProfileId] = modelId;
-        byTenant.set(tenantId, b);
+        profiles.push({
+          tenantId,
+          accountId,
+          entityRef,
+          where,
+          region,
+          profileId: p.inferenceProfileId,
+          modelId,
+        });
       }
     } while (nextToken);
+  }
+}
+
+function entityRefOf(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  try {
+    return stringifyEntityRef(parseEntityRef(value));
+  } catch {
+    return undefined;
   }
 }

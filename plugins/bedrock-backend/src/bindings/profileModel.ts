@@ -1,4 +1,5 @@
 import { normalizeModelId } from '@bedrock-tenancy/plugin-bedrock-common';
+import { tenantProfileName } from '@bedrock-tenancy/plugin-bedrock-node';
 
 /** `us` for us-east-1, `us-gov` for us-gov-west-1, `eu` for eu-west-1, ... */
 const geographyOf = (region: string) =>
@@ -24,4 +25,40 @@ export function profileModelId(
       .map(geographyOf),
   );
   return geographies.size > 1 ? `global.${base}` : base;
+}
+
+/** The prefixes of system inference profile ids (`us.`, `global.`, ...) a model id may carry. */
+const MODEL_ID_PREFIXES = [
+  'us',
+  'us-gov',
+  'eu',
+  'apac',
+  'ap',
+  'ca',
+  'jp',
+  'au',
+  'global',
+];
+
+/**
+ * The names the suite may have given the tenant's application inference profile of a profile
+ * that routes to these models: `tenantProfileName(tenant, model id)`, for the model id the
+ * provisioning config lists (the base model id, or the id of the system profile it was copied
+ * from, `us.<model>`, `global.<model>`, ...).
+ */
+export function suiteProfileNames(
+  tenantId: string,
+  models: Array<{ modelArn?: string }> | undefined,
+): Set<string> {
+  const names = new Set<string>();
+  for (const arn of (models ?? []).flatMap(m =>
+    m.modelArn ? [m.modelArn] : [],
+  )) {
+    const base = normalizeModelId(arn).replace(/^global\./, '');
+    names.add(tenantProfileName(tenantId, base));
+    for (const prefix of MODEL_ID_PREFIXES) {
+      names.add(tenantProfileName(tenantId, `${prefix}.${base}`));
+    }
+  }
+  return names;
 }

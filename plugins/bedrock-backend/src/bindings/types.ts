@@ -18,6 +18,14 @@ export interface TenantBinding extends TenantRef {
    * from AWS tags keeps the opt-in), null removes it.
    */
   budgetEnforcement?: BudgetEnforcement | null;
+  /**
+   * The bound entity as it was when bound: its `metadata.uid`, and the `spec.owner` it must
+   * have. An entity under the same ref with another uid (removed and registered again) or owner
+   * is not the bound one. Null until known: the first read of an entity with the recorded owner
+   * (or any owner, when none is recorded) pins them. Undefined on a write keeps what is stored.
+   */
+  entityUid?: string | null;
+  entityOwner?: string | null;
 }
 
 /**
@@ -82,6 +90,18 @@ export interface BindingStore {
     binding: TenantBinding,
     options?: { unlessSource?: BindingSource[] },
   ): Promise<'written' | 'kept'>;
-  /** Removes a binding and its claims; false when there was none. */
+  /**
+   * Records the uid and owner of the bound entity where none is recorded yet (the first read of
+   * a tenant bound before its entity existed, or bound before uids were kept).
+   */
+  pinEntity(
+    tenantId: string,
+    entity: { entityRef: string; uid: string; owner: string },
+  ): Promise<void>;
+  /**
+   * Removes a binding and its claims, and everything stored under the tenant id (usage,
+   * collection state, snapshots, notification history): a tenant id bound again later starts
+   * empty, never with the previous holder's history. False when there was none.
+   */
   delete(tenantId: string): Promise<boolean>;
 }

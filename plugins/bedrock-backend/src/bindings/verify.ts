@@ -1,3 +1,8 @@
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import type { TenantRef } from '@bedrock-tenancy/plugin-bedrock-common';
 import type { Tenant } from '../tenant';
 import { BindingStore, claimsOf, HeldClaim, TenantBinding } from './types';
@@ -42,6 +47,38 @@ export function tenantOfBinding(b: TenantBinding): Tenant {
 export const sameRef = (a: string, b: string) =>
   a.toLocaleLowerCase('en-US') === b.toLocaleLowerCase('en-US');
 
+/** The entity's `spec.owner` as a full ref (`group:<its namespace>/x` for a bare `x`), if any. */
+export function ownerOf(entity: Entity): string | undefined {
+  const owner = entity.spec?.owner;
+  if (typeof owner !== 'string' || !owner) return undefined;
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(owner, {
+        defaultKind: 'group',
+        defaultNamespace: entity.metadata.namespace ?? 'default',
+      }),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Why `entity` is not the entity the binding was made for (another uid: removed and registered
+ * again; another owner), or undefined when it is, as far as the binding recorded.
+ */
+export function notTheBoundEntity(
+  b: Pick<TenantBinding, 'entityUid' | 'entityOwner'>,
+  entity: Entity,
+): string | undefined {
+  if (b.entityUid && entity.metadata.uid !== b.entityUid)
+    return 'it was removed from the catalog and registered again since it was bound';
+  const owner = ownerOf(entity);
+  if (b.entityOwner && (!owner || !sameRef(owner, b.entityOwner)))
+    return 'its owner is not the one recorded when it was bound';
+  return undefined;
+}
+
 const sameSet = (a: string[], b: string[]) =>
   a.length === b.length &&
   [...a].sort().join('\n') === [...b].sort().join('\n');
@@ -77,7 +114,7 @@ const what = (h: HeldClaim) => `${CLAIM_LABEL[h.kind]} ${h.value}`;
  */
 export async function verifyTenants(
   store: BindingStore,
-  requests: Array<{ entityRef: string; tenant: TenantRef }>,
+  requests: Array<{ entityRef: string; tenant: TenantRef; entity: Entity }>,
 ): Promise<Map<string, Verification>> {
   const bindings = new Map(
     (await store.getMany(requests.map(r => r.tenant.tenantId))).map(b => [
@@ -107,9 +144,26 @@ export async function verifyTenants(
     : [];
 
   const out = new Map<string, Verification>();
-  for (const { entityRef, tenant } of requests) {
+  for (const { entityRef, tenant, entity } of requests) {
     const b = bindings.get(tenant.tenantId);
     if (b && sameRef(b.entityRef, entityRef)) {
+      const impostor = notTheBoundEntity(b, entity);
+      if (impostor) {
+        out.set(entityRef, {
+          verified: false,
+          reason: `Tenant ${tenant.tenantId} is bound to ${entityRef}, but ${impostor}. A Bedrock admin adopts it again if it is the same tenant.`,
+        });
+        continue;
+      }
+      const owner = ownerOf(entity);
+      if (!b.entityUid && entity.metadata.uid && owner) {
+        // first sight of the bound entity: from now on only this one is it
+        await store.pinEntity(b.tenantId, {
+          entityRef: b.entityRef,
+          uid: entity.metadata.uid,
+          owner,
+        });
+      }
       const diff = disagreements(tenant, b);
       out.set(
         entityRef,

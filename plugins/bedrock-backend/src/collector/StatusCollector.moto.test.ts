@@ -10,11 +10,15 @@ import {
   seedDemo,
   startMoto,
 } from '@bedrock-tenancy/demo';
+import {
+  DeleteAlarmsCommand,
+  PutMetricAlarmCommand,
+} from '@aws-sdk/client-cloudwatch';
 import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { StatusCollector } from './StatusCollector';
 import { StatusReader } from './StatusReader';
-import { tenantOf } from '../tenant';
+import { tenantOf, type Tenant } from '../tenant';
 
 jest.setTimeout(120_000);
 
@@ -47,10 +51,34 @@ describe('StatusCollector against moto', () => {
     const now = () => ANCHOR.getTime();
     const status = StatusCollector.create({ store, clients, logger, now });
     const reader = new StatusReader({ clients, logger, now });
-    return { store, status, reader };
+    return { store, status, reader, clients };
   }
 
-  it('stores alarms (by prefix only), budgets and invocation-logging governance', async () => {
+  /** Puts alarms of these names in the tenant's account and first region; returns a remover. */
+  async function putAlarms(
+    clients: AwsClientFactory,
+    t: Tenant,
+    names: string[],
+  ) {
+    const cw = (await clients.forTarget(t.accountId, t.regions[0])).cloudwatch;
+    for (const AlarmName of names) {
+      await cw.send(
+        new PutMetricAlarmCommand({
+          AlarmName,
+          MetricName: 'Invocations',
+          Namespace: 'AWS/Bedrock',
+          Statistic: 'Sum',
+          Period: 3600,
+          EvaluationPeriods: 1,
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanThreshold',
+        }),
+      );
+    }
+    return () => cw.send(new DeleteAlarmsCommand({ AlarmNames: names }));
+  }
+
+  it('stores alarms (by exact name), budgets and invocation-logging governance', async () => {
     const { store, status } = await statusCollector();
     await status.collect(platformTenants);
 
@@ -153,5 +181,74 @@ describe('StatusCollector against moto', () => {
     };
     expect(await reader.budget(t)).toBeNull();
     expect(await reader.alarms(t)).toEqual([]);
+  });
+  it("keeps a tenant to its exact alarm names: tenant checkout gets none of checkout-assistant's", async () => {
+    const { store, status, clients } = await statusCollector();
+    const assistant = platformTenants.find(
+      t => t.tenantId === 'checkout-assistant',
+    )!;
+    // a second tenant in the same account and region, whose alarm prefix `bedrock-checkout-`
+    // also starts every alarm name of checkout-assistant (seeded: all five of its kinds)
+    const checkout: Tenant = {
+      ...assistant,
+      tenantId: 'checkout',
+      entityRef: 'component:default/checkout',
+      inferenceProfiles: {},
+      alarmPrefix: 'bedrock-checkout-',
+      budgetName: 'bedrock-checkout',
+    };
+    const remove = await putAlarms(clients, checkout, [
+      'bedrock-checkout-tokens',
+      'bedrock-checkout-errors',
+      // under checkout's prefix, but none of the names the suite gives its alarms
+      'bedrock-checkout-tokens-old',
+    ]);
+    try {
+      await status.collect([checkout, assistant]);
+      const alarms = await store.getSnapshots<any[]>('alarms', [
+        'checkout',
+        'checkout-assistant',
+      ]);
+      expect(alarms.checkout.error).toBeNull();
+      expect(alarms.checkout.payload!.map(a => a.name)).toEqual([
+        'bedrock-checkout-errors',
+        'bedrock-checkout-tokens',
+      ]);
+      expect(alarms['checkout-assistant'].payload!.map(a => a.name)).toEqual([
+        'bedrock-checkout-assistant-errors',
+        'bedrock-checkout-assistant-invocations',
+        'bedrock-checkout-assistant-latency',
+        'bedrock-checkout-assistant-throttles',
+        'bedrock-checkout-assistant-tokens',
+      ]);
+    } finally {
+      await remove();
+    }
+  });
+
+  it("reads a binding's own alarm prefix as exact names too: <alarmPrefix><kind>", async () => {
+    const { reader, clients } = await statusCollector();
+    const t: Tenant = {
+      ...platformTenants[0],
+      tenantId: 'payments',
+      entityRef: 'component:default/payments',
+      // bedrock.tenants[].alarmPrefix: how a config-bound tenant names its alarms
+      alarmPrefix: 'team-payments-',
+      budgetName: 'no-such-budget',
+    };
+    const remove = await putAlarms(clients, t, [
+      'team-payments-latency',
+      'team-payments-throttles',
+      'team-payments-latency-p99',
+      'team-payments-eu-throttles',
+    ]);
+    try {
+      expect((await reader.alarms(t)).map(a => a.name)).toEqual([
+        'team-payments-latency',
+        'team-payments-throttles',
+      ]);
+    } finally {
+      await remove();
+    }
   });
 });

@@ -61,12 +61,14 @@ function fakeAws(secondsPerCall: (accountId: string) => number) {
       state.inFlight--;
       return out;
     };
-  const tenantOfPrefix = (p: string) => p.replace(/^bedrock-|-$/g, '');
+  // the reader asks for the tenant's exact alarm names: `bedrock-<tenant>-<kind>`
+  const tenantOfAlarms = (i: any) =>
+    i.AlarmNames[0].replace(/^bedrock-/, '').replace(/-[^-]+$/, '');
   const accountOfTenant = (id: string) => id.split('-')[0];
   cw.on(DescribeAlarmsCommand).callsFake(
     call(
-      i => `alarms:${tenantOfPrefix(i.AlarmNamePrefix)}`,
-      i => accountOfTenant(tenantOfPrefix(i.AlarmNamePrefix)),
+      i => `alarms:${tenantOfAlarms(i)}`,
+      i => accountOfTenant(tenantOfAlarms(i)),
       { MetricAlarms: [] },
     ),
   );

@@ -14,7 +14,10 @@ import type {
   AlarmState,
   GovernanceInfo,
 } from '@bedrock-tenancy/plugin-bedrock-common';
-import { TAG_TENANT } from '@bedrock-tenancy/plugin-bedrock-common';
+import {
+  TAG_TENANT,
+  tenantAlarmNames,
+} from '@bedrock-tenancy/plugin-bedrock-common';
 import {
   AwsClientFactory,
   GLOBAL_REGION,
@@ -52,8 +55,14 @@ export class StatusReader {
     this.#now = o.now ?? Date.now;
   }
 
-  /** The tenant's alarms in every region: one paginated DescribeAlarms by name prefix. */
+  /**
+   * The tenant's alarms in every region: one paginated DescribeAlarms by the tenant's exact alarm
+   * names (`<alarmPrefix><kind>`, the binding's prefix or the default one), never by prefix:
+   * tenant `checkout`'s prefix also starts `checkout-assistant`'s alarm names. Names only, no
+   * per-alarm tag read: the collector reads every tenant each cycle.
+   */
   async alarms(t: Tenant): Promise<AlarmInfo[]> {
+    const names = tenantAlarmNames(t.alarmPrefix);
     const out: AlarmInfo[] = [];
     for (const region of t.regions) {
       const cw = (await this.#clients.forTarget(t.accountId, region))
@@ -61,14 +70,11 @@ export class StatusReader {
       let NextToken: string | undefined;
       do {
         const page = await cw.send(
-          new DescribeAlarmsCommand({
-            AlarmNamePrefix: t.alarmPrefix,
-            NextToken,
-          }),
+          new DescribeAlarmsCommand({ AlarmNames: names, NextToken }),
         );
         for (const a of page?.MetricAlarms ?? []) {
           // the emulator (and only-first-filter servers) may return more: filter again
-          if (!a.AlarmName?.startsWith(t.alarmPrefix)) continue;
+          if (!a.AlarmName || !names.includes(a.AlarmName)) continue;
           out.push({
             name: a.AlarmName,
             state: (a.StateValue ?? 'INSUFFICIENT_DATA') as AlarmState,

@@ -24,12 +24,14 @@ import {
   MANAGED_BY_VALUE,
   TAG_MANAGED_BY,
   TAG_TENANT,
+  tenantAlarmNames,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import {
   AwsCallInfo,
   AwsClientFactory,
   readSuspensionTarget,
   resumeTenant,
+  setAlarmActions,
   suspendTenant,
 } from '@bedrock-tenancy/plugin-bedrock-node';
 import { DatabaseBindingStore } from '../bindings/DatabaseBindingStore';
@@ -373,6 +375,7 @@ describe('BudgetEnforcer against moto', () => {
     const target = (await readSuspensionTarget(aws, {
       roleName: `bedrock-tenant-${tenantId}`,
       alarmPrefix: `bedrock-${tenantId}-`,
+      alarmNames: tenantAlarmNames(`bedrock-${tenantId}-`),
       isOwn: t => t[TAG_TENANT] === tenantId,
     }))!;
     await resumeTenant(aws, target);
@@ -399,6 +402,7 @@ describe('BudgetEnforcer against moto', () => {
     const target = (await readSuspensionTarget(aws, {
       roleName: `bedrock-tenant-${tenantId}`,
       alarmPrefix: `bedrock-${tenantId}-`,
+      alarmNames: tenantAlarmNames(`bedrock-${tenantId}-`),
       isOwn: t => t[TAG_TENANT] === tenantId,
     }))!;
     await suspendTenant(aws, target, { by: 'user:default/jane' });
@@ -446,5 +450,73 @@ describe('BudgetEnforcer against moto', () => {
       [tenantId, 'suspend'],
     ]);
     expect(plan.notOptedIn).toBe(1); // no binding, no opt-in
+  });
+  it("suspends and resumes tenant checkout's alarms by their exact names, never checkout-assistant's", async () => {
+    // checkout's alarm prefix `bedrock-checkout-` also starts checkout-assistant's alarm names
+    await provision('checkout-assistant');
+    const aws = await provision('checkout');
+    // an operator muted one of checkout-assistant's alarms: resuming checkout leaves it muted
+    await setAlarmActions(
+      aws,
+      (
+        await aws.cloudwatch.send(
+          new DescribeAlarmsCommand({
+            AlarmNames: ['bedrock-checkout-assistant-errors'],
+          }),
+        )
+      ).MetricAlarms!,
+      false,
+    );
+    const actionsEnabled = async () =>
+      Object.fromEntries(
+        (
+          (
+            await aws.cloudwatch.send(
+              new DescribeAlarmsCommand({
+                AlarmNamePrefix: 'bedrock-checkout-',
+              }),
+            )
+          ).MetricAlarms ?? []
+        ).map(a => [a.AlarmName, a.ActionsEnabled]),
+      );
+    const knex = await databaseWith('SQLITE_3', 'checkout', {
+      action: 'suspend',
+      basis: 'actual',
+      autoResume: true,
+    });
+
+    calls.length = 0;
+    const nov = replica(knex, { now: NOV, spend: 120 });
+    const [suspended] = await nov.enforcer.enforce([tenantFor('checkout')]);
+    expect(suspended.decision).toBe('suspend');
+    // read by name: the tags of no alarm but checkout's two were read
+    expect(
+      calls.filter(
+        c => c.service === 'cloudwatch' && c.command === 'ListTagsForResource',
+      ),
+    ).toHaveLength(2);
+    expect(await actionsEnabled()).toEqual({
+      'bedrock-checkout-tokens': false,
+      'bedrock-checkout-errors': false,
+      'bedrock-checkout-assistant-tokens': true,
+      'bedrock-checkout-assistant-errors': false,
+    });
+    expect((await awsState('checkout')).suspendedAlarms).toBe('tokens errors');
+    expect(nov.audits[0].meta).toMatchObject({ tenantId: 'checkout' });
+
+    const dec = replica(knex, { now: DEC, spend: 0 });
+    const [resumed] = await dec.enforcer.enforce([tenantFor('checkout')]);
+    expect(resumed.decision).toBe('resume');
+    expect(await actionsEnabled()).toEqual({
+      'bedrock-checkout-tokens': true,
+      'bedrock-checkout-errors': true,
+      'bedrock-checkout-assistant-tokens': true,
+      'bedrock-checkout-assistant-errors': false,
+    });
+    // checkout-assistant was never suspended
+    expect(await awsState('checkout-assistant')).toMatchObject({
+      suspendedBy: undefined,
+      policies: [],
+    });
   });
 });

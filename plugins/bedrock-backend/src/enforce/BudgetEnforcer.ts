@@ -11,6 +11,7 @@ import {
   MANAGED_BY_VALUE,
   TAG_MANAGED_BY,
   TAG_TENANT,
+  tenantAlarmNames,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import {
   AwsClientFactory,
@@ -202,6 +203,9 @@ export class BudgetEnforcer {
     const target = await readSuspensionTarget(aws, {
       roleName: tenantRoleName(tenant.tenantId),
       alarmPrefix: tenant.alarmPrefix,
+      // exactly the tenant's alarm names (tenant `checkout`'s prefix also starts
+      // `checkout-assistant`'s), and of those only the ones tagged for it
+      alarmNames: tenantAlarmNames(tenant.alarmPrefix),
       isOwn: isOwnBy(tenant.tenantId),
       // the tenant's alarms in every region are turned off (the same names in each)
       otherRegions: await Promise.all(

@@ -255,7 +255,11 @@ export class GroupRollupService {
     // only a binding of the entity itself brings figures: copies are listed apart, never summed
     const verdicts = await verifyTenants(
       this.#bindings,
-      readable.map(r => ({ entityRef: r.entityRef, tenant: r.claimed })),
+      readable.map(r => ({
+        entityRef: r.entityRef,
+        tenant: r.claimed,
+        entity: r.entity,
+      })),
     );
     const permitted: Array<{
       entityRef: string;

@@ -138,7 +138,7 @@ export async function verifiedTenant(o: {
   const claimed = tenantOrThrow(o.entity);
   const v = (
     await verifyTenants(o.bindings, [
-      { entityRef: claimed.entityRef, tenant: claimed },
+      { entityRef: claimed.entityRef, tenant: claimed, entity: o.entity },
     ])
   ).get(claimed.entityRef)!;
   if (v.verified) return v.tenant;

@@ -4,6 +4,7 @@ import {
   HttpAuthService,
   LoggerService,
   PermissionsService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
@@ -29,6 +30,7 @@ import {
 import { EntityReader } from './EntityReader';
 import { BindingStore } from '../bindings/types';
 import { addBindingRoutes } from './bindingRoutes';
+import { TenantChangeAuthorizer } from '../bindings/TenantChangeAuthorizer';
 import { addChargebackRoutes } from './chargebackRoutes';
 import { addEnforcementRoutes } from '../enforce/routes';
 import { GroupRollupService } from './GroupRollupService';
@@ -41,6 +43,7 @@ export interface RouterOptions {
   auth: AuthService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
+  userInfo: UserInfoService;
   catalog: CatalogService;
   /** the entity reads of the routes (default: the catalog, read every time) */
   entities?: EntityReader;
@@ -103,8 +106,13 @@ export async function createRouter(
   addBindingRoutes(router, {
     httpAuth,
     auth: options.auth,
-    permissions,
     bindings,
+    changes: TenantChangeAuthorizer.create({
+      store: bindings,
+      permissions,
+      userInfo: options.userInfo,
+      catalog,
+    }),
     auditor: options.auditor,
     now,
   });

@@ -79,9 +79,10 @@ export async function readRoleTags(
 
 /**
  * Reads what a suspension works on without the rest of the tenant: its role and tags, and the
- * alarms under its prefix that `isOwn` accepts by their tags (the suite's, for this tenant).
- * Undefined when the role does not exist (a tenant the suite did not provision cannot be
- * suspended), or when `isOwn` rejects the role.
+ * tenant's alarms: those with exactly one of `alarmNames` (read by name, never by prefix: tenant
+ * `checkout`'s prefix also starts `checkout-assistant`'s alarm names) that `isOwn` accepts by their
+ * tags (the suite's, for this tenant). Undefined when the role does not exist (a tenant the suite
+ * did not provision cannot be suspended), or when `isOwn` rejects the role.
  *
  * @public
  */
@@ -89,7 +90,13 @@ export async function readSuspensionTarget(
   aws: Pick<AwsClients, 'iam' | 'cloudwatch'>,
   o: {
     roleName: string;
+    /** the start of the tenant's alarm names; what follows it is the kind suspend records */
     alarmPrefix: string;
+    /**
+     * every alarm name of the tenant, the same in each region: `<alarmPrefix><kind>` per kind
+     * (`tenantAlarmNames` of plugin-bedrock-common)
+     */
+    alarmNames: readonly string[];
     isOwn: (tags: Record<string, string>) => boolean;
     /** the tenant's other regions, whose alarms a suspension turns off too */
     otherRegions?: Array<{
@@ -122,27 +129,37 @@ export async function readSuspensionTarget(
   };
 }
 
-/** The alarms under the prefix that `isOwn` accepts by their tags, in the clients' region. */
+/** DescribeAlarms takes at most this many alarm names. */
+const MAX_ALARM_NAMES = 100;
+
+/** The alarms with exactly one of the names that `isOwn` accepts by their tags, in the clients' region. */
 async function readOwnAlarms(
   aws: Pick<AwsClients, 'cloudwatch'>,
-  o: { alarmPrefix: string; isOwn: (tags: Record<string, string>) => boolean },
+  o: {
+    alarmNames: readonly string[];
+    isOwn: (tags: Record<string, string>) => boolean;
+  },
 ): Promise<TenantAlarm[]> {
+  const wanted = [...new Set(o.alarmNames)];
   const alarms: TenantAlarm[] = [];
-  for await (const page of paginateDescribeAlarms(
-    { client: aws.cloudwatch },
-    { AlarmNamePrefix: o.alarmPrefix },
-  )) {
-    for (const a of page.MetricAlarms ?? []) {
-      // emulators may ignore the prefix: filter again
-      if (!a.AlarmName?.startsWith(o.alarmPrefix)) continue;
-      const tags = tagMap(
-        (
-          await aws.cloudwatch.send(
-            new ListTagsForResourceCommand({ ResourceARN: a.AlarmArn }),
-          )
-        ).Tags,
-      );
-      if (o.isOwn(tags)) alarms.push({ ...a, tags });
+  for (let i = 0; i < wanted.length; i += MAX_ALARM_NAMES) {
+    const AlarmNames = wanted.slice(i, i + MAX_ALARM_NAMES);
+    for await (const page of paginateDescribeAlarms(
+      { client: aws.cloudwatch },
+      { AlarmNames },
+    )) {
+      for (const a of page.MetricAlarms ?? []) {
+        // emulators may ignore the names: filter again, before reading any other alarm's tags
+        if (!a.AlarmName || !AlarmNames.includes(a.AlarmName)) continue;
+        const tags = tagMap(
+          (
+            await aws.cloudwatch.send(
+              new ListTagsForResourceCommand({ ResourceARN: a.AlarmArn }),
+            )
+          ).Tags,
+        );
+        if (o.isOwn(tags)) alarms.push({ ...a, tags });
+      }
     }
   }
   return alarms;

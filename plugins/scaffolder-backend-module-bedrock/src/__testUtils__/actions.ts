@@ -13,19 +13,29 @@ import {
   createBedrockTenantSuspendAction,
   createBedrockTenantUpdateAction,
 } from '../actions';
+import {
+  operatorAuthorizer,
+  type TaskAuthorizer,
+} from '../actions/authorization';
 import { LoggingProvisioner } from '../provisioning/LoggingProvisioner';
 import { TenantProvisioner } from '../provisioning/TenantProvisioner';
 
+/** The actions; without an authorizer they run as the operator (no person is checked). */
 export function buildActions(
   clients: AwsClientFactory,
   config: ProvisioningConfig,
   bindings?: BindingsClient,
+  authorizer: TaskAuthorizer = operatorAuthorizer,
 ) {
   const tenants = TenantProvisioner.create({ clients, config });
   const logging = LoggingProvisioner.create({ clients, config });
-  const o = { provisioner: tenants, config, bindings };
+  const o = { provisioner: tenants, config, bindings, authorizer };
   return {
-    logging: createBedrockLoggingEnsureAction({ provisioner: logging, config }),
+    logging: createBedrockLoggingEnsureAction({
+      provisioner: logging,
+      config,
+      authorizer,
+    }),
     create: createBedrockTenantCreateAction(o),
     update: createBedrockTenantUpdateAction(o),
     suspend: createBedrockTenantSuspendAction(o),

@@ -2,6 +2,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { NotAllowedError } from '@backstage/errors';
+import type { TenantChangeCheck } from '@bedrock-tenancy/plugin-bedrock-common';
+import type { TaskAuthorizer } from './authorization';
 import { createBedrockCatalogPublishAction } from './catalogPublish';
 
 describe('bedrock:catalog:publish', () => {
@@ -15,8 +18,23 @@ metadata:
     bedrock-tenancy.io/tenant-id: shop-bot
 spec: { type: service, lifecycle: production, owner: team-a }
 `;
+  // the backend's decisions: shop-bot is team-a's; `refuse` plays another team's initiator
+  const asked: TenantChangeCheck[] = [];
+  let refuse = false;
+  const authorizer: TaskAuthorizer = {
+    async change(_ctx, tenantId, check) {
+      asked.push(check);
+      if (refuse)
+        throw new NotAllowedError(
+          `You may not publish Bedrock tenant ${tenantId}`,
+        );
+      return { admin: false, bound: true, owner: 'group:default/team-a' };
+    },
+    async requireAdmin() {},
+  };
   const action = createBedrockCatalogPublishAction({
     directory: catalogDir.path,
+    authorizer,
   });
   const run = async (input: object, dryRun = false) => {
     const outputs: Record<string, unknown> = {};
@@ -35,6 +53,8 @@ spec: { type: service, lifecycle: production, owner: team-a }
   };
 
   beforeEach(() => {
+    refuse = false;
+    asked.length = 0;
     workspace.clear();
     catalogDir.clear();
     workspace.setContent({ 'catalog-info.yaml': entity });
@@ -76,5 +96,57 @@ spec: { type: service, lifecycle: production, owner: team-a }
     ).rejects.toThrow();
     await expect(run({ tenantId: '../../etc' })).rejects.toThrow(/tenantId/);
     expect(await fs.readdir(catalogDir.path)).toEqual([]);
+  });
+
+  it("publishes only what the tenant's owners may: one Component named after the tenant, owned by its owner", async () => {
+    const target = path.join(catalogDir.path, 'shop-bot.yaml');
+    await run({ tenantId: 'shop-bot' });
+    expect(asked).toEqual([
+      {
+        change: 'publish',
+        entityRef: 'component:default/shop-bot',
+        owner: 'group:default/team-a',
+      },
+    ]);
+    const variants: Array<[string, RegExp]> = [
+      [entity.replace('owner: team-a', 'owner: team-b'), /team-b as the owner/],
+      [`${entity}---\n${entity}`, /exactly one YAML document/],
+      [
+        entity.replace('kind: Component', 'kind: API'),
+        /kind must be Component/,
+      ],
+      [entity.replace('name: shop-bot', 'name: shop'), /metadata.name/],
+      [
+        entity.replace('tenant-id: shop-bot', 'tenant-id: other-bot'),
+        /annotation/,
+      ],
+    ];
+    for (const [content, error] of variants) {
+      workspace.setContent({ 'catalog-info.yaml': content });
+      await expect(run({ tenantId: 'shop-bot' })).rejects.toThrow(error);
+      expect(await fs.readFile(target, 'utf8')).toBe(entity);
+    }
+  });
+
+  it("refuses another team the tenant's file: neither overwritten nor removed", async () => {
+    const target = path.join(catalogDir.path, 'shop-bot.yaml');
+    await run({ tenantId: 'shop-bot' });
+    refuse = true;
+    workspace.setContent({
+      'catalog-info.yaml': entity.replace(
+        'lifecycle: production',
+        'lifecycle: x',
+      ),
+    });
+    await expect(run({ tenantId: 'shop-bot' })).rejects.toThrow(
+      NotAllowedError,
+    );
+    await expect(run({ tenantId: 'shop-bot', remove: true })).rejects.toThrow(
+      NotAllowedError,
+    );
+    await expect(run({ tenantId: 'shop-bot' }, true)).rejects.toThrow(
+      NotAllowedError,
+    );
+    expect(await fs.readFile(target, 'utf8')).toBe(entity);
   });
 });

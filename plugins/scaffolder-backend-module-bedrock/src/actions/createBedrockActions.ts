@@ -1,6 +1,7 @@
 import type {
   AuditorService,
   LoggerService,
+  PermissionsService,
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
@@ -9,6 +10,7 @@ import { readProvisioningConfig } from '../config';
 import { LoggingProvisioner } from '../provisioning/LoggingProvisioner';
 import { TenantProvisioner } from '../provisioning/TenantProvisioner';
 import type { BindingsClient } from '../bindings/BedrockBindingsClient';
+import { initiatorAuthorizer, operatorAuthorizer } from './authorization';
 import { createBedrockCatalogPublishAction } from './catalogPublish';
 import { createBedrockLoggingEnsureAction } from './loggingEnsure';
 import { createBedrockTenantAdoptAction } from './tenantAdopt';
@@ -35,11 +37,15 @@ export interface BedrockActionsOptions {
   /** The AWS clients; built from `config` when unset. */
   clients?: AwsClientFactory;
   /**
-   * Records, moves and removes tenant bindings in the bedrock backend. Without it (the demo data
-   * set, provisioned before the backend runs) the backend binds the tenants from their AWS tags,
-   * and `bedrock:tenant:adopt` is not registered.
+   * Records and removes tenant bindings in the bedrock backend, which also decides who may change
+   * a tenant. With it, `permissions` is required: every action authorizes the person who started
+   * the task before any AWS call. Without both (the demo data set, provisioned with the
+   * operator's AWS credentials before the backend runs) the actions run as the operator, the
+   * backend binds the tenants from their AWS tags, and `bedrock:tenant:adopt` is not registered.
    */
   bindings?: BindingsClient;
+  /** Decides the account-wide changes (invocation logging) for the task's initiator. */
+  permissions?: PermissionsService;
   /** Retries while a new IAM role propagates (bedrock:logging:ensure); default 6 attempts, 5 s apart. */
   retry?: { attempts: number; delayMs: number };
 }
@@ -65,10 +71,30 @@ export function createBedrockActions(
     logger,
     retry: options.retry,
   });
-  const { bindings } = options;
-  const tenantOptions = { provisioner: tenants, config, auditor, bindings };
+  const { bindings, permissions } = options;
+  if (bindings && !permissions) {
+    throw new Error(
+      'createBedrockActions: bindings without permissions: the actions could not authorize the person who started a task',
+    );
+  }
+  const authorizer =
+    bindings && permissions
+      ? initiatorAuthorizer({ bindings, permissions })
+      : operatorAuthorizer;
+  const tenantOptions = {
+    provisioner: tenants,
+    config,
+    auditor,
+    bindings,
+    authorizer,
+  };
   return [
-    createBedrockLoggingEnsureAction({ provisioner: logging, config, auditor }),
+    createBedrockLoggingEnsureAction({
+      provisioner: logging,
+      config,
+      auditor,
+      authorizer,
+    }),
     createBedrockTenantCreateAction(tenantOptions),
     createBedrockTenantUpdateAction(tenantOptions),
     createBedrockTenantSuspendAction(tenantOptions),
@@ -80,6 +106,7 @@ export function createBedrockActions(
     createBedrockCatalogPublishAction({
       directory: config.catalogDirectory,
       auditor,
+      authorizer,
     }),
   ];
 }

@@ -6,19 +6,22 @@ import type { LoggingProvisioner } from '../provisioning/LoggingProvisioner';
 import type { LoggingPlan } from '../provisioning/loggingPlan';
 import { once } from './audit';
 import { json } from './common';
+import type { TaskAuthorizer } from './authorization';
 import { loggingExamples } from './loggingEnsure.examples';
 
 export interface LoggingActionOptions {
   provisioner: LoggingProvisioner;
   config: ProvisioningConfig;
   auditor?: AuditorService;
+  /** logging is an account-wide setting: only a Bedrock admin changes it */
+  authorizer: TaskAuthorizer;
 }
 
 /** bedrock:logging:ensure — the account + region's model invocation logging and its destinations. */
 export function createBedrockLoggingEnsureAction(
   options: LoggingActionOptions,
 ) {
-  const { provisioner, config, auditor } = options;
+  const { provisioner, config, auditor, authorizer } = options;
   return createTemplateAction({
     id: 'bedrock:logging:ensure',
     description:
@@ -90,6 +93,11 @@ export function createBedrockLoggingEnsureAction(
     },
     async handler(ctx) {
       const spec = parseLoggingSpec(config, ctx.input);
+      // one logging configuration per account-region, shared by every tenant in it
+      await authorizer.requireAdmin(
+        ctx,
+        `Invocation logging of ${spec.accountId}/${spec.region} (shared by every tenant there)`,
+      );
       let plan: LoggingPlan;
       if (ctx.isDryRun) {
         plan = provisioner.plan(spec);

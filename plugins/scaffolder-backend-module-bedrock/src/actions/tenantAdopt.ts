@@ -153,6 +153,7 @@ export function createBedrockTenantAdoptAction(options: AdoptActionOptions) {
           try {
             await bindings.put(tenantId, body.data, {
               onBehalfOf: await ctx.getInitiatorCredentials(),
+              adopt: true,
             });
           } catch (e) {
             throw new Error(

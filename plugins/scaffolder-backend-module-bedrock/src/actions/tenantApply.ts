@@ -15,6 +15,8 @@ import {
 } from '../bindings/record';
 import { createExamples, updateExamples } from './tenantApply.examples';
 import { budgetEnforcementOf } from './budgetEnforcementInput';
+import type { TaskAuthorizer } from './authorization';
+import { checkExistingStack, checkTenantSpec } from './tenantRules';
 
 export interface TenantActionOptions {
   provisioner: TenantProvisioner;
@@ -22,13 +24,15 @@ export interface TenantActionOptions {
   auditor?: AuditorService;
   /** records the tenant's binding in the bedrock backend; without it, none is recorded */
   bindings?: BindingsClient;
+  /** who may change the tenant: decided for the task's initiator before any AWS call */
+  authorizer: TaskAuthorizer;
 }
 
 function tenantApplyAction(
   mode: 'create' | 'update',
   options: TenantActionOptions,
 ) {
-  const { provisioner, config, auditor, bindings } = options;
+  const { provisioner, config, auditor, bindings, authorizer } = options;
   const id = `bedrock:tenant:${mode}`;
   return createTemplateAction({
     id,
@@ -243,6 +247,19 @@ function tenantApplyAction(
         { suspendAtBudget, budgetBasis, autoResume },
         mode,
       );
+      // the initiator may make this change: asked before any AWS change, dry runs included
+      const decision = await authorizer.change(ctx, spec.tenantId, {
+        change: mode,
+        accountId: spec.accountId,
+        regions: spec.regions,
+        entityRef: spec.entityRef,
+        owner: spec.owner,
+        attribution: spec.attribution,
+      });
+      checkTenantSpec(spec, decision);
+      // a tenant whose AWS resources exist without a binding is someone's
+      if (!decision.bound && !decision.admin)
+        checkExistingStack(spec, await provisioner.roleTags(spec));
       let plan: TenantPlan;
       let planText: string;
       if (ctx.isDryRun) {
@@ -293,10 +310,12 @@ function tenantApplyAction(
         plan = kept.plan ?? (kept as TenantPlan);
         planText = renderChanges(plan, kept.changes ?? []);
         if (bindings) {
+          const onBehalfOf = await ctx.getInitiatorCredentials();
           await recordBinding('recording its binding', spec.tenantId, () =>
             bindings.put(
               spec.tenantId,
-              bindingOfPlan(plan, spec.entityRef, budgetEnforcement),
+              bindingOfPlan(plan, spec, budgetEnforcement),
+              { onBehalfOf },
             ),
           );
         }

@@ -13,6 +13,8 @@ import type { TenantProvisioner } from '../provisioning/TenantProvisioner';
 import { once } from './audit';
 import { BindingsClient, recordBinding } from '../bindings/record';
 import { json } from './common';
+import type { InitiatorContext, TaskAuthorizer } from './authorization';
+import { adminSuspender, checkResume } from './tenantRules';
 import {
   deleteExamples,
   resumeExamples,
@@ -25,7 +27,22 @@ export interface LifecycleActionOptions {
   auditor?: AuditorService;
   /** removes a deleted tenant's binding in the bedrock backend */
   bindings?: BindingsClient;
+  /** who may change the tenant: decided for the task's initiator before any AWS call */
+  authorizer: TaskAuthorizer;
 }
+
+/** The initiator may make this change to the tenant's stack in `target`'s account-region. */
+const authorize = (
+  authorizer: TaskAuthorizer,
+  ctx: InitiatorContext,
+  change: 'suspend' | 'resume' | 'delete',
+  target: Target,
+) =>
+  authorizer.change(ctx, target.tenantId, {
+    change,
+    accountId: target.accountId,
+    regions: [target.region],
+  });
 
 /** The zod the scaffolder hands to schema functions (its own copy, not this package's `zod`). */
 type SchemaZod = Parameters<
@@ -56,7 +73,7 @@ const step = (action: string, target: Target) => ({
 export function createBedrockTenantSuspendAction(
   options: LifecycleActionOptions,
 ) {
-  const { provisioner, config, auditor } = options;
+  const { provisioner, config, auditor, authorizer } = options;
   return createTemplateAction({
     id: 'bedrock:tenant:suspend',
     description:
@@ -75,18 +92,26 @@ export function createBedrockTenantSuspendAction(
     },
     async handler(ctx) {
       const target = parseInput<Target>(targetSchema(config), ctx.input);
+      const decision = await authorize(authorizer, ctx, 'suspend', target);
       const names = tenantNames(target.tenantId);
       ctx.output('roleName', names.roleName);
       ctx.output('denyPolicy', json(SUSPEND_POLICY) as any);
       if (ctx.isDryRun) {
         ctx.output('alarmsDisabled', []);
         ctx.logger.info(
-          `Dry run: would put ${names.suspendPolicyName} on ${names.roleName} and disable the actions of alarms ${names.alarmPrefix}*`,
+          `Dry run: would put ${names.suspendPolicyName} on ${
+            names.roleName
+          } and disable the actions of its alarms ${names.alarmNames.join(
+            ', ',
+          )}`,
         );
         return;
       }
-      // who suspended it, on the role: budget enforcement never resumes a tenant a person suspended
-      const by = ctx.user?.ref ?? 'scaffolder';
+      // who suspended it, on the role: budget enforcement never resumes a tenant a person
+      // suspended, and only an admin resumes what an admin suspended
+      const user = ctx.user?.ref ?? 'scaffolder';
+      const by =
+        decision.admin && !authorizer.operator ? adminSuspender(user) : user;
       const result = await once(
         ctx,
         auditor,
@@ -105,7 +130,7 @@ export function createBedrockTenantSuspendAction(
 export function createBedrockTenantResumeAction(
   options: LifecycleActionOptions,
 ) {
-  const { provisioner, config, auditor } = options;
+  const { provisioner, config, auditor, authorizer } = options;
   return createTemplateAction({
     id: 'bedrock:tenant:resume',
     description:
@@ -123,6 +148,12 @@ export function createBedrockTenantResumeAction(
     },
     async handler(ctx) {
       const target = parseInput<Target>(targetSchema(config), ctx.input);
+      const decision = await authorize(authorizer, ctx, 'resume', target);
+      checkResume(
+        target.tenantId,
+        decision,
+        decision.admin ? undefined : await provisioner.roleTags(target),
+      );
       const names = tenantNames(target.tenantId);
       ctx.output('roleName', names.roleName);
       if (ctx.isDryRun) {
@@ -144,7 +175,7 @@ export function createBedrockTenantResumeAction(
 export function createBedrockTenantDeleteAction(
   options: LifecycleActionOptions,
 ) {
-  const { provisioner, config, auditor, bindings } = options;
+  const { provisioner, config, auditor, bindings, authorizer } = options;
   return createTemplateAction({
     id: 'bedrock:tenant:delete',
     description:
@@ -171,13 +202,14 @@ export function createBedrockTenantDeleteAction(
           `Invalid input: confirm: type the tenant id "${parsed.tenantId}" to confirm the deletion`,
         );
       }
+      await authorize(authorizer, ctx, 'delete', parsed);
       const names = tenantNames(parsed.tenantId);
       if (ctx.isDryRun) {
         ctx.output('deleted', [
           `role ${names.roleName}`,
           `inference profiles tagged for ${parsed.tenantId}`,
           `topic ${names.topicName}`,
-          `alarms ${names.alarmPrefix}* tagged for ${parsed.tenantId}`,
+          `alarms ${names.alarmNames.join(', ')} tagged for ${parsed.tenantId}`,
           `dashboard ${names.dashboardName}`,
           `budget ${names.budgetName}`,
         ]);
@@ -187,8 +219,18 @@ export function createBedrockTenantDeleteAction(
         provisioner.delete(parsed),
       );
       if (bindings) {
-        await recordBinding('removing its binding', parsed.tenantId, () =>
-          bindings.remove(parsed.tenantId),
+        const onBehalfOf = await ctx.getInitiatorCredentials();
+        await recordBinding(
+          'removing its binding',
+          parsed.tenantId,
+          async () => {
+            const { kept } = await bindings.remove(
+              parsed.tenantId,
+              { accountId: parsed.accountId, region: parsed.region },
+              { onBehalfOf },
+            );
+            if (kept) ctx.logger.warn(`Deleted the stack; ${kept}`);
+          },
         );
       }
       ctx.output('deleted', result.deleted);

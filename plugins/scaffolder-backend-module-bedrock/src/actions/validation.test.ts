@@ -1,9 +1,6 @@
 import { InputError } from '@backstage/errors';
-import {
-  AwsClientFactory,
-  type AwsCallInfo,
-} from '@bedrock-tenancy/plugin-bedrock-node';
 import { buildActions, run } from '../__testUtils__/actions';
+import { noAwsFactory } from '../__testUtils__/noAws';
 import {
   ACCOUNT,
   HAIKU,
@@ -12,19 +9,8 @@ import {
   testConfig,
 } from '../__testUtils__/testEnv';
 
-const calls: AwsCallInfo[] = [];
-const credentials = jest.fn(async () => async () => ({
-  accessKeyId: 'x',
-  secretAccessKey: 'y',
-}));
-const factory = AwsClientFactory.create({
-  credentials,
-  endpoint: 'http://127.0.0.1:9', // nothing listens: any call would fail loudly
-  maxAttempts: 1,
-  onCall: c => {
-    calls.push(c);
-  },
-});
+const aws = noAwsFactory();
+const factory = aws.factory;
 const actions = buildActions(factory, testConfig());
 
 const good = {
@@ -38,15 +24,11 @@ const good = {
 
 // Each test judges only its own calls: one failing test must not fail every later one.
 beforeEach(() => {
-  calls.length = 0;
-  credentials.mockClear();
+  aws.reset();
 });
 
 /** Every test ends here: not one AWS call, not even a credential lookup. */
-function expectNoAwsCall() {
-  expect(calls).toEqual([]);
-  expect(credentials).not.toHaveBeenCalled();
-}
+const expectNoAwsCall = () => aws.expectNone();
 
 describe.each(['create', 'update'] as const)(
   'bedrock:tenant:%s validation',
@@ -87,6 +69,11 @@ describe.each(['create', 'update'] as const)(
       ['owner', { owner: '' }],
       ['owner', { owner: 'team;drop' }],
       ['trustPrincipals.0', { trustPrincipals: ['*'] }],
+      // the operator's list is a ceiling
+      [
+        'trustPrincipals',
+        { trustPrincipals: ['arn:aws:iam::999999999999:root'] },
+      ],
     ])(
       'rejects a bad %s with an InputError naming it, before any AWS call',
       async (field, patch) => {
@@ -193,7 +180,7 @@ describe('dry run', () => {
       'application inference profile',
     );
     expect(out.preview.update).toEqual([]);
-    expect(calls.filter(c => c.mutating)).toEqual([]);
+    expect(aws.calls.filter(c => c.mutating)).toEqual([]);
   });
 
   it('returns the logging plan without AWS calls', async () => {

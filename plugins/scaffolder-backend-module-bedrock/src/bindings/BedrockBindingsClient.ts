@@ -4,26 +4,48 @@ import type {
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type { TenantBindingBody } from '@bedrock-tenancy/plugin-bedrock-common';
+import type {
+  TenantBindingBody,
+  TenantChangeCheck,
+  TenantChangeDecision,
+} from '@bedrock-tenancy/plugin-bedrock-common';
 
 /**
- * Records tenant bindings in the bedrock backend (PUT/DELETE /api/bedrock/bindings/:tenantId):
- * which catalog entity a tenant's usage and cost belong to.
+ * The bedrock backend's tenant bindings API (`/api/bedrock/bindings/:tenantId`): which catalog
+ * entity a tenant's usage and cost belong to, and who may change the tenant. Every call is made
+ * on behalf of the person who started the task: the backend decides for that person.
  *
  * @public
  */
 export interface BindingsClient {
-  /** `onBehalfOf`: act as this user (the adopt action), not as the scaffolder plugin. */
+  /** Whether the person may make this change (403/409 with the reason otherwise). */
+  check(
+    tenantId: string,
+    change: TenantChangeCheck,
+    options: { onBehalfOf: BackstageCredentials },
+  ): Promise<TenantChangeDecision>;
+  /**
+   * Records the binding of a tenant the person created or changed; with `adopt`, binds it to the
+   * entity the person (a Bedrock admin) names, or moves it there.
+   */
   put(
     tenantId: string,
     body: TenantBindingBody,
-    options?: { onBehalfOf?: BackstageCredentials },
+    options: { onBehalfOf: BackstageCredentials; adopt?: boolean },
   ): Promise<void>;
-  remove(tenantId: string): Promise<void>;
+  /**
+   * Removes the binding of the deleted stack in `accountId`/`region`; a binding an operator or
+   * an admin recorded is kept (`kept` says so).
+   */
+  remove(
+    tenantId: string,
+    stack: { accountId: string; region: string },
+    options: { onBehalfOf: BackstageCredentials },
+  ): Promise<{ removed: boolean; kept?: string }>;
 }
 
 /**
- * The bedrock backend's bindings API, called with a service token of this plugin.
+ * The bedrock backend's bindings API, called with a token of this plugin on behalf of the user.
  *
  * @public
  */
@@ -40,42 +62,68 @@ export class BedrockBindingsClient implements BindingsClient {
     this.#auth = auth;
   }
 
+  async check(
+    tenantId: string,
+    change: TenantChangeCheck,
+    options: { onBehalfOf: BackstageCredentials },
+  ): Promise<TenantChangeDecision> {
+    const response = await this.#send(
+      'POST',
+      `${encodeURIComponent(tenantId)}/check`,
+      options.onBehalfOf,
+      change,
+    );
+    return (await response.json()) as TenantChangeDecision;
+  }
+
   async put(
     tenantId: string,
     body: TenantBindingBody,
-    options: { onBehalfOf?: BackstageCredentials } = {},
+    options: { onBehalfOf: BackstageCredentials; adopt?: boolean },
   ) {
-    await this.#send('PUT', tenantId, body, options.onBehalfOf);
+    await this.#send(
+      'PUT',
+      `${encodeURIComponent(tenantId)}${options.adopt ? '?adopt=true' : ''}`,
+      options.onBehalfOf,
+      body,
+    );
   }
 
-  async remove(tenantId: string) {
-    await this.#send('DELETE', tenantId);
+  async remove(
+    tenantId: string,
+    stack: { accountId: string; region: string },
+    options: { onBehalfOf: BackstageCredentials },
+  ) {
+    const query = new URLSearchParams(stack).toString();
+    const response = await this.#send(
+      'DELETE',
+      `${encodeURIComponent(tenantId)}?${query}`,
+      options.onBehalfOf,
+    );
+    return (await response.json()) as { removed: boolean; kept?: string };
   }
 
   async #send(
     method: string,
-    tenantId: string,
+    path: string,
+    onBehalfOf: BackstageCredentials,
     body?: unknown,
-    onBehalfOf?: BackstageCredentials,
-  ) {
+  ): Promise<Response> {
     const { token } = await this.#auth.getPluginRequestToken({
-      onBehalfOf: onBehalfOf ?? (await this.#auth.getOwnServiceCredentials()),
+      onBehalfOf,
       targetPluginId: 'bedrock',
     });
     const base = await this.#discovery.getBaseUrl('bedrock');
     let response: Response;
     try {
-      response = await fetch(
-        `${base}/bindings/${encodeURIComponent(tenantId)}`,
-        {
-          method,
-          headers: {
-            authorization: `Bearer ${token}`,
-            ...(body ? { 'content-type': 'application/json' } : {}),
-          },
-          body: body ? JSON.stringify(body) : undefined,
+      response = await fetch(`${base}/bindings/${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
         },
-      );
+        body: body ? JSON.stringify(body) : undefined,
+      });
     } catch (e) {
       throw new Error(
         `The bedrock backend (${base}) is not reachable: ${
@@ -84,6 +132,7 @@ export class BedrockBindingsClient implements BindingsClient {
       );
     }
     if (!response.ok) throw await ResponseError.fromResponse(response);
+    return response;
   }
 }
 

@@ -39,9 +39,12 @@ class FakeBindings implements BindingsClient {
       options.onBehalfOf?.principal?.userEntityRef ?? 'plugin:scaffolder',
     );
   }
+  async check() {
+    return { admin: true, bound: false };
+  }
   async remove(tenantId: string) {
     if (this.down) throw new Error('connect ECONNREFUSED 127.0.0.1:7007');
-    this.held.delete(tenantId);
+    return { removed: this.held.delete(tenantId) };
   }
 }
 

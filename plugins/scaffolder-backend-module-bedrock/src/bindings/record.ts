@@ -8,12 +8,13 @@ import { bindingErrorMessage, BindingsClient } from './BedrockBindingsClient';
 /** The binding of a provisioned tenant: what its plan made, bound to `entityRef`. */
 export function bindingOfPlan(
   plan: TenantPlan,
-  entityRef: string,
+  spec: { entityRef: string; owner: string },
   /** the opt-in to budget enforcement; undefined leaves the recorded one as it is */
   budgetEnforcement?: BudgetEnforcement | null,
 ): TenantBindingBody {
   return {
-    entityRef,
+    entityRef: spec.entityRef,
+    owner: spec.owner,
     accountId: plan.accountId,
     regions: plan.regions,
     attribution: plan.attribution,

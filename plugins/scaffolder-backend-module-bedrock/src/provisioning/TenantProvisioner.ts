@@ -1,9 +1,10 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
-import type {
-  AwsClientFactory,
-  AwsClients,
-  SuspensionTarget,
+import {
+  readRoleTags,
+  type AwsClientFactory,
+  type AwsClients,
+  type SuspensionTarget,
 } from '@bedrock-tenancy/plugin-bedrock-node';
 import type { ProvisioningConfig } from '../config';
 import { ChangeLog } from './changes';
@@ -57,6 +58,12 @@ export interface TenantResult {
   changes: string[];
 }
 
+interface TenantProvisionerOptions {
+  clients: AwsClientFactory;
+  config: ProvisioningConfig;
+  logger?: LoggerService;
+}
+
 /**
  * Converges a tenant, suspends, resumes and removes it. Orchestration only: what each AWS
  * resource is, and how it is read, changed and removed, lives in `resources/`.
@@ -66,26 +73,14 @@ export class TenantProvisioner {
   readonly #config: ProvisioningConfig;
   readonly #logger?: LoggerService;
 
-  static create(options: {
-    clients: AwsClientFactory;
-    config: ProvisioningConfig;
-    logger?: LoggerService;
-  }) {
-    return new TenantProvisioner(
-      options.clients,
-      options.config,
-      options.logger,
-    );
+  static create(o: TenantProvisionerOptions) {
+    return new TenantProvisioner(o);
   }
 
-  private constructor(
-    clients: AwsClientFactory,
-    config: ProvisioningConfig,
-    logger?: LoggerService,
-  ) {
-    this.#clients = clients;
-    this.#config = config;
-    this.#logger = logger;
+  private constructor(o: TenantProvisionerOptions) {
+    this.#clients = o.clients;
+    this.#config = o.config;
+    this.#logger = o.logger;
   }
 
   /**
@@ -325,6 +320,12 @@ export class TenantProvisioner {
     }
     for (const s of slices) await removeRegional(s, target.tenantId, done);
     return { deleted };
+  }
+
+  /** The tenant role's tags (a read, no change); undefined when the role does not exist. */
+  async roleTags(target: Target): Promise<Record<string, string> | undefined> {
+    const aws = await this.#clients.forTarget(target.accountId, target.region);
+    return readRoleTags(aws, tenantNames(target.tenantId).roleName);
   }
 
   /** What suspend and resume work on: the role and the tenant's alarms in each of its regions. */

@@ -32,12 +32,11 @@ jest.setTimeout(300_000);
 
 const held = new Map<string, TenantBindingBody>();
 const bindings: BindingsClient = {
+  check: async () => ({ admin: true, bound: false }),
   put: async (tenantId, body) => {
     held.set(tenantId, body);
   },
-  remove: async tenantId => {
-    held.delete(tenantId);
-  },
+  remove: async tenantId => ({ removed: held.delete(tenantId) }),
 };
 
 let env: TestEnv;
@@ -177,6 +176,7 @@ describe('attribution: account', () => {
     });
     expect(held.get('risk-bot')).toEqual({
       entityRef: 'component:default/risk-bot',
+      owner: 'group:default/team-risk',
       accountId: ACCOUNT,
       regions: [REGION],
       attribution: 'account',

@@ -1,3 +1,4 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
   ACCOUNT_ID_PATTERN,
@@ -285,6 +286,17 @@ export function parseTenantSpec(
   const trustPrincipals = parsed.trustPrincipals?.length
     ? parsed.trustPrincipals
     : cfg.trustPrincipals;
+  // the operator's list is a ceiling: a template input picks from it, never adds to it
+  const unlisted = trustPrincipals.filter(
+    p => !cfg.trustPrincipals.includes(p),
+  );
+  if (unlisted.length) {
+    throw new InputError(
+      `Invalid input: trustPrincipals: ${unlisted.join(
+        ', ',
+      )} not in bedrock.provisioning.trustPrincipals, the principals the operator allows to assume tenant roles`,
+    );
+  }
   if (!trustPrincipals.length) {
     throw new InputError(
       'Invalid input: trustPrincipals: give at least one principal, or configure bedrock.provisioning.trustPrincipals',
@@ -293,8 +305,23 @@ export function parseTenantSpec(
   if (parsed.monthlyBudgetUsd.toString().length > 15) {
     throw new InputError('Invalid input: monthlyBudgetUsd: too many digits');
   }
+  let owner: string;
+  try {
+    // a full ref, as the catalog writes spec.owner: the binding records it, publish checks it
+    owner = stringifyEntityRef(
+      parseEntityRef(parsed.owner, {
+        defaultKind: 'group',
+        defaultNamespace: 'default',
+      }),
+    );
+  } catch {
+    throw new InputError(
+      `Invalid input: owner: "${parsed.owner}" is not an entity ref, e.g. group:default/team-shop`,
+    );
+  }
   return {
     ...parsed,
+    owner,
     region: regions[0],
     regions,
     thresholds: { ...cfg.thresholds, ...parsed.thresholds },
@@ -330,6 +357,18 @@ function identityPrincipals(parsed: {
       `Invalid input: principalArns: ${foreign.join(', ')} not in account ${
         parsed.accountId
       }, whose invocation logs attribute the tenant's usage`,
+    );
+  }
+  // never another tenant's role, whoever asks: its usage is that tenant's
+  const others = principals.filter(a => {
+    const role = /:role\/(?:.*\/)?(bedrock-tenant-[a-z0-9-]+)$/.exec(a)?.[1];
+    return role !== undefined && role !== tenantNames(parsed.tenantId).roleName;
+  });
+  if (others.length) {
+    throw new InputError(
+      `Invalid input: principalArns: ${others.join(
+        ', ',
+      )} is another tenant's role`,
     );
   }
   if (principals.join(' ').length > MAX_PRINCIPAL_TAG_LENGTH) {

@@ -1,11 +1,16 @@
 import { createHash } from 'node:crypto';
 import {
   SUSPEND_POLICY_NAME,
+  tenantProfileName,
   tenantRoleName,
 } from '@bedrock-tenancy/plugin-bedrock-node';
 import {
+  ALARM_KINDS,
   defaultAlarmPrefix,
   defaultBudgetName,
+  tenantAlarmName,
+  tenantAlarmNames,
+  type AlarmKind,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 
 /** Longest tenant id whose derived names still fit every AWS limit (role 64, bucket 63, profile 64). */
@@ -41,26 +46,8 @@ export const arns = {
     `arn:aws:logs:${region}:${accountId}:log-group:${logGroupName}`,
 };
 
-/**
- * An alarm kind: the suffix of its alarm name.
- *
- * @public
- */
-export type AlarmKind =
-  | 'tokens'
-  | 'errors'
-  | 'invocations'
-  | 'latency'
-  | 'throttles';
-
-/** The alarm kinds every tenant gets, and the suffix of their names. */
-export const ALARM_KINDS: readonly AlarmKind[] = [
-  'tokens',
-  'errors',
-  'invocations',
-  'latency',
-  'throttles',
-];
+/** The alarm kinds and the names they give (one source of truth, shared with the backend). */
+export { ALARM_KINDS, type AlarmKind };
 
 /**
  * Every name a tenant's resources get: derived from the tenant id only, never guessed.
@@ -77,20 +64,15 @@ export function tenantNames(tenantId: string) {
     topicName: `bedrock-${tenantId}-alerts`,
     budgetName: defaultBudgetName(tenantId),
     alarmPrefix,
-    alarmName: (kind: AlarmKind) => `${alarmPrefix}${kind}`,
+    alarmName: (kind: AlarmKind) => tenantAlarmName(alarmPrefix, kind),
+    /** every alarm name of the tenant (the same in each region): its alarms are these, exactly */
+    alarmNames: tenantAlarmNames(alarmPrefix),
     /**
      * `<tenant>-<model slug>-<hash>`: readable, unique per (tenant, model), at most 64 characters
-     * and matching `([0-9a-zA-Z][ _-]?)+`.
+     * and matching `([0-9a-zA-Z][ _-]?)+`. Shared with the backend, which recognises the tenant's
+     * profiles in AWS by this name (`tenantProfileName` of plugin-bedrock-node).
      */
-    profileName: (modelId: string) => {
-      const slug = modelId
-        .replace(/[^a-zA-Z0-9]+/g, '-')
-        .replace(/^-+|-+$/g, '');
-      const hash = shortHash(`${tenantId}:${modelId}`);
-      const room = 64 - tenantId.length - hash.length - 2;
-      const cut = slug.slice(0, Math.max(0, room)).replace(/-+$/, '');
-      return cut ? `${tenantId}-${cut}-${hash}` : `${tenantId}-${hash}`;
-    },
+    profileName: (modelId: string) => tenantProfileName(tenantId, modelId),
     /** deterministic CreateInferenceProfile client token, so a retried create does not duplicate */
     profileClientToken: (modelId: string) =>
       `bt-${shortHash(`${tenantId}:${modelId}`, 32)}`,

@@ -31,12 +31,11 @@ const EAST = 'us-east-1';
 const WEST = 'us-west-2';
 const held = new Map<string, TenantBindingBody>();
 const bindings: BindingsClient = {
+  check: async () => ({ admin: true, bound: false }),
   put: async (tenantId, body) => {
     held.set(tenantId, body);
   },
-  remove: async tenantId => {
-    held.delete(tenantId);
-  },
+  remove: async tenantId => ({ removed: held.delete(tenantId) }),
 };
 
 let env: TestEnv;

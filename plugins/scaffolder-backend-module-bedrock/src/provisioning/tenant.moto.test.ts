@@ -49,7 +49,8 @@ import {
   testConfig,
 } from '../__testUtils__/testEnv';
 import { parsePolicy } from './policies';
-import { setAlarmActions } from './resources/alarms';
+import { readAlarms, setAlarmActions } from './resources/alarms';
+import { tenantNames } from './naming';
 
 jest.setTimeout(300_000);
 
@@ -833,6 +834,88 @@ describe('bedrock:tenant:delete', () => {
       await run(actions.delete, target);
       expect(await env.state()).toEqual(empty);
     }
+  });
+});
+
+describe("tenants checkout and checkout-assistant in one account and region: checkout's alarm prefix starts every alarm name of checkout-assistant", () => {
+  const target = (tenantId: string) => ({
+    tenantId,
+    accountId: ACCOUNT,
+    region: REGION,
+  });
+  const KINDS = ['errors', 'invocations', 'latency', 'throttles', 'tokens'];
+  const CHECKOUT = KINDS.map(k => `bedrock-checkout-${k}`);
+  const ASSISTANT = KINDS.map(k => `bedrock-checkout-assistant-${k}`);
+  /** alarm name to ActionsEnabled, for every alarm of both tenants */
+  const actionsEnabled = async () =>
+    Object.fromEntries(
+      (
+        (
+          await aws.cloudwatch.send(
+            new DescribeAlarmsCommand({ AlarmNamePrefix: 'bedrock-checkout-' }),
+          )
+        ).MetricAlarms ?? []
+      ).map(a => [a.AlarmName, a.ActionsEnabled]),
+    );
+  const each = (names: string[], enabled: boolean) =>
+    Object.fromEntries(names.map(n => [n, enabled]));
+
+  it("converges checkout without touching checkout-assistant's alarms", async () => {
+    await run(actions.create, input({ tenantId: 'checkout-assistant' }));
+    await run(actions.create, input({ tenantId: 'checkout' }));
+    expect(Object.keys(await actionsEnabled()).sort()).toEqual(
+      [...ASSISTANT, ...CHECKOUT].sort(),
+    );
+    // checkout's inventory: its own alarms, none of checkout-assistant's
+    expect(
+      (await readAlarms(aws, tenantNames('checkout'), 'checkout'))
+        .map(a => a.AlarmName)
+        .sort(),
+    ).toEqual(CHECKOUT);
+    env.calls.length = 0;
+    await run(actions.update, input({ tenantId: 'checkout' }));
+    expect(mutations()).toEqual([]);
+  });
+
+  it("suspending checkout turns off only checkout's alarm actions, resuming it turns on only those", async () => {
+    await run(actions.create, input({ tenantId: 'checkout-assistant' }));
+    await run(actions.create, input({ tenantId: 'checkout' }));
+
+    const s = await run(actions.suspend, target('checkout'));
+    expect([...s.alarmsDisabled].sort()).toEqual(CHECKOUT);
+    expect(await actionsEnabled()).toEqual({
+      ...each(CHECKOUT, false),
+      ...each(ASSISTANT, true),
+    });
+
+    // checkout-assistant suspended too: resuming checkout must leave its alarms off
+    await run(actions.suspend, target('checkout-assistant'));
+    const r = await run(actions.resume, target('checkout'));
+    expect([...r.alarmsEnabled].sort()).toEqual(CHECKOUT);
+    expect(await actionsEnabled()).toEqual({
+      ...each(CHECKOUT, true),
+      ...each(ASSISTANT, false),
+    });
+    await run(actions.resume, target('checkout-assistant'));
+    expect(await actionsEnabled()).toEqual({
+      ...each(CHECKOUT, true),
+      ...each(ASSISTANT, true),
+    });
+  });
+
+  it("deleting checkout removes none of checkout-assistant's alarms", async () => {
+    await run(actions.create, input({ tenantId: 'checkout-assistant' }));
+    const untouched = await env.state();
+    await run(actions.create, input({ tenantId: 'checkout' }));
+    const out = await run(actions.delete, {
+      ...target('checkout'),
+      confirm: 'checkout',
+    });
+    expect(
+      out.deleted.filter((d: string) => d.startsWith('alarm ')).sort(),
+    ).toEqual(CHECKOUT.map(n => `alarm ${n} in ${REGION}`));
+    expect(Object.keys(await actionsEnabled()).sort()).toEqual(ASSISTANT);
+    expect(await env.state()).toEqual(untouched);
   });
 });
 

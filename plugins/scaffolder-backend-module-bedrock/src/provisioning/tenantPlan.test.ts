@@ -55,7 +55,10 @@ describe('pricedModelId', () => {
       `abc123=global.${SONNET_45}`,
     );
     expect(
-      bindingOfPlan(plan, 'component:default/global-bot').inferenceProfiles,
+      bindingOfPlan(plan, {
+        entityRef: 'component:default/global-bot',
+        owner: 'group:default/team-a',
+      }).inferenceProfiles,
     ).toEqual({ abc123: `global.${SONNET_45}` });
   });
 });

@@ -8,7 +8,10 @@ import {
   type MetricAlarm,
   type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
-import { TAG_TENANT } from '@bedrock-tenancy/plugin-bedrock-common';
+import {
+  isTenantAlarmName,
+  TAG_TENANT,
+} from '@bedrock-tenancy/plugin-bedrock-common';
 import type { AwsClients } from '@bedrock-tenancy/plugin-bedrock-node';
 import type { AlarmThresholds } from '../../config';
 import type { ChangeLog } from '../changes';
@@ -49,9 +52,9 @@ const THRESHOLD_OF: Record<AlarmKind, keyof AlarmThresholds> = {
   throttles: 'throttlesPer5Minutes',
 };
 
-/** The alarm kinds, by the names they get. */
+/** True when the alarm has exactly one of the tenant's alarm names (never by prefix). */
 const isAlarmName = (names: TenantNames, alarmName: string | undefined) =>
-  ALARM_KINDS.some(k => names.alarmName(k) === alarmName);
+  isTenantAlarmName(names.alarmPrefix, alarmName);
 
 /** Every alarm kind over the given profiles, with the tenant's thresholds. */
 export function planAlarms(
@@ -173,7 +176,12 @@ function planAlarm(
   }
 }
 
-/** The alarms under the tenant's prefix that are tagged for it or carry one of its alarm names. */
+/**
+ * The tenant's alarms: those with exactly one of its alarm names, and those tagged for it (what
+ * an older suite version may have left under other names, for delete and converge to remove).
+ * The prefix only narrows the listing: tenant `checkout`'s prefix also lists
+ * `checkout-assistant`'s alarms, which are neither and are dropped.
+ */
 export async function readAlarms(
   aws: CloudWatch,
   names: TenantNames,

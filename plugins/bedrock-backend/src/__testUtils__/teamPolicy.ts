@@ -1,0 +1,41 @@
+/* TEST-ONLY: the demo portal's policy for users of a few teams, as service mocks. */
+import { mockServices } from '@backstage/backend-test-utils';
+import { catalogConditions } from '@backstage/plugin-catalog-backend/alpha';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+
+const userOf = (o: any): string => o?.credentials?.principal?.userEntityRef;
+
+/**
+ * `groups`: user ref -> its ownership refs. `admin` may everything (every basic permission, e.g.
+ * bedrock.binding.manage); everyone else is decided per entity by the catalog's isEntityOwner.
+ */
+export function teamPolicy(groups: Record<string, string[]>, admin: string) {
+  return {
+    userInfo: mockServices.userInfo.mock({
+      getUserInfo: async (credentials: any) => ({
+        userEntityRef: credentials.principal.userEntityRef,
+        ownershipEntityRefs: groups[credentials.principal.userEntityRef] ?? [],
+      }),
+    }),
+    permissions: mockServices.permissions.mock({
+      authorize: async (reqs, o) =>
+        reqs.map(() => ({
+          result:
+            userOf(o) === admin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+        })) as any,
+      authorizeConditional: async (reqs, o) =>
+        reqs.map(() =>
+          userOf(o) === admin
+            ? { result: AuthorizeResult.ALLOW }
+            : {
+                result: AuthorizeResult.CONDITIONAL,
+                pluginId: 'catalog',
+                resourceType: 'catalog-entity',
+                conditions: catalogConditions.isEntityOwner({
+                  claims: groups[userOf(o)] ?? [],
+                }),
+              },
+        ) as any,
+    }),
+  };
+}
