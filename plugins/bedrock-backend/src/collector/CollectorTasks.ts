@@ -15,6 +15,11 @@ const STARTUP_RETRY_MS = 10_000;
 /** How a shard this instance had no room for hands itself back: trigger attempts, and the pause between. */
 const HAND_BACK_ATTEMPTS = 50;
 const HAND_BACK_PAUSE_MS = 100;
+/**
+ * A shard whose AWS reads failed (a timeout, a throttle) runs again after these pauses rather than
+ * at its next scheduled run, 15 minutes later by default; then waits for the schedule.
+ */
+export const FAILED_SHARD_RETRY_MS = [60_000, 120_000, 240_000];
 
 export interface CollectorTasksOptions {
   settings: BedrockBackendConfig;
@@ -40,6 +45,8 @@ export class CollectorTasks {
   #collectedOnce = false;
   /** shards this instance is collecting now */
   #running = 0;
+  /** shard -> retries so far of its failed account-regions */
+  readonly #retries = new Map<number, number>();
 
   static create(o: CollectorTasksOptions) {
     return new CollectorTasks(o);
@@ -74,7 +81,7 @@ export class CollectorTasks {
    * one replica at a time; the watermarks make a run that follows another (on any replica)
    * fetch only what is still due, so each account-region window is fetched once.
    */
-  async collectShard(shard: number): Promise<void> {
+  async collectShard(shard: number): Promise<{ failedGroups: number }> {
     const { settings, store, usage, logger } = this.#o;
     const tenants = await this.#tenantsAtStartup();
     const shards = settings.collector.shards;
@@ -97,11 +104,14 @@ export class CollectorTasks {
       );
     }
     // once per cycle, by whichever replica runs shard 0
-    if (shard !== 0) return;
-    const pruned = await store.prune(
-      iso(Date.now() - settings.collector.retentionDays * DAY_MS),
-    );
-    if (pruned) logger.info('Pruned old Bedrock usage rows', { rows: pruned });
+    if (shard === 0) {
+      const pruned = await store.prune(
+        iso(Date.now() - settings.collector.retentionDays * DAY_MS),
+      );
+      if (pruned)
+        logger.info('Pruned old Bedrock usage rows', { rows: pruned });
+    }
+    return { failedGroups: summary.failedGroups };
   }
 
   /**
@@ -117,7 +127,8 @@ export class CollectorTasks {
     }
     this.#running++;
     try {
-      await this.collectShard(shard);
+      const { failedGroups } = await this.collectShard(shard);
+      this.#retryIfFailed(shard, failedGroups, scheduler);
     } finally {
       this.#running--;
     }
@@ -128,6 +139,25 @@ export class CollectorTasks {
       this.#statusFilled = true;
       await this.collectStatus();
     }
+  }
+
+  /** Runs a shard with failed account-regions again soon (the watermarks keep what succeeded). */
+  #retryIfFailed(shard: number, failed: number, scheduler: SchedulerService) {
+    const done = this.#retries.get(shard) ?? 0;
+    if (!failed || done >= FAILED_SHARD_RETRY_MS.length) {
+      this.#retries.delete(shard);
+      return;
+    }
+    this.#retries.set(shard, done + 1);
+    this.#o.logger.info(
+      `Collecting Bedrock usage shard ${shard} again in ${
+        FAILED_SHARD_RETRY_MS[done] / 1000
+      } s: ${failed} account-region(s) failed`,
+    );
+    const timer = setTimeout(() => {
+      scheduler.triggerTask(shardTaskId(shard)).catch(() => {});
+    }, FAILED_SHARD_RETRY_MS[done]);
+    timer.unref?.();
   }
 
   #handBack(shard: number, scheduler: SchedulerService, attempt = 0) {
