@@ -3,17 +3,29 @@
  * AWS untouched (not even a credential lookup), dry runs included. And what only an admin may
  * ask of a create or update, beyond owning the tenant.
  */
-import { ConflictError, NotAllowedError } from '@backstage/errors';
-import type {
-  TenantChangeCheck,
-  TenantChangeDecision,
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  ResponseError,
+} from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  bedrockBindingManagePermission,
+  type TenantChangeCheck,
+  type TenantChangeDecision,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import { TAG_SUSPENDED_BY } from '@bedrock-tenancy/plugin-bedrock-node';
 import { buildActions, run } from '../__testUtils__/actions';
 import { noAwsFactory } from '../__testUtils__/noAws';
 import { ACCOUNT, HAIKU, REGION, testConfig } from '../__testUtils__/testEnv';
 import { parseTenantSpec } from '../provisioning/inputs';
-import type { TaskAuthorizer } from './authorization';
+import {
+  initiatorAuthorizer,
+  operatorAuthorizer,
+  type TaskAuthorizer,
+} from './authorization';
 import {
   adminSuspender,
   checkExistingStack,
@@ -219,5 +231,130 @@ describe('the rules beyond ownership', () => {
       ).not.toThrow();
     }
     expect(() => checkResume('docs-bot', owner, undefined)).not.toThrow();
+  });
+});
+
+describe('initiatorAuthorizer', () => {
+  const initiator = mockCredentials.user('user:default/grace');
+  const ctx = { getInitiatorCredentials: async () => initiator };
+  const check = {
+    change: 'suspend' as const,
+    accountId: ACCOUNT,
+    regions: [REGION],
+  };
+  const refusal = (status: number, message: string) =>
+    ResponseError.fromResponse(
+      new Response(
+        JSON.stringify({
+          error: { name: 'X', message },
+          request: { method: 'POST', url: '/bindings/docs-bot/check' },
+          response: { statusCode: status },
+        }),
+        {
+          status,
+          headers: { 'content-type': 'application/json' },
+        },
+      ) as any,
+    );
+
+  function authorizerAnswering(decision: () => Promise<TenantChangeDecision>) {
+    const calls: unknown[] = [];
+    const bindings = {
+      check: async (tenantId: string, c: unknown, o: unknown) => {
+        calls.push([tenantId, c, o]);
+        return decision();
+      },
+      put: async () => {},
+      remove: async () => ({ removed: true }),
+    };
+    const decide = jest.fn(async () => [{ result: AuthorizeResult.DENY }]);
+    const permissions = mockServices.permissions.mock({
+      authorize: decide as any,
+    });
+    return {
+      subject: initiatorAuthorizer({ bindings, permissions }),
+      calls,
+      decide,
+    };
+  }
+
+  it("asks the backend on behalf of the task's initiator and answers its decision", async () => {
+    const { subject, calls } = authorizerAnswering(async () => ({
+      admin: false,
+      bound: true,
+    }));
+    expect(await subject.change(ctx, 'docs-bot', check)).toEqual({
+      admin: false,
+      bound: true,
+    });
+    expect(calls).toEqual([['docs-bot', check, { onBehalfOf: initiator }]]);
+    expect(subject.operator).toBeUndefined();
+  });
+
+  it.each([
+    [403, NotAllowedError],
+    [409, ConflictError],
+    [400, InputError],
+  ])(
+    'passes a %s on as the error it stands for, with its message',
+    async (status, type) => {
+      const { subject } = authorizerAnswering(async () => {
+        throw await refusal(
+          status,
+          'You may not suspend Bedrock tenant docs-bot',
+        );
+      });
+      const p = subject.change(ctx, 'docs-bot', check);
+      await expect(p).rejects.toThrow(type);
+      await expect(p).rejects.toThrow(
+        /^You may not suspend Bedrock tenant docs-bot$/,
+      );
+    },
+  );
+
+  it('says the backend refused anything else, and passes other errors on', async () => {
+    const { subject } = authorizerAnswering(async () => {
+      throw await refusal(500, 'boom');
+    });
+    await expect(subject.change(ctx, 'docs-bot', check)).rejects.toThrow(
+      'The bedrock backend refused the change: boom',
+    );
+    const down = authorizerAnswering(async () => {
+      throw new Error('connect ECONNREFUSED');
+    });
+    await expect(down.subject.change(ctx, 'docs-bot', check)).rejects.toThrow(
+      'connect ECONNREFUSED',
+    );
+  });
+
+  it('asks the permission framework whether the initiator is an admin, and refuses if not', async () => {
+    const { subject, decide } = authorizerAnswering(async () => ({
+      admin: false,
+      bound: false,
+    }));
+    await expect(
+      subject.requireAdmin(ctx, 'Invocation logging of 1/us-east-1'),
+    ).rejects.toThrow(
+      new NotAllowedError(
+        'Invocation logging of 1/us-east-1 needs a Bedrock admin (bedrock.binding.manage)',
+      ),
+    );
+    expect(decide).toHaveBeenCalledWith(
+      [{ permission: bedrockBindingManagePermission }],
+      { credentials: initiator },
+    );
+    decide.mockResolvedValueOnce([{ result: AuthorizeResult.ALLOW }] as any);
+    await expect(subject.requireAdmin(ctx, 'x')).resolves.toBeUndefined();
+  });
+
+  it('lets the operator do everything, as the operator', async () => {
+    expect(operatorAuthorizer.operator).toBe(true);
+    expect(await operatorAuthorizer.change(ctx, 'docs-bot', check)).toEqual({
+      admin: true,
+      bound: false,
+    });
+    await expect(
+      operatorAuthorizer.requireAdmin(ctx, 'x'),
+    ).resolves.toBeUndefined();
   });
 });
