@@ -24,7 +24,9 @@ import type { EntitySummary } from '@bedrock-tenancy/plugin-bedrock-common';
 import request from 'supertest';
 import { bedrockPlugin } from './plugin';
 
-jest.setTimeout(180_000);
+// every startup collects the demo's week from moto, one Python process: alone a test takes about a
+// minute, under the full suite's two workers three times that
+jest.setTimeout(600_000);
 
 const HOUR = 3_600_000;
 
@@ -162,7 +164,7 @@ describe('bedrock plugin against moto', () => {
         .whereIn('key', ['checkout-assistant', 'fraud-analyst']);
       return Number(marks?.n) >= DEMO_TENANTS.length && status.length === 4;
     };
-    const deadline = Date.now() + 90_000;
+    const deadline = Date.now() + 300_000;
     while (Date.now() < deadline && !(await done())) {
       await new Promise(r => setTimeout(r, 250));
     }
