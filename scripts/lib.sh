@@ -55,5 +55,7 @@ wait_for_http() {
 
 require_redis() {
   command -v redis-cli >/dev/null 2>&1 || die "redis-cli is missing: install Redis (apt-get install redis-server)"
+  # the outage tests start and kill a redis-server of their own
+  command -v redis-server >/dev/null 2>&1 || die "redis-server is missing: install Redis (apt-get install redis-server)"
   [ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = PONG ] || die "Redis does not answer on 127.0.0.1:6379: start it, e.g. redis-server --daemonize yes"
 }

@@ -166,6 +166,18 @@ export interface Config {
        * child groups" switch and the routes' `includeChildren=true|false` query override it.
        */
       includeChildGroups?: boolean;
+      /**
+       * The most groups a roll-up or export counts, the group itself included. The tree is read
+       * from the catalog level by level, in requests of at most 48 refs; a larger tree answers
+       * 400 asking to open a child group's roll-up or to leave the children out. Default 2000.
+       */
+      maxGroups?: number;
+      /**
+       * The most catalog entities the groups of a roll-up or export may own (tenants or not),
+       * read in paginated queries of at most 12 owners each; more answers 400 the same way.
+       * Default 20000.
+       */
+      maxEntities?: number;
     };
 
     /** Days without invocations after which a tenant is reported idle. Default 7. */
@@ -204,6 +216,17 @@ export interface Config {
        * Default 60.
        */
       minIntervalSeconds?: number;
+    };
+
+    /** How the plugin uses Backstage's cache service (`backend.cache`: Redis in production). */
+    cache?: {
+      /**
+       * Milliseconds a cache read or write may take before the plugin answers without it (a read
+       * counts as a miss, a write is not waited for); after a failure the cache is left alone for 5
+       * seconds, then tried again. The cache only speeds answers up: with it down they are
+       * computed from the database. Default 250.
+       */
+      timeoutMs?: number;
     };
 
     /**

@@ -26,14 +26,20 @@ export const SUITES = {
     mutate: ['src/database/DatabaseUsageStore.ts'],
     tests: ['DatabaseUsageStore'],
   },
-  // who may see what: entity access and the group roll-up's filter
+  // who may see what: entity access, the group roll-up's filter and the tree it reads
   access: {
     dir: 'plugins/bedrock-backend',
     mutate: [
       'src/service/entityAccess.ts',
       'src/service/GroupRollupService.ts',
+      'src/service/GroupTreeReader.ts',
     ],
-    tests: ['entityAccess', 'entityAuthorizer', 'GroupRollupService'],
+    tests: [
+      'entityAccess',
+      'entityAuthorizer',
+      'GroupRollupService',
+      'GroupTreeReader',
+    ],
     goal: 90,
   },
   // who may change a tenant, and which entity a binding names: the change rule, binding

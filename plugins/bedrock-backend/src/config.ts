@@ -37,11 +37,20 @@ export interface BedrockBackendConfig {
     enabled: boolean;
     schedule: SchedulerServiceTaskScheduleDefinition;
   };
-  /** the Group roll-up: whether it counts child groups unless a request says otherwise */
-  rollup: { includeChildGroups: boolean };
+  /**
+   * the Group roll-up: whether it counts child groups unless a request says otherwise, and the
+   * most groups and owned entities it reads (past them a roll-up is a 400)
+   */
+  rollup: {
+    includeChildGroups: boolean;
+    maxGroups: number;
+    maxEntities: number;
+  };
   idleDays: number;
   staleAfterMinutes: number;
   refreshIntervalSeconds: number;
+  /** Backstage's cache service as the plugin uses it: the longest a call waits for it */
+  cache: { timeoutMs: number };
   /** seconds a caller's conditional policy decision is reused; 0 = never */
   decisionCacheSeconds: number;
   prices: PriceRow[];
@@ -180,6 +189,8 @@ function readFrom(c: Config): BedrockBackendConfig {
     rollup: {
       includeChildGroups:
         c.getOptionalBoolean('rollup.includeChildGroups') ?? true,
+      maxGroups: Math.floor(positive(c, 'rollup.maxGroups', 2000)),
+      maxEntities: Math.floor(positive(c, 'rollup.maxEntities', 20_000)),
     },
     idleDays: positive(c, 'idleDays', 7),
     // a summary is stale once a fetch is an hour late
@@ -189,6 +200,7 @@ function readFrom(c: Config): BedrockBackendConfig {
       (fetchEveryHours + 1) * 60,
     ),
     refreshIntervalSeconds: positive(c, 'refresh.minIntervalSeconds', 60),
+    cache: { timeoutMs: positive(c, 'cache.timeoutMs', 250) },
     decisionCacheSeconds: Math.min(
       Math.max(
         c.getOptionalNumber('permissions.decisionCacheSeconds') ?? 10,

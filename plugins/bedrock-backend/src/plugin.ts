@@ -25,6 +25,7 @@ import { readNotifySettings } from './notify/config';
 import { DAY_MS, floorHour, HOUR_MS } from './lib/time';
 import { GroupRollupService } from './service/GroupRollupService';
 import { PolicyDecisionCache } from './service/PolicyDecisionCache';
+import { BoundedCache } from './service/BoundedCache';
 import { EntityReader } from './service/EntityReader';
 import { RefreshLimiter } from './service/RefreshLimiter';
 import { createRouter } from './service/router';
@@ -72,6 +73,13 @@ export const bedrockPlugin = createBackendPlugin({
         const permissions = PolicyDecisionCache.wrap({
           permissions: deps.permissions,
           ttlMs: settings.decisionCacheSeconds * 1000,
+        });
+
+        // the cache only speeds answers up: every call bounded, a failing cache skipped
+        const cache = BoundedCache.wrap({
+          cache: deps.cache,
+          timeoutMs: settings.cache.timeoutMs,
+          logger,
         });
 
         const store = await DatabaseUsageStore.create({ database });
@@ -125,7 +133,7 @@ export const bedrockPlugin = createBackendPlugin({
         });
         const summary = SummaryService.create({
           store,
-          cache: deps.cache,
+          cache,
           logger,
           options: {
             prices: settings.prices,
@@ -191,12 +199,14 @@ export const bedrockPlugin = createBackendPlugin({
               summary,
               bindings,
               accessTtlMs: settings.decisionCacheSeconds * 1000,
+              maxGroups: settings.rollup.maxGroups,
+              maxEntities: settings.rollup.maxEntities,
             }),
             refresh: tenant => tasks.refreshTenant(tenant),
             checkAccount: accountId =>
               checkAccountConfigured(clients, accountId),
             limiter: RefreshLimiter.create({
-              cache: deps.cache,
+              cache,
               intervalSeconds: settings.refreshIntervalSeconds,
             }),
             auditor: deps.auditor,

@@ -447,6 +447,7 @@ describe('GroupRollupService edges', () => {
     fixtures: any[],
     groupRef: string,
     authorize: (...args: any[]) => Promise<any> = allow,
+    limits: { maxGroups?: number } = {},
   ) => {
     const { catalog, calls } = spyCatalog(fixtures);
     const service = GroupRollupService.create({
@@ -454,6 +455,7 @@ describe('GroupRollupService edges', () => {
       permissions: permissionsWith(authorize),
       summary: { rollupFigures } as unknown as SummaryService,
       bindings: await bindingsFor(fixtures),
+      ...limits,
     });
     const [, namespace, name] = /^group:([^/]+)\/(.+)$/.exec(groupRef)!;
     const r = await service.rollup({
@@ -548,7 +550,9 @@ describe('GroupRollupService edges', () => {
       'group:default/sub',
       'group:default/team-ghost',
     ]);
-    const [owned] = calls.filter(c => c.method === 'getEntities');
+    // the owned entities by a paginated query over the groups (a batch of at most 12)
+    const [owned] = calls.filter(c => c.method === 'queryEntities');
+    expect(owned.request.limit).toBeGreaterThan(0);
     expect(owned.request.filter).toEqual([
       {
         'relations.ownedBy': ['group:default/lead', 'group:default/sub'],
@@ -582,26 +586,30 @@ describe('GroupRollupService edges', () => {
     expect(r.tenants).toEqual([]);
   });
 
-  it('visits at most 200 groups below a group', async () => {
+  it('counts every group of a deep tree, and refuses with a 400 past maxGroups instead of leaving some out', async () => {
     const chain = Array.from({ length: 202 }, (_, i) =>
       group(`c${i}`, [`c${i + 1}`]),
     );
-    const { r } = await rollupOf(
-      [
-        ...chain,
-        component(
-          't199',
-          { owner: 'c199' },
-          { annotations: annotations('t199') },
-        ),
-        component(
-          't200',
-          { owner: 'c200' },
-          { annotations: annotations('t200') },
-        ),
-      ],
-      'group:default/c0',
+    const fixtures = [
+      ...chain,
+      component(
+        't199',
+        { owner: 'c199' },
+        { annotations: annotations('t199') },
+      ),
+      component(
+        't200',
+        { owner: 'c200' },
+        { annotations: annotations('t200') },
+      ),
+    ];
+    const { r } = await rollupOf(fixtures, 'group:default/c0');
+    expect(r.groups).toHaveLength(202);
+    expect(r.tenants.map(t => t.tenantId).sort()).toEqual(['t199', 't200']);
+    await expect(
+      rollupOf(fixtures, 'group:default/c0', allow, { maxGroups: 200 }),
+    ).rejects.toThrow(
+      'the group tree of group:default/c0 has more than 200 groups: open the roll-up of one of its child groups, or of this group without its children (includeChildren=false)',
     );
-    expect(r.tenants.map(t => t.tenantId)).toEqual(['t199']);
   });
 });

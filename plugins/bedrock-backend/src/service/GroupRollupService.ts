@@ -2,11 +2,7 @@ import {
   BackstageCredentials,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   bedrockUsageReadPermission,
@@ -21,14 +17,12 @@ import { Tenant, tenantOf } from '../tenant';
 import { BindingStore } from '../bindings/types';
 import { verifyTenants } from '../bindings/verify';
 import { entityAuthorizer } from './entityAccess';
-import { ownedByOneOf, ownerRef } from './ownership';
+import { GroupTreeReader } from './GroupTreeReader';
+import { ownerRef } from './ownership';
 import { MemoCache } from './MemoCache';
 import { callerKey } from './PolicyDecisionCache';
 import { TimeRange } from './range';
 import { SummaryService, TenantFigures } from './SummaryService';
-
-/** At most this many groups are visited below a group. */
-const MAX_GROUPS = 200;
 
 const title = (e: Entity) => e.metadata.title ?? e.metadata.name;
 const mayBeTenant = (e: Entity) =>
@@ -61,7 +55,7 @@ export type DetailedTenantRow = GroupTenantRow & {
 
 /** Roll-up of every tenant a group (and optionally its child groups) owns that the caller may read. */
 export class GroupRollupService {
-  readonly #catalog: CatalogService;
+  readonly #tree: GroupTreeReader;
   readonly #permissions: PermissionsService;
   readonly #summary: SummaryService;
   readonly #bindings: BindingStore;
@@ -89,6 +83,10 @@ export class GroupRollupService {
     bindings: BindingStore;
     /** how long a caller's access outcome is reused (bedrock.permissions.decisionCacheSeconds); 0 = never */
     accessTtlMs?: number;
+    /** bedrock.rollup.maxGroups: past it a roll-up is a 400 (default 2000) */
+    maxGroups?: number;
+    /** bedrock.rollup.maxEntities: past it a roll-up is a 400 (default 20000) */
+    maxEntities?: number;
     now?: () => number;
   }) {
     return new GroupRollupService(o);
@@ -100,9 +98,15 @@ export class GroupRollupService {
     summary: SummaryService;
     bindings: BindingStore;
     accessTtlMs?: number;
+    maxGroups?: number;
+    maxEntities?: number;
     now?: () => number;
   }) {
-    this.#catalog = o.catalog;
+    this.#tree = GroupTreeReader.create({
+      catalog: o.catalog,
+      maxGroups: o.maxGroups,
+      maxEntities: o.maxEntities,
+    });
     this.#permissions = o.permissions;
     this.#summary = o.summary;
     this.#bindings = o.bindings;
@@ -115,41 +119,6 @@ export class GroupRollupService {
         now: o.now,
       });
     }
-  }
-
-  /** The group and, when asked, its descendants (spec.children / parentOf), as the caller sees them. */
-  async #groups(
-    group: Entity,
-    includeChildren: boolean,
-    credentials: BackstageCredentials,
-  ) {
-    const out = new Map<string, Entity>([[stringifyEntityRef(group), group]]);
-    if (!includeChildren) return [...out.keys()];
-    let frontier = [group];
-    while (frontier.length && out.size < MAX_GROUPS) {
-      const childRefs = new Set<string>();
-      for (const g of frontier) {
-        const ns = g.metadata.namespace ?? 'default';
-        for (const c of (g.spec?.children as string[] | undefined) ?? []) {
-          childRefs.add(
-            stringifyEntityRef(
-              parseEntityRef(c, { defaultKind: 'group', defaultNamespace: ns }),
-            ),
-          );
-        }
-        for (const r of g.relations ?? [])
-          if (r.type === 'parentOf') childRefs.add(r.targetRef);
-      }
-      const fresh = [...childRefs].filter(r => !out.has(r));
-      if (!fresh.length) break;
-      const { items } = await this.#catalog.getEntitiesByRefs(
-        { entityRefs: fresh },
-        { credentials },
-      );
-      frontier = items.filter((e): e is Entity => Boolean(e));
-      for (const e of frontier) out.set(stringifyEntityRef(e), e);
-    }
-    return [...out.keys()];
   }
 
   /**
@@ -212,25 +181,12 @@ export class GroupRollupService {
     includeChildren: boolean,
     credentials: BackstageCredentials,
   ): Promise<RollupAccess> {
-    const groupRefs = await this.#groups(group, includeChildren, credentials);
-    // spec.owner may be shorthand, relative to the entity's namespace: ask for every spelling,
-    // then keep only what the owner resolves to (see ownedByOneOf)
-    const owners = groupRefs.flatMap(ref => {
-      const { name } = parseEntityRef(ref);
-      return [ref, `group:${name}`, name];
+    // the tree and what it owns, as the caller sees them, in bounded catalog requests
+    const { groupRefs, owned } = await this.#tree.read({
+      group,
+      includeChildren,
+      credentials,
     });
-    const { items } = await this.#catalog.getEntities(
-      {
-        filter: [{ 'relations.ownedBy': groupRefs }, { 'spec.owner': owners }],
-      },
-      { credentials },
-    );
-    const owned = new Map<string, Entity>();
-    for (const e of items) {
-      const ref = stringifyEntityRef(e);
-      if (!groupRefs.includes(ref) && ownedByOneOf(e, groupRefs))
-        owned.set(ref, e);
-    }
     const annotated = [...owned].filter(([, e]) => isBedrockTenantEntity(e));
     // a System or an API is not meant to be a tenant: only tenant kinds lack the annotations
     const unannotated = [...owned]

@@ -12,10 +12,19 @@ import {
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import { floorHour, HOUR_MS, iso } from '../lib/time';
 import type { DetailedRollup } from './GroupRollupService';
+import { entitiesByRefs } from './GroupTreeReader';
 import type { TimeRange } from './range';
 
 /** Parent groups are followed up to this depth (a cycle in the catalog cannot loop). */
 const MAX_PARENT_DEPTH = 20;
+/** What the walk reads of a group: its ref, spec.parent and the childOf relation. */
+const PARENT_FIELDS = [
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+  'spec.parent',
+  'relations',
+];
 
 /**
  * The hours of a calendar month (UTC): the whole month, or up to the end of the current hour for
@@ -35,7 +44,8 @@ export function monthRange(month: string, now: number): TimeRange {
 
 /**
  * Each owner's parent groups, nearest first (spec.parent, or the childOf relation), read with
- * the caller's credentials: a parent the caller cannot see ends the chain.
+ * the caller's credentials, level by level in batches of bounded size: a parent the caller
+ * cannot see ends the chain.
  */
 export async function ownerParents(
   catalog: CatalogService,
@@ -58,9 +68,11 @@ export async function ownerParents(
   };
   let wanted = [...new Set(owners.filter(Boolean))];
   for (let depth = 0; depth <= MAX_PARENT_DEPTH && wanted.length; depth++) {
-    const { items } = await catalog.getEntitiesByRefs(
-      { entityRefs: wanted },
-      { credentials },
+    const items = await entitiesByRefs(
+      catalog,
+      wanted,
+      credentials,
+      PARENT_FIELDS,
     );
     wanted.forEach((ref, i) => known.set(ref, items[i] ?? null));
     wanted = [

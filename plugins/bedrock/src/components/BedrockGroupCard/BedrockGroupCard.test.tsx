@@ -221,12 +221,18 @@ describe('BedrockGroupCard', () => {
   });
 
   it.each([
-    [403, 'Not permitted'],
-    [500, 'rollup exploded'],
-  ])('shows a %s from the backend', async (status, text) => {
+    [403, 'rollup exploded', 'Not permitted'],
+    [500, 'rollup exploded', 'rollup exploded'],
+    // a tree past bedrock.rollup.maxGroups: the backend's advice reaches the reader
+    [
+      400,
+      'the group tree of group:default/payments has more than 2000 groups: open the roll-up of one of its child groups',
+      'open the roll-up of one of its child groups',
+    ],
+  ])('shows a %s from the backend', async (status, message, text) => {
     serveRollup(() => ({
       status,
-      body: errorBody('Error', 'rollup exploded', status),
+      body: errorBody(status === 400 ? 'InputError' : 'Error', message, status),
     }));
     await renderForEntity(<BedrockGroupCard />, groupEntity);
     expect(
