@@ -191,14 +191,13 @@ export async function verifyTenants(
     const regions = new Set(
       tenant.regions.map(r => `${tenant.accountId}/${r}`),
     );
+    // in account mode the tenant's own claims are its account-regions: any holder of one is taken
     const own = new Set(claimsOf(tenant).map(c => `${c.kind}|${c.value}`));
     const taken = held.find(
       h =>
         !sameRef(h.entityRef, entityRef) &&
         (own.has(`${h.kind}|${h.value}`) ||
-          (h.kind === 'account-region' &&
-            regions.has(h.value) &&
-            (h.exclusive || tenant.attribution === 'account'))),
+          (h.kind === 'account-region' && regions.has(h.value) && h.exclusive)),
     );
     out.set(
       entityRef,
