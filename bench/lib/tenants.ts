@@ -71,19 +71,20 @@ export function tenancyConfig(n: number): Record<string, unknown> {
   };
 }
 
-function component(name: string, owner: string, i: number) {
+/** A component owned by `owner`: the tenant of index `i` (annotated as bound), or a plain one without `i`. */
+export function component(name: string, owner: string, i?: number) {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: {
       name,
-      annotations: tenancyAnnotations(name, i),
+      ...(i === undefined ? {} : { annotations: tenancyAnnotations(name, i) }),
     },
     spec: { type: 'service', lifecycle: 'production', owner },
   };
 }
 
-const group = (name: string, type: string, children: string[] = []) => ({
+export const group = (name: string, type: string, children: string[] = []) => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Group',
   metadata: { name },
