@@ -38,6 +38,7 @@ export const SUITES = {
       'entityAccess',
       'entityAuthorizer',
       'GroupRollupService',
+      'GroupRollupCache',
       'GroupTreeReader',
     ],
     goal: 90,

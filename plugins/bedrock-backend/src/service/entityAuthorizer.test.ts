@@ -106,4 +106,47 @@ describe('entityAuthorizer', () => {
     ]);
     expect(authorize).not.toHaveBeenCalled();
   });
+  // a condition only the catalog's rules may apply here: another plugin's or another resource
+  // type's conditions (even shaped like isEntityOwner) go to the permission backend per entity
+  it.each([
+    [
+      'another plugin',
+      { pluginId: 'scaffolder', resourceType: 'catalog-entity' },
+    ],
+    [
+      'another resource type',
+      { pluginId: 'catalog', resourceType: 'scaffolder-template' },
+    ],
+  ])('never applies a condition of %s itself', async (_, where) => {
+    const { permissions, authorize } = permissionsDeciding({
+      ...ownerDecision(['group:default/team-a']),
+      ...where,
+    } as PolicyDecision);
+    const decide = await entityAuthorizer(
+      permissions,
+      bedrockUsageReadPermission,
+      credentials,
+    );
+    // owned by team-a (the condition would allow both); the backend allows only "-mine"
+    expect(
+      await decide([entity('t1', 'team-a'), entity('t2-mine', 'team-a')]),
+    ).toEqual([false, true]);
+    expect(authorize).toHaveBeenCalledTimes(1);
+  });
+
+  it('asks per entity when the policy gives no decision at all', async () => {
+    const { permissions, authorize, authorizeConditional } =
+      permissionsDeciding({ result: AuthorizeResult.ALLOW });
+    authorizeConditional.mockResolvedValueOnce([] as any);
+    const decide = await entityAuthorizer(
+      permissions,
+      bedrockUsageReadPermission,
+      credentials,
+    );
+    expect(await decide([entity('t1', 'x'), entity('t2-mine', 'x')])).toEqual([
+      false,
+      true,
+    ]);
+    expect(authorize).toHaveBeenCalledTimes(1);
+  });
 });
