@@ -174,3 +174,108 @@ describe('GroupRollupService access cache', () => {
     expect(detailed.tenants).toHaveLength(TENANTS);
   });
 });
+
+describe('GroupRollupService reuse', () => {
+  const ann = userCredentials('user:default/ann');
+  const bob = userCredentials('user:default/bob');
+  let mayRead = true;
+  const authorize = jest.fn(async (requests: any[], _options: any) =>
+    requests.map(() => ({
+      result: mayRead ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+    })),
+  );
+  /** The store's figures: the same array while its data version holds, as SummaryService answers. */
+  let version = 1;
+  let answered: { version: number; figures: TenantFigures[] } | undefined;
+  const rollupFigures = jest.fn(async (tenants: Tenant[]) => {
+    if (answered?.version !== version)
+      answered = { version, figures: tenants.map(figures) };
+    return answered.figures;
+  });
+  let clock = 0;
+  const serviceWith = async (accessTtlMs: number) => {
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: ':memory:',
+      useNullAsDefault: true,
+    });
+    await DatabaseUsageStore.migrate(knex);
+    return GroupRollupService.create({
+      catalog: catalogWith(entities),
+      permissions: permissionsWith(authorize),
+      summary: { rollupFigures } as unknown as SummaryService,
+      bindings: await bindEntities(knex, entities.slice(1)),
+      accessTtlMs,
+      now: () => clock,
+    });
+  };
+  const detailed = (s: GroupRollupService, credentials = ann) =>
+    s.detailedRollup({
+      group: team as any,
+      includeChildren: false,
+      range: RANGE,
+      credentials,
+    });
+  beforeEach(() => {
+    authorize.mockClear();
+    mayRead = true;
+    clock = 0;
+  });
+
+  it('reuses the assembled roll-up while the access outcome and the figures are both reused', async () => {
+    const s = await serviceWith(10_000);
+    const first = await detailed(s);
+    expect(first.tenants).toHaveLength(TENANTS);
+    clock = 1_000;
+    expect(await detailed(s)).toBe(first);
+    expect(authorize).toHaveBeenCalledTimes(1);
+    // another caller, same figures: a roll-up of its own
+    const other = await detailed(s, bob);
+    expect(other).not.toBe(first);
+    expect(other.tenants).toHaveLength(TENANTS);
+    // a collection: a new roll-up, with the new figures, from the same access outcome
+    version = 2;
+    collected = 9;
+    const after = await detailed(s);
+    expect(after).not.toBe(first);
+    expect(after.totals.invocations).toBe(9 * ((TENANTS * (TENANTS + 1)) / 2));
+    expect(await detailed(s)).toBe(after);
+    expect(authorize).toHaveBeenCalledTimes(2);
+  });
+
+  it('reloads a caller listing in the background past half the TTL, and serves the reload before the TTL is over', async () => {
+    const s = await serviceWith(10_000);
+    expect((await detailed(s)).tenants).toHaveLength(TENANTS);
+    mayRead = false;
+    // before half the TTL: reused, nothing asked
+    clock = 4_000;
+    expect((await detailed(s)).tenants).toHaveLength(TENANTS);
+    expect(authorize).toHaveBeenCalledTimes(1);
+    // past half the TTL: still served, and reloaded meanwhile
+    clock = 6_000;
+    expect((await detailed(s)).tenants).toHaveLength(TENANTS);
+    // let the background reload finish
+    for (let i = 0; i < 100 && authorize.mock.calls.length < 2; i++)
+      await new Promise(resolve => setImmediate(resolve));
+    await new Promise(resolve => setTimeout(resolve, 50));
+    expect(authorize).toHaveBeenCalledTimes(2);
+    // still within the first TTL: the reloaded outcome shows
+    clock = 7_000;
+    expect((await detailed(s)).tenants).toEqual([]);
+    expect(authorize).toHaveBeenCalledTimes(2);
+  });
+
+  it('keeps nothing with a TTL of 0 or below, even when the clock steps back', async () => {
+    for (const ttl of [0, -1_000]) {
+      authorize.mockClear();
+      mayRead = true;
+      clock = 100_000;
+      const s = await serviceWith(ttl);
+      expect((await detailed(s)).tenants).toHaveLength(TENANTS);
+      mayRead = false;
+      clock = 90_000;
+      expect((await detailed(s)).tenants).toEqual([]);
+      expect(authorize).toHaveBeenCalledTimes(2);
+    }
+  });
+});

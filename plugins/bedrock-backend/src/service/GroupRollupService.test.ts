@@ -613,3 +613,232 @@ describe('GroupRollupService edges', () => {
     );
   });
 });
+
+describe('GroupRollupService rows and lists', () => {
+  const credentials = userCredentials('user:default/cy');
+  const allow = jest.fn(async (requests: any[], _options?: object) =>
+    requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+  );
+  const base = figures({ tenantId: 'tenant-d' } as Tenant);
+  /** A service over these fixtures, with these figures per tenant id; only `bound` entities have a binding. */
+  const serviceOf = async (
+    fixtures: any[],
+    figuresOf: (tenantId: string) => TenantFigures,
+    bound: any[] = fixtures,
+  ) =>
+    GroupRollupService.create({
+      catalog: catalogWith(fixtures),
+      permissions: permissionsWith(allow),
+      summary: {
+        rollupFigures: async (tenants: Tenant[]) =>
+          tenants.map(t => figuresOf(t.tenantId)),
+      } as unknown as SummaryService,
+      bindings: await bindingsFor(bound),
+    });
+  const request = (fixtures: any[]) => ({
+    group: fixtures[0],
+    includeChildren: false,
+    range: RANGE,
+    credentials,
+  });
+  const tenants = (n: number) =>
+    Array.from({ length: n }, (_, i) =>
+      component(
+        `t${i}`,
+        { owner: 'lead' },
+        { annotations: annotations(`tenant-${i}`) },
+      ),
+    );
+
+  it('answers the 50 most expensive rows by default, counting and totalling them all', async () => {
+    const fixtures = [group('lead'), ...tenants(51)];
+    const service = await serviceOf(fixtures, id => ({
+      ...base,
+      totals: {
+        ...base.totals,
+        estimatedCostUsd: Number(id.split('-')[1]) + 1,
+      },
+    }));
+    const r = await service.rollup(request(fixtures));
+    expect(r.tenants).toHaveLength(50);
+    expect(r.tenantCount).toBe(51);
+    expect(r.truncated).toBe(true);
+    expect(r.totals.tenants).toBe(51);
+    expect(r.totals.invocations).toBe(51 * 100);
+    // the cheapest one is the one left out
+    expect(r.tenants.map(t => t.tenantId)).not.toContain('tenant-0');
+    expect(r.tenants[0].tenantId).toBe('tenant-50');
+    // a limit of exactly the tenant count leaves none out
+    const exact = await service.rollup({ ...request(fixtures), limit: 51 });
+    expect(exact.tenants).toHaveLength(51);
+    expect(exact.tenantCount).toBe(51);
+    expect(exact.truncated).toBe(false);
+    const fewer = await service.rollup({ ...request(fixtures), limit: 50 });
+    expect(fewer.truncated).toBe(true);
+  });
+
+  it('gives each detailed row its models, billed cost and priced cost, and no budget when the budget failed', async () => {
+    const fixtures = [group('lead'), ...tenants(3)];
+    const models = [
+      { modelId: 'anthropic.claude', invocations: 7 },
+    ] as unknown as TenantFigures['models'];
+    const service = await serviceOf(fixtures, id => {
+      if (id === 'tenant-0')
+        return {
+          ...base,
+          models,
+          billedUsd: 12.5,
+          budget: {
+            status: 'ok',
+            data: { limitUsd: 300, usedFraction: 0.25 } as any,
+          },
+        };
+      if (id === 'tenant-1')
+        // unpriced traffic: only its priced part (0.75) is counted
+        return {
+          ...base,
+          totals: { ...base.totals, estimatedCostUsd: null },
+          cost: {
+            status: 'ok',
+            data: {
+              rangeEstimatedUsd: 0.75,
+              monthToDateUsd: 3,
+              projectedMonthEndUsd: 6,
+            } as any,
+          },
+          budget: { status: 'error', message: 'AccessDenied' },
+        };
+      // the cost could not be computed
+      return {
+        ...base,
+        cost: { status: 'error', message: 'store down' },
+        budget: { status: 'error', message: 'AccessDenied' },
+      };
+    });
+    const d = await service.detailedRollup(request(fixtures));
+    const row = (id: string) => d.tenants.find(t => t.tenantId === id)!;
+    expect(row('tenant-0')).toMatchObject({
+      models,
+      billedUsd: 12.5,
+      pricedCostUsd: 1,
+      budgetLimitUsd: 300,
+      budgetUsedFraction: 0.25,
+    });
+    // a tenant without per-model usage or billed cost has none, not made-up ones
+    expect(row('tenant-1')).toMatchObject({
+      models: [],
+      billedUsd: null,
+      pricedCostUsd: 0.75,
+      budgetLimitUsd: null,
+      budgetUsedFraction: null,
+    });
+    expect(row('tenant-2')).toMatchObject({
+      models: [],
+      billedUsd: null,
+      pricedCostUsd: 0,
+      monthToDateUsd: null,
+    });
+    // the totals count the priced cost of each row, and say every reason they are partial
+    expect(d.totals.estimatedCostUsd).toBe(
+      d.tenants.reduce((n, t) => n + t.pricedCostUsd, 0),
+    );
+    expect(d.totals.estimatedCostUsd).toBe(1.75);
+    expect(d.totals.budgetLimitUsd).toBe(300);
+    expect(d.totals.partial).toBe(true);
+    expect(d.totals.partialReason).toBe(
+      '1 tenant(s) use models without a price: only their priced traffic is counted; the cost of 1 tenant(s) could not be computed: not counted',
+    );
+    // the card's rows carry none of the export's columns
+    const r = await service.rollup(request(fixtures));
+    for (const t of r.tenants) {
+      expect(t).not.toHaveProperty('models');
+      expect(t).not.toHaveProperty('billedUsd');
+      expect(t).not.toHaveProperty('pricedCostUsd');
+    }
+  });
+
+  it('lists a tenant without a binding of its own apart, sorted, never summed', async () => {
+    const fixtures = [
+      group('lead'),
+      component(
+        'zeta',
+        { owner: 'lead' },
+        { annotations: annotations('tenant-z'), title: 'Zeta' },
+      ),
+      component(
+        'bound',
+        { owner: 'lead' },
+        { annotations: annotations('tenant-b') },
+      ),
+      component(
+        'alpha',
+        { owner: 'lead' },
+        { annotations: annotations('tenant-a') },
+      ),
+      component(
+        'mid',
+        { owner: 'lead' },
+        { annotations: annotations('tenant-m') },
+      ),
+    ];
+    const bound = fixtures.filter(e => e.metadata.name === 'bound');
+    const asked: string[][] = [];
+    const service = GroupRollupService.create({
+      catalog: catalogWith(fixtures),
+      permissions: permissionsWith(allow),
+      summary: {
+        rollupFigures: async (ts: Tenant[]) => {
+          asked.push(ts.map(t => t.tenantId));
+          return ts.map(() => base);
+        },
+      } as unknown as SummaryService,
+      bindings: await bindingsFor(bound),
+    });
+    const r = await service.rollup(request(fixtures));
+    expect(r.tenants.map(t => t.entityRef)).toEqual([
+      'component:default/bound',
+    ]);
+    expect(r.totals.tenants).toBe(1);
+    expect(r.totals.invocations).toBe(100);
+    // no figures are read for them
+    expect(asked).toEqual([['tenant-b']]);
+    expect(r.unverified).toEqual([
+      {
+        entityRef: 'component:default/alpha',
+        title: 'alpha',
+        kind: 'Component',
+        reason:
+          'No binding records tenant tenant-a for component:default/alpha.',
+      },
+      {
+        entityRef: 'component:default/mid',
+        title: 'mid',
+        kind: 'Component',
+        reason: 'No binding records tenant tenant-m for component:default/mid.',
+      },
+      {
+        entityRef: 'component:default/zeta',
+        title: 'Zeta',
+        kind: 'Component',
+        reason:
+          'No binding records tenant tenant-z for component:default/zeta.',
+      },
+    ]);
+    expect(r.unreadableTenants).toBe(0);
+    expect(r.unannotated).toEqual([]);
+  });
+
+  it('lists nothing as unverified when every tenant is bound', async () => {
+    const fixtures = [group('lead'), ...tenants(2)];
+    const service = await serviceOf(fixtures, () => base);
+    const r = await service.rollup(request(fixtures));
+    expect(r.unverified).toEqual([]);
+    expect(r.tenants).toHaveLength(2);
+    const none = [group('lead')];
+    const empty = await (
+      await serviceOf(none, () => base)
+    ).rollup(request(none));
+    expect(empty.unverified).toEqual([]);
+    expect(empty.unreadableTenants).toBe(0);
+  });
+});
