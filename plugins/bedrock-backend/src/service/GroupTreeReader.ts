@@ -229,7 +229,7 @@ export class GroupTreeReader {
               );
               for (const e of page.items) {
                 const ref = stringifyEntityRef(e);
-                if (groups.has(ref) || !ownedByOneOf(e, groupRefs)) continue;
+                if (groups.has(ref) || !ownedByOneOf(e, groups)) continue;
                 kept.push([ref, e]);
                 counted.add(ref);
               }

@@ -9,11 +9,13 @@ import {
  * computed them, else spec.owner resolved in the entity's namespace (`team-a` in namespace `x`
  * is group:x/team-a, never group:default/team-a).
  */
-export function ownedByOneOf(entity: Entity, groupRefs: string[]): boolean {
+export function ownedByOneOf(
+  entity: Entity,
+  groupRefs: ReadonlySet<string>,
+): boolean {
   const relations = (entity.relations ?? []).filter(r => r.type === 'ownedBy');
-  if (relations.length)
-    return relations.some(r => groupRefs.includes(r.targetRef));
-  return groupRefs.includes(ownerRef(entity));
+  if (relations.length) return relations.some(r => groupRefs.has(r.targetRef));
+  return groupRefs.has(ownerRef(entity));
 }
 
 /** The owner as a full entity ref (`group:default/team-a`), as spec.owner may be shorthand. */
