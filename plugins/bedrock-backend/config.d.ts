@@ -178,6 +178,15 @@ export interface Config {
        * Default 20000.
        */
       maxEntities?: number;
+      /**
+       * Seconds a group's tree and what it owns, read with the plugin's own credentials, are
+       * shared by every caller (reloaded in the background from half of it). Each caller is
+       * shown only the part its catalog read decision (catalog.entity.read) lets it read, so a
+       * caller's first roll-up of a large tree costs one policy decision, not a catalog walk. A
+       * group or an entity added to the catalog shows in roll-ups after at most this long.
+       * Default 60, at most 600; 0 reads the tree on every roll-up.
+       */
+      treeCacheSeconds?: number;
     };
 
     /** Days without invocations after which a tenant is reported idle. Default 7. */

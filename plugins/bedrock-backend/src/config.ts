@@ -45,6 +45,8 @@ export interface BedrockBackendConfig {
     includeChildGroups: boolean;
     maxGroups: number;
     maxEntities: number;
+    /** seconds a group tree read with the plugin's credentials is shared by every caller; 0 = never */
+    treeCacheSeconds: number;
   };
   idleDays: number;
   staleAfterMinutes: number;
@@ -191,6 +193,10 @@ function readFrom(c: Config): BedrockBackendConfig {
         c.getOptionalBoolean('rollup.includeChildGroups') ?? true,
       maxGroups: Math.floor(positive(c, 'rollup.maxGroups', 2000)),
       maxEntities: Math.floor(positive(c, 'rollup.maxEntities', 20_000)),
+      treeCacheSeconds: Math.min(
+        Math.max(c.getOptionalNumber('rollup.treeCacheSeconds') ?? 60, 0),
+        600,
+      ),
     },
     idleDays: positive(c, 'idleDays', 7),
     // a summary is stale once a fetch is an hour late

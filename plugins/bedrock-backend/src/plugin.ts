@@ -195,10 +195,12 @@ export const bedrockPlugin = createBackendPlugin({
             bindings,
             groups: GroupRollupService.create({
               catalog,
+              auth,
               permissions,
               summary,
               bindings,
               accessTtlMs: settings.decisionCacheSeconds * 1000,
+              treeTtlMs: settings.rollup.treeCacheSeconds * 1000,
               maxGroups: settings.rollup.maxGroups,
               maxEntities: settings.rollup.maxEntities,
             }),

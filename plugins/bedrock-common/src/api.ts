@@ -207,8 +207,13 @@ export interface GroupRollup {
   tenantCount?: number;
   /** true when `tenants` leaves some of the counted tenants out (see `limit`) */
   truncated?: boolean;
-  /** entities the group owns that carry no (or malformed) tenant annotations */
+  /**
+   * entities the group owns that carry no (or malformed) tenant annotations, by ref, at most the
+   * request's `limit` of them
+   */
   unannotated: Array<{ entityRef: string; title: string; kind: string }>;
+  /** how many entities lack the annotations (`unannotated` lists the first); absent in older answers */
+  unannotatedCount?: number;
   /**
    * entities the group owns whose tenant annotations no binding confirms (copied, unbound or
    * out of date): never counted in the totals
@@ -219,6 +224,8 @@ export interface GroupRollup {
     kind: string;
     reason: string;
   }>;
+  /** how many tenants are unverified (`unverified` lists the first); absent in older answers */
+  unverifiedCount?: number;
 }
 
 /**

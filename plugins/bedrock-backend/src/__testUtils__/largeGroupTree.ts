@@ -30,6 +30,12 @@ export const LARGE_TREE = {
   },
 } as const;
 
+/** Where the catalog's read rules of a test find the department of an entity (`d<a>`). */
+export const DEPARTMENT_ANNOTATION = 'example.com/department';
+const departmentOf = (name: string) => ({
+  [DEPARTMENT_ANNOTATION]: name.split('-')[0],
+});
+
 const groupEntity = (
   name: string,
   parent: string | undefined,
@@ -39,7 +45,7 @@ const groupEntity = (
 ) => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Group',
-  metadata: { name, namespace },
+  metadata: { name, namespace, annotations: departmentOf(name) },
   spec: { type: 'team', children, ...(parent ? { parent } : {}) },
   relations,
 });
@@ -65,13 +71,16 @@ function ownedEntity(group: string, k: number, spelling: number) {
     metadata: {
       name,
       namespace: 'default',
-      annotations: tenant
-        ? {
-            [ANNOTATION_TENANT_ID]: name,
-            [ANNOTATION_ACCOUNT_ID]: accountOf(name),
-            [ANNOTATION_REGIONS]: 'us-east-1',
-          }
-        : {},
+      annotations: {
+        ...departmentOf(group),
+        ...(tenant
+          ? {
+              [ANNOTATION_TENANT_ID]: name,
+              [ANNOTATION_ACCOUNT_ID]: accountOf(name),
+              [ANNOTATION_REGIONS]: 'us-east-1',
+            }
+          : {}),
+      },
     },
     spec: { type: 'service', owner: owner ?? 'someone-else' },
     relations:
@@ -138,6 +147,23 @@ export function largeGroupTree() {
     ...outside,
   ];
 }
+
+/**
+ * The catalog read decision of a member of department `d<a>`, as a permission policy would
+ * answer it: conditions of the catalog's own rules, met by the root and the department.
+ */
+export const departmentReadDecision = (a: number) => ({
+  result: 'CONDITIONAL' as const,
+  pluginId: 'catalog',
+  resourceType: 'catalog-entity',
+  conditions: {
+    anyOf: [`d${a}`, 'engineering'].map(value => ({
+      rule: 'HAS_ANNOTATION',
+      resourceType: 'catalog-entity',
+      params: { annotation: DEPARTMENT_ANNOTATION, value },
+    })),
+  },
+});
 
 /** What a member of department `d<a>` may read of the large tree: the root and the department. */
 export const readsDepartment =

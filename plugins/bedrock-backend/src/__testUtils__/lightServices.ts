@@ -4,6 +4,7 @@
  * would pay for every mutant; these load in a fraction of that.
  */
 import type {
+  AuthService,
   BackstageCredentials,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
@@ -26,11 +27,34 @@ export const catalogWith = (entities: object[]): CatalogService =>
     entities: entities as Entity[],
   }) as unknown as CatalogService;
 
-/** A permissions service that decides with `authorize`. */
+/** The plugin's own credentials, as the auth service would give them. */
+export const serviceCredentials = (): BackstageCredentials =>
+  ({
+    $$type: '@backstage/BackstageCredentials',
+    principal: { type: 'service', subject: 'plugin:bedrock' },
+  } as BackstageCredentials);
+
+/** An auth service that only gives the plugin its own credentials. */
+export const serviceAuth = (): AuthService =>
+  ({
+    getOwnServiceCredentials: async () => serviceCredentials(),
+  } as unknown as AuthService);
+
+/**
+ * A permissions service that decides with `authorize`; the catalog's read permission is allowed
+ * to everyone (a catalog without read restrictions) unless `catalogRead` is given, which then
+ * decides it per entity through `authorize` too.
+ */
 export const permissionsWith = (
   authorize: (...args: any[]) => Promise<any>,
-): PermissionsService => ({
-  authorize,
-  // no conditional answer: every decision goes through `authorize`
-  authorizeConditional: async () => [],
-});
+  options: { catalogRead?: 'authorize' } = {},
+): PermissionsService =>
+  ({
+    authorize,
+    // no conditional answer: every decision goes through `authorize`
+    authorizeConditional: async (requests: any[]) =>
+      options.catalogRead ||
+      requests[0]?.permission.name !== 'catalog.entity.read'
+        ? []
+        : [{ result: 'ALLOW' }],
+  } as PermissionsService);

@@ -10,6 +10,8 @@ import type { Tenant } from '../tenant';
 import {
   catalogWith,
   permissionsWith,
+  serviceAuth,
+  serviceCredentials,
   userCredentials,
 } from '../__testUtils__/lightServices';
 import { bindEntities } from '../__testUtils__/bindings';
@@ -102,6 +104,7 @@ describe('GroupRollupService access cache', () => {
     await DatabaseUsageStore.migrate(knex);
     service = GroupRollupService.create({
       catalog,
+      auth: serviceAuth(),
       permissions: permissionsWith(authorize),
       summary: { rollupFigures } as unknown as SummaryService,
       bindings: await bindEntities(knex, entities.slice(1)),
@@ -202,6 +205,7 @@ describe('GroupRollupService reuse', () => {
     await DatabaseUsageStore.migrate(knex);
     return GroupRollupService.create({
       catalog: catalogWith(entities),
+      auth: serviceAuth(),
       permissions: permissionsWith(authorize),
       summary: { rollupFigures } as unknown as SummaryService,
       bindings: await bindEntities(knex, entities.slice(1)),
@@ -277,5 +281,102 @@ describe('GroupRollupService reuse', () => {
       expect((await detailed(s)).tenants).toEqual([]);
       expect(authorize).toHaveBeenCalledTimes(2);
     }
+  });
+});
+
+describe('GroupRollupService shared tree', () => {
+  const ann = userCredentials('user:default/ann');
+  const bob = userCredentials('user:default/bob');
+  /** bob may not read t3 in the catalog, nor see the usage of t4 */
+  const authorize = jest.fn(async (requests: any[], options: any) =>
+    requests.map(r => {
+      const bobs =
+        options.credentials.principal.userEntityRef === 'user:default/bob';
+      const hidden =
+        r.permission.name === 'catalog.entity.read'
+          ? 'component:default/t3'
+          : 'component:default/t4';
+      return {
+        result:
+          bobs && r.resourceRef === hidden
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+      };
+    }),
+  );
+  const rollupFigures = jest.fn(async (tenants: Tenant[]) =>
+    tenants.map(figures),
+  );
+  let clock = 0;
+  const serviceWith = async (treeTtlMs: number) => {
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: ':memory:',
+      useNullAsDefault: true,
+    });
+    await DatabaseUsageStore.migrate(knex);
+    const catalog = catalogWith(entities);
+    const walks = jest.spyOn(catalog, 'queryEntities');
+    const service = GroupRollupService.create({
+      catalog,
+      auth: serviceAuth(),
+      permissions: permissionsWith(authorize, { catalogRead: 'authorize' }),
+      summary: { rollupFigures } as unknown as SummaryService,
+      bindings: await bindEntities(knex, entities.slice(1)),
+      accessTtlMs: 10_000,
+      treeTtlMs,
+      now: () => clock,
+    });
+    return { service, walks };
+  };
+  const rollup = (s: GroupRollupService, credentials: BackstageCredentials) =>
+    s.rollup({
+      group: team as any,
+      includeChildren: true,
+      range: RANGE,
+      credentials,
+    });
+  beforeEach(() => {
+    clock = 0;
+  });
+
+  it('reads the tree once for every caller, and shows each the part its catalog read decision allows', async () => {
+    const { service, walks } = await serviceWith(60_000);
+    const annView = await rollup(service, ann);
+    const bobView = await rollup(service, bob);
+    expect(walks).toHaveBeenCalledTimes(1);
+    expect(walks.mock.calls[0][1]).toEqual({
+      credentials: serviceCredentials(),
+    });
+    expect(annView.tenantCount).toBe(TENANTS);
+    expect(annView.unreadableTenants).toBe(0);
+    // t3 does not exist for bob; t4 exists, but its usage is not his
+    const bobs = bobView.tenants.map(t => t.entityRef);
+    expect(bobs).not.toContain('component:default/t3');
+    expect(bobs).not.toContain('component:default/t4');
+    expect(bobView.tenantCount).toBe(TENANTS - 2);
+    expect(bobView.unreadableTenants).toBe(1);
+  });
+
+  it('reloads the tree in the background past half its TTL and never serves it past the TTL', async () => {
+    const { service, walks } = await serviceWith(60_000);
+    await rollup(service, ann);
+    // each caller's listing is its own (10 s), the tree is shared (60 s)
+    clock = 29_000;
+    await rollup(service, bob);
+    expect(walks).toHaveBeenCalledTimes(1);
+    clock = 31_000;
+    await rollup(service, userCredentials('user:default/cy'));
+    expect(walks).toHaveBeenCalledTimes(2);
+    clock = 200_000;
+    await rollup(service, ann);
+    expect(walks).toHaveBeenCalledTimes(3);
+  });
+
+  it('reads the tree for every listing with a TTL of 0', async () => {
+    const { service, walks } = await serviceWith(0);
+    await rollup(service, ann);
+    await rollup(service, bob);
+    expect(walks).toHaveBeenCalledTimes(2);
   });
 });

@@ -9,6 +9,8 @@ import type { Tenant } from '../tenant';
 import {
   catalogWith,
   permissionsWith,
+  serviceAuth,
+  serviceCredentials,
   userCredentials,
 } from '../__testUtils__/lightServices';
 import knexFactory from 'knex';
@@ -228,6 +230,7 @@ describe('GroupRollupService', () => {
   beforeAll(async () => {
     service = GroupRollupService.create({
       catalog,
+      auth: serviceAuth(),
       permissions: permissionsWith(authorize),
       summary: { rollupFigures } as unknown as SummaryService,
       bindings: await bindingsFor(entities),
@@ -452,6 +455,7 @@ describe('GroupRollupService edges', () => {
     const { catalog, calls } = spyCatalog(fixtures);
     const service = GroupRollupService.create({
       catalog,
+      auth: serviceAuth(),
       permissions: permissionsWith(authorize),
       summary: { rollupFigures } as unknown as SummaryService,
       bindings: await bindingsFor(fixtures),
@@ -525,7 +529,7 @@ describe('GroupRollupService edges', () => {
     ),
   ];
 
-  it('follows children and parentOf only, skips missing groups, stops on cycles, asks with the caller credentials', async () => {
+  it('follows children and parentOf only, skips missing groups, stops on cycles, reads the tree with the plugin own credentials', async () => {
     const { r, calls } = await rollupOf(edges, 'group:default/lead');
     expect(r.tenants.map(t => [t.tenantId, t.owner]).sort()).toEqual([
       ['err-t', 'group:default/sub'],
@@ -544,7 +548,9 @@ describe('GroupRollupService edges', () => {
     expect(r.totals.partialReason).toBe(
       'the cost of 1 tenant(s) could not be computed: not counted',
     );
-    for (const c of calls) expect(c.options).toEqual({ credentials });
+    // the tree is shared by every caller: what each may read of it is decided apart
+    for (const c of calls)
+      expect(c.options).toEqual({ credentials: serviceCredentials() });
     const [lookup] = calls.filter(c => c.method === 'getEntitiesByRefs');
     expect(lookup.request.entityRefs.sort()).toEqual([
       'group:default/sub',
@@ -628,6 +634,7 @@ describe('GroupRollupService rows and lists', () => {
   ) =>
     GroupRollupService.create({
       catalog: catalogWith(fixtures),
+      auth: serviceAuth(),
       permissions: permissionsWith(allow),
       summary: {
         rollupFigures: async (tenants: Tenant[]) =>
@@ -785,6 +792,7 @@ describe('GroupRollupService rows and lists', () => {
     const asked: string[][] = [];
     const service = GroupRollupService.create({
       catalog: catalogWith(fixtures),
+      auth: serviceAuth(),
       permissions: permissionsWith(allow),
       summary: {
         rollupFigures: async (ts: Tenant[]) => {

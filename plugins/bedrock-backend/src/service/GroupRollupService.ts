@@ -1,8 +1,10 @@
 import {
+  AuthService,
   BackstageCredentials,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   bedrockUsageReadPermission,
@@ -17,12 +19,13 @@ import { Tenant, tenantOf } from '../tenant';
 import { BindingStore } from '../bindings/types';
 import { verifyTenants } from '../bindings/verify';
 import { entityAuthorizer } from './entityAccess';
-import { GroupTreeReader } from './GroupTreeReader';
+import { GroupTree, GroupTreeReader } from './GroupTreeReader';
 import { ownerRef } from './ownership';
 import { MemoCache } from './MemoCache';
 import { callerKey } from './PolicyDecisionCache';
 import { TimeRange } from './range';
 import { SummaryService, TenantFigures } from './SummaryService';
+import { visiblePart } from './visibleTree';
 
 const title = (e: Entity) => e.metadata.title ?? e.metadata.name;
 const mayBeTenant = (e: Entity) =>
@@ -56,6 +59,7 @@ export type DetailedTenantRow = GroupTenantRow & {
 /** Roll-up of every tenant a group (and optionally its child groups) owns that the caller may read. */
 export class GroupRollupService {
   readonly #tree: GroupTreeReader;
+  readonly #auth: AuthService;
   readonly #permissions: PermissionsService;
   readonly #summary: SummaryService;
   readonly #bindings: BindingStore;
@@ -66,6 +70,13 @@ export class GroupRollupService {
    * request by the store's data version, so a collection shows at once.
    */
   readonly #access?: MemoCache<RollupAccess>;
+  /**
+   * Group trees read with the plugin's own credentials, per group and includeChildren, shared by
+   * every caller for `treeTtlMs` and reloaded in the background from half of it: what a caller
+   * may read of one is decided per caller from its catalog read decision (visibleTree.ts), so a
+   * caller's first roll-up of a 1,000-group tree costs one policy decision, not a catalog walk.
+   */
+  readonly #trees?: MemoCache<GroupTree>;
   /**
    * Roll-ups assembled from one caller's access outcome (same group, includeChildren) and one
    * set of figures (same tenants, range and data version): while both are reused, so is the
@@ -78,11 +89,15 @@ export class GroupRollupService {
 
   static create(o: {
     catalog: CatalogService;
+    /** the plugin's own credentials read the shared trees */
+    auth: AuthService;
     permissions: PermissionsService;
     summary: SummaryService;
     bindings: BindingStore;
     /** how long a caller's access outcome is reused (bedrock.permissions.decisionCacheSeconds); 0 = never */
     accessTtlMs?: number;
+    /** how long a group tree is shared (bedrock.rollup.treeCacheSeconds); 0 = never */
+    treeTtlMs?: number;
     /** bedrock.rollup.maxGroups: past it a roll-up is a 400 (default 2000) */
     maxGroups?: number;
     /** bedrock.rollup.maxEntities: past it a roll-up is a 400 (default 20000) */
@@ -94,10 +109,12 @@ export class GroupRollupService {
 
   private constructor(o: {
     catalog: CatalogService;
+    auth: AuthService;
     permissions: PermissionsService;
     summary: SummaryService;
     bindings: BindingStore;
     accessTtlMs?: number;
+    treeTtlMs?: number;
     maxGroups?: number;
     maxEntities?: number;
     now?: () => number;
@@ -107,6 +124,7 @@ export class GroupRollupService {
       maxGroups: o.maxGroups,
       maxEntities: o.maxEntities,
     });
+    this.#auth = o.auth;
     this.#permissions = o.permissions;
     this.#summary = o.summary;
     this.#bindings = o.bindings;
@@ -119,11 +137,21 @@ export class GroupRollupService {
         now: o.now,
       });
     }
+    if (o.treeTtlMs && o.treeTtlMs > 0) {
+      this.#trees = new MemoCache({
+        ttlMs: o.treeTtlMs,
+        refreshAfterMs: o.treeTtlMs / 2,
+        // each tree holds at most bedrock.rollup.maxEntities entities
+        maxEntries: 16,
+        now: o.now,
+      });
+    }
   }
 
   /**
    * The roll-up as the card draws it: totals over every tenant, and the `limit` most expensive
-   * rows (`tenantCount` counts them all, `truncated` tells that some were left out).
+   * rows (`tenantCount` counts them all, `truncated` tells that some were left out); the
+   * unannotated and unverified entities by ref, at most `limit` of each, with their counts.
    */
   async rollup(options: {
     group: Entity;
@@ -147,6 +175,11 @@ export class GroupRollupService {
       tenants: rollup.tenants
         .slice(0, limit)
         .map(({ models, billedUsd, pricedCostUsd, ...row }) => row),
+      // a department's thousands of components without annotations are counted, listed in part
+      unannotated: rollup.unannotated.slice(0, limit),
+      unannotatedCount: rollup.unannotated.length,
+      unverified: rollup.unverified.slice(0, limit),
+      unverifiedCount: rollup.unverified.length,
     };
   }
 
@@ -176,17 +209,36 @@ export class GroupRollupService {
     );
   }
 
+  /** The whole tree, read in bounded catalog requests with the plugin's own credentials. */
+  #treeOf(group: Entity, includeChildren: boolean): Promise<GroupTree> {
+    const load = async () =>
+      this.#tree.read({
+        group,
+        includeChildren,
+        credentials: await this.#auth.getOwnServiceCredentials(),
+      });
+    if (!this.#trees) return load();
+    return this.#trees.get(
+      JSON.stringify([stringifyEntityRef(group), includeChildren]),
+      load,
+    );
+  }
+
   async #loadAccess(
     group: Entity,
     includeChildren: boolean,
     credentials: BackstageCredentials,
   ): Promise<RollupAccess> {
-    // the tree and what it owns, as the caller sees them, in bounded catalog requests
-    const { groupRefs, owned } = await this.#tree.read({
-      group,
-      includeChildren,
-      credentials,
-    });
+    // the tree and what it owns, as the caller may read them
+    const [tree, canRead] = await Promise.all([
+      this.#treeOf(group, includeChildren),
+      entityAuthorizer(
+        this.#permissions,
+        catalogEntityReadPermission,
+        credentials,
+      ),
+    ]);
+    const { groupRefs, owned } = await visiblePart(tree, canRead);
     const annotated = [...owned].filter(([, e]) => isBedrockTenantEntity(e));
     // a System or an API is not meant to be a tenant: only tenant kinds lack the annotations
     const unannotated = [...owned]

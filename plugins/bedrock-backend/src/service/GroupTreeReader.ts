@@ -21,15 +21,6 @@ export const REFS_PER_REQUEST = 48;
 const PAGE_SIZE = 500;
 /** Catalog requests of one read in flight at once. */
 const CONCURRENCY = 4;
-/** What the walk reads of a group: its ref, spec.children and the parentOf relations. */
-const GROUP_FIELDS = [
-  'kind',
-  'metadata.name',
-  'metadata.namespace',
-  'spec.children',
-  'relations',
-];
-
 /** How to narrow a roll-up too large to read: said in its 400. */
 const NARROW =
   'open the roll-up of one of its child groups, or of this group without its children (includeChildren=false)';
@@ -91,10 +82,15 @@ function ownerSpellings(groupRef: string): string[] {
   return [groupRef, `group:${name}`, name];
 }
 
-/** What a roll-up counts: the groups, and the entities they own, as the caller sees them. */
+/**
+ * A group's tree as one reader sees it: every group reached, with its direct children as the
+ * catalog names them, and what the groups own.
+ */
 export type GroupTree = {
   /** the group first, then its descendants level by level (when asked) */
   groupRefs: string[];
+  /** group ref -> the group and the refs of its direct children (which may not exist) */
+  groups: Map<string, { entity: Entity; children: string[] }>;
   /** entity ref -> entity owned by one of the groups (the groups themselves excepted) */
   owned: Map<string, Entity>;
 };
@@ -140,9 +136,10 @@ export class GroupTreeReader {
     includeChildren: boolean;
     credentials: BackstageCredentials;
   }): Promise<GroupTree> {
-    const groupRefs = await this.#groups(o);
+    const groups = await this.#groups(o);
+    const groupRefs = [...groups.keys()];
     const owned = await this.#owned(groupRefs, o);
-    return { groupRefs, owned };
+    return { groupRefs, groups, owned };
   }
 
   #tooManyEntities(o: { group: Entity; includeChildren: boolean }) {
@@ -155,17 +152,23 @@ export class GroupTreeReader {
     );
   }
 
-  /** The group and, when asked, its descendants (spec.children / parentOf), as the caller sees them. */
+  /** The group and, when asked, its descendants (spec.children / parentOf), as the reader sees them. */
   async #groups(o: {
     group: Entity;
     includeChildren: boolean;
     credentials: BackstageCredentials;
-  }): Promise<string[]> {
+  }): Promise<GroupTree['groups']> {
     const root = stringifyEntityRef(o.group);
-    const out = new Set([root]);
-    if (!o.includeChildren) return [...out];
-    // refs asked once: a child the caller cannot see is not asked again
-    const asked = new Set(out);
+    const out: GroupTree['groups'] = new Map();
+    const add = (entity: Entity, ref = stringifyEntityRef(entity)) =>
+      out.set(ref, {
+        entity,
+        children: o.includeChildren ? childRefsOf(entity) : [],
+      });
+    add(o.group, root);
+    if (!o.includeChildren) return out;
+    // refs asked once: a child the reader cannot see is not asked again
+    const asked = new Set([root]);
     let frontier = [o.group];
     while (frontier.length) {
       const fresh = [...new Set(frontier.flatMap(childRefsOf))].filter(
@@ -173,14 +176,10 @@ export class GroupTreeReader {
       );
       fresh.forEach(r => asked.add(r));
       if (!fresh.length) break;
-      const found = await entitiesByRefs(
-        this.#catalog,
-        fresh,
-        o.credentials,
-        GROUP_FIELDS,
-      );
+      // whole groups: a caller's read conditions are applied to them (visibleTree.ts)
+      const found = await entitiesByRefs(this.#catalog, fresh, o.credentials);
       frontier = found.filter((e): e is Entity => Boolean(e));
-      for (const e of frontier) out.add(stringifyEntityRef(e));
+      for (const e of frontier) add(e);
       if (out.size > this.#maxGroups)
         throw new InputError(
           `the group tree of ${root} has more than ${
@@ -188,7 +187,7 @@ export class GroupTreeReader {
           } groups: ${NARROW}`,
         );
     }
-    return [...out];
+    return out;
   }
 
   /**

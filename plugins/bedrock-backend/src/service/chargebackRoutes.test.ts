@@ -2,6 +2,7 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   ANNOTATION_ACCOUNT_ID,
+  bedrockUsageReadPermission,
   ANNOTATION_REGIONS,
   ANNOTATION_TENANT_ID,
   ChargebackExport,
@@ -179,9 +180,11 @@ describe('chargeback export', () => {
       },
       features: [
         mockServices.permissions.mock({
+          // gamma is in the catalog, but its usage is not for this caller
           authorize: async reqs =>
             reqs.map(r => ({
               result:
+                r.permission.name === bedrockUsageReadPermission.name &&
                 (r as any).resourceRef === 'component:default/gamma'
                   ? AuthorizeResult.DENY
                   : AuthorizeResult.ALLOW,

@@ -15,9 +15,9 @@ import request from 'supertest';
 import { bindEntities } from '../__testUtils__/bindings';
 import { boundedCatalog } from '../__testUtils__/boundedCatalog';
 import {
+  departmentReadDecision,
   LARGE_TREE,
   largeGroupTree,
-  readsDepartment,
 } from '../__testUtils__/largeGroupTree';
 import { startBedrockBackend } from '../__testUtils__/startBedrockBackend';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
@@ -30,14 +30,16 @@ const entities = largeGroupTree();
 const tenants = entities.filter(
   (e: any) => e.metadata.annotations?.[ANNOTATION_TENANT_ID],
 );
-const memberReads = readsDepartment(3);
+/** the member's catalog read decision: the catalog's own rules, applied by the plugin */
+const memberDecision = departmentReadDecision(3);
 const MONTH = new Date().toISOString().slice(0, 7);
 
 /**
  * The Group roll-up, the chargeback export and the Group card over a department of 1,000 groups
  * and 5,000 entities, through the routes, against a catalog that fails any request naming more
  * than 50 refs (431, as a real catalog behind a server answers a URL that grew with the tree)
- * and pages by 25 whatever limit is asked.
+ * and pages by 25 whatever limit is asked. The tree is read once with the plugin's credentials;
+ * what each caller sees of it follows the caller's catalog read decision.
  */
 describe('a large group tree through the routes', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
@@ -45,10 +47,11 @@ describe('a large group tree through the routes', () => {
     entities,
     maxRefs: 50,
     maxPage: 25,
-    canRead: (credentials, entity) =>
-      (credentials.principal as any).userEntityRef !== MEMBER ||
-      memberReads(entity),
   });
+  const authorize = jest.fn(
+    async (reqs: any[]) =>
+      reqs.map(() => ({ result: AuthorizeResult.ALLOW })) as any,
+  );
   let server: any;
   let limited: any;
 
@@ -75,10 +78,14 @@ describe('a large group tree through the routes', () => {
         },
         features: [
           mockServices.permissions.mock({
-            authorize: async reqs =>
-              reqs.map(() => ({ result: AuthorizeResult.ALLOW })) as any,
-            authorizeConditional: async reqs =>
-              reqs.map(() => ({ result: AuthorizeResult.ALLOW })) as any,
+            authorize,
+            authorizeConditional: async (reqs, options) =>
+              reqs.map(r =>
+                r.permission.name === 'catalog.entity.read' &&
+                (options?.credentials.principal as any).userEntityRef === MEMBER
+                  ? memberDecision
+                  : { result: AuthorizeResult.ALLOW },
+              ) as any,
           }).factory,
         ],
       });
@@ -105,15 +112,23 @@ describe('a large group tree through the routes', () => {
     expect(r.tenantCount).toBe(LARGE_TREE.tenants);
     expect(r.totals.tenants).toBe(LARGE_TREE.tenants);
     expect(r.tenants).toHaveLength(50);
-    expect(r.unannotated).toHaveLength(LARGE_TREE.unannotated);
+    // counted, listed up to the limit
+    expect(r.unannotatedCount).toBe(LARGE_TREE.unannotated);
+    expect(r.unannotated).toHaveLength(50);
     expect(r.unverified).toEqual([]);
-    // every page of every owner batch was followed, with the admin's credentials
+    expect(r.unverifiedCount).toBe(0);
+    // every page of every owner batch was followed, with the plugin's own credentials
     const queries = calls.filter(c => c.method === 'queryEntities');
     expect(queries.filter(c => 'cursor' in c.request).length).toBeGreaterThan(
       0,
     );
-    for (const c of calls)
-      expect((c.credentials.principal as any).userEntityRef).toBe(ADMIN);
+    const treeReads = calls.filter(c => c.method !== 'getEntityByRef');
+    expect(treeReads.length).toBeGreaterThan(100);
+    for (const c of treeReads)
+      expect(c.credentials.principal).toEqual({
+        type: 'service',
+        subject: 'plugin:bedrock',
+      });
 
     const res = await get(
       server,
@@ -139,7 +154,10 @@ describe('a large group tree through the routes', () => {
   });
 
   it('shows a member only the part of the tree the catalog lets them read', async () => {
+    // the admin's roll-up read the tree: the member's reads none of it again
+    await get(server, '/group/default/engineering/rollup', ADMIN);
     calls.length = 0;
+    authorize.mockClear();
     const res = await get(
       server,
       '/group/default/engineering/rollup?range=30d&limit=2000',
@@ -152,8 +170,10 @@ describe('a large group tree through the routes', () => {
     expect(r.unannotated).toHaveLength(LARGE_TREE.member.unannotated);
     for (const t of r.tenants)
       expect(t.entityRef).toMatch(/^component:default\/d3-/);
-    for (const c of calls)
-      expect((c.credentials.principal as any).userEntityRef).toBe(MEMBER);
+    // one catalog read (the group), no per-entity permission call: the decision's conditions
+    // were applied to the shared tree
+    expect(calls.map(c => c.method)).toEqual(['getEntityByRef']);
+    expect(authorize).not.toHaveBeenCalled();
     const e = (
       await get(
         server,
@@ -165,26 +185,25 @@ describe('a large group tree through the routes', () => {
   });
 
   it('answers 400 saying how to narrow the view past bedrock.rollup.maxGroups and maxEntities', async () => {
-    for (const path of [
-      '/group/default/engineering/rollup?range=30d',
-      `/group/default/engineering/chargeback?month=${MONTH}`,
+    // the limits hold for the whole tree, whoever asks: a member who reads a part of it gets
+    // the same answer (the tree is read once for every caller)
+    for (const [path, user] of [
+      ['/group/default/engineering/rollup?range=30d', ADMIN],
+      [`/group/default/engineering/chargeback?month=${MONTH}`, ADMIN],
+      ['/group/default/engineering/rollup?range=30d', MEMBER],
     ]) {
-      const res = await get(limited, path, ADMIN);
+      const res = await get(limited, path, user);
       expect(res.status).toBe(400);
       expect(res.body.error.name).toBe('InputError');
       expect(res.body.error.message).toBe(
         'the group tree of group:default/engineering has more than 500 groups: open the roll-up of one of its child groups, or of this group without its children (includeChildren=false)',
       );
     }
-    // the member's part: 101 groups, but 500 entities
-    const member = await get(
-      limited,
-      '/group/default/engineering/rollup?range=30d',
-      MEMBER,
-    );
-    expect(member.status).toBe(400);
-    expect(member.body.error.message).toBe(
-      'the groups of the roll-up of group:default/engineering own more than 400 catalog entities: open the roll-up of one of its child groups, or of this group without its children (includeChildren=false)',
+    // a department: 101 groups, but 500 entities
+    const dept = await get(limited, '/group/default/d3/rollup', MEMBER);
+    expect(dept.status).toBe(400);
+    expect(dept.body.error.message).toBe(
+      'the groups of the roll-up of group:default/d3 own more than 400 catalog entities: open the roll-up of one of its child groups, or of this group without its children (includeChildren=false)',
     );
     // narrower views answer
     const team = await get(limited, '/group/default/d3-s4/rollup', MEMBER);

@@ -111,6 +111,21 @@ describe('BedrockGroupCard', () => {
     expect(value('group-total-tenants')).toHaveTextContent('3');
   });
 
+  it('counts the unannotated and unverified entities the backend listed only in part', async () => {
+    serveRollup(() => ({
+      status: 200,
+      body: { ...groupRollup, unannotatedCount: 1200, unverifiedCount: 1 },
+    }));
+    await renderForEntity(<BedrockGroupCard />, groupEntity);
+    expect(await screen.findByTestId('group-unannotated')).toHaveTextContent(
+      'Owned entities without valid Bedrock tenant annotations (1,200; the first 1)',
+    );
+    // every one listed: the count alone
+    expect(screen.getByTestId('group-unverified')).toHaveTextContent(
+      'Unverified tenants, not in the totals (1)',
+    );
+  });
+
   it("counts child groups by the backend's default, says which, and leaves them out when switched off", async () => {
     const requests = serveRollup(url => ({
       status: 200,

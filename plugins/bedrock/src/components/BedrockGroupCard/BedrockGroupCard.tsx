@@ -83,13 +83,26 @@ const Totals = ({ totals }: { totals: GroupRollup['totals'] }) => (
   </Box>
 );
 
-const Unannotated = ({ items }: { items: GroupRollup['unannotated'] }) => {
+/** "(12)", or "(1,200; the first 50)" when the answer lists only some of them. */
+const countOf = (listed: number, count: number | undefined) =>
+  count !== undefined && count > listed
+    ? `(${formatInteger(count)}; the first ${formatInteger(listed)})`
+    : `(${formatInteger(listed)})`;
+
+const Unannotated = ({
+  items,
+  count,
+}: {
+  items: GroupRollup['unannotated'];
+  count?: number;
+}) => {
   const entityLink = useEntityLink();
   if (!items.length) return null;
   return (
     <Box mt={2} data-testid="group-unannotated">
       <Typography variant="subtitle2">
-        Owned entities without valid Bedrock tenant annotations ({items.length})
+        Owned entities without valid Bedrock tenant annotations{' '}
+        {countOf(items.length, count)}
       </Typography>
       <ul>
         {items.map(i => (
@@ -103,13 +116,19 @@ const Unannotated = ({ items }: { items: GroupRollup['unannotated'] }) => {
 };
 
 /** Entities whose tenant annotations no binding confirms: listed apart, never in the totals. */
-const Unverified = ({ items }: { items: GroupRollup['unverified'] }) => {
+const Unverified = ({
+  items,
+  count,
+}: {
+  items: GroupRollup['unverified'];
+  count?: number;
+}) => {
   const entityLink = useEntityLink();
   if (!items?.length) return null;
   return (
     <Box mt={2} data-testid="group-unverified">
       <Typography variant="subtitle2">
-        Unverified tenants, not in the totals ({items.length})
+        Unverified tenants, not in the totals {countOf(items.length, count)}
       </Typography>
       <Typography variant="caption" component="div">
         Their annotations claim a Bedrock tenant that no binding confirms. A
@@ -194,8 +213,11 @@ export const BedrockGroupCard = () => {
           />
           <MoreTenants rollup={value} />
           <CountedGroups rollup={value} />
-          <Unverified items={value.unverified} />
-          <Unannotated items={value.unannotated} />
+          <Unverified items={value.unverified} count={value.unverifiedCount} />
+          <Unannotated
+            items={value.unannotated}
+            count={value.unannotatedCount}
+          />
           <ChargebackDownload group={group} includeChildren={counting} />
         </>
       )}
