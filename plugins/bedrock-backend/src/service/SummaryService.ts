@@ -83,18 +83,14 @@ export class SummaryService {
    * Summaries of this replica in front of the shared cache (no deserialising per request);
    * concurrent identical requests share one computation.
    */
-  readonly #summaries = new MemoCache<string>({
-    ttlMs: 60_000,
-    maxEntries: 500,
-  });
+  readonly #summaries: MemoCache<string>;
   /**
-   * Roll-up figures of this replica, by the exact (already authorized) tenant list, range,
-   * minute and the store's data version: a repeated roll-up costs one query.
+   * Roll-up figures of this replica, by the exact (already authorized) tenant list, range and
+   * the store's data version: a repeated roll-up costs one query. The clock-dependent figures
+   * (month to date, projection) are at most a minute old: a busy roll-up's figures are
+   * recomputed in the background from half a minute, so no request waits for 2,000 tenants.
    */
-  readonly #figures = new MemoCache<TenantFigures[]>({
-    ttlMs: 60_000,
-    maxEntries: 200,
-  });
+  readonly #figures: MemoCache<TenantFigures[]>;
 
   static create(o: {
     store: UsageStore;
@@ -119,25 +115,24 @@ export class SummaryService {
     this.#cache = o.cache;
     this.#options = o.options;
     this.#now = o.now ?? Date.now;
+    const kept = { ttlMs: 60_000, refreshAfterMs: 30_000, now: this.#now };
+    this.#summaries = new MemoCache({ ...kept, maxEntries: 500 });
+    this.#figures = new MemoCache({ ...kept, maxEntries: 200 });
   }
 
   /**
    * The entity summary as JSON, shared by every caller the route has authorized for the entity
-   * until a collection or a snapshot changes the store's data version, or the minute turns (the
-   * freshness and idle figures move with the clock).
+   * until a collection or a snapshot changes the store's data version. The freshness, idle and
+   * projection figures move with the clock: a summary is at most two minutes old (the replicas
+   * share one per minute; a replica keeps it a minute and recomputes it in the background when
+   * asked again after half of that, so a busy summary never waits).
    */
   async entitySummaryJson(tenant: Tenant, range: TimeRange): Promise<string> {
-    const now = this.#now();
     const version = await this.#store.getVersion();
-    const key = JSON.stringify([
-      tenant,
-      range.from,
-      range.to,
-      Math.floor(now / 60_000),
-      version,
-    ]);
-    const id = `summary:${createHash('sha256').update(key).digest('hex')}`;
-    return this.#summaries.get(id, async () => {
+    const key = JSON.stringify([tenant, range.from, range.to, version]);
+    const hash = createHash('sha256').update(key).digest('hex');
+    return this.#summaries.get(hash, async () => {
+      const id = `summary:${hash}:${Math.floor(this.#now() / 60_000)}`;
       const hit = await this.#cache.get<string>(id).catch(() => undefined);
       if (typeof hit === 'string') return hit;
       const fresh = JSON.stringify(await this.entitySummary(tenant, range));
@@ -207,18 +202,11 @@ export class SummaryService {
     tenants: Tenant[],
     range: TimeRange,
   ): Promise<TenantFigures[]> {
-    const now = this.#now();
     const ids = tenants.map(t => t.tenantId);
     const version = await this.#store.getVersion();
     return this.#figures.get(
-      JSON.stringify([
-        ids,
-        range.from,
-        range.to,
-        Math.floor(now / 60_000),
-        version,
-      ]),
-      () => this.#rollupFigures(tenants, range, now),
+      JSON.stringify([ids, range.from, range.to, version]),
+      () => this.#rollupFigures(tenants, range, this.#now()),
     );
   }
 
