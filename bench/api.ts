@@ -166,7 +166,7 @@ async function waitForCatalog(baseUrl: string, token: string) {
     const seen = {
       tenants: shown?.totals?.tenants,
       groups: EXPECTED.groups === undefined ? undefined : shown?.groups?.length,
-      unannotated: shown?.unannotated?.length,
+      unannotated: shown?.unannotatedCount ?? shown?.unannotated?.length,
     };
     if (JSON.stringify(seen) === JSON.stringify(EXPECTED)) return;
     if (rollup.status !== 200 || Date.now() > deadline) {

@@ -39,5 +39,8 @@ bash scripts/production-check.sh
 say "API benchmark smoke run (production backend build, 5 tenants, 1 s phases)"
 node --import tsx bench/api.ts --smoke --no-build
 
+say "Identity-log aggregation benchmark smoke run (Logs Insights stand-in, 2,000 records)"
+node --import tsx bench/identityLogs.ts --smoke
+
 say "End-to-end tests in Chromium"
 bash scripts/e2e.sh

@@ -2,14 +2,17 @@
  * TEST-ONLY stand-in for the Amazon Bedrock inference-profile REST API, which moto 5.2.1 lacks.
  * It answers CreateInferenceProfile, GetInferenceProfile, ListInferenceProfiles,
  * DeleteInferenceProfile and ListTagsForResource (for the profiles it holds), the guardrail API
- * (bedrockGuardrailsStandIn.ts) and forwards every other request (for example the invocation
- * logging configuration) to moto unchanged.
+ * (bedrockGuardrailsStandIn.ts), the CloudWatch Logs Insights queries moto does not evaluate
+ * (logsInsightsStandIn.ts, so one endpoint serves the identity-attributed collection too) and
+ * forwards every other request (for example the invocation logging configuration) to moto
+ * unchanged.
  * It is not an emulator of Bedrock: just enough for the provisioning tests and for running the
  * tenant template in the local demo portal (`yarn emulator start` puts it in front of moto).
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { guardrailRoutes, StoredGuardrail } from './bedrockGuardrailsStandIn';
+import { startLogsInsightsStandIn } from './logsInsightsStandIn';
 
 export interface StoredProfile {
   inferenceProfileName: string;
@@ -66,6 +69,12 @@ export async function startBedrockStandIn(options: {
   const guardrails = new Map<string, StoredGuardrail>();
   const guardrailReply = guardrailRoutes(guardrails);
   const moto = new URL(options.motoEndpoint);
+  const insights = await startLogsInsightsStandIn({
+    upstream: options.motoEndpoint,
+  });
+  const insightsUrl = new URL(insights.endpoint);
+  const INSIGHTS_TARGET =
+    /^Logs_20140328\.(StartQuery|GetQueryResults|StopQuery)$/;
   // temporary credentials from moto's STS belong to the assumed role's account, as in AWS
   const accountOfKey = new Map<string, string>();
   const accountOf = async (req: http.IncomingMessage) => {
@@ -242,14 +251,17 @@ export async function startBedrockStandIn(options: {
       profiles.clear();
       guardrails.clear();
     }
-    // everything else: moto
+    // Logs Insights queries: the stand-in that evaluates them; everything else: moto
+    const upstream = INSIGHTS_TARGET.test(String(req.headers['x-amz-target']))
+      ? insightsUrl
+      : moto;
     const fwd = http.request(
       {
-        host: moto.hostname,
-        port: moto.port,
+        host: upstream.hostname,
+        port: upstream.port,
         method: req.method,
         path: req.url,
-        headers: { ...req.headers, host: moto.host },
+        headers: { ...req.headers, host: upstream.host },
       },
       up => {
         res.writeHead(up.statusCode ?? 500, up.headers);
@@ -272,6 +284,9 @@ export async function startBedrockStandIn(options: {
       profiles.clear();
       guardrails.clear();
     },
-    stop: () => new Promise(resolve => server.close(() => resolve())),
+    stop: async () => {
+      await new Promise<void>(resolve => server.close(() => resolve()));
+      await insights.stop();
+    },
   };
 }

@@ -1,9 +1,12 @@
 /**
  * The local AWS of the tests and of the demo portal: moto server control, the stand-in for the
- * Bedrock inference-profile API moto lacks, and the emulator's accounts. The demo data set lives
+ * Bedrock inference-profile API moto lacks, the Logs Insights stand-in (moto ignores `stats` and
+ * `filter`), and the emulator's accounts. The demo data set lives
  * in `@bedrock-tenancy/demo`, which provisions it through the scaffolder actions.
  */
 export * from './accounts';
 export * from './moto';
 export * from './bedrockProfilesStandIn';
 export * from './bedrockGuardrailsStandIn';
+export * from './logsInsightsQuery';
+export * from './logsInsightsStandIn';

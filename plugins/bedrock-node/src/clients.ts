@@ -67,6 +67,8 @@ export interface AwsClientFactoryOptions {
   endpoint?: string;
   /** endpoint override of the Bedrock control-plane client only */
   bedrockEndpoint?: string;
+  /** endpoint override of the CloudWatch Logs client only (a Logs Insights stand-in) */
+  logsEndpoint?: string;
   /** attempts per call with the SDK's standard retry mode; default 3 */
   maxAttempts?: number;
   /** an answer slower than this fails the attempt (and is retried); default 30 s */
@@ -217,7 +219,13 @@ export class AwsClientFactory {
       ),
       costExplorer: hook('ce', new CostExplorerClient(global)),
       iam: hook('iam', new IAMClient(base)),
-      logs: hook('logs', new CloudWatchLogsClient(base)),
+      logs: hook(
+        'logs',
+        new CloudWatchLogsClient({
+          ...base,
+          ...(o.logsEndpoint ? { endpoint: o.logsEndpoint } : {}),
+        }),
+      ),
       // an emulator serves buckets under its own host name
       s3: hook(
         's3',

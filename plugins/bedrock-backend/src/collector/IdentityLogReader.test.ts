@@ -1,80 +1,329 @@
-import { aggregateLogRecords, roleArnOf } from './IdentityLogReader';
+import {
+  BedrockClient,
+  GetModelInvocationLoggingConfigurationCommand,
+} from '@aws-sdk/client-bedrock';
+import {
+  CloudWatchLogsClient,
+  FilterLogEventsCommand,
+  GetLogEventsCommand,
+  GetQueryResultsCommand,
+  ResultField,
+  StartQueryCommand,
+  StartQueryCommandInput,
+  StopQueryCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
+import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
+import { mockClient } from 'aws-sdk-client-mock';
+import { HourlyUsageRow } from '../database/types';
 import { Tenant } from '../tenant';
+import { IdentityLogReader, roleArnOf } from './IdentityLogReader';
+import { addResultRows, identityQuery } from './IdentityLogReaderQuery';
+
+const ACCOUNT = '123456789012';
+const HOUR = 3_600_000;
+const FROM = Date.parse('2026-11-20T10:00:00Z');
 
 const tenant: Tenant = {
   tenantId: 'labels',
   entityRef: 'component:default/labels',
-  accountId: '123456789012',
+  accountId: ACCOUNT,
   regions: ['us-east-1'],
   attribution: 'identity',
   inferenceProfiles: {},
-  principalArns: ['arn:aws:iam::123456789012:role/workers'],
+  principalArns: [`arn:aws:iam::${ACCOUNT}:role/team/workers`],
   alarmPrefix: 'bedrock-labels-',
   budgetName: 'bedrock-labels',
 };
 
-const record = (extra: Record<string, unknown>) =>
-  JSON.stringify({
-    schemaType: 'ModelInvocationLog',
-    timestamp: '2026-11-20T10:15:00Z',
-    modelId: 'us.anthropic.claude-3-haiku-20240307-v1:0',
-    identity: {
-      arn: 'arn:aws:sts::123456789012:assumed-role/workers/session-1',
-    },
-    input: {
-      inputTokenCount: 100,
-      cacheReadInputTokenCount: 50,
-      inputBodyJson: { prompt: 'secret' },
-    },
-    output: { outputTokenCount: 20 },
-    ...extra,
-  });
+const row = (f: Record<string, string | number>): ResultField[] =>
+  Object.entries(f).map(([field, value]) => ({ field, value: String(value) }));
 
-describe('invocation log aggregation', () => {
-  it('maps assumed-role session ARNs to their role', () => {
-    expect(roleArnOf('arn:aws:sts::123456789012:assumed-role/workers/s1')).toBe(
-      'arn:aws:iam::123456789012:role/workers',
+const haiku = 'us.anthropic.claude-3-haiku-20240307-v1:0';
+const session = (name: string) =>
+  `arn:aws:sts::${ACCOUNT}:assumed-role/workers/${name}`;
+
+describe('identity attribution query', () => {
+  it('maps assumed-role ARNs, with or without the session, to their role', () => {
+    expect(roleArnOf(session('s1'))).toBe(
+      `arn:aws:iam::${ACCOUNT}:role/workers`,
     );
-    expect(roleArnOf('arn:aws:iam::123456789012:role/workers')).toBe(
-      'arn:aws:iam::123456789012:role/workers',
+    expect(roleArnOf(`arn:aws:sts::${ACCOUNT}:assumed-role/workers`)).toBe(
+      `arn:aws:iam::${ACCOUNT}:role/workers`,
+    );
+    expect(roleArnOf(`arn:aws:iam::${ACCOUNT}:user/alice`)).toBe(
+      `arn:aws:iam::${ACCOUNT}:user/alice`,
     );
   });
 
-  it('sums tokens and classifies errors per tenant, model and hour, ignoring other callers', () => {
-    const rows = aggregateLogRecords({
-      accountId: '123456789012',
+  it('aggregates in Logs Insights by role, model, error code and hour, for the tenants only', () => {
+    expect(identityQuery({ tenants: [tenant], from: FROM, to: FROM + HOUR }))
+      .toBe(`filter toMillis(@timestamp) >= ${FROM} and toMillis(@timestamp) < ${
+      FROM + HOUR
+    }
+| parse identity.arn /^(?<assumedRole>arn:[^:]+:sts::\\d{12}:assumed-role\\/[^\\/]+)\\//
+| fields @timestamp, modelId, errorCode, input.inputTokenCount, output.outputTokenCount, input.cacheReadInputTokenCount, input.cacheWriteInputTokenCount, coalesce(assumedRole, identity.arn) as principal
+| filter principal in ["arn:aws:iam::${ACCOUNT}:role/team/workers", "arn:aws:sts::${ACCOUNT}:assumed-role/workers"]
+| stats count(*) as calls, sum(input.inputTokenCount) as inputTokens, sum(output.outputTokenCount) as outputTokens, sum(input.cacheReadInputTokenCount) as cacheReadTokens, sum(input.cacheWriteInputTokenCount) as cacheWriteTokens by principal, modelId, errorCode, bin(1h)`);
+  });
+
+  it('leaves the caller filter out when the tenants name too many principals', () => {
+    const many = Array.from({ length: 200 }, (_, i) => ({
+      ...tenant,
+      tenantId: `t${i}`,
+      principalArns: [`arn:aws:iam::${ACCOUNT}:role/tenant-role-${i}`],
+    }));
+    const q = identityQuery({ tenants: many, from: FROM, to: FROM + HOUR });
+    expect(q).not.toContain(' in [');
+    expect(q.length).toBeLessThan(10_000);
+  });
+
+  it('turns result rows into hourly rows: errors split, sessions merged, other callers dropped', () => {
+    const rows = new Map<string, HourlyUsageRow>();
+    const bin = '2026-11-20 10:00:00.000';
+    const principal = `arn:aws:sts::${ACCOUNT}:assumed-role/workers`;
+    const common = { principal, modelId: haiku, 'bin(1h)': bin };
+    addResultRows({
+      accountId: ACCOUNT,
       region: 'us-east-1',
       tenants: [tenant],
-      messages: [
-        record({}),
-        record({ timestamp: '2026-11-20T10:59:59Z' }),
-        record({ errorCode: 'ThrottlingException' }),
-        record({ errorCode: 'ValidationException' }),
-        record({ errorCode: 'InternalServerException' }),
-        record({
-          identity: { arn: 'arn:aws:iam::123456789012:role/someone-else' },
+      from: FROM,
+      to: FROM + 2 * HOUR,
+      rows,
+      results: [
+        row({ ...common, calls: 2, inputTokens: 200, outputTokens: 40 }),
+        row({ ...common, calls: 1, cacheReadTokens: 7, cacheWriteTokens: 3 }),
+        row({ ...common, errorCode: 'ThrottlingException', calls: 3 }),
+        row({ ...common, errorCode: 'ModelTimeoutException', calls: 4 }),
+        row({ ...common, errorCode: 'ValidationException', calls: 5 }),
+        row({
+          ...common,
+          principal: session('x').replace('workers', 'other'),
+          calls: 9,
         }),
-        record({ timestamp: '2026-11-20T11:00:00Z' }),
-        'not json',
+        row({ ...common, 'bin(1h)': '2026-11-20 11:00:00.000', calls: 6 }),
+        row({ ...common, 'bin(1h)': '2026-11-20 12:00:00.000', calls: 8 }),
       ],
     });
-    expect(rows).toEqual([
+    expect([...rows.values()]).toEqual([
       expect.objectContaining({
+        tenantId: 'labels',
+        accountId: ACCOUNT,
         modelId: 'anthropic.claude-3-haiku-20240307-v1:0',
         hour: '2026-11-20T10:00:00.000Z',
-        invocations: 2,
-        throttles: 1,
-        clientErrors: 1,
-        serverErrors: 1,
-        inputTokens: 500,
-        cacheReadTokens: 250,
-        outputTokens: 100,
+        invocations: 3,
+        throttles: 3,
+        serverErrors: 4,
+        clientErrors: 5,
+        inputTokens: 200,
+        outputTokens: 40,
+        cacheReadTokens: 7,
+        cacheWriteTokens: 3,
       }),
       expect.objectContaining({
         hour: '2026-11-20T11:00:00.000Z',
-        invocations: 1,
+        invocations: 6,
+        inputTokens: 0,
       }),
     ]);
-    expect(JSON.stringify(rows)).not.toContain('secret');
+  });
+});
+
+describe('IdentityLogReader (mocked CloudWatch Logs)', () => {
+  const logs = mockClient(CloudWatchLogsClient);
+  const bedrock = mockClient(BedrockClient);
+  const clients = AwsClientFactory.create({
+    credentials: async () => async () => ({
+      accessKeyId: 'AKIA',
+      secretAccessKey: 'x',
+    }),
+  });
+  const sleeps: number[] = [];
+  const reader = () =>
+    IdentityLogReader.create({
+      clients,
+      pollMs: 100,
+      maxPollMs: 400,
+      maxWaitMs: 2_000,
+      sleep: async ms => {
+        sleeps.push(ms);
+      },
+    });
+
+  beforeEach(() => {
+    logs.reset();
+    bedrock.reset();
+    sleeps.length = 0;
+    bedrock.on(GetModelInvocationLoggingConfigurationCommand).resolves({
+      loggingConfig: {
+        cloudWatchConfig: {
+          logGroupName: 'invocations',
+          roleArn: `arn:aws:iam::${ACCOUNT}:role/logging`,
+        },
+      },
+    });
+  });
+
+  const collect = async (r: IdentityLogReader, hours: number) => {
+    const windows: Array<[number, number, HourlyUsageRow[]]> = [];
+    await r.collect({
+      accountId: ACCOUNT,
+      region: 'us-east-1',
+      tenants: [tenant],
+      from: FROM,
+      to: FROM + hours * HOUR,
+      windowHours: 24,
+      onWindow: async (from, to, rows) => {
+        windows.push([from, to, rows]);
+      },
+    });
+    return windows;
+  };
+
+  it('polls until Complete, records the statistics and never reads log events', async () => {
+    logs.on(StartQueryCommand).resolves({ queryId: 'q1' });
+    logs
+      .on(GetQueryResultsCommand)
+      .resolvesOnce({ status: 'Scheduled' })
+      .resolvesOnce({ status: 'Running' })
+      .resolves({
+        status: 'Complete',
+        statistics: {
+          recordsScanned: 50,
+          recordsMatched: 5,
+          bytesScanned: 9e3,
+        },
+        results: [
+          row({
+            principal: session('a'),
+            modelId: haiku,
+            'bin(1h)': '2026-11-20 10:00:00.000',
+            calls: 5,
+            inputTokens: 10,
+          }),
+        ],
+      });
+    const r = reader();
+    const windows = await collect(r, 3);
+    expect(windows).toHaveLength(1);
+    expect(windows[0][2]).toEqual([
+      expect.objectContaining({ invocations: 5, inputTokens: 10 }),
+    ]);
+    expect(sleeps).toEqual([100, 200]);
+    const start = logs.commandCalls(StartQueryCommand)[0].args[0].input;
+    expect(start).toMatchObject({
+      logGroupName: 'invocations',
+      startTime: FROM / 1000,
+      endTime: (FROM + 3 * HOUR) / 1000,
+      limit: 10_000,
+    });
+    expect(r.statistics).toEqual({
+      queries: 1,
+      recordsScanned: 50,
+      recordsMatched: 5,
+      bytesScanned: 9e3,
+    });
+    expect(logs.commandCalls(FilterLogEventsCommand)).toHaveLength(0);
+    expect(logs.commandCalls(GetLogEventsCommand)).toHaveLength(0);
+  });
+
+  it('splits a window whose answer reaches 10,000 rows and merges the halves exactly', async () => {
+    const ranges: Array<[number, number]> = [];
+    let n = 0;
+    logs.on(StartQueryCommand).callsFake((input: StartQueryCommandInput) => {
+      ranges.push([input.startTime! * 1000, input.endTime! * 1000]);
+      return { queryId: `q${n++}` };
+    });
+    // the whole day and its first half are "full"; every other range answers 1 call per hour
+    logs.on(GetQueryResultsCommand).callsFake(({ queryId }) => {
+      const [from, to] = ranges[Number(queryId.slice(1))];
+      const full = to - from > 6 * HOUR;
+      const hours = (to - from) / HOUR;
+      const results = Array.from({ length: full ? 10_000 : hours }, (_, i) =>
+        row({
+          principal: session(`s${i}`),
+          modelId: haiku,
+          'bin(1h)': new Date(from + (i % hours) * HOUR)
+            .toISOString()
+            .replace('T', ' ')
+            .replace('Z', ''),
+          calls: 1,
+        }),
+      );
+      return { status: 'Complete', results };
+    });
+    const windows = await collect(reader(), 24);
+    // 24 h full -> 12 h full -> 6 h + 6 h, then the second 12 h full -> 6 h + 6 h
+    expect(
+      ranges.map(([a, b]) => [(a - FROM) / HOUR, (b - FROM) / HOUR]),
+    ).toEqual([
+      [0, 24],
+      [0, 12],
+      [0, 6],
+      [6, 12],
+      [12, 24],
+      [12, 18],
+      [18, 24],
+    ]);
+    expect(windows).toHaveLength(1);
+    expect(windows[0][2]).toHaveLength(24);
+    expect(windows[0][2].every(r => r.invocations === 1)).toBe(true);
+  });
+
+  it('fails the window with a clear error when the query fails or never completes', async () => {
+    logs.on(StartQueryCommand).resolves({ queryId: 'q1' });
+    logs.on(GetQueryResultsCommand).resolves({ status: 'Failed' });
+    await expect(collect(reader(), 1)).rejects.toThrow(
+      /Logs Insights query q1 on invocations in 123456789012\/us-east-1 over \[2026-11-20T10:00:00.000Z, 2026-11-20T11:00:00.000Z\) ended Failed/,
+    );
+
+    logs.on(GetQueryResultsCommand).resolves({ status: 'Running' });
+    logs.on(StopQueryCommand).resolves({ success: true });
+    await expect(collect(reader(), 1)).rejects.toThrow(
+      /still Running .*stopped/,
+    );
+    expect(logs.commandCalls(StopQueryCommand)).toHaveLength(1);
+    // bounded: 100 + 200 + 400 + 400 + 400 + 400 + 400 ms waited, then stopped
+    expect(sleeps.slice(-7)).toEqual([100, 200, 400, 400, 400, 400, 400]);
+  });
+
+  it('scans nothing when no tenant names a principal, and still closes the windows', async () => {
+    const windows: number[] = [];
+    await reader().collect({
+      accountId: ACCOUNT,
+      region: 'us-east-1',
+      tenants: [{ ...tenant, principalArns: [] }],
+      from: FROM,
+      to: FROM + 48 * HOUR,
+      windowHours: 24,
+      onWindow: async (from, _to, rows) => {
+        expect(rows).toEqual([]);
+        windows.push(from);
+      },
+    });
+    expect(windows).toEqual([FROM, FROM + 24 * HOUR]);
+    expect(logs.calls()).toHaveLength(0);
+    expect(bedrock.calls()).toHaveLength(0);
+  });
+
+  it('refuses rows without the stats, as an endpoint ignoring them answers', async () => {
+    logs.on(StartQueryCommand).resolves({ queryId: 'q' });
+    logs.on(GetQueryResultsCommand).resolves({
+      status: 'Complete',
+      results: [row({ '@ptr': 'abc' })],
+    });
+    await expect(collect(reader(), 1)).rejects.toThrow(
+      /does not evaluate stats/,
+    );
+  });
+
+  it('refuses to split below a minute', async () => {
+    logs.on(StartQueryCommand).resolves({ queryId: 'q' });
+    logs.on(GetQueryResultsCommand).resolves({
+      status: 'Complete',
+      results: Array.from({ length: 10_000 }, () => row({ calls: 1 })),
+    });
+    await expect(collect(reader(), 1)).rejects.toThrow(
+      /10000 rows or more .* too many callers/,
+    );
   });
 });

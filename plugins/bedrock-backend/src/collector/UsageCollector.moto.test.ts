@@ -6,9 +6,11 @@ import {
   demoTenantEntity,
   hourlyUsage,
   IDENTITY_LOG_DAYS,
+  LogsInsightsStandIn,
   MotoServer,
   seedDemo,
   seededTotalsByModel,
+  startLogsInsightsStandIn,
   startMoto,
 } from '@bedrock-tenancy/demo';
 import { createHash } from 'node:crypto';
@@ -65,16 +67,20 @@ function actual(rows: HourlyUsageRow[], tenantId: string) {
 
 describe('UsageCollector against moto', () => {
   let moto: MotoServer;
+  // moto does not evaluate Logs Insights queries: the identity tenant's logs are queried here
+  let insights: LogsInsightsStandIn;
   const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
   beforeAll(async () => {
     moto = await startMoto();
     process.env.AWS_ENDPOINT_URL_STS = moto.endpoint;
     await seedDemo({ endpoint: moto.endpoint, anchor: ANCHOR });
+    insights = await startLogsInsightsStandIn({ upstream: moto.endpoint });
   });
 
   afterAll(async () => {
     delete process.env.AWS_ENDPOINT_URL_STS;
+    await insights?.stop();
     await moto?.stop();
   });
 
@@ -190,7 +196,12 @@ describe('UsageCollector against moto', () => {
       new ConfigReader({
         aws: DEMO_AWS_CONFIG,
       }),
-      { endpoint, maxAttempts, requestTimeoutMs },
+      {
+        endpoint,
+        logsEndpoint: insights.endpoint,
+        maxAttempts,
+        requestTimeoutMs,
+      },
     );
     const collector = UsageCollector.create({
       store,
