@@ -1,20 +1,12 @@
 /* TEST-ONLY: a redis-server of the test's own, on a free port, to stop and start again. */
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { promisify } from 'node:util';
+import { freePort } from './freePort';
 
 const REDIS_SERVER = process.env.BEDROCK_TEST_REDIS_SERVER ?? 'redis-server';
 const REDIS_CLI = process.env.BEDROCK_TEST_REDIS_CLI ?? 'redis-cli';
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 /** Whether something on the port answers PING with PONG. */
 function pong(port: number): Promise<boolean> {

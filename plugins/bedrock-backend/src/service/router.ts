@@ -37,6 +37,7 @@ import { GroupRollupService } from './GroupRollupService';
 import { resolveRange } from './range';
 import { RefreshLimiter } from './RefreshLimiter';
 import { SummaryService } from './SummaryService';
+import { unavailableErrors } from './unavailable';
 
 export interface RouterOptions {
   logger: LoggerService;
@@ -250,5 +251,7 @@ export async function createRouter(
     }
   });
 
+  // a dependency that is down (PostgreSQL, the catalog) answers 503 with Retry-After, never 500
+  router.use(unavailableErrors());
   return router;
 }
