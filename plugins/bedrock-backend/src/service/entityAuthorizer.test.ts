@@ -1,12 +1,16 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogConditions } from '@backstage/plugin-catalog-backend/alpha';
+import {
+  catalogConditions,
+  permissionRules,
+} from '@backstage/plugin-catalog-backend/alpha';
+import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
 import {
   AuthorizeResult,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import { bedrockUsageReadPermission } from '@bedrock-tenancy/plugin-bedrock-common';
-import { entityAuthorizer } from './entityAccess';
+import { entityAuthorizer, validatedOnce } from './entityAccess';
 
 const entity = (name: string, owner: string): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -148,5 +152,112 @@ describe('entityAuthorizer', () => {
       true,
     ]);
     expect(authorize).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('validatedOnce', () => {
+  const rules = Object.values(permissionRules);
+  const library = createConditionAuthorizer<Entity, unknown>(rules as any);
+  const once = createConditionAuthorizer<Entity, unknown>(
+    rules.map(validatedOnce) as any,
+  );
+  const decide = (conditions: any): PolicyDecision => ({
+    result: AuthorizeResult.CONDITIONAL,
+    pluginId: 'catalog',
+    resourceType: 'catalog-entity',
+    conditions,
+  });
+  const annotated = {
+    ...entity('annotated', 'team-b'),
+    kind: 'System',
+    metadata: {
+      name: 'annotated',
+      namespace: 'default',
+      annotations: { 'example.com/department': 'd3' },
+      labels: { tier: 'gold' },
+    },
+  };
+  const entities = [
+    entity('a-mine', 'team-a'),
+    entity('b', 'team-b'),
+    annotated,
+    { ...entity('orphan', 'nobody'), relations: [] },
+  ];
+
+  it('decides every entity as the library does, for each catalog rule and their combinations', () => {
+    const { isEntityOwner, hasAnnotation, isEntityKind, hasLabel } =
+      catalogConditions;
+    const decisions = [
+      isEntityOwner({ claims: ['group:default/team-a'] }),
+      hasAnnotation({ annotation: 'example.com/department', value: 'd3' }),
+      hasAnnotation({ annotation: 'example.com/department', value: 'd4' }),
+      isEntityKind({ kinds: ['system'] }),
+      hasLabel({ label: 'tier' }),
+      {
+        anyOf: [
+          isEntityOwner({ claims: ['group:default/team-b'] }),
+          hasLabel({ label: 'tier' }),
+        ],
+      },
+      {
+        allOf: [
+          isEntityKind({ kinds: ['component'] }),
+          { not: isEntityOwner({ claims: ['group:default/team-a'] }) },
+        ],
+      },
+    ].map(decide);
+    const table = (apply: typeof library) =>
+      decisions.map(d => entities.map(e => apply(d, e)));
+    expect(table(once)).toEqual(table(library));
+    // the table is not trivial: each decision allows some entity and denies another
+    for (const row of table(once).filter((_, i) => i !== 2))
+      expect(new Set(row)).toEqual(new Set([true, false]));
+  });
+
+  it("validates a decision's parameters once, however many entities it is applied to", () => {
+    const schema = permissionRules.isEntityOwner.paramsSchema as any;
+    const parse = jest.spyOn(schema, 'safeParse');
+    try {
+      const d = decide(
+        catalogConditions.isEntityOwner({ claims: ['group:default/team-a'] }),
+      );
+      for (const e of entities) once(d, e);
+      expect(parse).toHaveBeenCalledTimes(1);
+      // another decision is validated on its own
+      const other = decide(
+        catalogConditions.isEntityOwner({ claims: ['group:default/team-b'] }),
+      );
+      expect(entities.map(e => once(other, e))).toEqual([
+        false,
+        true,
+        true,
+        false,
+      ]);
+      expect(parse).toHaveBeenCalledTimes(2);
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  it('refuses invalid parameters as the library does, every time', () => {
+    const bad = decide({
+      rule: 'IS_ENTITY_OWNER',
+      resourceType: 'catalog-entity',
+      params: { claims: 'group:default/team-a' },
+    });
+    expect(() => library(bad, entities[0])).toThrow(
+      'Parameters to rule are invalid',
+    );
+    expect(() => once(bad, entities[0])).toThrow(
+      'Parameters to rule are invalid',
+    );
+    expect(() => once(bad, entities[1])).toThrow(
+      'Parameters to rule are invalid',
+    );
+  });
+
+  it('keeps a rule without a schema as it is', () => {
+    const rule = { name: 'X', apply: () => true } as any;
+    expect(validatedOnce(rule)).toBe(rule);
   });
 });
