@@ -33,6 +33,7 @@ export const SUITES = {
       'src/service/entityAccess.ts',
       'src/service/GroupRollupService.ts',
       'src/service/GroupTreeReader.ts',
+      'src/service/visibleTree.ts',
     ],
     tests: [
       'entityAccess',
@@ -40,6 +41,7 @@ export const SUITES = {
       'GroupRollupService',
       'GroupRollupCache',
       'GroupTreeReader',
+      'visibleTree',
     ],
     goal: 90,
   },

@@ -64,10 +64,10 @@ export class GroupRollupService {
   readonly #summary: SummaryService;
   readonly #bindings: BindingStore;
   /**
-   * What each caller may count of a group (catalog listing with the caller's credentials,
-   * permission and binding outcome), per whole caller identity, group and includeChildren, for
-   * `accessTtlMs`: never shared between callers. The figures are not in it: they are read per
-   * request by the store's data version, so a collection shows at once.
+   * What each caller may count of a group (the shared tree as the caller's catalog read decision
+   * lets it see it, the usage permission and binding outcome), per whole caller identity, group
+   * and includeChildren, for `accessTtlMs`: never shared between callers. The figures are not in
+   * it: they are read per request by the store's data version, so a collection shows at once.
    */
   readonly #access?: MemoCache<RollupAccess>;
   /**

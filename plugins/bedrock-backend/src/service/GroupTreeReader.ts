@@ -96,9 +96,10 @@ export type GroupTree = {
 };
 
 /**
- * Reads a group's tree and what it owns from the catalog with the caller's credentials, in
- * requests of bounded size however large the tree: the groups level by level by ref in batches,
- * the owned entities by paginated queries over batches of owners. Past `maxGroups` groups or
+ * Reads a group's tree and what it owns from the catalog with the credentials given (the
+ * plugin's own, for a tree every caller shares), in requests of bounded size however large the
+ * tree: the groups level by level by ref in batches, the owned entities by paginated queries over
+ * batches of owners. Past `maxGroups` groups or
  * `maxEntities` owned entities it stops with a 400 that says how to narrow the view.
  */
 export class GroupTreeReader {
@@ -191,7 +192,7 @@ export class GroupTreeReader {
   }
 
   /**
-   * The entities one of `groupRefs` owns, as the caller sees them: one paginated query per batch
+   * The entities one of `groupRefs` owns, as the reader sees them: one paginated query per batch
    * of owners, each naming at most REFS_PER_REQUEST values (the ownedBy relation and the three
    * spellings of spec.owner of each group), then kept when their owner resolves to one of the
    * groups (see ownedByOneOf). An entity found through two batches is counted once.

@@ -14,11 +14,12 @@ export async function visiblePart(
   tree: GroupTree,
   canRead: (entities: Entity[]) => Promise<boolean[]>,
 ): Promise<Pick<GroupTree, 'groupRefs' | 'owned'>> {
+  // no policy call for no entity (an empty answer is never indexed)
+  const decide = async (entities: Entity[]) =>
+    entities.length ? canRead(entities) : [];
   const [root] = tree.groupRefs;
   const others = tree.groupRefs.slice(1);
-  const allowed = others.length
-    ? await canRead(others.map(ref => tree.groups.get(ref)!.entity))
-    : [];
+  const allowed = await decide(others.map(ref => tree.groups.get(ref)!.entity));
   const readable = new Set(others.filter((_, i) => allowed[i]));
   // level by level, in the order the reader met them
   const groupRefs = [root];
@@ -27,7 +28,8 @@ export async function visiblePart(
   while (frontier.length) {
     const next: string[] = [];
     for (const ref of frontier) {
-      for (const child of tree.groups.get(ref)?.children ?? []) {
+      // every ref walked is in the tree: the root, or a child the tree read
+      for (const child of tree.groups.get(ref)!.children) {
         if (seen.has(child) || !readable.has(child)) continue;
         seen.add(child);
         next.push(child);
@@ -37,9 +39,7 @@ export async function visiblePart(
     frontier = next;
   }
   const candidates = [...tree.owned].filter(([, e]) => ownedByOneOf(e, seen));
-  const readableOwned = candidates.length
-    ? await canRead(candidates.map(([, e]) => e))
-    : [];
+  const readableOwned = await decide(candidates.map(([, e]) => e));
   return {
     groupRefs,
     owned: new Map(candidates.filter((_, i) => readableOwned[i])),
