@@ -61,25 +61,24 @@ export function validatedOnce<R extends { paramsSchema?: unknown }>(
   rule: R,
 ): R {
   const schema = rule.paramsSchema as
-    | { safeParse(v: unknown): { success: boolean; error?: any } }
-    | undefined;
-  if (!schema || typeof schema.safeParse !== 'function') return rule;
-  const outcomes = new WeakMap<
-    object,
-    { issues?: Array<{ message: string }> }
-  >();
-  const validate = (value: unknown) => {
-    const known = value && typeof value === 'object' && outcomes.get(value);
-    if (known) return known;
-    const r = schema.safeParse(value);
-    const outcome = r.success
-      ? { value }
-      : {
-          issues: (r.error?.issues ?? [{ message: 'invalid' }]).map(
-            (i: { message: string }) => ({ message: i.message }),
-          ),
+    | {
+        safeParse?(value: unknown): {
+          success: boolean;
+          error?: { issues: Array<{ message: string }> };
         };
-    if (value && typeof value === 'object') outcomes.set(value, outcome);
+      }
+    | undefined;
+  if (typeof schema?.safeParse !== 'function') return rule;
+  const check = (value: unknown) => {
+    const r = schema.safeParse!(value);
+    return r.success ? { value } : { issues: r.error!.issues };
+  };
+  const outcomes = new WeakMap<object, ReturnType<typeof check>>();
+  const validate = (value: unknown) => {
+    // parameters that are no object (the library refuses them) are checked every time
+    if (typeof value !== 'object' || value === null) return check(value);
+    let outcome = outcomes.get(value);
+    if (!outcome) outcomes.set(value, (outcome = check(value)));
     return outcome;
   };
   return {
@@ -89,7 +88,8 @@ export function validatedOnce<R extends { paramsSchema?: unknown }>(
         version: 1,
         vendor: 'bedrock-validated-once',
         validate,
-        jsonSchema: { input: () => ({}), output: () => ({}) },
+        // the library takes a Standard Schema with a JSON Schema; only the metadata route reads it
+        jsonSchema: { input: () => ({}) },
       },
     },
   };

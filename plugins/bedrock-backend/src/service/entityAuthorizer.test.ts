@@ -256,6 +256,32 @@ describe('validatedOnce', () => {
     );
   });
 
+  it('answers as a Standard Schema: the value when valid, the issues otherwise', () => {
+    const standard = (validatedOnce(permissionRules.isEntityOwner) as any)
+      .paramsSchema['~standard'];
+    expect(standard).toMatchObject({
+      version: 1,
+      vendor: 'bedrock-validated-once',
+    });
+    const params = { claims: ['group:default/team-a'] };
+    expect(standard.validate(params)).toEqual({ value: params });
+    const bad = standard.validate({ claims: 'group:default/team-a' });
+    expect(bad.issues.length).toBeGreaterThan(0);
+    expect(typeof bad.issues[0].message).toBe('string');
+    expect(bad.issues[0].message).not.toBe('');
+  });
+
+  it('refuses missing parameters every time, as the library does', () => {
+    const none = decide({
+      rule: 'IS_ENTITY_OWNER',
+      resourceType: 'catalog-entity',
+    });
+    for (const apply of [library, once, once])
+      expect(() => apply(none, entities[0])).toThrow(
+        'Parameters to rule are invalid',
+      );
+  });
+
   it('keeps a rule without a schema as it is', () => {
     const rule = { name: 'X', apply: () => true } as any;
     expect(validatedOnce(rule)).toBe(rule);
