@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { guardrailRoutes, StoredGuardrail } from './bedrockGuardrailsStandIn';
+import { forwardRequest } from './forward';
 import { startLogsInsightsStandIn } from './logsInsightsStandIn';
 
 export interface StoredProfile {
@@ -255,21 +256,7 @@ export async function startBedrockStandIn(options: {
     const upstream = INSIGHTS_TARGET.test(String(req.headers['x-amz-target']))
       ? insightsUrl
       : moto;
-    const fwd = http.request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: { ...req.headers, host: upstream.host },
-      },
-      up => {
-        res.writeHead(up.statusCode ?? 500, up.headers);
-        up.pipe(res);
-      },
-    );
-    fwd.on('error', e => send(res, 502, { message: String(e) }));
-    fwd.end(raw);
+    forwardRequest(req, res, raw, upstream);
   }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -14,6 +14,7 @@
  */
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { forwardRequest } from './forward';
 import {
   compileInsightsQuery,
   InsightsEvent,
@@ -228,27 +229,11 @@ export async function startLogsInsightsStandIn(options: {
     if (status !== 'Running') queries.delete(body.queryId);
   }
 
-  function forward(
+  const forward = (
     req: http.IncomingMessage,
     res: http.ServerResponse,
     raw: Buffer,
-  ) {
-    const fwd = http.request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: { ...req.headers, host: upstream.host },
-      },
-      up => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
-    fwd.on('error', e => send(res, 502, { message: String(e) }));
-    fwd.end(raw);
-  }
+  ) => forwardRequest(req, res, raw, upstream);
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -195,4 +195,67 @@ describe('verifiedTenant', () => {
     expect(error.message).not.toContain('component:default/checkout-assistant');
     expect(error.message).toContain('bedrock-tenant-lifecycle');
   });
+
+  it('serves the bound tenant, and names the holder to a caller who can read it, asked with its credentials', async () => {
+    const knex = await databases.init('SQLITE_3');
+    await DatabaseUsageStore.migrate(knex);
+    const bound = demoTenantEntity(checkout) as unknown as Entity;
+    const bindings = await bindEntities(knex, [bound]);
+    const credentials = mockCredentials.user('user:default/ann');
+    const asked: any[] = [];
+    const catalog = {
+      getEntityByRef: async (ref: string, options: any) => {
+        asked.push([ref, options]);
+        return bound;
+      },
+    } as unknown as CatalogService;
+    const tenant = await verifiedTenant({
+      entity: bound,
+      bindings,
+      catalog,
+      credentials,
+    });
+    expect(tenant).toMatchObject({
+      tenantId: checkout.tenantId,
+      entityRef: 'component:default/checkout-assistant',
+    });
+    expect(asked).toEqual([]);
+
+    const copy = demoTenantEntity(checkout) as unknown as Entity;
+    copy.metadata.name = 'my-copy';
+    const error = await verifiedTenant({
+      entity: copy,
+      bindings,
+      catalog,
+      credentials,
+    }).catch(e => e);
+    expect(error.name).toBe('UnverifiedTenantError');
+    expect(error.message).toContain(
+      ' It is bound to component:default/checkout-assistant. No Bedrock data is shown for component:default/my-copy',
+    );
+    expect(asked).toEqual([
+      ['component:default/checkout-assistant', { credentials }],
+    ]);
+  });
+
+  it('names no holder when no binding holds the tenant', async () => {
+    const knex = await databases.init('SQLITE_3');
+    await DatabaseUsageStore.migrate(knex);
+    const bindings = await bindEntities(knex, []);
+    const catalog = {
+      getEntityByRef: jest.fn(),
+    } as unknown as CatalogService;
+    const error = await verifiedTenant({
+      entity: demoTenantEntity(checkout) as unknown as Entity,
+      bindings,
+      catalog,
+      credentials: mockCredentials.user(),
+    }).catch(e => e);
+    expect(error.name).toBe('UnverifiedTenantError');
+    expect(error.message).toMatch(
+      /^Unverified Bedrock tenant: [^]*\. No Bedrock data is shown for component:default\/checkout-assistant until/,
+    );
+    expect(error.message).not.toContain('It is bound to');
+    expect(catalog.getEntityByRef).not.toHaveBeenCalled();
+  });
 });

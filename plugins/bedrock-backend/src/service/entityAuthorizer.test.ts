@@ -92,6 +92,10 @@ describe('entityAuthorizer', () => {
     expect(await decide(entities)).toEqual(entities.map((_, i) => i % 2 === 1));
     expect(authorize).toHaveBeenCalledTimes(3);
     expect(authorize.mock.calls.map(c => c[0].length)).toEqual([50, 50, 20]);
+    // a whole number of batches: no empty call after them
+    authorize.mockClear();
+    await decide(entities.slice(0, 100));
+    expect(authorize.mock.calls.map(c => c[0].length)).toEqual([50, 50]);
   });
 
   it.each([
