@@ -320,6 +320,7 @@ describe('GroupRollupService', () => {
         kind: 'Component',
       },
     ]);
+    expect(r.unannotatedCount).toBe(2);
     // asked once for every annotated entity, with the caller's credentials
     expect(authorize).toHaveBeenCalledTimes(1);
     expect(
@@ -334,6 +335,18 @@ describe('GroupRollupService', () => {
     for (const q of authorize.mock.calls[0][0] as any[])
       expect(q.permission).toBe(bedrockUsageReadPermission);
     expect(authorize.mock.calls[0][1]).toEqual({ credentials });
+    // listed up to the row limit, counted whole
+    const one = await service.rollup({
+      group: entities.find(e => e.metadata.name === 'team-a') as any,
+      includeChildren: false,
+      range: RANGE,
+      credentials,
+      limit: 1,
+    });
+    expect(one.unannotated.map(u => u.entityRef)).toEqual([
+      'component:default/broken',
+    ]);
+    expect(one.unannotatedCount).toBe(2);
     // the summary is asked only for the permitted tenants
     expect(rollupFigures.mock.calls[0][0].map(t => t.tenantId).sort()).toEqual([
       'tenant-a',
@@ -832,6 +845,13 @@ describe('GroupRollupService rows and lists', () => {
           'No binding records tenant tenant-z for component:default/zeta.',
       },
     ]);
+    expect(r.unverifiedCount).toBe(3);
+    const two = await service.rollup({ ...request(fixtures), limit: 2 });
+    expect(two.unverified.map(u => u.entityRef)).toEqual([
+      'component:default/alpha',
+      'component:default/mid',
+    ]);
+    expect(two.unverifiedCount).toBe(3);
     expect(r.unreadableTenants).toBe(0);
     expect(r.unannotated).toEqual([]);
   });
