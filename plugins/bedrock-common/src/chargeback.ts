@@ -7,11 +7,13 @@ import type { GroupRollup } from './api';
  */
 
 /**
- * Formats of the chargeback export.
+ * Formats of the chargeback export: `json` (a {@link ChargebackExport}), `csv` (model, tenant and
+ * total rows for a spreadsheet) and `focus` (a CSV of the usage rows in the FinOps FOCUS 1.2
+ * column names, for finance tools).
  *
  * @public
  */
-export const CHARGEBACK_FORMATS = ['csv', 'json'] as const;
+export const CHARGEBACK_FORMATS = ['csv', 'json', 'focus'] as const;
 /** @public */
 export type ChargebackFormat = (typeof CHARGEBACK_FORMATS)[number];
 

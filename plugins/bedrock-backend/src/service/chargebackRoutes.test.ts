@@ -14,6 +14,7 @@ import { startBedrockBackend } from '../__testUtils__/startBedrockBackend';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { emptyUsageRow, HourlyUsageRow } from '../database/types';
 import { CHARGEBACK_CSV_COLUMNS, csvText } from './chargebackCsv';
+import { CHARGEBACK_FOCUS_COLUMNS } from './chargebackFocus';
 
 jest.setTimeout(60_000);
 
@@ -297,6 +298,50 @@ describe('chargeback export', () => {
     expect(text).toMatch(/,1000,0,,unpriced,,\r\n/);
   });
 
+  it('writes the FOCUS CSV: usage rows only, billed split where known, estimates marked, unpriced empty', async () => {
+    const res = await get(
+      `/group/default/dept/chargeback?month=${MONTH}&format=focus`,
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toBe(
+      `attachment; filename="bedrock-chargeback-default-dept-${MONTH}-focus.csv"`,
+    );
+    const [header, ...lines] = res.text.trimEnd().split('\r\n');
+    expect(header).toBe(CHARGEBACK_FOCUS_COLUMNS.join(','));
+    // alpha's and beta's two models each; no tenant or total rows; gamma not readable
+    expect(lines).toHaveLength(4);
+    const start = `${FROM.slice(0, 19)}Z`;
+    const end = `${TO.slice(0, 19)}Z`;
+    const line = (sku: string, tenantId: string) => {
+      const found = lines.filter(
+        l => l.includes(`,${tenantId},`) && l.includes(`,${sku},`),
+      );
+      expect(found).toHaveLength(1);
+      return found[0];
+    };
+    // alpha: billed $1.50, every model priced: split 3.20 : 0.25 (1.5 * 3.2 / 3.45, 1.5 * 0.25 / 3.45)
+    expect(line(NOVA_PRO, 'alpha')).toMatch(
+      new RegExp(
+        `^1\\.391304,USD,${end},${start},Usage,,Amazon Bedrock Nova Pro: 0 input and 1000000 output tokens in 10 invocations; list-price estimate USD 3\\.20,Usage-Based,${end},${start},1000000,Tokens,3\\.2,1\\.391304,AWS,3\\.2,`,
+      ),
+    );
+    expect(line(NOVA_PRO, 'alpha')).toContain(',billed,3.2,1.5,');
+    expect(line(HAIKU, 'alpha')).toMatch(
+      /^0\.108696,USD,.*,billed,0\.25,1\.5,/,
+    );
+    // beta: no billed figure: the estimate, marked; Command R unpriced: costs empty, never 0
+    expect(line(HAIKU, 'beta')).toMatch(/^2\.5,USD,.*,estimated,2\.5,,/);
+    expect(line(COMMAND_R, 'beta')).toMatch(
+      /^,USD,.*,1000,Tokens,,,AWS,,1000,Tokens,AWS,Cohere,.*,unpriced,,,/,
+    );
+    // the formula title is neutralised in ResourceName
+    expect(line(HAIKU, 'beta')).toContain(
+      `,beta,"'=HYPERLINK(""http://evil"",""click"")",Bedrock Tenant,`,
+    );
+    expect(res.text).not.toContain('alpha-copy');
+  });
+
   it('includes child groups by default in the roll-up, and only the group when asked', async () => {
     const all = (await get('/group/default/dept/rollup?range=30d')).body;
     expect(all.includeChildren).toBe(true);
@@ -320,6 +365,16 @@ describe('chargeback export', () => {
     const res = await get(`/group/default/dept/chargeback?${query}`);
     expect(res.status).toBe(status);
     expect(res.body.error.name).toBe('InputError');
+  });
+
+  it('names the formats it knows when asked for another one', async () => {
+    const res = await get(`/group/default/dept/chargeback?format=focus2`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.name).toBe('InputError');
+    expect(res.body.error.message).toMatch(
+      /^invalid chargeback query: format: /,
+    );
+    expect(res.body.error.message).toContain('format=csv|json|focus,');
   });
 
   it('answers 404 for a group the catalog does not show', async () => {

@@ -13,6 +13,7 @@ import { groupParamsSchema, parseParams } from './entityAccess';
 import { EntityReader } from './EntityReader';
 import { buildChargeback, monthRange, ownerParents } from './chargeback';
 import { chargebackCsv } from './chargebackCsv';
+import { chargebackFocusCsv } from './chargebackFocus';
 import { GroupRollupService } from './GroupRollupService';
 
 const querySchema = z
@@ -27,11 +28,12 @@ const querySchema = z
   .strict();
 
 /**
- * GET /group/:namespace/:name/chargeback?month=YYYY-MM&format=csv|json&includeChildren=
+ * GET /group/:namespace/:name/chargeback?month=YYYY-MM&format=csv|json|focus&includeChildren=
  *
  * The chargeback export of one month: the Group roll-up of that month for the same caller (so
  * the same permission checks: tenants the caller may not read are left out and counted), per
- * model, with billed cost, budget, owner and the owner's parent groups.
+ * model, with billed cost, budget, owner and the owner's parent groups. `focus`: the usage rows
+ * as a FinOps FOCUS CSV (chargebackFocus.ts).
  */
 export function addChargebackRoutes(
   router: express.Router,
@@ -52,7 +54,9 @@ export function addChargebackRoutes(
       throw new InputError(
         `invalid chargeback query: ${issue.path.join('.') || 'query'}: ${
           issue.message
-        }; use month=YYYY-MM, format=csv|json, includeChildren=true|false`,
+        }; use month=YYYY-MM, format=${CHARGEBACK_FORMATS.join(
+          '|',
+        )}, includeChildren=true|false`,
       );
     }
     const now = o.now();
@@ -84,7 +88,16 @@ export function addChargebackRoutes(
     const body = buildChargeback({ rollup, month, parents, now });
     const file = `bedrock-chargeback-${p.namespace}-${p.name}-${month}`;
     res.setHeader('Cache-Control', 'no-store');
-    if ((q.data.format ?? 'json') === 'csv') {
+    const format = q.data.format ?? 'json';
+    if (format === 'focus') {
+      res.setHeader(
+        'Content-Disposition',
+        `attachment; filename="${file}-focus.csv"`,
+      );
+      res.type('text/csv; charset=utf-8').send(chargebackFocusCsv(body));
+      return;
+    }
+    if (format === 'csv') {
       res.setHeader(
         'Content-Disposition',
         `attachment; filename="${file}.csv"`,
