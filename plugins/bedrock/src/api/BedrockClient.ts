@@ -76,7 +76,9 @@ export class BedrockClient implements BedrockApi {
     const disposition = response.headers.get('content-disposition') ?? '';
     const fileName =
       /filename="([^"]+)"/.exec(disposition)?.[1] ??
-      `bedrock-chargeback-${namespace}-${name}-${options.month}.${options.format}`;
+      `bedrock-chargeback-${namespace}-${name}-${options.month}${
+        options.format === 'focus' ? '-focus.csv' : `.${options.format}`
+      }`;
     return { fileName, blob: await response.blob() };
   }
 

@@ -19,6 +19,7 @@ import {
 } from '../../hooks/useBedrockTabLink';
 import { formatCompact, formatInteger, formatUsd } from '../../lib/format';
 import { ErrorState } from '../ErrorState';
+import { SuiteView } from '../SuiteView';
 import { Figure } from '../Figure';
 import { TenantTable } from './TenantTable';
 import { ChargebackDownload } from './ChargebackDownload';
@@ -100,14 +101,17 @@ const Unannotated = ({
   if (!items.length) return null;
   return (
     <Box mt={2} data-testid="group-unannotated">
-      <Typography variant="subtitle2">
+      <Typography variant="subtitle2" component="h3">
         Owned entities without valid Bedrock tenant annotations{' '}
         {countOf(items.length, count)}
       </Typography>
       <ul>
         {items.map(i => (
           <li key={i.entityRef}>
-            <Link to={entityLink(i.entityRef)}>{i.title}</Link> ({i.kind})
+            <Link to={entityLink(i.entityRef)} underline="always">
+              {i.title}
+            </Link>{' '}
+            ({i.kind})
           </li>
         ))}
       </ul>
@@ -127,7 +131,7 @@ const Unverified = ({
   if (!items?.length) return null;
   return (
     <Box mt={2} data-testid="group-unverified">
-      <Typography variant="subtitle2">
+      <Typography variant="subtitle2" component="h3">
         Unverified tenants, not in the totals {countOf(items.length, count)}
       </Typography>
       <Typography variant="caption" component="div">
@@ -138,8 +142,10 @@ const Unverified = ({
       <ul>
         {items.map(i => (
           <li key={i.entityRef}>
-            <Link to={entityLink(i.entityRef)}>{i.title}</Link> ({i.kind}):{' '}
-            {i.reason}
+            <Link to={entityLink(i.entityRef)} underline="always">
+              {i.title}
+            </Link>{' '}
+            ({i.kind}): {i.reason}
           </li>
         ))}
       </ul>
@@ -185,42 +191,47 @@ export const BedrockGroupCard = () => {
   const counting = includeChildren ?? value?.includeChildren ?? true;
 
   return (
-    <InfoCard
-      title="Bedrock tenants"
-      subheader="Month to date, across the tenants this group owns"
-      action={
-        <FormControlLabel
-          control={
-            <Switch
-              checked={counting}
-              onChange={e => setIncludeChildren(e.target.checked)}
-              color="primary"
+    <SuiteView name="group">
+      <InfoCard
+        title="Bedrock tenants"
+        subheader="Month to date, across the tenants this group owns"
+        action={
+          <FormControlLabel
+            control={
+              <Switch
+                checked={counting}
+                onChange={e => setIncludeChildren(e.target.checked)}
+                color="primary"
+              />
+            }
+            label="Include child groups"
+          />
+        }
+      >
+        {loading && !value && <Progress />}
+        {!loading && error && <ErrorState error={error} />}
+        {value && (
+          <>
+            <Totals totals={value.totals} />
+            <TenantTable
+              tenants={value.tenants}
+              linkToTab={tabLink}
+              showOwner={counting}
             />
-          }
-          label="Include child groups"
-        />
-      }
-    >
-      {loading && !value && <Progress />}
-      {!loading && error && <ErrorState error={error} />}
-      {value && (
-        <>
-          <Totals totals={value.totals} />
-          <TenantTable
-            tenants={value.tenants}
-            linkToTab={tabLink}
-            showOwner={counting}
-          />
-          <MoreTenants rollup={value} />
-          <CountedGroups rollup={value} />
-          <Unverified items={value.unverified} count={value.unverifiedCount} />
-          <Unannotated
-            items={value.unannotated}
-            count={value.unannotatedCount}
-          />
-          <ChargebackDownload group={group} includeChildren={counting} />
-        </>
-      )}
-    </InfoCard>
+            <MoreTenants rollup={value} />
+            <CountedGroups rollup={value} />
+            <Unverified
+              items={value.unverified}
+              count={value.unverifiedCount}
+            />
+            <Unannotated
+              items={value.unannotated}
+              count={value.unannotatedCount}
+            />
+            <ChargebackDownload group={group} includeChildren={counting} />
+          </>
+        )}
+      </InfoCard>
+    </SuiteView>
   );
 };

@@ -12,6 +12,21 @@ import { bedrockApiRef } from '../../api';
 /** The current month, `YYYY-MM` (UTC, as the backend counts months). */
 const thisMonth = () => new Date().toISOString().slice(0, 7);
 
+const EXPORTS: Array<{
+  format: ChargebackFormat;
+  label: string;
+  description: string;
+}> = [
+  { format: 'csv', label: 'CSV', description: 'For a spreadsheet' },
+  { format: 'json', label: 'JSON', description: 'For a script' },
+  {
+    format: 'focus',
+    label: 'FOCUS',
+    description:
+      'FinOps FOCUS 1.2 columns (CSV), for a FinOps tool; estimates are marked as such',
+  },
+];
+
 /** Saves a blob under a file name through a temporary link. */
 function save(fileName: string, blob: Blob) {
   const url = URL.createObjectURL(blob);
@@ -25,7 +40,8 @@ function save(fileName: string, blob: Blob) {
 }
 
 /**
- * Chargeback export of the group for a month, as CSV (for a spreadsheet) or JSON. The export goes
+ * Chargeback export of the group for a month, as CSV (for a spreadsheet), JSON, or CSV in the
+ * FinOps FOCUS columns. The export goes
  * through the signed-in fetch (a plain link would carry no Backstage token).
  */
 export const ChargebackDownload = (props: {
@@ -74,7 +90,7 @@ export const ChargebackDownload = (props: {
           inputProps={{ max: thisMonth(), 'aria-label': 'Export month' }}
         />
       </Box>
-      {(['csv', 'json'] as const).map(format => (
+      {EXPORTS.map(({ format, label, description }) => (
         <Box key={format} mr={1}>
           <Button
             size="small"
@@ -82,8 +98,9 @@ export const ChargebackDownload = (props: {
             startIcon={<GetAppIcon />}
             disabled={busy !== null || !month}
             onClick={() => download(format)}
+            title={description}
           >
-            {format.toUpperCase()}
+            {label}
           </Button>
         </Box>
       ))}

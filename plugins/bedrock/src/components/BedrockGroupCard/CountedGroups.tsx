@@ -30,7 +30,7 @@ export const CountedGroups = ({ rollup }: { rollup: GroupRollup }) => {
         {groups.map((g, i) => (
           <span key={g}>
             {i > 0 && ', '}
-            <Link to={entityLink(g)}>
+            <Link to={entityLink(g)} underline="always">
               {humanizeEntityRef(parseEntityRef(g), { defaultKind: 'group' })}
             </Link>
           </span>

@@ -91,6 +91,9 @@ export const TenantTable = (props: {
               variant="determinate"
               value={Math.min(100, r.budgetUsedFraction * 100)}
               color={r.budgetUsedFraction >= 1 ? 'secondary' : 'primary'}
+              aria-label={`Budget used: ${formatPercent(
+                r.budgetUsedFraction,
+              )}, of ${formatUsd(r.budgetLimitUsd)}`}
             />
           </Box>
         ),
@@ -112,6 +115,8 @@ export const TenantTable = (props: {
         search: false,
         padding: 'dense',
         toolbar: false,
+        // column dragging nests a focusable handle in the sort button (axe nested-interactive)
+        draggable: false,
       }}
       columns={columns}
       data={props.tenants.map(t => ({ ...t, id: t.entityRef }))}

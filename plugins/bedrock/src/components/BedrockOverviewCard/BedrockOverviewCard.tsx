@@ -18,6 +18,7 @@ import {
   formatBudgetUsed,
 } from '../../lib/format';
 import { ErrorState } from '../ErrorState';
+import { SuiteView } from '../SuiteView';
 import { Figure } from '../Figure';
 import { TenantAnnotationGate } from '../BedrockTab/TenantAnnotationGate';
 import { useAutoRefreshSeconds } from '../../hooks/useAutoRefreshSeconds';
@@ -121,16 +122,18 @@ export const BedrockOverviewCard = () => {
   const { entity } = useEntity();
   const tabLink = useBedrockTabLink();
   return (
-    <InfoCard
-      title="Bedrock usage"
-      deepLink={{
-        title: 'View Bedrock usage',
-        link: tabLink(stringifyEntityRef(entity)),
-      }}
-    >
-      <TenantAnnotationGate>
-        <OverviewContent />
-      </TenantAnnotationGate>
-    </InfoCard>
+    <SuiteView name="overview">
+      <InfoCard
+        title="Bedrock usage"
+        deepLink={{
+          title: 'View Bedrock usage',
+          link: tabLink(stringifyEntityRef(entity)),
+        }}
+      >
+        <TenantAnnotationGate>
+          <OverviewContent />
+        </TenantAnnotationGate>
+      </InfoCard>
+    </SuiteView>
   );
 };

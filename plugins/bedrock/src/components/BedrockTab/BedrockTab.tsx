@@ -1,10 +1,5 @@
 import { lazy, Suspense, useState } from 'react';
-import {
-  EmptyState,
-  ErrorBoundary,
-  InfoCard,
-  Progress,
-} from '@backstage/core-components';
+import { ErrorBoundary, InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   getCompoundEntityRef,
@@ -30,6 +25,7 @@ import { AlarmsPanel } from '../AlarmsPanel';
 import { BudgetPanel } from '../BudgetPanel';
 import { CostNotes } from '../CostNotes';
 import { ErrorState } from '../ErrorState';
+import { SuiteView } from '../SuiteView';
 import { FreshnessBar } from '../FreshnessBar';
 import { GovernancePanel } from '../GovernancePanel';
 import { EnforcementBanner } from '../EnforcementBanner';
@@ -37,6 +33,7 @@ import { HeadlineFigures } from '../HeadlineFigures';
 import { ModelTable } from '../ModelTable';
 import { RangePicker } from '../RangePicker';
 import { RegionTable } from '../RegionTable';
+import { StateMessage } from '../StateMessage';
 import { TenantAnnotationGate } from './TenantAnnotationGate';
 
 const UsageCharts = lazy(() =>
@@ -119,11 +116,10 @@ const BedrockTabContent = () => {
       )}
       {value && <EnforcementBanner enforcement={value.enforcement} />}
       {value && noDataYet && (
-        <EmptyState
-          missing="data"
-          title="No data yet"
-          description="Nothing has been collected for this tenant yet. Collection runs on a schedule; press Refresh to collect now."
-        />
+        <StateMessage title="No data yet">
+          Nothing has been collected for this tenant yet. Collection runs on a
+          schedule; press Refresh to collect now.
+        </StateMessage>
       )}
       {value && !noDataYet && (
         <>
@@ -183,7 +179,9 @@ const BedrockTabContent = () => {
 
 /** The Bedrock tab of a tenant entity: usage, cost, budget, alarms and governance. */
 export const BedrockTab = () => (
-  <TenantAnnotationGate>
-    <BedrockTabContent />
-  </TenantAnnotationGate>
+  <SuiteView name="tab">
+    <TenantAnnotationGate>
+      <BedrockTabContent />
+    </TenantAnnotationGate>
+  </SuiteView>
 );

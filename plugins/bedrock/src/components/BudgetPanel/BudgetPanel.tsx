@@ -36,12 +36,16 @@ export const BudgetPanel = ({
           </Typography>
         ) : (
           <Box>
-            <Typography variant="subtitle2">{data.name}</Typography>
+            <Typography variant="subtitle2" component="p">
+              {data.name}
+            </Typography>
             <LinearProgress
               variant="determinate"
               value={Math.min(100, data.usedFraction * 100)}
               color={data.usedFraction >= 1 ? 'secondary' : 'primary'}
-              aria-label={`Budget used: ${formatPercent(data.usedFraction)}`}
+              aria-label={`Budget used: ${formatPercent(
+                data.usedFraction,
+              )}, of ${formatUsd(data.limitUsd)}`}
             />
             <Row
               testId="budget-limit"

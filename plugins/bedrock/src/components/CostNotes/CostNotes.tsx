@@ -27,7 +27,9 @@ export const CostNotes = ({ cost }: { cost: Section<CostBlock> }) => (
                 )}.`
               : ' No billed figure is available yet.'}
           </Typography>
-          <Typography variant="subtitle2">Included</Typography>
+          <Typography variant="subtitle2" component="h3">
+            Included
+          </Typography>
           <ul>
             {data.includes.map(i => (
               <li key={i}>
@@ -35,7 +37,9 @@ export const CostNotes = ({ cost }: { cost: Section<CostBlock> }) => (
               </li>
             ))}
           </ul>
-          <Typography variant="subtitle2">Assumed</Typography>
+          <Typography variant="subtitle2" component="h3">
+            Assumed
+          </Typography>
           <ul data-testid="cost-assumptions">
             {data.assumptions.map(i => (
               <li key={i}>
@@ -43,7 +47,9 @@ export const CostNotes = ({ cost }: { cost: Section<CostBlock> }) => (
               </li>
             ))}
           </ul>
-          <Typography variant="subtitle2">Not included</Typography>
+          <Typography variant="subtitle2" component="h3">
+            Not included
+          </Typography>
           <ul data-testid="cost-excludes">
             {data.excludes.map(i => (
               <li key={i}>

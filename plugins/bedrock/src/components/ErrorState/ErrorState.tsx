@@ -1,6 +1,7 @@
-import { EmptyState, ResponseErrorPanel } from '@backstage/core-components';
+import { ResponseErrorPanel } from '@backstage/core-components';
 import { UNVERIFIED_TENANT_ERROR } from '@bedrock-tenancy/plugin-bedrock-common';
 import { messageOf, nameOf, statusOf } from '../../lib/errors';
+import { StateMessage } from '../StateMessage';
 
 /** A failed request, shown as what it means: not permitted, not found, or a backend error. */
 export const ErrorState = ({ error }: { error: Error }) => {
@@ -8,33 +9,25 @@ export const ErrorState = ({ error }: { error: Error }) => {
   if (nameOf(error) === UNVERIFIED_TENANT_ERROR) {
     // the entity claims a tenant no binding confirms: no figures, and how an admin binds it
     return (
-      <div data-testid="bedrock-unverified">
-        <EmptyState
-          missing="info"
-          title="Unverified tenant"
-          description={messageOf(error)}
-        />
-      </div>
+      <StateMessage title="Unverified tenant" testId="bedrock-unverified">
+        {messageOf(error)}
+      </StateMessage>
     );
   }
   if (status === 403) {
     return (
-      <EmptyState
-        missing="info"
-        title="Not permitted"
-        description={`You may not see this Bedrock usage. Ask the owner or a portal admin for access. (${messageOf(
+      <StateMessage title="Not permitted">
+        {`You may not see this Bedrock usage. Ask the owner or a portal admin for access. (${messageOf(
           error,
         )})`}
-      />
+      </StateMessage>
     );
   }
   if (status === 404) {
     return (
-      <EmptyState
-        missing="info"
-        title="No Bedrock tenant found"
-        description={messageOf(error)}
-      />
+      <StateMessage title="No Bedrock tenant found">
+        {messageOf(error)}
+      </StateMessage>
     );
   }
   return <ResponseErrorPanel error={error} />;

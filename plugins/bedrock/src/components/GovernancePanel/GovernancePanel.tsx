@@ -80,7 +80,7 @@ export const GovernancePanel = ({
         )
       }
     </SectionView>
-    <Typography variant="subtitle2" style={{ marginTop: 16 }}>
+    <Typography variant="subtitle2" component="h3" style={{ marginTop: 16 }}>
       Guardrails
     </Typography>
     <SectionView section={guardrails} name="Guardrails">

@@ -17,6 +17,13 @@ describe('ModelTable', () => {
       'Claude 3 Haiku',
       'acme-ft (custom)',
     ]);
+    // fewest calls first, then most: every press sorts (e2e/a11y presses it with the keyboard)
+    fireEvent.click(screen.getByText('Calls'));
+    expect(modelColumn()).toEqual([
+      'acme-ft (custom)',
+      'Claude 3.5 Sonnet',
+      'Claude 3 Haiku',
+    ]);
     fireEvent.click(screen.getByText('Calls'));
     expect(modelColumn()).toEqual([
       'Claude 3 Haiku',

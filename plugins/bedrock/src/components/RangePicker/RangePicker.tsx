@@ -2,6 +2,7 @@ import { useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import TextField from '@material-ui/core/TextField';
+import { makeStyles } from '@material-ui/core/styles';
 import ToggleButton from '@material-ui/lab/ToggleButton';
 import ToggleButtonGroup from '@material-ui/lab/ToggleButtonGroup';
 import type { RangePreset } from '@bedrock-tenancy/plugin-bedrock-common';
@@ -15,6 +16,12 @@ const PRESETS: Array<{ value: RangePreset; label: string }> = [
 ];
 
 const DAY_MS = 24 * 3600 * 1000;
+
+const useStyles = makeStyles(theme => ({
+  // the fields sit on the page's grey background, where the theme's secondary label colour
+  // falls under 4.5:1 (axe color-contrast); focus still turns the label the primary colour
+  label: { color: theme.palette.text.primary },
+}));
 
 /** Custom dates are whole UTC days: from the start of `from` to the end of `to`. */
 export function customRange(
@@ -33,6 +40,7 @@ export const RangePicker = (props: {
   onChange: (range: BedrockRange) => void;
 }) => {
   const { value, onChange } = props;
+  const classes = useStyles();
   const [custom, setCustom] = useState(!('preset' in value));
   const [fromDate, setFromDate] = useState(
     'from' in value ? value.from.slice(0, 10) : '',
@@ -88,7 +96,7 @@ export const RangePicker = (props: {
             size="small"
             id="bedrock-range-from"
             label="From (UTC)"
-            InputLabelProps={{ shrink: true }}
+            InputLabelProps={{ shrink: true, classes: { root: classes.label } }}
             value={fromDate}
             onChange={e => setFromDate(e.target.value)}
           />
@@ -97,7 +105,7 @@ export const RangePicker = (props: {
             size="small"
             id="bedrock-range-to"
             label="To (UTC)"
-            InputLabelProps={{ shrink: true }}
+            InputLabelProps={{ shrink: true, classes: { root: classes.label } }}
             value={toDate}
             onChange={e => setToDate(e.target.value)}
             error={Boolean(fromDate && toDate && !applied)}

@@ -71,7 +71,13 @@ const columns: TableColumn<Row>[] = [
 export const RegionTable = ({ regions }: { regions: RegionUsage[] }) => (
   <Table<Row>
     title="By region"
-    options={{ paging: false, search: false, sorting: false, padding: 'dense' }}
+    options={{
+      paging: false,
+      search: false,
+      sorting: false,
+      padding: 'dense',
+      draggable: false,
+    }}
     columns={columns}
     data={regions.flatMap(r => [
       {

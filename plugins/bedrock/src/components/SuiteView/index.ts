@@ -1,0 +1,1 @@
+export { SuiteView } from './SuiteView';
