@@ -42,4 +42,8 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // the suite's backend: usage, alarms, cost and budgets per tenant
 backend.add(import('@bedrock-tenancy/plugin-bedrock-backend'));
 
+// AI assistants: the registered actions (backend.actions.pluginSources) as MCP tools at
+// /api/mcp-actions/v1, each called with the person's own permissions
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
+
 backend.start();

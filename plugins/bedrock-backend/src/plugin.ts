@@ -2,11 +2,13 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { bedrockPermissions } from '@bedrock-tenancy/plugin-bedrock-common';
 import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
+import { registerBedrockActions } from './actions';
 import { CollectorTasks } from './collector/CollectorTasks';
 import { StatusCollector } from './collector/StatusCollector';
 import { UsageCollector } from './collector/UsageCollector';
@@ -20,6 +22,7 @@ import { DatabaseUsageStore } from './database/DatabaseUsageStore';
 import { createAfterCollection } from './notify';
 import { NotificationLedger } from './notify/NotificationLedger';
 import { BudgetEnforcer } from './enforce/BudgetEnforcer';
+import { TenantSuspender } from './enforce/TenantSuspender';
 import { readEnforcementSettings } from './enforce/config';
 import { readNotifySettings } from './notify/config';
 import { DAY_MS, floorHour, HOUR_MS } from './lib/time';
@@ -56,6 +59,7 @@ export const bedrockPlugin = createBackendPlugin({
         cache: coreServices.cache,
         notifications: notificationService,
         signals: signalsServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const {
@@ -179,6 +183,21 @@ export const bedrockPlugin = createBackendPlugin({
         });
         await tasks.schedule(scheduler);
 
+        const entities = EntityReader.create({
+          catalog,
+          ttlMs: settings.decisionCacheSeconds * 1000,
+        });
+        const groups = GroupRollupService.create({
+          catalog,
+          auth,
+          permissions,
+          summary,
+          bindings,
+          accessTtlMs: settings.decisionCacheSeconds * 1000,
+          treeTtlMs: settings.rollup.treeCacheSeconds * 1000,
+          maxGroups: settings.rollup.maxGroups,
+          maxEntities: settings.rollup.maxEntities,
+        });
         httpRouter.use(
           await createRouter({
             logger,
@@ -186,24 +205,11 @@ export const bedrockPlugin = createBackendPlugin({
             permissions,
             userInfo: deps.userInfo,
             catalog,
-            entities: EntityReader.create({
-              catalog,
-              ttlMs: settings.decisionCacheSeconds * 1000,
-            }),
+            entities,
             summary,
             auth,
             bindings,
-            groups: GroupRollupService.create({
-              catalog,
-              auth,
-              permissions,
-              summary,
-              bindings,
-              accessTtlMs: settings.decisionCacheSeconds * 1000,
-              treeTtlMs: settings.rollup.treeCacheSeconds * 1000,
-              maxGroups: settings.rollup.maxGroups,
-              maxEntities: settings.rollup.maxEntities,
-            }),
+            groups,
             refresh: tenant => tasks.refreshTenant(tenant),
             checkAccount: accountId =>
               checkAccountConfigured(clients, accountId),
@@ -216,6 +222,18 @@ export const bedrockPlugin = createBackendPlugin({
             enforcementPlan: async () => enforcer.plan(await tasks.tenants()),
           }),
         );
+        // the same services and checks as the routes, for AI assistants (MCP)
+        registerBedrockActions(deps.actionsRegistry, {
+          permissions,
+          catalog,
+          entities,
+          summary,
+          groups,
+          bindings,
+          auditor: deps.auditor,
+          includeChildGroups: settings.rollup.includeChildGroups,
+          suspender: TenantSuspender.create({ clients }),
+        });
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });

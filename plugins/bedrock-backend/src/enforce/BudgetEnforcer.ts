@@ -8,19 +8,13 @@ import {
   EnforcementInfo,
   EnforcementPlan,
   EntitySummary,
-  MANAGED_BY_VALUE,
-  TAG_MANAGED_BY,
-  TAG_TENANT,
-  tenantAlarmNames,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import {
   AwsClientFactory,
   budgetSuspender,
-  readSuspensionTarget,
   resumeTenant,
   suspendTenant,
   suspensionOf,
-  tenantRoleName,
   type SuspensionTarget,
 } from '@bedrock-tenancy/plugin-bedrock-node';
 import type { BindingStore } from '../bindings/types';
@@ -29,6 +23,7 @@ import { budgetPeriod } from '../notify/events';
 import { NotificationLedger } from '../notify/NotificationLedger';
 import type { Tenant } from '../tenant';
 import type { EnforcementSettings } from './config';
+import { readTenantTarget } from './suspensionTarget';
 import { tellOwners } from './tellOwners';
 import { decide, nextPeriodStart, RESUMABLE_BY, unassessed } from './decide';
 
@@ -54,9 +49,6 @@ interface Assessed {
   info: EnforcementInfo;
   target?: SuspensionTarget;
 }
-
-const isOwnBy = (tenantId: string) => (tags: Record<string, string>) =>
-  tags[TAG_TENANT] === tenantId && tags[TAG_MANAGED_BY] === MANAGED_BY_VALUE;
 
 /**
  * Budget enforcement: after each collection, a tenant that opted in (its binding) and reached
@@ -195,26 +187,11 @@ export class BudgetEnforcer {
   ): Promise<Assessed> {
     const now = this.#now();
     const period = budgetPeriod(now);
-    const [summary, aws, last] = await Promise.all([
+    const [summary, target, last] = await Promise.all([
       this.#o.summarize(tenant),
-      this.#o.clients.forTarget(tenant.accountId, tenant.regions[0]),
+      readTenantTarget(this.#o.clients, tenant),
       this.#o.ledger.last(tenant.tenantId),
     ]);
-    const target = await readSuspensionTarget(aws, {
-      roleName: tenantRoleName(tenant.tenantId),
-      alarmPrefix: tenant.alarmPrefix,
-      // exactly the tenant's alarm names (tenant `checkout`'s prefix also starts
-      // `checkout-assistant`'s), and of those only the ones tagged for it
-      alarmNames: tenantAlarmNames(tenant.alarmPrefix),
-      isOwn: isOwnBy(tenant.tenantId),
-      // the tenant's alarms in every region are turned off (the same names in each)
-      otherRegions: await Promise.all(
-        tenant.regions.slice(1).map(async region => ({
-          region,
-          aws: await this.#o.clients.forTarget(tenant.accountId, region),
-        })),
-      ),
-    });
     const info = decide({
       tenant,
       setting,

@@ -146,3 +146,42 @@ export function buildChargeback(o: {
     unverified: rollup.unverified,
   };
 }
+
+/**
+ * The chargeback export of `month` for this caller: the group read with the caller's
+ * credentials (404 when the catalog hides it), its detailed roll-up for the same caller (tenants
+ * the caller may not read are left out and counted), with the owners' parent groups. What the
+ * download route and the chargeback action answer.
+ */
+export async function groupChargeback(o: {
+  catalog: CatalogService;
+  entities: { read(ref: string, c: BackstageCredentials): Promise<Entity> };
+  groups: {
+    detailedRollup(options: {
+      group: Entity;
+      includeChildren: boolean;
+      range: TimeRange;
+      credentials: BackstageCredentials;
+    }): Promise<DetailedRollup>;
+  };
+  groupRef: string;
+  month: string;
+  includeChildren: boolean;
+  credentials: BackstageCredentials;
+  now: number;
+}): Promise<ChargebackExport> {
+  const range = monthRange(o.month, o.now);
+  const group = await o.entities.read(o.groupRef, o.credentials);
+  const rollup = await o.groups.detailedRollup({
+    group,
+    includeChildren: o.includeChildren,
+    range,
+    credentials: o.credentials,
+  });
+  const parents = await ownerParents(
+    o.catalog,
+    rollup.tenants.map(t => t.owner),
+    o.credentials,
+  );
+  return buildChargeback({ rollup, month: o.month, parents, now: o.now });
+}

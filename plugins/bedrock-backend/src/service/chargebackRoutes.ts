@@ -1,17 +1,18 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   CHARGEBACK_FORMATS,
   CHARGEBACK_MONTH_PATTERN,
+  ChargebackExport,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import express from 'express';
 import { z } from 'zod';
 import { iso } from '../lib/time';
 import { groupParamsSchema, parseParams } from './entityAccess';
 import { EntityReader } from './EntityReader';
-import { buildChargeback, monthRange, ownerParents } from './chargeback';
+import { groupChargeback } from './chargeback';
 import { chargebackCsv } from './chargebackCsv';
 import { chargebackFocusCsv } from './chargebackFocus';
 import { GroupRollupService } from './GroupRollupService';
@@ -33,7 +34,8 @@ const querySchema = z
  * The chargeback export of one month: the Group roll-up of that month for the same caller (so
  * the same permission checks: tenants the caller may not read are left out and counted), per
  * model, with billed cost, budget, owner and the owner's parent groups. `focus`: the usage rows
- * as a FinOps FOCUS CSV (chargebackFocus.ts).
+ * as a FinOps FOCUS CSV (chargebackFocus.ts). Each download is an audit event `chargeback-export`
+ * whose actor is the person who asked (the request's credentials).
  */
 export function addChargebackRoutes(
   router: express.Router,
@@ -44,6 +46,8 @@ export function addChargebackRoutes(
     groups: GroupRollupService;
     includeChildGroups: boolean;
     now: () => number;
+    /** records each download: who, which group, month and format (the actor is the caller) */
+    auditor?: AuditorService;
   },
 ) {
   router.get('/group/:namespace/:name/chargeback', async (req, res) => {
@@ -61,34 +65,44 @@ export function addChargebackRoutes(
     }
     const now = o.now();
     const month = q.data.month ?? iso(now).slice(0, 7);
-    const range = monthRange(month, now);
     const includeChildren = q.data.includeChildren
       ? q.data.includeChildren === 'true'
       : o.includeChildGroups;
-    const credentials = await o.httpAuth.credentials(req);
-    const group = await o.entities.read(
-      stringifyEntityRef({
-        kind: 'group',
-        namespace: p.namespace,
-        name: p.name,
-      }),
-      credentials,
-    );
-    const rollup = await o.groups.detailedRollup({
-      group,
-      includeChildren,
-      range,
-      credentials,
+    const format = q.data.format ?? 'json';
+    const groupRef = stringifyEntityRef({
+      kind: 'group',
+      namespace: p.namespace,
+      name: p.name,
     });
-    const parents = await ownerParents(
-      o.catalog,
-      rollup.tenants.map(t => t.owner),
-      credentials,
-    );
-    const body = buildChargeback({ rollup, month, parents, now });
+    // a data export: who downloaded which group's chargeback (the actor is the request's caller)
+    const audit = await o.auditor?.createEvent({
+      eventId: 'chargeback-export',
+      severityLevel: 'medium',
+      request: req,
+      meta: { groupRef, month, format, includeChildren },
+    });
+    let body: ChargebackExport;
+    try {
+      body = await groupChargeback({
+        ...o,
+        groupRef,
+        month,
+        includeChildren,
+        credentials: await o.httpAuth.credentials(req),
+        now,
+      });
+    } catch (error) {
+      await audit?.fail({ error: error as Error });
+      throw error;
+    }
+    await audit?.success({
+      meta: {
+        tenants: body.tenants.length,
+        unreadableTenants: body.unreadableTenants,
+      },
+    });
     const file = `bedrock-chargeback-${p.namespace}-${p.name}-${month}`;
     res.setHeader('Cache-Control', 'no-store');
-    const format = q.data.format ?? 'json';
     if (format === 'focus') {
       res.setHeader(
         'Content-Disposition',

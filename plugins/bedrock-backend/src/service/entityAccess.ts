@@ -221,3 +221,32 @@ export function tenantOrThrow(entity: Entity): Tenant {
   }
   return { ...r.tenant, entityRef: ref };
 }
+
+/**
+ * The tenant of the entity `ref` for this caller, with every check the entity routes make: the
+ * entity read with the caller's credentials (404 when the catalog hides it), `permission` decided
+ * for the caller on it (403), and its binding confirmed (409). The summary route and the actions
+ * (src/actions) share it, so an assistant is refused what the tab is refused.
+ */
+export async function permittedTenant(o: {
+  ref: string;
+  permission: ResourcePermission<'catalog-entity'>;
+  credentials: BackstageCredentials;
+  permissions: PermissionsService;
+  entities: { read(ref: string, c: BackstageCredentials): Promise<Entity> };
+  bindings: BindingStore;
+  catalog: CatalogService;
+}): Promise<Tenant> {
+  // the entity and the caller's decision, concurrently: neither needs the other
+  const [entity, authorizer] = await Promise.all([
+    o.entities.read(o.ref, o.credentials),
+    entityAuthorizer(o.permissions, o.permission, o.credentials),
+  ]);
+  await authorizeEntity(authorizer, o.permission, entity);
+  return verifiedTenant({
+    entity,
+    bindings: o.bindings,
+    catalog: o.catalog,
+    credentials: o.credentials,
+  });
+}

@@ -25,6 +25,7 @@ import {
   entityParamsSchema,
   groupParamsSchema,
   parseParams,
+  permittedTenant,
   verifiedTenant,
 } from './entityAccess';
 import { EntityReader } from './EntityReader';
@@ -125,6 +126,7 @@ export async function createRouter(
     groups,
     includeChildGroups,
     now,
+    auditor: options.auditor,
   });
 
   if (options.enforcementPlan) {
@@ -138,18 +140,14 @@ export async function createRouter(
   router.get('/entity/:kind/:namespace/:name/summary', async (req, res) => {
     const p = parseParams(entityParamsSchema, req.params);
     const range = resolveRange(req.query, now());
-    const credentials = await httpAuth.credentials(req);
-    // the entity and the caller's decision, concurrently: neither needs the other
-    const [entity, authorizer] = await Promise.all([
-      entities.read(stringifyEntityRef(p), credentials),
-      entityAuthorizer(permissions, bedrockUsageReadPermission, credentials),
-    ]);
-    await authorizeEntity(authorizer, bedrockUsageReadPermission, entity);
-    const tenant = await verifiedTenant({
-      entity,
+    const tenant = await permittedTenant({
+      ref: stringifyEntityRef(p),
+      permission: bedrockUsageReadPermission,
+      credentials: await httpAuth.credentials(req),
+      permissions,
+      entities,
       bindings,
       catalog,
-      credentials,
     });
     res.type('json').send(await summary.entitySummaryJson(tenant, range));
   });

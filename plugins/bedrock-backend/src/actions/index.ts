@@ -1,0 +1,30 @@
+import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
+import { registerGetGroupChargeback } from './getGroupChargeback';
+import { registerGetTenantBudget } from './getTenantBudget';
+import { registerGetTenantUsage } from './getTenantUsage';
+import { registerListTenantsNearBudget } from './listTenantsNearBudget';
+import { registerResumeTenant } from './resumeTenant';
+import { registerSuspendTenant } from './suspendTenant';
+import type { BedrockActionsOptions } from './types';
+
+export type { BedrockActionsOptions } from './types';
+
+/**
+ * Registers the Bedrock actions (bedrock:*) that AI assistants call through the MCP actions
+ * backend: four read-only ones for whoever may read the tenants, and, with a suspender, the
+ * suspend and resume actions for Bedrock admins only.
+ */
+export function registerBedrockActions(
+  registry: ActionsRegistryService,
+  options: BedrockActionsOptions,
+) {
+  registerGetTenantUsage(registry, options);
+  registerGetTenantBudget(registry, options);
+  registerListTenantsNearBudget(registry, options);
+  registerGetGroupChargeback(registry, options);
+  const { suspender } = options;
+  if (suspender) {
+    registerSuspendTenant(registry, { ...options, suspender });
+    registerResumeTenant(registry, { ...options, suspender });
+  }
+}
