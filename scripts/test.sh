@@ -30,6 +30,9 @@ yarn build:api-reports:only --ci
 say "Lint"
 yarn lint
 
+say "Import directions (dependency-cruiser, .dependency-cruiser.cjs)"
+yarn deps:check
+
 say "Unit and integration tests (jest, all projects)"
 yarn test --maxWorkers=2
 

@@ -31,6 +31,7 @@ export const SUITES = {
     dir: 'plugins/bedrock-backend',
     mutate: [
       'src/service/entityAccess.ts',
+      'src/access/entityAuthorizer.ts',
       'src/service/GroupRollupService.ts',
       'src/service/GroupTreeReader.ts',
       'src/service/visibleTree.ts',

@@ -11,7 +11,16 @@ import {
 import { Duration } from 'luxon';
 import { z } from 'zod';
 import { CLOUDWATCH_HOURLY_RETENTION_DAYS } from './lib/time';
-import type { StatusBudget } from './collector/StatusCollector';
+
+/** How much one status run may do; `bedrock.status.*` (config.d.ts documents each). */
+export interface StatusBudget {
+  /** fetches (one tenant's alarms, one tenant's budget, one account-region's logging) in flight */
+  concurrency: number;
+  /** milliseconds one account may take in one run; its remaining fetches wait for the next run */
+  accountBudgetMs: number;
+  /** milliseconds after which a run starts no more fetches (inside the task timeout) */
+  runBudgetMs: number;
+}
 
 /** The plugin's settings, read once from `bedrock.*` with defaults applied. */
 export interface BedrockBackendConfig {

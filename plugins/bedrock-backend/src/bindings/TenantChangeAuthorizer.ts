@@ -13,7 +13,7 @@ import {
   TenantChangeCheck,
   TenantChangeDecision,
 } from '@bedrock-tenancy/plugin-bedrock-common';
-import { entityAuthorizer } from '../service/entityAccess';
+import { entityAuthorizer } from '../access/entityAuthorizer';
 import { BindingStore, claimsOf, TenantBinding } from './types';
 import { notTheBoundEntity, ownerOf, sameRef } from './verify';
 

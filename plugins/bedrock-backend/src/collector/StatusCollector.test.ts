@@ -14,7 +14,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { SNAPSHOT } from '../database/snapshots';
-import { StatusBudget, StatusCollector } from './StatusCollector';
+import { StatusCollector } from './StatusCollector';
+import type { StatusBudget } from '../config';
 import { Tenant } from '../tenant';
 
 const T0 = Date.parse('2026-11-20T12:00:00Z');

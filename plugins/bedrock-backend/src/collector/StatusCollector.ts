@@ -6,16 +6,7 @@ import { GuardrailCollector } from './GuardrailCollector';
 import { iso, mapLimit } from '../lib/time';
 import { groupByAccountRegion, Tenant } from '../tenant';
 import { errorText, StatusReader } from './StatusReader';
-
-/** How much one status run may do; `bedrock.status.*` (config.d.ts documents each). */
-export interface StatusBudget {
-  /** fetches (one tenant's alarms, one tenant's budget, one account-region's logging) in flight */
-  concurrency: number;
-  /** milliseconds one account may take in one run; its remaining fetches wait for the next run */
-  accountBudgetMs: number;
-  /** milliseconds after which a run starts no more fetches (inside the task timeout) */
-  runBudgetMs: number;
-}
+import type { StatusBudget } from '../config';
 
 /** What a status run stores under SNAPSHOT.run: the next run starts with `pending`. */
 export interface StatusRunRecord {

@@ -4,7 +4,7 @@ import { NotificationService } from '@backstage/plugin-notifications-node';
 import { SignalsService } from '@backstage/plugin-signals-node';
 import { DAY_MS, floorHour, HOUR_MS } from '../lib/time';
 import type { Tenant } from '../tenant';
-import { SummaryService } from '../service/SummaryService';
+import type { EntitySummary } from '@bedrock-tenancy/plugin-bedrock-common';
 import { readNotifySettings } from './config';
 import { NotificationLedger } from './NotificationLedger';
 import { publishTenantChanged } from './signals';
@@ -18,7 +18,13 @@ import { TenantNotifier } from './TenantNotifier';
 export async function createAfterCollection(o: {
   config: Config;
   database: DatabaseService;
-  summary: SummaryService;
+  /** the tenant's summary of a range (SummaryService), for the notifications' figures */
+  summary: {
+    entitySummary(
+      tenant: Tenant,
+      range: { from: number; to: number },
+    ): Promise<EntitySummary>;
+  };
   notifications: NotificationService;
   signals: SignalsService;
   logger: LoggerService;

@@ -18,7 +18,7 @@ import { iso } from '../lib/time';
 import { Tenant, tenantOf } from '../tenant';
 import { BindingStore } from '../bindings/types';
 import { verifyTenants } from '../bindings/verify';
-import { entityAuthorizer } from './entityAccess';
+import { entityAuthorizer } from '../access/entityAuthorizer';
 import { GroupTree, GroupTreeReader } from './GroupTreeReader';
 import { ownerRef } from './ownership';
 import { MemoCache } from './MemoCache';

@@ -11,7 +11,6 @@ import {
   GovernanceInfo,
   GuardrailInfo,
   ModelUsage,
-  PriceRow,
   Section,
   UsageTotals,
 } from '@bedrock-tenancy/plugin-bedrock-common';
@@ -33,7 +32,7 @@ import { section } from './sections';
 import { TimeRange } from './range';
 import { historyWindow } from './historyWindow';
 import { granularityOf, modelsOf, totalsOf } from './usage';
-import { buildSummary, costSection } from './buildSummary';
+import { buildSummary, costSection, type SummaryOptions } from './buildSummary';
 
 /** A tenant's figures in a Group roll-up. */
 export interface TenantFigures {
@@ -64,13 +63,6 @@ const inRange = (rows: HourlyUsageRow[], range: TimeRange) =>
     const t = Date.parse(r.hour);
     return t >= range.from && t < range.to;
   });
-
-export interface SummaryOptions {
-  prices: PriceRow[];
-  idleDays: number;
-  staleAfterMinutes: number;
-  costExplorerEnabled: boolean;
-}
 
 /** Builds entity summaries from the store only: no AWS call happens here. */
 export class SummaryService {

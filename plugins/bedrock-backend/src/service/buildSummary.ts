@@ -18,8 +18,15 @@ import type { TimeRange } from './range';
 import { regionsOf } from './regions';
 import { governanceSection, section } from './sections';
 import { suggestionsFor } from './suggestions';
-import type { SummaryOptions } from './SummaryService';
 import { modelsOf, seriesOf, totalsOf } from './usage';
+
+/** What every summary is built with: prices and the thresholds of its notices. */
+export interface SummaryOptions {
+  prices: PriceRow[];
+  idleDays: number;
+  staleAfterMinutes: number;
+  costExplorerEnabled: boolean;
+}
 
 /* The entity summary, assembled from the rows and snapshots SummaryService read: no I/O here. */
 

@@ -18,13 +18,13 @@ import {
 } from '../__testUtils__/lightServices';
 import {
   authorizeEntity,
-  entityAuthorizer,
   entityParamsSchema,
   groupParamsSchema,
   parseParams,
   tenantOrThrow,
   verifiedTenant,
 } from './entityAccess';
+import { entityAuthorizer } from '../access/entityAuthorizer';
 
 const component = (annotations: Record<string, string>) => ({
   apiVersion: 'backstage.io/v1alpha1',

@@ -21,13 +21,13 @@ import { z } from 'zod';
 import type { Tenant } from '../tenant';
 import {
   authorizeEntity,
-  entityAuthorizer,
   entityParamsSchema,
   groupParamsSchema,
   parseParams,
   permittedTenant,
   verifiedTenant,
 } from './entityAccess';
+import { entityAuthorizer } from '../access/entityAuthorizer';
 import { EntityReader } from './EntityReader';
 import { BindingStore } from '../bindings/types';
 import { addBindingRoutes } from './bindingRoutes';

@@ -8,14 +8,7 @@ import {
 import { GetRoleCommand, ListRoleTagsCommand } from '@aws-sdk/client-iam';
 import type { AwsClients } from '../clients';
 import { orUndefined } from '../errors';
-import type { SuspensionTarget } from './suspension';
-
-/**
- * A CloudWatch alarm with its tags.
- *
- * @public
- */
-export type TenantAlarm = MetricAlarm & { tags: Record<string, string> };
+import type { SuspensionTarget, TenantAlarm } from './types';
 
 const tagMap = (tags: Array<{ Key?: string; Value?: string }> | undefined) =>
   Object.fromEntries((tags ?? []).map(t => [t.Key ?? '', t.Value ?? '']));

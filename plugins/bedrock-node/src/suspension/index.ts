@@ -12,12 +12,6 @@ export {
   type ChangeListener,
   type SuspensionRecord,
   type SuspensionClients,
-  type SuspensionTarget,
-  type RegionAlarms,
 } from './suspension';
-export {
-  readRoleTags,
-  readSuspensionTarget,
-  setAlarmActions,
-  type TenantAlarm,
-} from './alarms';
+export type { RegionAlarms, SuspensionTarget, TenantAlarm } from './types';
+export { readRoleTags, readSuspensionTarget, setAlarmActions } from './alarms';

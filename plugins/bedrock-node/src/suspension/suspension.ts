@@ -15,7 +15,8 @@ import {
 } from '@aws-sdk/client-iam';
 import type { AwsClients } from '../clients';
 import { orUndefined } from '../errors';
-import { setAlarmActions, type TenantAlarm } from './alarms';
+import { setAlarmActions } from './alarms';
+import type { RegionAlarms, SuspensionTarget } from './types';
 
 /**
  * Role tag of a suspended tenant: the alarm kinds (name suffixes) whose actions suspend turned off,
@@ -108,33 +109,6 @@ export function suspensionOf(
     alarmKinds: recorded.split(' ').filter(Boolean),
     suspendedBy: roleTags?.[TAG_SUSPENDED_BY] || null,
   };
-}
-
-/**
- * What a suspension works on: the tenant's role (name and current tags) and the tenant's own
- * alarms as they are now (the suite's, checked by tag by the caller).
- *
- * @public
- */
-export interface SuspensionTarget {
-  roleName: string;
-  roleTags: Record<string, string>;
-  alarmPrefix: string;
-  /** the tenant's alarms in the region of the clients the suspension is given */
-  alarms: TenantAlarm[];
-  /** the tenant's alarms in its other regions (the same names), with those regions' clients */
-  otherRegions?: RegionAlarms[];
-}
-
-/**
- * A tenant's alarms in one more region, and that region's CloudWatch client.
- *
- * @public
- */
-export interface RegionAlarms {
-  region: string;
-  aws: Pick<AwsClients, 'cloudwatch'>;
-  alarms: TenantAlarm[];
 }
 
 /** Every region's alarms with its client: the given clients' region first. */

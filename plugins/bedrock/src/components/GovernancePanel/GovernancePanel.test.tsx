@@ -17,7 +17,8 @@ describe('GovernancePanel guardrails', () => {
       />,
     );
     const row = screen.getByTestId('guardrail-us-east-1');
-    expect(row).toHaveTextContent('bedrock-checkout-assistant version 2');
+    // the name on one line, its version under it
+    expect(row).toHaveTextContent('bedrock-checkout-assistantversion 2');
     expect(row).toHaveTextContent('last 7 days to 2026-11-23 10:00 UTC');
     // 63 of 4,200 invocations intervened: 1.5%
     expect(row).toHaveTextContent('4,20063 (1.5%)9,100');

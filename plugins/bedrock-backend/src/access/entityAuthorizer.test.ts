@@ -10,7 +10,7 @@ import {
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import { bedrockUsageReadPermission } from '@bedrock-tenancy/plugin-bedrock-common';
-import { entityAuthorizer, validatedOnce } from './entityAccess';
+import { entityAuthorizer, validatedOnce } from './entityAuthorizer';
 
 const entity = (name: string, owner: string): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
