@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { NotAllowedError } from '@backstage/errors';
+import { parse } from 'yaml';
 import type { TenantChangeCheck } from '@bedrock-tenancy/plugin-bedrock-common';
 import type { TaskAuthorizer } from './authorization';
 import { createBedrockCatalogPublishAction } from './catalogPublish';
@@ -148,5 +149,28 @@ spec: { type: service, lifecycle: production, owner: team-a }
       NotAllowedError,
     );
     expect(await fs.readFile(target, 'utf8')).toBe(entity);
+  });
+
+  it('runs its published examples: publish the workspace file, then remove it', async () => {
+    const steps = action.examples!.map(
+      e => parse(e.example).steps[0] as { action: string; input: object },
+    );
+    expect(steps.map(st => st.action)).toEqual([
+      'bedrock:catalog:publish',
+      'bedrock:catalog:publish',
+    ]);
+    workspace.setContent({
+      'catalog-info.yaml': entity.replace(/shop-bot/g, 'checkout-assistant'),
+    });
+    const target = path.join(catalogDir.path, 'checkout-assistant.yaml');
+    expect(await run(steps[0].input)).toEqual({
+      filePath: target,
+      changed: true,
+    });
+    expect(await run(steps[1].input)).toEqual({
+      filePath: target,
+      changed: true,
+    });
+    await expect(fs.stat(target)).rejects.toThrow();
   });
 });

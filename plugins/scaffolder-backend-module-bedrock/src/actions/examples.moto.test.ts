@@ -13,6 +13,8 @@ import {
 import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import { parse as fromYaml } from 'yaml';
 import { buildActions, run } from '../__testUtils__/actions';
+import type { BindingsClient } from '../bindings/BedrockBindingsClient';
+import { createBedrockTenantAdoptAction } from './tenantAdopt';
 import { ConfigReader } from '@backstage/config';
 import { readProvisioningConfig } from '../config';
 import {
@@ -130,5 +132,32 @@ describe('the published examples of the bedrock actions', () => {
       await runExample(actions.delete, input);
     }
     expect(mutatingCalls()).toBeGreaterThan(0);
+  });
+
+  it('the adopt example binds its tenant to its entity through the bindings API', async () => {
+    const puts: unknown[] = [];
+    const bindings = {
+      put: async (tenantId: string, body: unknown, o: { adopt?: boolean }) => {
+        puts.push({ tenantId, body, adopt: o.adopt });
+      },
+    } as unknown as BindingsClient;
+    const adopt = createBedrockTenantAdoptAction({ bindings });
+    for (const { input } of stepsOf(adopt)) {
+      await run(adopt, input, { dryRun: true });
+      expect(puts).toEqual([]);
+      await run(adopt, input);
+    }
+    expect(puts).toEqual([
+      {
+        tenantId: 'fraud-analyst',
+        body: expect.objectContaining({
+          entityRef: 'component:default/fraud-analyst',
+          accountId: '210987654321',
+          regions: ['us-east-1'],
+          attribution: 'account',
+        }),
+        adopt: true,
+      },
+    ]);
   });
 });
