@@ -117,10 +117,11 @@ describe('the published examples of the bedrock actions', () => {
     }
     // the update example raises the budget: one UpdateBudget, with the example's limit
     expect(
-      budgetUpdates.map(u => [u.NewBudget?.BudgetName, u.NewBudget?.BudgetLimit]),
-    ).toEqual([
-      ['bedrock-checkout-assistant', { Amount: '800', Unit: 'USD' }],
-    ]);
+      budgetUpdates.map(u => [
+        u.NewBudget?.BudgetName,
+        u.NewBudget?.BudgetLimit,
+      ]),
+    ).toEqual([['bedrock-checkout-assistant', { Amount: '800', Unit: 'USD' }]]);
     for (const a of [actions.suspend, actions.resume]) {
       for (const { input } of stepsOf(a)) {
         expect(created).toContain(input.tenantId);
