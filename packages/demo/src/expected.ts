@@ -63,3 +63,44 @@ export function seededTotalsByModel(
   }
   return out;
 }
+
+/** The seeded time to first token of a model in [from, to): by-hand figures for tests. */
+export interface SeededTtft {
+  /** streaming requests: the SampleCount of TimeToFirstToken */
+  streamingRequests: number;
+  /** mean over those requests (each hour weighted by its requests); null without any */
+  ttftAvgMs: number | null;
+}
+
+/**
+ * What the seed wrote as `TimeToFirstToken` for a tenant in [from, to), per base model id.
+ * Identity-attributed tenants have none: invocation logs carry no time to first token.
+ */
+export function seededTtftByModel(
+  tenant: DemoTenant,
+  anchor: Date,
+  from: Date,
+  to: Date,
+): Record<string, SeededTtft> {
+  const sums: Record<string, { requests: number; ms: number }> = {};
+  for (const model of tenant.models) {
+    const sum = (sums[normalizeModelId(model.modelId)] ??= {
+      requests: 0,
+      ms: 0,
+    });
+    if (tenant.attribution === 'identity') continue;
+    for (const h of seededHours(tenant, model, anchor, from, to)) {
+      sum.requests += h.streamingRequests;
+      sum.ms += h.streamingRequests * h.ttftMs;
+    }
+  }
+  return Object.fromEntries(
+    Object.entries(sums).map(([model, s]) => [
+      model,
+      {
+        streamingRequests: s.requests,
+        ttftAvgMs: s.requests ? s.ms / s.requests : null,
+      },
+    ]),
+  );
+}

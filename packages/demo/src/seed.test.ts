@@ -1,5 +1,6 @@
 import { MotoServer, startMoto } from '@bedrock-tenancy/aws-emulator';
 import { seedDemo } from './seed';
+import { seededTtftByModel } from './expected';
 import { DEMO_TENANTS } from './tenants';
 import { hourlyUsage } from './traffic';
 
@@ -46,8 +47,20 @@ describe('seedDemo', () => {
     expect(second).toEqual(first);
     expect(b).toEqual(a);
     // and it really seeded something: 30 days of hourly data for the tenants with metrics
-    const data = (a as any).cloudwatch.MetricDatum;
-    expect(data.length).toBe(first.datapoints);
+    // TimeToFirstToken is written as statistic sets (one per streaming hour), which moto
+    // keeps apart from single values
+    const { MetricDatum: data, MetricAggregatedDatum: sets } = (a as any)
+      .cloudwatch;
+    const streamingHours = DEMO_TENANTS.filter(
+      t => t.attribution !== 'identity',
+    ).flatMap(t =>
+      t.models.flatMap(m =>
+        hourlyUsage(t, m, ANCHOR).filter(h => h.streamingRequests > 0),
+      ),
+    );
+    expect(streamingHours.length).toBeGreaterThan(0);
+    expect(sets.length).toBe(streamingHours.length);
+    expect(data.length + sets.length).toBe(first.datapoints);
     expect(first.datapoints).toBeGreaterThan(30_000);
     // an identity tenant gets no alarms: AWS/Bedrock metrics do not name the caller
     expect(first.alarms).toBe(
@@ -66,5 +79,32 @@ describe('seedDemo', () => {
     const lastTenDays = idleHours.slice(-10 * 24);
     expect(lastTenDays.every(h => h.invocations === 0)).toBe(true);
     expect(idleHours.slice(0, 24).some(h => h.invocations > 0)).toBe(true);
+  });
+
+  it('streams some models and not others, and weighs time to first token by requests', () => {
+    const from = new Date(ANCHOR.getTime() - 30 * 86_400_000);
+    const ttft = Object.fromEntries(
+      DEMO_TENANTS.map(t => [
+        t.tenantId,
+        seededTtftByModel(t, ANCHOR, from, ANCHOR),
+      ]),
+    );
+    // a tenant with no streaming traffic at all, and one streamed model beside one never streamed
+    expect(
+      Object.values(ttft['search-ranker']).every(m => m.ttftAvgMs === null),
+    ).toBe(true);
+    const checkout = Object.values(ttft['checkout-assistant']);
+    expect(checkout.filter(m => m.ttftAvgMs === null)).toHaveLength(1);
+    expect(checkout.filter(m => m.streamingRequests > 0)).toHaveLength(2);
+    // the helper's mean is over requests: recomputed here from the hours
+    const docs = DEMO_TENANTS.find(t => t.tenantId === 'docs-summarizer')!;
+    const hours = hourlyUsage(docs, docs.models[0], ANCHOR);
+    const requests = hours.reduce((n, h) => n + h.streamingRequests, 0);
+    const ms = hours.reduce((n, h) => n + h.streamingRequests * h.ttftMs, 0);
+    expect(Object.values(ttft['docs-summarizer'])).toEqual([
+      { streamingRequests: requests, ttftAvgMs: ms / requests },
+    ]);
+    // every call of the docs summarizer streams
+    expect(requests).toBe(hours.reduce((n, h) => n + h.invocations, 0));
   });
 });

@@ -132,6 +132,22 @@ function metricData(dimension: string, hours: HourUsage[]): MetricDatum[] {
     put('InvocationClientErrors', h.clientErrors);
     put('InvocationServerErrors', h.serverErrors);
     put('InvocationThrottles', h.throttles);
+    // one sample per streaming request, as AWS emits it: a statistic set keeps moto small
+    if (h.streamingRequests > 0) {
+      const ttft = h.ttftMs;
+      data.push({
+        MetricName: 'TimeToFirstToken',
+        Dimensions: dims,
+        Timestamp: h.time,
+        StatisticValues: {
+          SampleCount: h.streamingRequests,
+          Sum: ttft * h.streamingRequests,
+          Minimum: ttft,
+          Maximum: ttft,
+        },
+        Unit: 'Milliseconds',
+      });
+    }
   }
   return data;
 }

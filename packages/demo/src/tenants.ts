@@ -26,6 +26,12 @@ export interface DemoModel {
   meanInputTokens: number;
   meanOutputTokens: number;
   meanLatencyMs: number;
+  /**
+   * Streaming traffic (ConverseStream, InvokeModelWithResponseStream): the share of invocations
+   * that stream, and their mean time to first token. Absent: the model is never streamed, so
+   * CloudWatch has no `TimeToFirstToken` for it.
+   */
+  streaming?: { share: number; meanTtftMs: number };
 }
 
 export interface DemoTenant {
@@ -102,12 +108,14 @@ export const DEMO_TENANTS: DemoTenant[] = (
           meanInputTokens: 1800,
           meanOutputTokens: 450,
           meanLatencyMs: 3200,
+          streaming: { share: 0.7, meanTtftMs: 650 },
         }),
         aip(HAIKU, {
           peakCallsPerHour: 900,
           meanInputTokens: 900,
           meanOutputTokens: 220,
           meanLatencyMs: 900,
+          streaming: { share: 0.9, meanTtftMs: 280 },
         }),
         aip(NOVA_PRO, {
           peakCallsPerHour: 150,
@@ -135,12 +143,14 @@ export const DEMO_TENANTS: DemoTenant[] = (
           meanInputTokens: 1400,
           meanOutputTokens: 380,
           meanLatencyMs: 1100,
+          streaming: { share: 0.5, meanTtftMs: 320 },
         }),
         aip(MISTRAL_LARGE, {
           peakCallsPerHour: 60,
           meanInputTokens: 2200,
           meanOutputTokens: 500,
           meanLatencyMs: 4200,
+          streaming: { share: 0.4, meanTtftMs: 900 },
         }),
       ],
     },
@@ -191,6 +201,7 @@ export const DEMO_TENANTS: DemoTenant[] = (
           meanInputTokens: 6000,
           meanOutputTokens: 900,
           meanLatencyMs: 7800,
+          streaming: { share: 1, meanTtftMs: 1400 },
         }),
       ],
     },
@@ -214,6 +225,7 @@ export const DEMO_TENANTS: DemoTenant[] = (
           meanInputTokens: 1500,
           meanOutputTokens: 260,
           meanLatencyMs: 700,
+          streaming: { share: 0.3, meanTtftMs: 350 },
         },
         {
           modelId: HAIKU,

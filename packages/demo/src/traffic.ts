@@ -12,6 +12,10 @@ export interface HourUsage {
   inputTokens: number;
   outputTokens: number;
   latencyMs: number;
+  /** invocations that streamed: the SampleCount of `TimeToFirstToken` (0 for a model never streamed) */
+  streamingRequests: number;
+  /** their mean time to first token, ms (0 without streaming requests) */
+  ttftMs: number;
   clientErrors: number;
   serverErrors: number;
   throttles: number;
@@ -40,6 +44,8 @@ export function hourlyUsage(
   anchor: Date,
 ): HourUsage[] {
   const rnd = seededRandom(`${tenant.tenantId}/${model.modelId}`);
+  // a stream of its own, so the other figures are the same as before streaming was modelled
+  const ttftRnd = seededRandom(`${tenant.tenantId}/${model.modelId}/ttft`);
   const end = floorHour(anchor).getTime();
   const hours = DEMO_DAYS * 24;
   const out: HourUsage[] = [];
@@ -54,6 +60,10 @@ export function hourlyUsage(
     const tokenNoise = 0.85 + 0.3 * rnd();
     const errors = tenant.shape === 'errors';
     const peak = diurnal(time) > 0.8;
+    const streamingRequests = Math.round(
+      invocations * (model.streaming?.share ?? 0),
+    );
+    const ttftNoise = 0.75 + 0.5 * ttftRnd();
     out.push({
       time,
       invocations,
@@ -68,6 +78,15 @@ export function hourlyUsage(
               (peak && errors ? 1.8 : 1),
           )
         : 0,
+      streamingRequests,
+      ttftMs:
+        streamingRequests && model.streaming
+          ? Math.round(
+              model.streaming.meanTtftMs *
+                ttftNoise *
+                (peak && errors ? 1.6 : 1),
+            )
+          : 0,
       clientErrors: errors
         ? Math.round(invocations * 0.03 * rnd())
         : Math.round(invocations * 0.002 * rnd()),

@@ -168,6 +168,23 @@ export interface UsageTotals extends UsageCounters {
   latencyMaxMs: number | null;
   /** null when the endpoint does not serve percentiles: show "not available" */
   latencyP99Ms: number | null;
+  /**
+   * Streaming requests (ConverseStream, InvokeModelWithResponseStream) behind the time to first
+   * token figures: the SampleCount of CloudWatch's `TimeToFirstToken`. 0 without streaming
+   * traffic, and for identity-attributed tenants (invocation logs carry no time to first token).
+   */
+  streamingRequests: number;
+  /**
+   * Mean time to first token of the streaming requests, weighted by their number in each hour
+   * (never an average of averages); null without streaming traffic: show "not available".
+   */
+  ttftAvgMs: number | null;
+  /**
+   * The largest hourly p99 time to first token in the range: an upper bound of the range's p99
+   * (each hour has at most 1% of its requests above its own p99). Null when the endpoint does
+   * not serve percentiles or without streaming traffic: show "not available".
+   */
+  ttftP99Ms: number | null;
   /** null when some traffic is unpriced: never shown as $0 */
   estimatedCostUsd: number | null;
 }

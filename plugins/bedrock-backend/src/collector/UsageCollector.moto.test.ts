@@ -10,6 +10,7 @@ import {
   MotoServer,
   seedDemo,
   seededTotalsByModel,
+  seededTtftByModel,
   startLogsInsightsStandIn,
   startMoto,
 } from '@bedrock-tenancy/demo';
@@ -17,7 +18,9 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
+import { DEFAULT_PRICES } from '@bedrock-tenancy/plugin-bedrock-common';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
+import { modelsOf } from '../service/usage';
 import { HourlyUsageRow } from '../database/types';
 import { tenantOf } from '../tenant';
 import { UsageCollector } from './UsageCollector';
@@ -284,6 +287,43 @@ describe('UsageCollector against moto', () => {
       expect(row.latencyAvgMs).toBe(h.latencyMs);
       expect(row.latencyMaxMs).toBe(h.latencyMs);
       expect(row.latencyP99Ms).toBeNull();
+
+      // time to first token per model: the seeded streaming requests and their mean, weighted
+      // by requests per hour (moto serves no percentiles: p99 not available)
+      // (rounded to a millionth of a ms: the store's and the seed's sums add in other orders)
+      const round = (v: number | null) =>
+        v === null ? null : Math.round(v * 1e6) / 1e6;
+      const ttftWanted: unknown[] = [];
+      const ttftStored: unknown[] = [];
+      for (const tenant of DEMO_TENANTS) {
+        const seeded = seededTtftByModel(
+          tenant,
+          ANCHOR,
+          new Date(FROM),
+          ANCHOR,
+        );
+        const stored = modelsOf(
+          DEFAULT_PRICES,
+          rows2.filter(r => r.tenantId === tenant.tenantId),
+        );
+        for (const model of stored) {
+          const want = seeded[model.modelId];
+          const key = [tenant.tenantId, model.modelId];
+          ttftWanted.push([
+            ...key,
+            want.streamingRequests,
+            round(want.ttftAvgMs),
+            null,
+          ]);
+          ttftStored.push([
+            ...key,
+            model.streamingRequests,
+            round(model.ttftAvgMs),
+            model.ttftP99Ms,
+          ]);
+        }
+      }
+      expect(ttftStored).toEqual(ttftWanted);
     },
   );
 

@@ -24,7 +24,10 @@ export type Field =
   | UsageCounter
   | 'latencyAvgMs'
   | 'latencyMaxMs'
-  | 'latencyP99Ms';
+  | 'latencyP99Ms'
+  | 'ttftAvgMs'
+  | 'ttftRequests'
+  | 'ttftP99Ms';
 
 /** CloudWatch metric -> the statistics we read and the field each one fills. */
 export const METRICS: Record<string, Array<{ stat: string; field: Field }>> = {
@@ -40,12 +43,22 @@ export const METRICS: Record<string, Array<{ stat: string; field: Field }>> = {
     { stat: 'Average', field: 'latencyAvgMs' },
     { stat: 'Maximum', field: 'latencyMaxMs' },
   ],
+  // streaming requests only (ConverseStream, InvokeModelWithResponseStream), one sample per
+  // request: SampleCount is the number of streaming requests, the weight of the Average
+  TimeToFirstToken: [
+    { stat: 'Average', field: 'ttftAvgMs' },
+    { stat: 'SampleCount', field: 'ttftRequests' },
+  ],
 };
-export const P99 = {
-  metric: 'InvocationLatency',
-  stat: 'p99',
-  field: 'latencyP99Ms' as Field,
-};
+/** Extended statistics, read in a separate call that may fail (then reported as not available). */
+export const PERCENTILES: Array<{
+  metric: string;
+  stat: string;
+  field: Field;
+}> = [
+  { metric: 'InvocationLatency', stat: 'p99', field: 'latencyP99Ms' },
+  { metric: 'TimeToFirstToken', stat: 'p99', field: 'ttftP99Ms' },
+];
 
 /** The metrics present for one ModelId dimension value. */
 export interface Series {
@@ -63,11 +76,8 @@ export function buildQueries(series: Series[], percentile: boolean) {
   const queries: MetricDataQuery[] = [];
   const meta = new Map<string, QueryMeta>();
   for (const s of series) {
-    const p99 = s.metrics.has(P99.metric)
-      ? [{ metric: P99.metric, stat: P99.stat, field: P99.field }]
-      : [];
     const specs = percentile
-      ? p99
+      ? PERCENTILES.filter(p => s.metrics.has(p.metric))
       : [...s.metrics].flatMap(m =>
           (METRICS[m] ?? []).map(x => ({ metric: m, ...x })),
         );
@@ -137,7 +147,8 @@ export function tenantDimensions(
 
 /**
  * Hourly rows of one tenant: its series' values summed per normalized model and hour;
- * latency averaged weighted by invocations, maximum and p99 as the largest of the series.
+ * latency averaged weighted by invocations, time to first token weighted by streaming
+ * requests (their counts add up), maximum and p99 as the largest of the series.
  */
 export function tenantRows(options: {
   tenant: Tenant;
@@ -147,7 +158,10 @@ export function tenantRows(options: {
   values: SeriesValues;
 }): HourlyUsageRow[] {
   const { tenant, accountId, region } = options;
-  const rows = new Map<string, { row: HourlyUsageRow; latency: LatencyMean }>();
+  const rows = new Map<
+    string,
+    { row: HourlyUsageRow; latency: LatencyMean; ttft: LatencyMean }
+  >();
   for (const dimension of options.dimensions) {
     const modelId = normalizeModelId(dimension, tenant.inferenceProfiles);
     for (const [hour, v] of options.values.get(dimension) ?? []) {
@@ -161,14 +175,21 @@ export function tenantRows(options: {
           modelId,
           hour,
         });
-        rows.set(key, (entry = { row, latency: new LatencyMean() }));
+        const empty = { latency: new LatencyMean(), ttft: new LatencyMean() };
+        rows.set(key, (entry = { row, ...empty }));
       }
-      const { row, latency } = entry;
+      const { row, latency, ttft } = entry;
       addCounters(row, v);
       latency.add(v.latencyAvgMs, v.invocations);
       row.latencyAvgMs = latency.value;
       row.latencyMaxMs = maxLatency(row.latencyMaxMs, v.latencyMaxMs);
       row.latencyP99Ms = maxLatency(row.latencyP99Ms, v.latencyP99Ms);
+      if (v.ttftAvgMs !== undefined) {
+        ttft.add(v.ttftAvgMs, v.ttftRequests);
+        row.ttftAvgMs = ttft.value;
+        row.ttftRequests += Math.max(v.ttftRequests ?? 0, 1);
+      }
+      row.ttftP99Ms = maxLatency(row.ttftP99Ms, v.ttftP99Ms);
     }
   }
   return [...rows.values()].map(e => e.row);

@@ -271,6 +271,9 @@ describe('DatabaseUsageStore reads, states, snapshots and pruning', () => {
     latencyAvgMs: 8.5,
     latencyMaxMs: 9,
     latencyP99Ms: h === 1 ? null : 10,
+    ttftAvgMs: 11.5,
+    ttftRequests: 3_000_000_001,
+    ttftP99Ms: h === 1 ? null : 12,
   });
 
   it.each(databases.eachSupportedId())(
@@ -322,6 +325,9 @@ describe('DatabaseUsageStore reads, states, snapshots and pruning', () => {
         latencyAvgMs: 8.5,
         latencyMaxMs: 9,
         latencyP99Ms: 10,
+        ttftAvgMs: 11.5,
+        ttftRequests: 3_000_000_001,
+        ttftP99Ms: 12,
       });
       expect(
         read.find(r => r.tenantId === 'alpha' && r.hour === at(1))!

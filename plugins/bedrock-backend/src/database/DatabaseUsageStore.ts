@@ -12,7 +12,7 @@ const DAILY = 'bedrock_usage_daily';
 const STATE = 'bedrock_tenant_state';
 const SNAPSHOTS = 'bedrock_snapshots';
 const WATERMARKS = 'bedrock_usage_watermarks';
-/** rows per INSERT: 17 columns x 50 stays under SQLite's bound-parameter limit */
+/** rows per INSERT: 19 columns x 50 = 950 stays under SQLite's old bound-parameter limit (999) */
 const INSERT_CHUNK = 50;
 /** ids per IN list */
 const ID_CHUNK = 200;

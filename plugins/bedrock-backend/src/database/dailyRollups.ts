@@ -29,14 +29,27 @@ export const LATENCY_COLUMNS = [
   'latency_weight',
   'latency_max_ms',
   'latency_p99_ms',
+  'ttft_sum_ms',
+  'ttft_requests',
+  'ttft_p99_ms',
 ];
 const WEIGHT =
   'CASE WHEN latency_avg_ms IS NULL THEN 0 WHEN invocations > 1 THEN invocations ELSE 1 END';
+/**
+ * Time to first token merges the same way, weighted by the hour's streaming requests (the
+ * SampleCount of TimeToFirstToken; at least 1 for an hour with an average), so a day's mean is
+ * the mean over its requests, never a mean of hourly means.
+ */
+const TTFT_WEIGHT =
+  'CASE WHEN ttft_avg_ms IS NULL THEN 0 WHEN ttft_requests > 1 THEN ttft_requests ELSE 1 END';
 const latencyOfHours = (db: Knex) => [
   db.raw(`SUM(latency_avg_ms * (${WEIGHT})) AS latency_sum_ms`),
   db.raw(`SUM(${WEIGHT}) AS latency_weight`),
   db.raw('MAX(latency_max_ms) AS latency_max_ms'),
   db.raw('MAX(latency_p99_ms) AS latency_p99_ms'),
+  db.raw(`SUM(ttft_avg_ms * (${TTFT_WEIGHT})) AS ttft_sum_ms`),
+  db.raw(`SUM(${TTFT_WEIGHT}) AS ttft_requests`),
+  db.raw('MAX(ttft_p99_ms) AS ttft_p99_ms'),
 ];
 
 /** Recomputes the days that [from, to) touches from the hourly rows (inside `tx`). */

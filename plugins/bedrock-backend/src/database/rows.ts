@@ -35,18 +35,26 @@ export function toDb(r: HourlyUsageRow) {
     latency_avg_ms: r.latencyAvgMs,
     latency_max_ms: r.latencyMaxMs,
     latency_p99_ms: r.latencyP99Ms,
+    ttft_avg_ms: r.ttftAvgMs,
+    ttft_requests: r.ttftRequests,
+    ttft_p99_ms: r.ttftP99Ms,
   };
 }
 
 /** A bucket of hours (getUsageBuckets): its latency average and the weight it stands for. */
 export function fromBucket(r: any): HourlyUsageRow {
   const weight = num(r.latency_weight);
+  const ttftWeight = num(r.ttft_requests);
   return {
     ...fromDb({ ...r, latency_avg_ms: null }),
     latencyAvgMs: weight > 0 ? num(r.latency_sum_ms) / weight : null,
     latencyWeight: weight,
     latencyMaxMs: optNum(r.latency_max_ms),
     latencyP99Ms: optNum(r.latency_p99_ms),
+    // the daily table keeps a sum and its weight (ttft_requests), like latency
+    ttftAvgMs: ttftWeight > 0 ? num(r.ttft_sum_ms) / ttftWeight : null,
+    ttftRequests: ttftWeight,
+    ttftP99Ms: optNum(r.ttft_p99_ms),
   };
 }
 
@@ -63,5 +71,8 @@ export function fromDb(r: any): HourlyUsageRow {
     latencyAvgMs: optNum(r.latency_avg_ms),
     latencyMaxMs: optNum(r.latency_max_ms),
     latencyP99Ms: optNum(r.latency_p99_ms),
+    ttftAvgMs: optNum(r.ttft_avg_ms),
+    ttftRequests: num(r.ttft_requests),
+    ttftP99Ms: optNum(r.ttft_p99_ms),
   };
 }

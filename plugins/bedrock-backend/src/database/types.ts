@@ -21,6 +21,16 @@ export interface HourlyUsageRow extends UsageCounters {
   latencyWeight?: number;
   latencyMaxMs: number | null;
   latencyP99Ms: number | null;
+  /** mean time to first token of the hour's streaming requests (CloudWatch `TimeToFirstToken`) */
+  ttftAvgMs: number | null;
+  /**
+   * What `ttftAvgMs` weighs when merged (LatencyMean): on an hourly row the hour's streaming
+   * requests (the SampleCount of `TimeToFirstToken`), on a bucket of hours the sum of its hours'
+   * weights, so that merging buckets equals merging their hours.
+   */
+  ttftRequests: number;
+  /** the hour's p99 time to first token; null when percentiles are not served */
+  ttftP99Ms: number | null;
 }
 
 /** A row with every count at zero and no latency, for collectors to add to. */
@@ -36,6 +46,9 @@ export function emptyUsageRow(
     latencyAvgMs: null,
     latencyMaxMs: null,
     latencyP99Ms: null,
+    ttftAvgMs: null,
+    ttftRequests: 0,
+    ttftP99Ms: null,
   };
 }
 

@@ -15,12 +15,15 @@ const FIELDS = [
   'latencyMaxMs',
   'latencyP99Ms',
   'latencyWeight',
+  'ttftAvgMs',
+  'ttftRequests',
+  'ttftP99Ms',
 ] as const satisfies ReadonlyArray<keyof HourlyUsageRow>;
 
-type Entry = { v: 2; rows: Array<Array<string | number | null>> };
+type Entry = { v: 3; rows: Array<Array<string | number | null>> };
 
 const encode = (rows: HourlyUsageRow[]): Entry => ({
-  v: 2,
+  v: 3,
   rows: rows.map(r => FIELDS.map(f => r[f] ?? null)),
 });
 
@@ -81,7 +84,8 @@ export class BucketCache {
       });
       return undefined;
     });
-    if (hit?.v === 2) return decode(hit);
+    // an entry of another shape (an older replica's) is read again from the database
+    if (hit?.v === 3) return decode(hit);
     const rows = await load();
     await this.#cache.set(id, encode(rows), { ttl: this.#ttlMs }).catch(e =>
       this.#logger?.warn('Bedrock roll-up cache write failed', {

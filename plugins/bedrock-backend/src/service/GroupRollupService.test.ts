@@ -103,6 +103,9 @@ function figures(t: Tenant): TenantFigures {
       latencyAvgMs: null,
       latencyMaxMs: null,
       latencyP99Ms: null,
+      streamingRequests: 0,
+      ttftAvgMs: null,
+      ttftP99Ms: null,
       estimatedCostUsd: f.cost,
     },
     cost: {

@@ -27,6 +27,9 @@ function dayRow(daysAgo: number, usd: number, modelId = HAIKU): HourlyUsageRow {
     latencyAvgMs: null,
     latencyMaxMs: null,
     latencyP99Ms: null,
+    ttftAvgMs: null,
+    ttftRequests: 0,
+    ttftP99Ms: null,
   };
 }
 

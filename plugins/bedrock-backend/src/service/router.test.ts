@@ -101,6 +101,9 @@ function rowsOf(tenant: typeof checkout): HourlyUsageRow[] {
         latencyAvgMs: h.latencyMs,
         latencyMaxMs: h.latencyMs,
         latencyP99Ms: null,
+        ttftAvgMs: null,
+        ttftRequests: 0,
+        ttftP99Ms: null,
       })),
   );
 }

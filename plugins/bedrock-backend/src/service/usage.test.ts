@@ -65,11 +65,55 @@ describe('totalsOf', () => {
       latencyAvgMs: 1750,
       latencyMaxMs: 3000,
       latencyP99Ms: 2600,
+      // neither hour streamed: not available
+      streamingRequests: 0,
+      ttftAvgMs: null,
+      ttftP99Ms: null,
       estimatedCostUsd: expect.closeTo(
         0.25 + 0.25 + 0.05 + 0.05 + 0.4 + 0.8,
         9,
       ),
     });
+  });
+
+  it('averages time to first token over streaming requests, never over hours or models', () => {
+    // by hand: 10 requests at 200 ms and 30 at 400 ms -> 14,000 / 40 = 350 ms (not 300);
+    // Nova Pro's hour did not stream and adds nothing
+    const rows = [
+      row('2026-11-20T10:00:00.000Z', HAIKU, {
+        invocations: 12,
+        ttftAvgMs: 200,
+        ttftRequests: 10,
+        ttftP99Ms: 450,
+      }),
+      row('2026-11-20T11:00:00.000Z', HAIKU, {
+        invocations: 35,
+        ttftAvgMs: 400,
+        ttftRequests: 30,
+        ttftP99Ms: 900,
+      }),
+      row('2026-11-20T11:00:00.000Z', NOVA_PRO, { invocations: 50 }),
+    ];
+    const t = totalsOf(DEFAULT_PRICES, rows);
+    expect([t.streamingRequests, t.ttftAvgMs, t.ttftP99Ms]).toEqual([
+      40, 350, 900,
+    ]);
+    const byModel = Object.fromEntries(
+      modelsOf(DEFAULT_PRICES, rows).map(m => [
+        m.modelId,
+        [m.streamingRequests, m.ttftAvgMs, m.ttftP99Ms],
+      ]),
+    );
+    expect(byModel).toEqual({
+      [HAIKU]: [40, 350, 900],
+      [NOVA_PRO]: [0, null, null],
+    });
+    // p99 where the endpoint served none: not available, the average stays
+    const noP99 = totalsOf(
+      DEFAULT_PRICES,
+      rows.map(r => ({ ...r, ttftP99Ms: null })),
+    );
+    expect([noP99.ttftAvgMs, noP99.ttftP99Ms]).toEqual([350, null]);
   });
 
   it('weights an hour with latency but no invocations as one call', () => {

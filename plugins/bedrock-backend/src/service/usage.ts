@@ -16,7 +16,11 @@ import { DAY_MS, HOUR_MS } from '../lib/time';
 import { HourlyUsageRow } from '../database/types';
 import { rowCost } from './cost';
 
-/** Sums rows; latency averaged weighted by invocations; cost null if any traffic is unpriced. */
+/**
+ * Sums rows; latency averaged weighted by invocations, time to first token weighted by
+ * streaming requests (`ttftRequests`: an hour's SampleCount, a bucket's summed weight), p99s as
+ * the largest (an upper bound of the range's p99); cost null if any traffic is unpriced.
+ */
 export function totalsOf(
   prices: PriceRow[],
   rows: HourlyUsageRow[],
@@ -25,6 +29,9 @@ export function totalsOf(
   const latency = new LatencyMean();
   let latencyMaxMs: number | null = null;
   let latencyP99Ms: number | null = null;
+  const ttft = new LatencyMean();
+  let streamingRequests = 0;
+  let ttftP99Ms: number | null = null;
   let cost = 0;
   let unpriced = false;
   for (const r of rows) {
@@ -32,6 +39,11 @@ export function totalsOf(
     latency.add(r.latencyAvgMs, r.latencyWeight ?? r.invocations);
     latencyMaxMs = maxLatency(latencyMaxMs, r.latencyMaxMs);
     latencyP99Ms = maxLatency(latencyP99Ms, r.latencyP99Ms);
+    if (r.ttftAvgMs !== null) {
+      ttft.add(r.ttftAvgMs, r.ttftRequests);
+      streamingRequests += Math.max(r.ttftRequests, 1);
+    }
+    ttftP99Ms = maxLatency(ttftP99Ms, r.ttftP99Ms);
     const c = rowCost(prices, r);
     if (c !== null) cost += c;
     else if (hasTraffic(r)) unpriced = true;
@@ -42,6 +54,9 @@ export function totalsOf(
     latencyAvgMs: latency.value,
     latencyMaxMs,
     latencyP99Ms,
+    streamingRequests,
+    ttftAvgMs: ttft.value,
+    ttftP99Ms,
     estimatedCostUsd: unpriced ? null : cost,
   };
 }

@@ -25,6 +25,9 @@ const haiku: ModelUsage = {
   latencyAvgMs: 640,
   latencyMaxMs: 2900,
   latencyP99Ms: 2100,
+  streamingRequests: 6000,
+  ttftAvgMs: 210,
+  ttftP99Ms: 480,
   estimatedCostUsd: 3.5,
 };
 
@@ -45,6 +48,9 @@ const sonnet: ModelUsage = {
   latencyAvgMs: 1800,
   latencyMaxMs: 7400,
   latencyP99Ms: 6200,
+  streamingRequests: 1000,
+  ttftAvgMs: 530,
+  ttftP99Ms: 1900,
   estimatedCostUsd: 10.5,
 };
 
@@ -65,6 +71,10 @@ const custom: ModelUsage = {
   latencyAvgMs: 910,
   latencyMaxMs: 1500,
   latencyP99Ms: null,
+  // no streaming traffic: time to first token not available
+  streamingRequests: 0,
+  ttftAvgMs: null,
+  ttftP99Ms: null,
   estimatedCostUsd: null,
 };
 
@@ -129,6 +139,10 @@ export const entitySummary: EntitySummary = {
     latencyAvgMs: 934.5,
     latencyMaxMs: 7400,
     latencyP99Ms: 5432,
+    // (6000 x 210 + 1000 x 530) / 7000, weighted by streaming requests
+    streamingRequests: 7000,
+    ttftAvgMs: 1_790_000 / 7000,
+    ttftP99Ms: 1900,
     estimatedCostUsd: null,
   },
   models: [haiku, custom, sonnet],
@@ -291,6 +305,9 @@ export const emptySummary: EntitySummary = {
     latencyAvgMs: null,
     latencyMaxMs: null,
     latencyP99Ms: null,
+    streamingRequests: 0,
+    ttftAvgMs: null,
+    ttftP99Ms: null,
     estimatedCostUsd: 0,
   },
   models: [],

@@ -19,6 +19,31 @@ function costHint(unpriced: number, priced: boolean) {
   return priced ? 'estimate, not the bill' : undefined;
 }
 
+const msOrNa = (value: number | null) =>
+  value === null ? NOT_AVAILABLE : formatMs(value);
+
+/**
+ * Time to first token: the average over the range's streaming requests and the p99, both
+ * named in the figure's accessible name; "not available" without streaming traffic.
+ */
+function ttftFigure(totals: EntitySummary['totals']) {
+  const { ttftAvgMs: avg, ttftP99Ms: p99, streamingRequests } = totals;
+  if (avg === null) {
+    return {
+      value: NOT_AVAILABLE,
+      exact: `${NOT_AVAILABLE}, no streaming requests`,
+      hint: 'streaming requests only',
+    };
+  }
+  return {
+    value: formatMs(avg),
+    exact: `${formatMs(avg)} average, p99 ${msOrNa(p99)}`,
+    hint: `p99 ${msOrNa(p99)} · ${formatInteger(
+      streamingRequests,
+    )} streaming requests`,
+  };
+}
+
 function budgetHint(budget: EntitySummary['budget']) {
   if (budget.status !== 'ok') return undefined;
   return budget.data ? `of ${formatUsd(budget.data.limitUsd)}` : 'no budget';
@@ -125,6 +150,12 @@ export const HeadlineFigures = ({ summary }: { summary: EntitySummary }) => {
           totals.latencyP99Ms === null ? undefined : `${totals.latencyP99Ms} ms`
         }
         raw={totals.latencyP99Ms}
+      />
+      <Figure
+        testId="headline-ttft"
+        label="Time to first token"
+        raw={totals.ttftAvgMs}
+        {...ttftFigure(totals)}
       />
       <Figure
         testId="headline-throttles"

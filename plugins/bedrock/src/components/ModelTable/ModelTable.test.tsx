@@ -32,6 +32,31 @@ describe('ModelTable', () => {
     ]);
   });
 
+  it('shows time to first token per model, "not available" for a model never streamed', async () => {
+    await renderInTestApp(<ModelTable models={entitySummary.models} />);
+    const header = within(screen.getByRole('table')).getAllByRole(
+      'columnheader',
+    );
+    const col = header.findIndex(h => h.textContent === 'Time to first token');
+    expect(col).toBeGreaterThan(0);
+    const ttft = within(screen.getByRole('table'))
+      .getAllByRole('row')
+      .slice(1)
+      .map(r => [
+        within(r).getAllByRole('cell')[0].textContent,
+        within(r).getAllByRole('cell')[col].textContent,
+      ]);
+    expect(ttft).toEqual([
+      ['Claude 3.5 Sonnet', '530 ms'],
+      ['Claude 3 Haiku', '210 ms'],
+      ['acme-ft (custom)', 'not available'],
+    ]);
+    expect(screen.getByText('210 ms')).toHaveAttribute(
+      'title',
+      'average over 6,000 streaming requests; p99 480 ms',
+    );
+  });
+
   it('says when nothing was invoked', async () => {
     await renderInTestApp(<ModelTable models={[]} />);
     expect(

@@ -70,6 +70,26 @@ const columns: TableColumn<Row>[] = [
       row.latencyAvgMs === null ? NOT_AVAILABLE : formatMs(row.latencyAvgMs),
   },
   {
+    title: 'Time to first token',
+    field: 'ttftAvgMs',
+    type: 'numeric',
+    // streaming requests only: a model never streamed has no figure, not 0 ms
+    render: row =>
+      row.ttftAvgMs === null ? (
+        NOT_AVAILABLE
+      ) : (
+        <span
+          title={`average over ${formatInteger(
+            row.streamingRequests,
+          )} streaming requests; p99 ${
+            row.ttftP99Ms === null ? NOT_AVAILABLE : formatMs(row.ttftP99Ms)
+          }`}
+        >
+          {formatMs(row.ttftAvgMs)}
+        </span>
+      ),
+  },
+  {
     title: 'Error rate',
     field: 'errorRate',
     type: 'numeric',
