@@ -184,7 +184,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(dist|dist-types|node_modules)/' },
+    exclude: { path: '(^|/)(dist|dist-types|node_modules|\\.stryker-tmp)/' },
     tsPreCompilationDeps: true,
     // workspace packages resolve through node_modules symlinks to plugins/ and packages/
     preserveSymlinks: false,

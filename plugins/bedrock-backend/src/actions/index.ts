@@ -1,4 +1,5 @@
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
+import { registerExplainTenantCostChange } from './explainTenantCostChange';
 import { registerGetGroupChargeback } from './getGroupChargeback';
 import { registerGetTenantBudget } from './getTenantBudget';
 import { registerGetTenantUsage } from './getTenantUsage';
@@ -11,7 +12,7 @@ export type { BedrockActionsOptions } from './types';
 
 /**
  * Registers the Bedrock actions (bedrock:*) that AI assistants call through the MCP actions
- * backend: four read-only ones for whoever may read the tenants, and, with a suspender, the
+ * backend: five read-only ones for whoever may read the tenants, and, with a suspender, the
  * suspend and resume actions for Bedrock admins only.
  */
 export function registerBedrockActions(
@@ -22,6 +23,7 @@ export function registerBedrockActions(
   registerGetTenantBudget(registry, options);
   registerListTenantsNearBudget(registry, options);
   registerGetGroupChargeback(registry, options);
+  registerExplainTenantCostChange(registry, options);
   const { suspender } = options;
   if (suspender) {
     registerSuspendTenant(registry, { ...options, suspender });

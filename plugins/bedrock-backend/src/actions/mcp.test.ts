@@ -67,6 +67,7 @@ describe('Bedrock actions over MCP', () => {
           'bedrock.get-tenant-budget',
           'bedrock.list-tenants-near-budget',
           'bedrock.get-group-chargeback',
+          'bedrock.explain-tenant-cost-change',
         ]),
       );
       expect(names).not.toContain('bedrock.suspend-tenant');
