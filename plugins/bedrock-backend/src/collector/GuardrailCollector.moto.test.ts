@@ -26,7 +26,7 @@ import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { guardrailSection } from '../service/guardrailSection';
 import { GuardrailCollector, NOTES } from './GuardrailCollector';
 import { GUARDRAIL_NAMESPACE } from './guardrailMetrics';
-import type { Tenant } from '../tenant';
+import { testTenant } from '../__testUtils__/tenants';
 
 jest.setTimeout(120_000);
 
@@ -34,21 +34,9 @@ const ACCOUNT = '123456789012';
 const NOW = Date.parse('2026-11-20T12:30:00.000Z');
 const at = (iso: string) => new Date(iso);
 
-const tenant = (
-  tenantId: string,
-  region: string,
-  attribution: Tenant['attribution'],
-): Tenant => ({
-  tenantId,
-  accountId: ACCOUNT,
-  regions: [region],
-  attribution,
-  inferenceProfiles: attribution === 'inference-profile' ? { p1: 'm' } : {},
-  principalArns: [],
-  alarmPrefix: `bedrock-${tenantId}-`,
-  budgetName: `bedrock-${tenantId}`,
-  entityRef: `component:default/${tenantId}`,
-});
+/** a tenant of the shared account in us-east-1, attributed by its one inference profile */
+const tenant = (tenantId: string) =>
+  testTenant({ tenantId, accountId: ACCOUNT, inferenceProfiles: { p1: 'm' } });
 
 describe('GuardrailCollector against the emulator', () => {
   let moto: MotoServer;
@@ -58,13 +46,18 @@ describe('GuardrailCollector against the emulator', () => {
 
   const tenants = {
     // shared account, the suite's guardrail, per-guardrail metrics
-    a: tenant('tenant-a', 'us-east-1', 'inference-profile'),
+    a: tenant('tenant-a'),
     // a guardrail with its name but another tenant's tag: not its guardrail
-    b: tenant('tenant-b', 'us-east-1', 'inference-profile'),
+    b: tenant('tenant-b'),
     // the suite's guardrail, but CloudWatch has nothing for it
-    d: tenant('tenant-d', 'us-east-1', 'inference-profile'),
+    d: tenant('tenant-d'),
     // owns its account and region (account attribution)
-    c: tenant('tenant-c', 'us-west-2', 'account'),
+    c: testTenant({
+      tenantId: 'tenant-c',
+      accountId: ACCOUNT,
+      regions: ['us-west-2'],
+      attribution: 'account',
+    }),
   };
 
   beforeAll(async () => {

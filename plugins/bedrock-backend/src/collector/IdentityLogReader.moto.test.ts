@@ -12,7 +12,7 @@ import {
 } from '@bedrock-tenancy/aws-emulator';
 import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { HourlyUsageRow } from '../database/types';
-import { Tenant } from '../tenant';
+import { testTenant } from '../__testUtils__/tenants';
 import { IdentityLogReader } from './IdentityLogReader';
 
 jest.setTimeout(60_000);
@@ -27,17 +27,14 @@ const TO = H0 + 2 * HOUR;
 const HAIKU = 'us.anthropic.claude-3-haiku-20240307-v1:0';
 const SONNET = 'anthropic.claude-3-5-sonnet-20240620-v1:0';
 
-const tenant = (tenantId: string, role: string): Tenant => ({
-  tenantId,
-  entityRef: `component:default/${tenantId}`,
-  accountId: ACCOUNT,
-  regions: [REGION],
-  attribution: 'identity',
-  inferenceProfiles: {},
-  principalArns: [`arn:aws:iam::${ACCOUNT}:role/${role}`],
-  alarmPrefix: `bedrock-${tenantId}-`,
-  budgetName: `bedrock-${tenantId}`,
-});
+const tenant = (tenantId: string, role: string) =>
+  testTenant({
+    tenantId,
+    accountId: ACCOUNT,
+    regions: [REGION],
+    attribution: 'identity',
+    principalArns: [`arn:aws:iam::${ACCOUNT}:role/${role}`],
+  });
 const tenants = [tenant('alpha', 'alpha-app'), tenant('beta', 'beta-app')];
 
 /** One invocation-log record (schema ModelInvocationLog 1.0), as Bedrock writes it. */

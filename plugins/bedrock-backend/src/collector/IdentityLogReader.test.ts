@@ -15,7 +15,7 @@ import {
 import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { mockClient } from 'aws-sdk-client-mock';
 import { HourlyUsageRow } from '../database/types';
-import { Tenant } from '../tenant';
+import { testTenant } from '../__testUtils__/tenants';
 import { IdentityLogReader, roleArnOf } from './IdentityLogReader';
 import { addResultRows, identityQuery } from './IdentityLogReaderQuery';
 
@@ -23,17 +23,12 @@ const ACCOUNT = '123456789012';
 const HOUR = 3_600_000;
 const FROM = Date.parse('2026-11-20T10:00:00Z');
 
-const tenant: Tenant = {
+const tenant = testTenant({
   tenantId: 'labels',
-  entityRef: 'component:default/labels',
   accountId: ACCOUNT,
-  regions: ['us-east-1'],
   attribution: 'identity',
-  inferenceProfiles: {},
   principalArns: [`arn:aws:iam::${ACCOUNT}:role/team/workers`],
-  alarmPrefix: 'bedrock-labels-',
-  budgetName: 'bedrock-labels',
-};
+});
 
 const row = (f: Record<string, string | number>): ResultField[] =>
   Object.entries(f).map(([field, value]) => ({ field, value: String(value) }));

@@ -16,21 +16,9 @@ import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { SNAPSHOT } from '../database/snapshots';
 import { StatusCollector } from './StatusCollector';
 import type { StatusBudget } from '../config';
-import { Tenant } from '../tenant';
+import { testTenant } from '../__testUtils__/tenants';
 
 const T0 = Date.parse('2026-11-20T12:00:00Z');
-
-const tenant = (tenantId: string, accountId = '111111111111'): Tenant => ({
-  tenantId,
-  entityRef: `component:default/${tenantId}`,
-  accountId,
-  regions: ['us-east-1'],
-  attribution: 'inference-profile',
-  inferenceProfiles: {},
-  principalArns: [],
-  alarmPrefix: `bedrock-${tenantId}-`,
-  budgetName: `bedrock-${tenantId}`,
-});
 
 /**
  * Every AWS call of the status collector answered by aws-sdk-client-mock after a real tick,
@@ -143,7 +131,7 @@ describe('StatusCollector run budget (mocked AWS, injected clock)', () => {
       runBudgetMs: Infinity,
     });
     const tenants = Array.from({ length: 10 }, (_, i) =>
-      tenant(`111111111111-t${i}`),
+      testTenant({ tenantId: `111111111111-t${i}` }),
     );
     const run = await status.collect(tenants);
     // 10 alarms + 10 budgets + 1 logging setting + the guardrail batch
@@ -159,7 +147,9 @@ describe('StatusCollector run budget (mocked AWS, injected clock)', () => {
       accountBudgetMs: Infinity,
       runBudgetMs: 65_000,
     });
-    const tenants = [1, 2, 3, 4, 5].map(i => tenant(`111111111111-t${i}`));
+    const tenants = [1, 2, 3, 4, 5].map(i =>
+      testTenant({ tenantId: `111111111111-t${i}` }),
+    );
     const first = await status.collect(tenants);
 
     // each call takes 10 s: alarms t1 (0-10 s), budget t1 (10-30), alarms t2 (30-40),
@@ -221,10 +211,10 @@ describe('StatusCollector run budget (mocked AWS, injected clock)', () => {
       accountId => (accountId === '111111111111' ? 30 : 1),
     );
     const run = await status.collect([
-      tenant('111111111111-slow1'),
-      tenant('111111111111-slow2'),
-      tenant('222222222222-fast1', '222222222222'),
-      tenant('222222222222-fast2', '222222222222'),
+      testTenant({ tenantId: '111111111111-slow1' }),
+      testTenant({ tenantId: '111111111111-slow2' }),
+      testTenant({ tenantId: '222222222222-fast1', accountId: '222222222222' }),
+      testTenant({ tenantId: '222222222222-fast2', accountId: '222222222222' }),
     ]);
     // the slow account: alarms (0-30 s), budget (30-90 s); then its 50 s are spent
     expect(run.state).toBe('partial');
@@ -243,7 +233,10 @@ describe('StatusCollector run budget (mocked AWS, injected clock)', () => {
       accountBudgetMs: Infinity,
       runBudgetMs: 15_000,
     });
-    const tenants = [tenant('111111111111-a'), tenant('111111111111-b')];
+    const tenants = [
+      testTenant({ tenantId: '111111111111-a' }),
+      testTenant({ tenantId: '111111111111-b' }),
+    ];
     const partial = await status.collect(tenants);
     expect(partial.state).toBe('partial');
     await status.collect([tenants[1]], { resumable: false });

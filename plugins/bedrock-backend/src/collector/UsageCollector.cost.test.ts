@@ -7,27 +7,11 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
-import { Tenant } from '../tenant';
+import { testTenant } from '../__testUtils__/tenants';
 import { UsageCollector } from './UsageCollector';
 
 const NOW = Date.parse('2026-11-20T12:30:00Z');
 const HOUR = 3_600_000;
-
-const tenant = (
-  tenantId: string,
-  accountId: string,
-  profiles: Record<string, string>,
-): Tenant => ({
-  tenantId,
-  entityRef: `component:default/${tenantId}`,
-  accountId,
-  regions: ['us-east-1'],
-  attribution: 'inference-profile',
-  inferenceProfiles: profiles,
-  principalArns: [],
-  alarmPrefix: `bedrock-${tenantId}-`,
-  budgetName: `bedrock-${tenantId}`,
-});
 
 describe('UsageCollector: what the collection costs in CloudWatch', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
@@ -76,15 +60,18 @@ describe('UsageCollector: what the collection costs in CloudWatch', () => {
       now: () => now,
     });
     const models = { a: 'amazon.nova-pro-v1:0', b: 'amazon.nova-lite-v1:0' };
-    const active = tenant('active', '111111111111', {
-      'act-a': models.a,
-      'act-b': models.a,
-      'act-c': models.b,
+    const active = testTenant({
+      tenantId: 'active',
+      inferenceProfiles: {
+        'act-a': models.a,
+        'act-b': models.a,
+        'act-c': models.b,
+      },
     });
     // its profiles had no datapoint for two weeks: ListMetrics does not list them
-    const idle = tenant('idle', '111111111111', {
-      'idl-a': models.a,
-      'idl-b': models.b,
+    const idle = testTenant({
+      tenantId: 'idle',
+      inferenceProfiles: { 'idl-a': models.a, 'idl-b': models.b },
     });
     cw.on(ListMetricsCommand).resolves({
       Metrics: listed(['act-a', 'act-b', 'act-c']),
@@ -151,7 +138,7 @@ describe('UsageCollector: what the collection costs in CloudWatch', () => {
     await collector.collect([
       active,
       idle,
-      tenant('new', '111111111111', { 'new-a': models.b }),
+      testTenant({ tenantId: 'new', inferenceProfiles: { 'new-a': models.b } }),
     ]);
     expect(
       requested().map(q => [
@@ -190,10 +177,11 @@ describe('UsageCollector: what the collection costs in CloudWatch', () => {
       },
       now: () => NOW,
     });
-    const both = {
-      ...tenant('both', '111111111111', { p: 'amazon.nova-pro-v1:0' }),
+    const both = testTenant({
+      tenantId: 'both',
       regions: ['us-east-1', 'us-west-2'],
-    };
+      inferenceProfiles: { p: 'amazon.nova-pro-v1:0' },
+    });
     cw.on(ListMetricsCommand).resolves({ Metrics: listed(['p']) });
     cw.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
     const east = await collector.collect([both], {

@@ -8,27 +8,11 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
-import { Tenant } from '../tenant';
+import { testTenant } from '../__testUtils__/tenants';
 import { UsageCollector } from './UsageCollector';
 
 const NOW = Date.parse('2026-11-20T12:30:00Z');
 const HOUR = 3_600_000;
-
-const tenant = (
-  tenantId: string,
-  accountId: string,
-  profiles: Record<string, string>,
-): Tenant => ({
-  tenantId,
-  entityRef: `component:default/${tenantId}`,
-  accountId,
-  regions: ['us-east-1'],
-  attribution: 'inference-profile',
-  inferenceProfiles: profiles,
-  principalArns: [],
-  alarmPrefix: `bedrock-${tenantId}-`,
-  budgetName: `bedrock-${tenantId}`,
-});
 
 describe('UsageCollector (mocked CloudWatch)', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
@@ -100,7 +84,10 @@ describe('UsageCollector (mocked CloudWatch)', () => {
     });
     cw.on(GetMetricDataCommand).callsFake(answer);
     const summary = await collector.collect([
-      tenant('alpha', '111111111111', { prof1: 'amazon.nova-pro-v1:0' }),
+      testTenant({
+        tenantId: 'alpha',
+        inferenceProfiles: { prof1: 'amazon.nova-pro-v1:0' },
+      }),
     ]);
     expect(summary.failedGroups).toBe(0);
     const rows = await store.getUsage({
@@ -136,7 +123,10 @@ describe('UsageCollector (mocked CloudWatch)', () => {
       return answer(input);
     });
     const summary = await collector.collect([
-      tenant('alpha', '111111111111', { prof1: 'amazon.nova-pro-v1:0' }),
+      testTenant({
+        tenantId: 'alpha',
+        inferenceProfiles: { prof1: 'amazon.nova-pro-v1:0' },
+      }),
     ]);
     expect(summary.failedGroups).toBe(0);
     const rows = await store.getUsage({
@@ -168,7 +158,7 @@ describe('UsageCollector (mocked CloudWatch)', () => {
     cw.on(ListMetricsCommand).resolves({ Metrics: metrics });
     cw.on(GetMetricDataCommand).callsFake(answer);
     const summary = await collector.collect([
-      tenant('alpha', '111111111111', profiles),
+      testTenant({ tenantId: 'alpha', inferenceProfiles: profiles }),
     ]);
     // 130 series x (3 sums + avg + max) = 650 queries -> 2 calls; p99: 130 queries -> 1 call
     const sizes = cw
@@ -180,9 +170,12 @@ describe('UsageCollector (mocked CloudWatch)', () => {
 
   it('re-collecting replaces the window: values that changed or vanished in CloudWatch are gone', async () => {
     const { store, collector } = await setup();
-    const alpha = tenant('alpha', '111111111111', {
-      pro: 'amazon.nova-pro-v1:0',
-      lite: 'amazon.nova-lite-v1:0',
+    const alpha = testTenant({
+      tenantId: 'alpha',
+      inferenceProfiles: {
+        pro: 'amazon.nova-pro-v1:0',
+        lite: 'amazon.nova-lite-v1:0',
+      },
     });
     cw.on(ListMetricsCommand).resolves({
       Metrics: [
@@ -244,8 +237,15 @@ describe('UsageCollector (mocked CloudWatch)', () => {
     });
     cw.on(GetMetricDataCommand).callsFake(answer);
     const summary = await collector.collect([
-      tenant('alpha', '111111111111', { prof1: 'amazon.nova-pro-v1:0' }),
-      tenant('beta', '222222222222', { prof2: 'amazon.nova-pro-v1:0' }),
+      testTenant({
+        tenantId: 'alpha',
+        inferenceProfiles: { prof1: 'amazon.nova-pro-v1:0' },
+      }),
+      testTenant({
+        tenantId: 'beta',
+        accountId: '222222222222',
+        inferenceProfiles: { prof2: 'amazon.nova-pro-v1:0' },
+      }),
     ]);
     expect(summary).toMatchObject({ groups: 2, failedGroups: 1 });
     expect(summary.errors).toEqual([

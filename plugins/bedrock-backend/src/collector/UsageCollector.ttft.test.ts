@@ -8,7 +8,7 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
-import { Tenant } from '../tenant';
+import { testTenant } from '../__testUtils__/tenants';
 import { UsageCollector } from './UsageCollector';
 
 const NOW = Date.parse('2026-11-20T12:30:00Z');
@@ -17,17 +17,10 @@ const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
 const NOVA_PRO = 'amazon.nova-pro-v1:0';
 
 /** Two application inference profiles of Claude 3 Haiku (one row per hour) and one of Nova Pro. */
-const tenant: Tenant = {
+const tenant = testTenant({
   tenantId: 'alpha',
-  entityRef: 'component:default/alpha',
-  accountId: '111111111111',
-  regions: ['us-east-1'],
-  attribution: 'inference-profile',
   inferenceProfiles: { prof1: HAIKU, prof2: HAIKU, prof3: NOVA_PRO },
-  principalArns: [],
-  alarmPrefix: 'bedrock-alpha-',
-  budgetName: 'bedrock-alpha',
-};
+});
 
 /**
  * What CloudWatch answers per series, metric and statistic, every hour: prof1 streams 10

@@ -37,7 +37,7 @@ import {
 import { DatabaseBindingStore } from '../bindings/DatabaseBindingStore';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { NotificationLedger } from '../notify/NotificationLedger';
-import type { Tenant } from '../tenant';
+import { testTenant } from '../__testUtils__/tenants';
 import { BudgetEnforcer, ENFORCEMENT_SNAPSHOT } from './BudgetEnforcer';
 
 jest.setTimeout(120_000);
@@ -47,17 +47,8 @@ const REGION = 'us-east-1';
 const NOV = Date.parse('2026-11-20T12:00:00.000Z');
 const DEC = Date.parse('2026-12-01T09:00:00.000Z');
 
-const tenantFor = (tenantId: string): Tenant => ({
-  tenantId,
-  entityRef: `component:default/${tenantId}`,
-  accountId: ACCOUNT,
-  regions: [REGION],
-  attribution: 'inference-profile',
-  inferenceProfiles: {},
-  principalArns: [],
-  alarmPrefix: `bedrock-${tenantId}-`,
-  budgetName: `bedrock-${tenantId}`,
-});
+const tenantFor = (tenantId: string) =>
+  testTenant({ tenantId, accountId: ACCOUNT, regions: [REGION] });
 
 /** The summary fields enforcement reads: an AWS Budget at `actual` of `limit`, the estimate at `estimate`. */
 const summaryAt = (actual: number, limit = 100, estimate = actual) =>

@@ -1,11 +1,8 @@
 import type { EntitySummary } from '@bedrock-tenancy/plugin-bedrock-common';
-import type { Tenant } from '../tenant';
+import { testTenant } from '../__testUtils__/tenants';
 import { decide, EnforcementFacts, nextPeriodStart } from './decide';
 
-const tenant = {
-  tenantId: 'docs',
-  entityRef: 'component:default/docs',
-} as Tenant;
+const tenant = testTenant({ tenantId: 'docs' });
 const summary = (actual: number | null, limit = 100, estimate = 0) =>
   ({
     budget:

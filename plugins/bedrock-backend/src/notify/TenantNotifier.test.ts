@@ -6,6 +6,7 @@ import type {
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import knexFactory, { Knex } from 'knex';
 import type { Tenant } from '../tenant';
+import { testTenant } from '../__testUtils__/tenants';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { DEFAULT_BUDGET_THRESHOLDS } from './config';
 import { EVENT_TYPES } from './events';
@@ -18,17 +19,12 @@ const NOV = Date.parse('2026-11-20T10:00:00Z');
 const DEC = Date.parse('2026-12-02T10:00:00Z');
 
 function tenant(name: string): Tenant {
-  return {
+  return testTenant({
     tenantId: name,
-    entityRef: `component:default/${name}`,
     accountId: '123456789012',
-    regions: ['us-east-1'],
     alarmPrefix: `bedrock-tenancy-${name}-`,
     budgetName: `bedrock-tenancy-${name}`,
-    attribution: 'profile',
-    inferenceProfiles: [],
-    principalArns: [],
-  } as unknown as Tenant;
+  });
 }
 
 const alarm = (

@@ -19,6 +19,7 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import type { EntitySummary } from '@bedrock-tenancy/plugin-bedrock-common';
 import request from 'supertest';
 import type { Tenant } from '../tenant';
+import { testTenant } from '../__testUtils__/tenants';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { NotificationLedger } from './NotificationLedger';
 import { TenantNotifier, tenantTopic } from './TenantNotifier';
@@ -43,18 +44,13 @@ const component = (name: string, owner: string): Entity => ({
   relations: [{ type: 'ownedBy', targetRef: `group:default/${owner}` }],
 });
 
-const tenant = (name: string): Tenant =>
-  ({
+const tenant = (name: string) =>
+  testTenant({
     tenantId: name,
-    entityRef: `component:default/${name}`,
     accountId: '123456789012',
-    regions: ['us-east-1'],
     alarmPrefix: `bedrock-tenancy-${name}-`,
     budgetName: `bedrock-tenancy-${name}`,
-    attribution: 'profile',
-    inferenceProfiles: [],
-    principalArns: [],
-  } as unknown as Tenant);
+  });
 
 /** A tenant whose budget is `spent` of USD 100 this month; nothing else to tell. */
 const summary = (t: Tenant, spent: number) =>

@@ -1,7 +1,7 @@
 import type { CacheService } from '@backstage/backend-plugin-api';
 import knexFactory from 'knex';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
-import type { Tenant } from '../tenant';
+import { testTenant } from '../__testUtils__/tenants';
 import { SummaryService } from './SummaryService';
 
 const HOUR = 3_600_000;
@@ -10,14 +10,8 @@ const RANGE = {
   from: T0 - 7 * 24 * HOUR,
   to: Date.parse('2026-11-20T13:00:00Z'),
 };
-const tenant = (i: number): Tenant =>
-  ({
-    tenantId: `t${i}`,
-    accountId: '111111111111',
-    regions: ['us-east-1'],
-    attribution: 'account',
-    entityRef: `component:default/t${i}`,
-  } as Tenant);
+const tenant = (i: number) =>
+  testTenant({ tenantId: `t${i}`, attribution: 'account' });
 
 /** Backstage's cache service as a map shared by the replicas, TTLs ignored. */
 function sharedCache() {
