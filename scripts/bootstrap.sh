@@ -25,7 +25,8 @@ NODE_DIR=""
 if command -v node >/dev/null 2>&1; then
   major="$(node_major node)"
   if [ "$major" = 22 ] || [ "$major" = 24 ]; then
-    NODE_BIN="$(readlink -f "$(command -v node)")"
+    # the binary itself: under `yarn run`, `node` on PATH is Yarn's temporary shim script
+    NODE_BIN="$(node -p 'process.execPath')"
     NODE_DIR="$(cd "$(dirname "$NODE_BIN")/.." && pwd)"
     log "using Node $(node --version) already on PATH ($NODE_BIN)"
   fi

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: formatting, type check, API reports, lint, every jest project (unit,
+# Runs the whole test suite: formatting, type check, API reports, lint, the package tarballs'
+# contents (scripts/pack-check.sh), every jest project (unit,
 # emulator and PostgreSQL integration tests), the production check (scripts/production-check.sh),
 # then the end-to-end tests in real Chromium against the running portal.
 set -euo pipefail
@@ -29,6 +30,9 @@ yarn build:api-reports:only --ci
 
 say "Lint"
 yarn lint
+
+say "Package contents (yarn pack of the five packages, scripts/pack-check.sh)"
+yarn pack:check
 
 say "Import directions (dependency-cruiser, .dependency-cruiser.cjs)"
 yarn deps:check
