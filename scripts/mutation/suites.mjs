@@ -24,7 +24,12 @@ export const SUITES = {
   store: {
     dir: 'plugins/bedrock-backend',
     mutate: ['src/database/DatabaseUsageStore.ts'],
-    tests: ['DatabaseUsageStore'],
+    // the store's tests live in three files: rows and reads, watermarks and windows, TTFT
+    tests: [
+      'DatabaseUsageStore',
+      'DatabaseUsageStore.watermarks',
+      'DatabaseUsageStore.ttft',
+    ],
   },
   // who may see what: entity access, the group roll-up's filter and the tree it reads
   access: {
