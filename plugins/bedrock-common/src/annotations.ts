@@ -133,10 +133,14 @@ export type AlarmKind =
   | 'errors'
   | 'invocations'
   | 'latency'
-  | 'throttles';
+  | 'throttles'
+  | 'ttft';
 
 /**
- * The alarm kinds the suite gives every tenant, in each of its regions.
+ * The alarm kinds a tenant may have, in each of its regions. Every tenant has all of them but
+ * `ttft` (time to first token), which it has only when its template set a threshold: a name
+ * listed here is a name the tenant may have, never one it must have (readers take an absent
+ * alarm as absent; a suspension records, and resume restores, only the alarms it found).
  *
  * @public
  */
@@ -146,6 +150,7 @@ export const ALARM_KINDS: readonly AlarmKind[] = [
   'invocations',
   'latency',
   'throttles',
+  'ttft',
 ];
 
 /**
@@ -157,10 +162,11 @@ export const tenantAlarmName = (alarmPrefix: string, kind: AlarmKind) =>
   `${alarmPrefix}${kind}`;
 
 /**
- * Every alarm name the suite gives a tenant, the same in each of its regions, from its alarm
- * prefix (the default `bedrock-<tenantId>-`, or the one its binding configures). The one source
- * of the set: an alarm is a tenant's only under one of these exact names (or, where tags are
- * read, with its tenant tag), never because its name starts with the prefix.
+ * Every alarm name the suite may give a tenant (the optional `ttft` one included), the same in
+ * each of its regions, from its alarm prefix (the default `bedrock-<tenantId>-`, or the one its
+ * binding configures). The one source of the set: an alarm is a tenant's only under one of these
+ * exact names (or, where tags are read, with its tenant tag), never because its name starts with
+ * the prefix.
  *
  * @public
  */

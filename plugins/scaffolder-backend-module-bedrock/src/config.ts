@@ -32,6 +32,11 @@ export interface AlarmThresholds {
   latencyMs: number;
   /** throttled calls per 5 minutes */
   throttlesPer5Minutes: number;
+  /**
+   * average time to first token (streaming requests), milliseconds, per 5 minutes; optional,
+   * no default: the tenant has a `ttft` alarm only when its template sets one
+   */
+  ttftMs?: number;
 }
 
 export interface LoggingDefaults {

@@ -99,10 +99,16 @@ function tenantApplyAction(
                 invocationsPerHour: z.number().optional(),
                 latencyMs: z.number().optional(),
                 throttlesPer5Minutes: z.number().optional(),
+                ttftMs: z
+                  .number({
+                    description:
+                      'Average time to first token (ms, 1-600000) over which the optional ttft alarm fires; no alarm when unset',
+                  })
+                  .optional(),
               },
               {
                 description:
-                  'Alarm thresholds; each defaults to bedrock.provisioning.thresholds',
+                  'Alarm thresholds; each but ttftMs defaults to bedrock.provisioning.thresholds',
               },
             )
             .optional(),

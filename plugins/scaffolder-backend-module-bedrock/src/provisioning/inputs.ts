@@ -65,6 +65,10 @@ export function targetSchema(cfg: ProvisioningConfig) {
   });
 }
 
+/** The range of the time-to-first-token alarm's threshold, milliseconds. */
+export const MIN_TTFT_MS = 1;
+export const MAX_TTFT_MS = 600_000;
+
 const thresholdsSchema = z
   .object({
     tokensPerHour: z.number().positive().optional(),
@@ -72,6 +76,15 @@ const thresholdsSchema = z
     invocationsPerHour: z.number().positive().optional(),
     latencyMs: z.number().positive().optional(),
     throttlesPer5Minutes: z.number().nonnegative().optional(),
+    // optional, no default: no time-to-first-token alarm unless set (a blank form field is unset)
+    ttftMs: z.preprocess(
+      v => (v === '' || v === null ? undefined : v),
+      z
+        .number()
+        .min(MIN_TTFT_MS, `at least ${MIN_TTFT_MS} ms`)
+        .max(MAX_TTFT_MS, `at most ${MAX_TTFT_MS} ms (10 minutes)`)
+        .optional(),
+    ),
   })
   .strict();
 

@@ -1,5 +1,5 @@
 import { bindingOfPlan } from '../bindings/record';
-import { testConfig } from '../__testUtils__/testEnv';
+import { ACCOUNT, HAIKU, NOVA_PRO, testConfig } from '../__testUtils__/testEnv';
 import { parseTenantSpec } from './inputs';
 import { buildTenantPlan } from './regionsPlan';
 import { pricedModelId } from './tenantPlan';
@@ -60,5 +60,128 @@ describe('pricedModelId', () => {
         owner: 'group:default/team-a',
       }).inferenceProfiles,
     ).toEqual({ abc123: `global.${SONNET_45}` });
+  });
+});
+
+describe('the optional time-to-first-token alarm', () => {
+  const cfg = testConfig();
+  const spec = (thresholds?: Record<string, unknown>) =>
+    parseTenantSpec(cfg, {
+      tenantId: 'shop-bot',
+      accountId: ACCOUNT,
+      regions: ['us-east-1', 'us-west-2'],
+      owner: 'group:default/team-shop',
+      models: [HAIKU, NOVA_PRO],
+      notificationEmails: ['a@example.com'],
+      ...(thresholds && { thresholds }),
+    });
+  const existing = {
+    'us-east-1': {
+      [HAIKU]: { id: 'haiku1', arn: 'arn:x/haiku1' },
+      [NOVA_PRO]: { id: 'nova1', arn: 'arn:x/nova1' },
+    },
+    'us-west-2': {
+      [HAIKU]: { id: 'haiku2', arn: 'arn:x/haiku2' },
+      [NOVA_PRO]: { id: 'nova2', arn: 'arn:x/nova2' },
+    },
+  };
+  const BASE_KINDS = [
+    'tokens',
+    'errors',
+    'invocations',
+    'latency',
+    'throttles',
+  ];
+
+  it('is not planned without thresholds.ttftMs: the five alarms as before, in every region', () => {
+    for (const s of [spec(), spec({ latencyMs: 4000 }), spec({ ttftMs: '' })]) {
+      expect(s.thresholds.ttftMs).toBeUndefined();
+      const plan = buildTenantPlan(s, cfg, existing);
+      for (const r of plan.regional) {
+        expect(r.alarms.map(a => a.kind)).toEqual(BASE_KINDS);
+        expect(r.alarms.map(a => a.name)).toEqual(
+          BASE_KINDS.map(k => `bedrock-shop-bot-${k}`),
+        );
+      }
+    }
+  });
+
+  it('with thresholds.ttftMs, is an alarm on the average TimeToFirstToken of each profile, the worst one over the threshold, in every region', () => {
+    const plan = buildTenantPlan(spec({ ttftMs: 2500 }), cfg, existing);
+    expect(plan.regional.map(r => r.region)).toEqual([
+      'us-east-1',
+      'us-west-2',
+    ]);
+    const ids = {
+      'us-east-1': ['haiku1', 'nova1'],
+      'us-west-2': ['haiku2', 'nova2'],
+    };
+    for (const r of plan.regional) {
+      expect(r.alarms.map(a => a.kind)).toEqual([...BASE_KINDS, 'ttft']);
+      const ttft = r.alarms.find(a => a.kind === 'ttft')!;
+      const latency = r.alarms.find(a => a.kind === 'latency')!;
+      expect(ttft.name).toBe('bedrock-shop-bot-ttft');
+      expect(ttft.threshold).toBe(2500);
+      expect(ttft.periodSeconds).toBe(300);
+      expect(ttft.description).toBe(
+        'Average time to first token of a model over 2500 ms',
+      );
+      const profileIds = ids[r.region as keyof typeof ids];
+      expect(ttft.metrics).toEqual([
+        ...profileIds.map((pid, i) => ({
+          Id: `m${i}x0`,
+          ReturnData: false,
+          MetricStat: {
+            Metric: {
+              Namespace: 'AWS/Bedrock',
+              MetricName: 'TimeToFirstToken',
+              Dimensions: [{ Name: 'ModelId', Value: pid }],
+            },
+            Period: 300,
+            Stat: 'Average',
+          },
+        })),
+        {
+          Id: 'total',
+          Expression: 'MAX([m0x0,m1x0])',
+          Label: 'Average time to first token (ms)',
+          ReturnData: true,
+        },
+      ]);
+      // built as the latency alarm is: the same queries but the metric name
+      expect(
+        JSON.stringify(ttft.metrics.slice(0, -1)).replace(
+          /TimeToFirstToken/g,
+          'InvocationLatency',
+        ),
+      ).toBe(JSON.stringify(latency.metrics.slice(0, -1)));
+      // the other alarms are unchanged by it
+      expect(r.alarms.filter(a => a.kind !== 'ttft')).toEqual(
+        buildTenantPlan(spec(), cfg, existing).regional.find(
+          x => x.region === r.region,
+        )!.alarms,
+      );
+    }
+  });
+
+  it.each([
+    [0, /thresholds\.ttftMs: at least 1 ms/],
+    [-5, /thresholds\.ttftMs: at least 1 ms/],
+    [600_001, /thresholds\.ttftMs: at most 600000 ms/],
+    ['fast', /thresholds\.ttftMs: Expected number, received string/],
+  ])('rejects ttftMs %p with an InputError naming the field', (ttftMs, msg) => {
+    let error: unknown;
+    try {
+      spec({ ttftMs });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as Error)?.name).toBe('InputError');
+    expect((error as Error).message).toMatch(msg);
+  });
+
+  it('accepts the bounds 1 and 600000 ms', () => {
+    expect(spec({ ttftMs: 1 }).thresholds.ttftMs).toBe(1);
+    expect(spec({ ttftMs: 600_000 }).thresholds.ttftMs).toBe(600_000);
   });
 });

@@ -1,4 +1,8 @@
-/* The tenant's CloudWatch metric-math alarms, one per kind, over all of its profiles. */
+/*
+ * The tenant's CloudWatch metric-math alarms, one per kind, over all of its profiles. The `ttft`
+ * kind is optional: planned only when the tenant's thresholds set `ttftMs`, so when it is later
+ * unset the alarm is no longer planned and converge deletes it as any other stale alarm.
+ */
 import {
   DeleteAlarmsCommand,
   ListTagsForResourceCommand,
@@ -50,26 +54,28 @@ const THRESHOLD_OF: Record<AlarmKind, keyof AlarmThresholds> = {
   invocations: 'invocationsPerHour',
   latency: 'latencyMs',
   throttles: 'throttlesPer5Minutes',
+  ttft: 'ttftMs',
 };
 
 /** True when the alarm has exactly one of the tenant's alarm names (never by prefix). */
 const isAlarmName = (names: TenantNames, alarmName: string | undefined) =>
   isTenantAlarmName(names.alarmPrefix, alarmName);
 
-/** Every alarm kind over the given profiles, with the tenant's thresholds. */
+/**
+ * Every alarm kind over the given profiles, with the tenant's thresholds; an optional kind (`ttft`)
+ * only when its threshold is set.
+ */
 export function planAlarms(
   names: TenantNames,
   thresholds: AlarmThresholds,
   profileIds: string[],
 ): PlannedAlarm[] {
-  return ALARM_KINDS.map(kind =>
-    planAlarm(
-      kind,
-      names.alarmName(kind),
-      thresholds[THRESHOLD_OF[kind]],
-      profileIds,
-    ),
-  );
+  return ALARM_KINDS.flatMap(kind => {
+    const threshold = thresholds[THRESHOLD_OF[kind]];
+    return threshold === undefined
+      ? []
+      : [planAlarm(kind, names.alarmName(kind), threshold, profileIds)];
+  });
 }
 
 function planAlarm(
@@ -162,6 +168,16 @@ function planAlarm(
         'MAX',
         'Average latency (ms)',
         `Average invocation latency of a model over ${threshold} ms`,
+      );
+    case 'ttft':
+      // as latency: the average per model, the alarm on the worst one
+      return build(
+        300,
+        ['TimeToFirstToken'],
+        'Average',
+        'MAX',
+        'Average time to first token (ms)',
+        `Average time to first token of a model over ${threshold} ms`,
       );
     case 'throttles':
     default:
