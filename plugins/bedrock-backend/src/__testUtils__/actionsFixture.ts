@@ -51,11 +51,16 @@ const group = (name: string) => ({
 
 export const ALPHA_REF = 'component:default/alpha';
 export const BETA_REF = 'component:default/beta';
+/** team-b's own entity copying alpha's annotations: no binding names it */
+export const COPY_REF = 'component:default/alpha-copy';
+const copy = tenant('alpha-copy', 'team-b', 1);
+copy.metadata.annotations[ANNOTATION_TENANT_ID] = 'alpha';
 export const actionEntities = [
   group('team-a'),
   group('team-b'),
   tenant('alpha', 'team-a', 1),
   tenant('beta', 'team-b', 2),
+  copy,
 ];
 
 /**
@@ -65,7 +70,7 @@ export const actionEntities = [
 async function seed(knex: Knex) {
   await DatabaseUsageStore.migrate(knex);
   const store = DatabaseUsageStore.fromKnex(knex);
-  await bindEntities(knex, actionEntities.slice(2));
+  await bindEntities(knex, actionEntities.slice(2, 4));
   const now = new Date();
   const hour = new Date(
     Math.max(

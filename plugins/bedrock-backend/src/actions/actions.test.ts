@@ -13,6 +13,7 @@ import {
   asUser,
   BETA_REF,
   BOB,
+  COPY_REF,
   startActionsBackend,
 } from '../__testUtils__/actionsFixture';
 
@@ -45,6 +46,32 @@ describe('bedrock actions', () => {
         .get('/api/bedrock/.backstage/actions/v1/actions')
         .set('Authorization', asUser(user))
     ).body.actions.map((a: any) => a.name);
+
+  describe("an entity copying another team's tenant", () => {
+    it("gets none of that tenant's figures from any read action, and no admin write acts on it", async () => {
+      for (const [name, input] of [
+        ['get-tenant-usage', { entityRef: COPY_REF }],
+        ['get-tenant-budget', { entityRef: COPY_REF }],
+        ['explain-tenant-cost-change', { entityRef: COPY_REF }],
+      ] as const) {
+        const res = await invoke(BOB, name, input);
+        expect([name, res.status, res.body.error?.name]).toEqual([
+          name,
+          409,
+          'UnverifiedTenantError',
+        ]);
+        expect(JSON.stringify(res.body)).not.toContain('1000000');
+      }
+      const write = await invoke(ADMIN, 'suspend-tenant', {
+        entityRef: COPY_REF,
+      });
+      expect(write.status).toBe(409);
+      // the attempt is audited, as failed
+      const event = await createEvent.mock.results[0].value;
+      expect(event.fail).toHaveBeenCalled();
+      expect(event.success).not.toHaveBeenCalled();
+    });
+  });
 
   describe('get-tenant-usage', () => {
     it("answers a member of the owning team their tenant's usage and cost", async () => {
