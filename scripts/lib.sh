@@ -4,7 +4,8 @@
 # shellcheck source=bootstrap.sh
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 
-say() { printf '\n==> %s\n' "$*" >&2; }
+# Each step's heading says how long the script has run (bash's SECONDS), so a slow step shows.
+say() { printf '\n==> [%dm%02ds] %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*" >&2; }
 die() { printf '\nERROR: %s\n' "$*" >&2; exit 1; }
 
 # Installs the workspace's dependencies exactly as locked. Quick when nothing changed.
