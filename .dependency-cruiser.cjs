@@ -14,9 +14,10 @@
  *   bindings/                 database/, access/, lib/
  *   notify/                   database/, lib/
  *   collector/                bindings/, database/, lib/
- *   enforce/                  bindings/, notify/, database/, lib/
- *   service/                  enforce/ (its routes), bindings/, access/, database/, lib/
- *   actions/                  service/, enforce/, bindings/, access/, database/, lib/
+ *   increases/                bindings/, notify/, database/, access/, lib/
+ *   enforce/                  increases/, bindings/, notify/, database/, lib/
+ *   service/                  increases/, enforce/ (its routes), bindings/, access/, database/, lib/
+ *   actions/                  increases/, service/, enforce/, bindings/, access/, database/, lib/
  *   plugin.ts, index.ts       wiring: anything; only index.ts and tests import plugin.ts
  *   config.ts, tenant.ts      shared leaves: lib/ only
  *
@@ -120,8 +121,22 @@ module.exports = {
     backendFolder('bindings', ['database', 'access', 'lib']),
     backendFolder('notify', ['database', 'lib']),
     backendFolder('collector', ['bindings', 'database', 'lib']),
-    backendFolder('enforce', ['bindings', 'notify', 'database', 'lib']),
+    backendFolder('increases', [
+      'bindings',
+      'notify',
+      'database',
+      'access',
+      'lib',
+    ]),
+    backendFolder('enforce', [
+      'increases',
+      'bindings',
+      'notify',
+      'database',
+      'lib',
+    ]),
     backendFolder('service', [
+      'increases',
       'enforce',
       'bindings',
       'access',
@@ -129,6 +144,7 @@ module.exports = {
       'lib',
     ]),
     backendFolder('actions', [
+      'increases',
       'service',
       'enforce',
       'bindings',

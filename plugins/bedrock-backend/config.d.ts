@@ -158,6 +158,28 @@ export interface Config {
       dryRun?: boolean;
     };
 
+    /**
+     * Temporary budget increases: a tenant's owners ask on its Bedrock tab (or through the
+     * `request-budget-increase` action) for an amount until a day; Bedrock admins
+     * (`bedrock.binding.manage`) are notified and approve or decline. An approval raises the
+     * tenant's AWS Budget limit by the amount (and with it budget enforcement's limit, resuming a
+     * tenant enforcement suspended this month that is now under it); after the last day the
+     * `bedrock-budget-increases` task (every 15 minutes) puts the limit back, unless someone set
+     * another limit meanwhile. The backend's AWS credentials then need budgets:ViewBudget and
+     * budgets:ModifyBudget on the tenants' budgets.
+     */
+    budgetIncreases?: {
+      /** The most one request may add, USD. Default 10000. */
+      maxAmountUsd?: number;
+      /** How many days ahead a request's last day may be, 1-366. Default 90. */
+      maxDays?: number;
+      /**
+       * Who is told of a new request (user or group entity refs). Default
+       * `bedrock.bindings.adminRecipients`.
+       */
+      adminRecipients?: string[];
+    };
+
     /** The Group card's roll-up and the chargeback export built on it. */
     rollup?: {
       /**

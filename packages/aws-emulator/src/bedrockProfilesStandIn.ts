@@ -3,15 +3,17 @@
  * It answers CreateInferenceProfile, GetInferenceProfile, ListInferenceProfiles,
  * DeleteInferenceProfile and ListTagsForResource (for the profiles it holds), the guardrail API
  * (bedrockGuardrailsStandIn.ts), the CloudWatch Logs Insights queries moto does not evaluate
- * (logsInsightsStandIn.ts, so one endpoint serves the identity-attributed collection too) and
- * forwards every other request (for example the invocation logging configuration) to moto
- * unchanged.
+ * (logsInsightsStandIn.ts, so one endpoint serves the identity-attributed collection too), the
+ * AWS Budgets UpdateBudget and DescribeSubscribersForNotification calls moto lacks
+ * (budgetsStandIn.ts: done with moto's own budgets) and forwards every other request (for
+ * example the invocation logging configuration) to moto unchanged.
  * It is not an emulator of Bedrock: just enough for the provisioning tests and for running the
  * tenant template in the local demo portal (`yarn emulator start` puts it in front of moto).
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { guardrailRoutes, StoredGuardrail } from './bedrockGuardrailsStandIn';
+import { budgetsRoutes } from './budgetsStandIn';
 import { forwardRequest } from './forward';
 import { startLogsInsightsStandIn } from './logsInsightsStandIn';
 
@@ -69,6 +71,7 @@ export async function startBedrockStandIn(options: {
   const profiles = new Map<string, StoredProfile>();
   const guardrails = new Map<string, StoredGuardrail>();
   const guardrailReply = guardrailRoutes(guardrails);
+  const budgets = budgetsRoutes({ motoEndpoint: options.motoEndpoint });
   const moto = new URL(options.motoEndpoint);
   const insights = await startLogsInsightsStandIn({
     upstream: options.motoEndpoint,
@@ -251,6 +254,13 @@ export async function startBedrockStandIn(options: {
     if (path === '/moto-api/reset' && req.method === 'POST') {
       profiles.clear();
       guardrails.clear();
+      budgets.reset();
+    }
+    // AWS Budgets: UpdateBudget (and what it needs) done with moto's budgets
+    const budget = await budgets.reply({ req, body, callerAccount: accountId });
+    if (budget) {
+      send(res, budget.status, budget.body, budget.errorType);
+      return;
     }
     // Logs Insights queries: the stand-in that evaluates them; everything else: moto
     const upstream = INSIGHTS_TARGET.test(String(req.headers['x-amz-target']))
@@ -270,6 +280,7 @@ export async function startBedrockStandIn(options: {
     reset: () => {
       profiles.clear();
       guardrails.clear();
+      budgets.reset();
     },
     stop: async () => {
       await new Promise<void>(resolve => server.close(() => resolve()));

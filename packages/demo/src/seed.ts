@@ -265,8 +265,10 @@ export async function seedDemo(options: SeedOptions): Promise<SeedResult> {
     for (const accountId of Object.values(DEMO_ACCOUNTS)) {
       creds.set(accountId, await accountCredentials(endpoint, accountId));
     }
+    // every AWS call through the stand-in: it notes the budgets' subscribers, which moto cannot
+    // answer, so that an approved budget increase can update a demo budget (budgetsStandIn.ts)
     const { plans } = await provisionDemoStacks({
-      endpoint,
+      endpoint: bedrockEndpoint,
       bedrockEndpoint,
       credentials: accountId => creds.get(accountId)!,
       anchor,
@@ -307,7 +309,7 @@ export async function seedDemo(options: SeedOptions): Promise<SeedResult> {
       }
       alarms += plan.alarms.length;
       await reportBudgetSpend(
-        new BudgetsClient(cfg(endpoint, 'us-east-1', c)),
+        new BudgetsClient(cfg(bedrockEndpoint, 'us-east-1', c)),
         plan,
         demoMonthToDateUsd(tenant, anchor),
       );

@@ -25,6 +25,11 @@ import { BudgetEnforcer } from './enforce/BudgetEnforcer';
 import { TenantSuspender } from './enforce/TenantSuspender';
 import { readEnforcementSettings } from './enforce/config';
 import { readNotifySettings } from './notify/config';
+import { publishTenantChanged } from './notify/signals';
+import { BudgetIncreaseService } from './increases/BudgetIncreaseService';
+import { BudgetIncreaseStore } from './increases/BudgetIncreaseStore';
+import { readBudgetIncreaseSettings } from './increases/config';
+import { tenantOfBinding } from './bindings/verify';
 import { DAY_MS, floorHour, HOUR_MS } from './lib/time';
 import { GroupRollupService } from './service/GroupRollupService';
 import { PolicyDecisionCache } from './service/PolicyDecisionCache';
@@ -148,6 +153,9 @@ export const bedrockPlugin = createBackendPlugin({
         });
         const notify = readNotifySettings(config);
         const suspensionNotices = notify.enabled && notify.events.suspension;
+        const increaseStore = BudgetIncreaseStore.fromKnex(
+          await database.getClient(),
+        );
         const enforcer = BudgetEnforcer.create({
           settings: readEnforcementSettings(config),
           bindings,
@@ -162,6 +170,7 @@ export const bedrockPlugin = createBackendPlugin({
           notifications: suspensionNotices ? deps.notifications : undefined,
           auditor: deps.auditor,
           logger,
+          increases: increaseStore,
         });
         const tasks = CollectorTasks.create({
           settings,
@@ -182,6 +191,22 @@ export const bedrockPlugin = createBackendPlugin({
           }),
         });
         await tasks.schedule(scheduler);
+        const increases = BudgetIncreaseService.create({
+          store: increaseStore,
+          clients,
+          settings: readBudgetIncreaseSettings(config),
+          tenantOf: async tenantId => {
+            const binding = await bindings.get(tenantId);
+            return binding ? tenantOfBinding(binding) : undefined;
+          },
+          refresh: tenant => tasks.refreshTenant(tenant),
+          onChanged: entityRef =>
+            publishTenantChanged(deps.signals, [entityRef], logger),
+          notifications: notify.enabled ? deps.notifications : undefined,
+          auditor: deps.auditor,
+          logger,
+        });
+        await increases.schedule(scheduler);
 
         const entities = EntityReader.create({
           catalog,
@@ -220,6 +245,7 @@ export const bedrockPlugin = createBackendPlugin({
             auditor: deps.auditor,
             includeChildGroups: settings.rollup.includeChildGroups,
             enforcementPlan: async () => enforcer.plan(await tasks.tenants()),
+            increases,
           }),
         );
         // the same services and checks as the routes, for AI assistants (MCP)

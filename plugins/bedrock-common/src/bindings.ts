@@ -26,6 +26,8 @@ export const TENANT_CHANGES = [
   'resume',
   'delete',
   'publish',
+  /** ask for a temporary budget increase (approving one is a Bedrock admin's) */
+  'increase-budget',
 ] as const;
 /** @public */
 export type TenantChange = (typeof TENANT_CHANGES)[number];

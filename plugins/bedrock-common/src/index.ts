@@ -18,3 +18,4 @@ export * from './guardrails';
 export * from './signals';
 export * from './chargeback';
 export * from './enforcement';
+export * from './budgetIncreases';

@@ -86,9 +86,13 @@ export class TenantChangeAuthorizer {
   ): Promise<AllowedChange> {
     const admin = await this.isAdmin(credentials);
     const bound = await this.#o.store.get(tenantId);
+    const verb =
+      change.change === 'increase-budget'
+        ? 'ask for a budget increase of'
+        : change.change;
     const refused = (why: string) =>
       new NotAllowedError(
-        `You may not ${change.change} Bedrock tenant ${tenantId}: ${why}`,
+        `You may not ${verb} Bedrock tenant ${tenantId}: ${why}`,
       );
     if (bound) {
       this.#sameStack(tenantId, change, bound, admin);

@@ -5,6 +5,7 @@ import type {
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import {
   BudgetEnforcement,
+  BudgetIncrease,
   EnforcementInfo,
   EnforcementPlan,
   EntitySummary,
@@ -25,7 +26,14 @@ import type { Tenant } from '../tenant';
 import type { EnforcementSettings } from './config';
 import { readTenantTarget } from './suspensionTarget';
 import { tellOwners } from './tellOwners';
-import { decide, nextPeriodStart, RESUMABLE_BY, unassessed } from './decide';
+import type { BudgetIncreaseStore } from '../increases/BudgetIncreaseStore';
+import {
+  decide,
+  enforcementRound,
+  nextPeriodStart,
+  RESUMABLE_BY,
+  unassessed,
+} from './decide';
 
 /** Snapshot kind of a tenant's last enforcement decision (what the tab shows). */
 export const ENFORCEMENT_SNAPSHOT = 'enforcement';
@@ -41,6 +49,8 @@ export interface BudgetEnforcerOptions {
   notifications?: NotificationService;
   auditor?: AuditorService;
   logger: LoggerService;
+  /** temporary budget increases: a round of enforcement per limit (see enforcementRound) */
+  increases?: Pick<BudgetIncreaseStore, 'latestApplied'>;
   now?: () => number;
 }
 
@@ -48,6 +58,7 @@ interface Assessed {
   tenant: Tenant;
   info: EnforcementInfo;
   target?: SuspensionTarget;
+  increase?: BudgetIncrease;
 }
 
 /**
@@ -139,6 +150,12 @@ export class BudgetEnforcer {
       ENFORCEMENT_SNAPSHOT,
       tenants.map(t => t.tenantId),
     );
+    const periodStart = `${budgetPeriod(this.#now())}-01T00:00:00.000Z`;
+    const increases =
+      (await this.#o.increases?.latestApplied(
+        tenants.map(t => t.tenantId),
+        periodStart,
+      )) ?? new Map<string, BudgetIncrease>();
     const out: Assessed[] = [];
     for (const tenant of tenants) {
       const setting = settingOf.get(tenant.tenantId);
@@ -154,6 +171,7 @@ export class BudgetEnforcer {
             tenant,
             setting,
             previous[tenant.tenantId]?.payload,
+            increases.get(tenant.tenantId),
           ),
         );
       } catch (e) {
@@ -184,6 +202,7 @@ export class BudgetEnforcer {
     tenant: Tenant,
     setting: BudgetEnforcement,
     previous: EnforcementInfo | null | undefined,
+    increase: BudgetIncrease | undefined,
   ): Promise<Assessed> {
     const now = this.#now();
     const period = budgetPeriod(now);
@@ -199,17 +218,23 @@ export class BudgetEnforcer {
       now,
       summary,
       suspension: target ? suspensionOf(target.roleTags) : 'no-role',
-      enforcedThisPeriod: last.has(`enforce:${period}`),
+      enforcedThisPeriod: last.has(enforcementRound(period, increase)),
       previous,
+      increase,
     });
-    return { tenant, info, target };
+    return { tenant, info, target, increase };
   }
 
-  async #suspend({ tenant, info, target }: Assessed): Promise<EnforcementInfo> {
+  async #suspend({
+    tenant,
+    info,
+    target,
+    increase,
+  }: Assessed): Promise<EnforcementInfo> {
     const claim = {
       tenantId: tenant.tenantId,
       entityRef: tenant.entityRef,
-      subject: `enforce:${info.period}`,
+      subject: enforcementRound(info.period, increase),
       seq: 1,
       state: 'suspended',
       notified: false,
@@ -285,11 +310,24 @@ export class BudgetEnforcer {
     return done;
   }
 
-  async #resume({ tenant, info, target }: Assessed): Promise<EnforcementInfo> {
+  async #resume({
+    tenant,
+    info,
+    target,
+    increase,
+  }: Assessed): Promise<EnforcementInfo> {
+    // a new period, or (this period) a temporary increase that put the tenant under its limit
+    const raised =
+      increase?.status === 'approved' &&
+      info.suspendedBy === budgetSuspender(info.period)
+        ? increase
+        : undefined;
     const claim = {
       tenantId: tenant.tenantId,
       entityRef: tenant.entityRef,
-      subject: `resume:${info.period}`,
+      subject: raised
+        ? `resume:${info.period}:increase:${raised.id}`
+        : `resume:${info.period}`,
       seq: 1,
       state: 'active',
       notified: false,
@@ -305,7 +343,7 @@ export class BudgetEnforcer {
       eventId: 'budget-enforcement',
       severityLevel: 'high',
       meta: {
-        reason: 'budget',
+        reason: raised ? 'budget-increase' : 'budget',
         action: 'resume',
         tenantId: tenant.tenantId,
         entityRef: tenant.entityRef,
@@ -326,10 +364,25 @@ export class BudgetEnforcer {
       await audit?.fail({ error: e as Error });
       throw e;
     }
-    await tellOwners(this.#o, tenant, 'active', {
-      title: `${tenant.entityRef}: Bedrock tenant resumed, new budget period`,
-      description: `Budget period ${info.period} started: budget enforcement lifted the suspension of ${info.suspendedBy}.`,
-    });
+    await tellOwners(
+      this.#o,
+      tenant,
+      'active',
+      raised
+        ? {
+            title: `${tenant.entityRef}: Bedrock tenant resumed, budget increased`,
+            description: `${info.reason.replace(
+              /: resume it$/,
+              '',
+            )}: budget enforcement lifted its suspension. It suspends the tenant again if the spend reaches the raised limit, and at the usual limit after ${
+              raised.endsOn
+            }.`,
+          }
+        : {
+            title: `${tenant.entityRef}: Bedrock tenant resumed, new budget period`,
+            description: `Budget period ${info.period} started: budget enforcement lifted the suspension of ${info.suspendedBy}.`,
+          },
+    );
     return {
       ...info,
       suspended: false,

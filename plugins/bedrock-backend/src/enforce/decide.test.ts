@@ -1,6 +1,14 @@
-import type { EntitySummary } from '@bedrock-tenancy/plugin-bedrock-common';
+import type {
+  BudgetIncrease,
+  EntitySummary,
+} from '@bedrock-tenancy/plugin-bedrock-common';
 import { testTenant } from '../__testUtils__/tenants';
-import { decide, EnforcementFacts, nextPeriodStart } from './decide';
+import {
+  decide,
+  enforcementRound,
+  EnforcementFacts,
+  nextPeriodStart,
+} from './decide';
 
 const tenant = testTenant({ tenantId: 'docs' });
 const summary = (actual: number | null, limit = 100, estimate = 0) =>
@@ -127,5 +135,77 @@ describe('decide', () => {
   it('knows the first day of the next period, across a year', () => {
     expect(nextPeriodStart('2026-11')).toBe('2026-12-01');
     expect(nextPeriodStart('2026-12')).toBe('2027-01-01');
+  });
+
+  describe('with a temporary budget increase', () => {
+    const increase = (status: 'approved' | 'ended'): BudgetIncrease => ({
+      id: 'inc-1',
+      tenantId: 'docs',
+      entityRef: tenant.entityRef,
+      amountUsd: 50,
+      endsOn: '2026-11-25',
+      reason: 'launch',
+      status,
+      requestedBy: 'user:default/alice',
+      requestedAt: '2026-11-19T10:00:00Z',
+      decidedBy: 'user:default/admin',
+      decidedAt: '2026-11-19T11:00:00Z',
+      decisionNote: null,
+      limitBeforeUsd: 100,
+      limitDuringUsd: 150,
+      endedAt: status === 'ended' ? '2026-11-26T00:10:00Z' : null,
+      endNote: null,
+    });
+    const budgetSuspended = {
+      suspension: { alarmKinds: [], suspendedBy: 'budget:2026-11' },
+    };
+
+    it('resumes a tenant it suspended this period once the raised limit is above the spend', () => {
+      const d = decide(
+        facts({
+          ...budgetSuspended,
+          summary: summary(120, 150),
+          increase: increase('approved'),
+        }),
+      );
+      expect(d.decision).toBe('resume');
+      expect(d.reason).toBe(
+        'A temporary budget increase of USD 50.00 until 2026-11-25 (approved by user:default/admin) raised the limit to USD 150.00; 80% used (actual spend (AWS Budgets)): resume it',
+      );
+    });
+
+    it.each<[string, Partial<EnforcementFacts>]>([
+      [
+        'the raised limit is still reached',
+        { summary: summary(150, 150), increase: increase('approved') },
+      ],
+      [
+        'the increase ended',
+        { summary: summary(120, 150), increase: increase('ended') },
+      ],
+      [
+        'a person suspended it',
+        {
+          suspension: { alarmKinds: [], suspendedBy: 'user:default/jane' },
+          summary: summary(120, 150),
+          increase: increase('approved'),
+        },
+      ],
+      ['no increase', { summary: summary(120, 150) }],
+    ])('keeps it suspended when %s', (_what, over) => {
+      expect(decide(facts({ ...budgetSuspended, ...over })).decision).toBe(
+        'none',
+      );
+    });
+
+    it('suspends once per limit of a period: the usual one, the raised one, and the usual one after', () => {
+      expect(enforcementRound('2026-11', undefined)).toBe('enforce:2026-11');
+      expect(enforcementRound('2026-11', increase('approved'))).toBe(
+        'enforce:2026-11:increase:inc-1',
+      );
+      expect(enforcementRound('2026-11', increase('ended'))).toBe(
+        'enforce:2026-11:after:inc-1',
+      );
+    });
   });
 });

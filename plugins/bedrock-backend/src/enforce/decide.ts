@@ -1,5 +1,6 @@
 import type {
   BudgetEnforcement,
+  BudgetIncrease,
   EnforcementInfo,
   EntitySummary,
 } from '@bedrock-tenancy/plugin-bedrock-common';
@@ -39,6 +40,27 @@ export interface EnforcementFacts {
   enforcedThisPeriod: boolean;
   /** what the previous run recorded, to keep the date of a suspension */
   previous?: EnforcementInfo | null;
+  /**
+   * The tenant's temporary budget increase in effect (`approved`), or the one that ended this
+   * period (`ended`); absent without one. Its raised limit is already the budget's limit.
+   */
+  increase?: BudgetIncrease | null;
+}
+
+/**
+ * The ledger subject of an enforcement suspension in `period`. Each limit a period has is its own
+ * round: enforcement suspends at most once per round, so a tenant someone resumed is not
+ * suspended again at the same limit, but one given a temporary increase is at the raised limit,
+ * and again at the old limit once the increase ended.
+ */
+export function enforcementRound(
+  period: string,
+  increase: BudgetIncrease | null | undefined,
+): string {
+  if (!increase) return `enforce:${period}`;
+  return `enforce:${period}:${
+    increase.status === 'approved' ? 'increase' : 'after'
+  }:${increase.id}`;
 }
 
 /**
@@ -119,6 +141,23 @@ export function decide(f: EnforcementFacts): EnforcementInfo {
       suspendedOn: suspendedOn ?? null,
       resumesOn: setting.autoResume ? nextPeriodStart(byBudget) : null,
     };
+    const raised = f.increase?.status === 'approved' ? f.increase : null;
+    if (
+      byBudget === period &&
+      raised &&
+      usedFraction !== null &&
+      usedFraction < 1
+    ) {
+      return result(
+        'resume',
+        `A temporary budget increase of ${usd(raised.amountUsd)} until ${
+          raised.endsOn
+        } (approved by ${raised.decidedBy}) raised the limit to ${usd(
+          limitUsd!,
+        )}; ${pct(usedFraction)} used (${basis}): resume it`,
+        budgetSuspended,
+      );
+    }
     if (byBudget < period && setting.autoResume) {
       return result(
         'resume',

@@ -33,6 +33,8 @@ import { BindingStore } from '../bindings/types';
 import { addBindingRoutes } from './bindingRoutes';
 import { TenantChangeAuthorizer } from '../bindings/TenantChangeAuthorizer';
 import { addChargebackRoutes } from './chargebackRoutes';
+import { addBudgetIncreaseRoutes } from './budgetIncreaseRoutes';
+import type { BudgetIncreaseService } from '../increases/BudgetIncreaseService';
 import { addEnforcementRoutes } from '../enforce/routes';
 import { GroupRollupService } from './GroupRollupService';
 import { resolveRange } from './range';
@@ -63,6 +65,8 @@ export interface RouterOptions {
   includeChildGroups?: boolean;
   /** what budget enforcement would do now, for GET /enforcement/plan; the route is absent without it */
   enforcementPlan?: () => Promise<EnforcementPlan>;
+  /** temporary budget increases; their routes are absent without it */
+  increases?: BudgetIncreaseService;
   now?: () => number;
 }
 
@@ -105,19 +109,34 @@ export async function createRouter(
     res.json({ status: 'ok' });
   });
 
+  const changes = TenantChangeAuthorizer.create({
+    store: bindings,
+    permissions,
+    userInfo: options.userInfo,
+    catalog,
+  });
   addBindingRoutes(router, {
     httpAuth,
     auth: options.auth,
     bindings,
-    changes: TenantChangeAuthorizer.create({
-      store: bindings,
-      permissions,
-      userInfo: options.userInfo,
-      catalog,
-    }),
+    changes,
     auditor: options.auditor,
     now,
   });
+
+  if (options.increases) {
+    addBudgetIncreaseRoutes(router, {
+      auth: options.auth,
+      httpAuth,
+      permissions,
+      userInfo: options.userInfo,
+      catalog,
+      entities,
+      bindings,
+      changes,
+      increases: options.increases,
+    });
+  }
 
   addChargebackRoutes(router, {
     httpAuth,

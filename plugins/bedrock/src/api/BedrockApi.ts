@@ -1,6 +1,9 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type {
+  BudgetIncrease,
+  BudgetIncreaseList,
+  BudgetIncreaseRequest,
   ChargebackFormat,
   EntitySummary,
   GroupRollup,
@@ -45,6 +48,24 @@ export interface BedrockApi {
   }): Promise<{ fileName: string; blob: Blob }>;
   /** Asks the backend to collect the entity's data now. */
   refreshEntity(options: { entity: CompoundEntityRef }): Promise<void>;
+  /**
+   * The tenant's temporary budget increases (newest first, at most 20), and whether the caller
+   * may request one or decide on one.
+   */
+  getBudgetIncreases(options: {
+    entity: CompoundEntityRef;
+  }): Promise<BudgetIncreaseList>;
+  /** Asks for a temporary increase of the tenant's monthly budget; it starts pending. */
+  requestBudgetIncrease(options: {
+    entity: CompoundEntityRef;
+    request: BudgetIncreaseRequest;
+  }): Promise<BudgetIncrease>;
+  /** Approves or declines a pending request (Bedrock admins), with an optional note. */
+  decideBudgetIncrease(options: {
+    id: string;
+    decision: 'approve' | 'decline';
+    note?: string;
+  }): Promise<BudgetIncrease>;
 }
 
 /**

@@ -6,6 +6,8 @@ import { entitySummary } from '../__fixtures__/summary';
 import { groupRollup } from '../__fixtures__/rollup';
 import {
   BASE_URL,
+  budgetIncrease,
+  budgetIncreaseList,
   createTestClient,
   errorBody,
 } from '../__testUtils__/testApp';
@@ -134,5 +136,140 @@ describe('BedrockClient', () => {
     await expect(client.refreshEntity({ entity })).rejects.toMatchObject({
       statusCode: 429,
     });
+  });
+
+  it('asks for the budget increases of an entity, path parts escaped', async () => {
+    let seen: URL | undefined;
+    const list = budgetIncreaseList({ increases: [budgetIncrease()] });
+    server.use(
+      rest.get(
+        `${BASE_URL}/entity/:kind/:namespace/:name/budget-increases`,
+        (req, res, ctx) => {
+          seen = req.url;
+          return res(ctx.json(list));
+        },
+      ),
+    );
+    const answer = await createTestClient().getBudgetIncreases({
+      entity: { kind: 'Component', namespace: 'my ns', name: 'a/b' },
+    });
+    expect(answer).toEqual(list);
+    expect(seen?.pathname).toBe(
+      '/api/bedrock/entity/Component/my%20ns/a%2Fb/budget-increases',
+    );
+  });
+
+  it('surfaces a refused budget increase list', async () => {
+    server.use(
+      rest.get(
+        `${BASE_URL}/entity/:kind/:namespace/:name/budget-increases`,
+        (_req, res, ctx) =>
+          res(
+            ctx.status(404),
+            ctx.json(errorBody('NotFoundError', 'no such tenant', 404)),
+          ),
+      ),
+    );
+    const error = await createTestClient()
+      .getBudgetIncreases({ entity })
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(404);
+  });
+
+  it('posts a budget increase request as JSON', async () => {
+    let method: string | undefined;
+    let contentType: string | null = null;
+    let body: unknown;
+    server.use(
+      rest.post(
+        `${BASE_URL}/entity/Component/default/checkout-assistant/budget-increases`,
+        async (req, res, ctx) => {
+          method = req.method;
+          contentType = req.headers.get('content-type');
+          body = await req.json();
+          return res(ctx.status(201), ctx.json(budgetIncrease()));
+        },
+      ),
+    );
+    const request = {
+      amountUsd: 200,
+      endsOn: '2026-12-31',
+      reason: 'Load test',
+    };
+    const created = await createTestClient().requestBudgetIncrease({
+      entity,
+      request,
+    });
+    expect(method).toBe('POST');
+    expect(contentType).toContain('application/json');
+    expect(body).toEqual(request);
+    expect(created.id).toBe('bi-1');
+  });
+
+  it("surfaces the backend's refusal of a request", async () => {
+    server.use(
+      rest.post(
+        `${BASE_URL}/entity/:kind/:namespace/:name/budget-increases`,
+        (_req, res, ctx) =>
+          res(
+            ctx.status(409),
+            ctx.json(errorBody('ConflictError', 'one is already pending', 409)),
+          ),
+      ),
+    );
+    const error = await createTestClient()
+      .requestBudgetIncrease({
+        entity,
+        request: { amountUsd: 1, endsOn: '2026-12-31', reason: 'x' },
+      })
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(409);
+    expect(error.body.error.message).toBe('one is already pending');
+  });
+
+  it('approves with a note and declines without one, the id escaped', async () => {
+    const seen: Array<{ path: string; body: unknown }> = [];
+    server.use(
+      rest.post(
+        `${BASE_URL}/budget-increases/:id/:decision`,
+        async (req, res, ctx) => {
+          seen.push({ path: req.url.pathname, body: await req.json() });
+          return res(ctx.json(budgetIncrease({ status: 'approved' })));
+        },
+      ),
+    );
+    const client = createTestClient();
+    await client.decideBudgetIncrease({
+      id: 'bi/1',
+      decision: 'approve',
+      note: ' ok for December ',
+    });
+    await client.decideBudgetIncrease({ id: 'bi-2', decision: 'decline' });
+    expect(seen).toEqual([
+      {
+        path: '/api/bedrock/budget-increases/bi%2F1/approve',
+        body: { note: 'ok for December' },
+      },
+      { path: '/api/bedrock/budget-increases/bi-2/decline', body: {} },
+    ]);
+  });
+
+  it('surfaces a refused decision', async () => {
+    server.use(
+      rest.post(`${BASE_URL}/budget-increases/:id/decline`, (_req, res, ctx) =>
+        res(
+          ctx.status(403),
+          ctx.json(errorBody('NotAllowedError', 'admins only', 403)),
+        ),
+      ),
+    );
+    await expect(
+      createTestClient().decideBudgetIncrease({
+        id: 'bi-1',
+        decision: 'decline',
+      }),
+    ).rejects.toMatchObject({ statusCode: 403 });
   });
 });

@@ -2,6 +2,9 @@ import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
+  BudgetIncrease,
+  BudgetIncreaseList,
+  BudgetIncreaseRequest,
   ChargebackFormat,
   EntitySummary,
   GroupRollup,
@@ -9,6 +12,12 @@ import type {
 import type { BedrockApi, BedrockRange } from './BedrockApi';
 
 const seg = (value: string) => encodeURIComponent(value);
+
+/** `/entity/:kind/:namespace/:name/<rest>`, each part escaped. */
+function entityPath(entity: CompoundEntityRef, rest: string): string {
+  const { kind, namespace, name } = entity;
+  return `/entity/${seg(kind)}/${seg(namespace)}/${seg(name)}/${rest}`;
+}
 
 function rangeParams(range: BedrockRange): URLSearchParams {
   return 'preset' in range
@@ -92,9 +101,48 @@ export class BedrockClient implements BedrockApi {
     if (!response.ok) throw await ResponseError.fromResponse(response);
   }
 
+  async getBudgetIncreases(options: {
+    entity: CompoundEntityRef;
+  }): Promise<BudgetIncreaseList> {
+    return this.#get(entityPath(options.entity, 'budget-increases'));
+  }
+
+  async requestBudgetIncrease(options: {
+    entity: CompoundEntityRef;
+    request: BudgetIncreaseRequest;
+  }): Promise<BudgetIncrease> {
+    return this.#post(
+      entityPath(options.entity, 'budget-increases'),
+      options.request,
+    );
+  }
+
+  async decideBudgetIncrease(options: {
+    id: string;
+    decision: 'approve' | 'decline';
+    note?: string;
+  }): Promise<BudgetIncrease> {
+    const note = options.note?.trim();
+    return this.#post(
+      `/budget-increases/${seg(options.id)}/${seg(options.decision)}`,
+      note ? { note } : {},
+    );
+  }
+
   async #get<T>(path: string): Promise<T> {
     const baseUrl = await this.#discoveryApi.getBaseUrl('bedrock');
     const response = await this.#fetchApi.fetch(`${baseUrl}${path}`);
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return (await response.json()) as T;
+  }
+
+  async #post<T>(path: string, body: unknown): Promise<T> {
+    const baseUrl = await this.#discoveryApi.getBaseUrl('bedrock');
+    const response = await this.#fetchApi.fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (!response.ok) throw await ResponseError.fromResponse(response);
     return (await response.json()) as T;
   }

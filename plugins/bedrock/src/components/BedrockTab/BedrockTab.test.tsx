@@ -14,8 +14,11 @@ import {
 } from '../../__fixtures__/summary';
 import {
   BASE_URL,
+  budgetIncrease,
+  budgetIncreaseList,
   errorBody,
   renderForEntity,
+  serveBudgetIncreases,
   serveSummary,
 } from '../../__testUtils__/testApp';
 import { BedrockTab } from './BedrockTab';
@@ -258,6 +261,48 @@ describe('BedrockTab', () => {
     ).toBeInTheDocument();
     expect(screen.getByText('Estimated cost per model')).toBeInTheDocument();
     expect(screen.getByText('Errors and throttles')).toBeInTheDocument();
+  });
+
+  it('shows the budget increases right after the budget, a failure of theirs in their panel only', async () => {
+    serveSummary(server, ok(entitySummary));
+    serveBudgetIncreases(server, () => ({
+      status: 500,
+      body: errorBody('Error', 'database is down', 500),
+    }));
+    await renderForEntity(<BedrockTab />, tenantEntity);
+    const panel = await screen.findByTestId('budget-increases');
+    expect(screen.getByTestId('budget-left')).toHaveTextContent('$8.75');
+    expect(
+      screen.getByTestId('budget-left').compareDocumentPosition(panel) &
+        Node.DOCUMENT_POSITION_FOLLOWING,
+    ).toBeTruthy();
+    expect(
+      await within(panel).findByTestId('budget-increases-error'),
+    ).toHaveTextContent('database is down');
+    expect(figure('headline-invocations')).toHaveTextContent('12,345');
+    expect(screen.getByTestId('budget-limit')).toHaveTextContent('$50.00');
+  });
+
+  it('shows an approved increase on the tab', async () => {
+    serveSummary(server, ok(entitySummary));
+    serveBudgetIncreases(server, () => ({
+      status: 200,
+      body: budgetIncreaseList({
+        increases: [
+          budgetIncrease({
+            status: 'approved',
+            endsOn: '2026-12-31',
+            decidedBy: 'user:default/admin',
+          }),
+        ],
+      }),
+    }));
+    await renderForEntity(<BedrockTab />, tenantEntity);
+    expect(
+      await screen.findByTestId('budget-increase-active'),
+    ).toHaveTextContent(
+      '+$200.00 until 2026-12-31, approved by user:default/admin',
+    );
   });
 
   it('shows a failed panel in place while the rest renders', async () => {

@@ -22,6 +22,7 @@ import { messageOf, statusOf } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
 import { AdvicePanel } from '../AdvicePanel';
 import { AlarmsPanel } from '../AlarmsPanel';
+import { BudgetIncreases } from '../BudgetIncreases';
 import { BudgetPanel } from '../BudgetPanel';
 import { CostNotes } from '../CostNotes';
 import { ErrorState } from '../ErrorState';
@@ -157,7 +158,14 @@ const BedrockTabContent = () => {
             <AlarmsPanel alarms={value.alarms} />
           </Grid>
           <Grid item xs={12} md={6}>
-            <BudgetPanel budget={value.budget} />
+            <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
+              <BudgetPanel budget={value.budget} />
+              <BudgetIncreases
+                entity={ref}
+                version={version}
+                onChange={retry}
+              />
+            </Box>
           </Grid>
           <Grid item xs={12} md={6}>
             <AdvicePanel idle={value.idle} suggestions={value.suggestions} />

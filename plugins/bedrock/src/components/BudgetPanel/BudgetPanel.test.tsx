@@ -38,6 +38,29 @@ describe('BudgetPanel', () => {
     expect(screen.getByTestId('budget-spent')).toHaveTextContent(
       '$12.00 (12.0%)',
     );
+    expect(screen.getByTestId('budget-left')).toHaveTextContent('Left$88.00');
+  });
+
+  it('shows nothing left, and by how much the spend is over, past the limit', async () => {
+    await renderInTestApp(
+      <BudgetPanel
+        budget={{
+          status: 'ok',
+          data: {
+            name: 'bedrock-docs-helper',
+            limitUsd: 100,
+            actualSpendUsd: 112,
+            forecastedSpendUsd: 130,
+            usedFraction: 1.12,
+            runsOutOn: '2026-11-20',
+            thresholds: [],
+          },
+        }}
+      />,
+    );
+    expect(screen.getByTestId('budget-left')).toHaveTextContent(
+      '$0.00 (over by $12.00)',
+    );
   });
 
   it('shows why the budget is missing', async () => {

@@ -20,6 +20,14 @@ const Row = (props: { label: string; value: string; testId: string }) => (
   </Box>
 );
 
+/** What is left of the budget this month, never below zero: where a member stands. */
+function leftText(limitUsd: number, actualSpendUsd: number): string {
+  const left = limitUsd - actualSpendUsd;
+  return left >= 0
+    ? formatUsd(left)
+    : `${formatUsd(0)} (over by ${formatUsd(-left)})`;
+}
+
 /** The tenant's AWS Budget: limit, spend, forecast, run-out date, thresholds. */
 export const BudgetPanel = ({
   budget,
@@ -58,6 +66,11 @@ export const BudgetPanel = ({
               value={`${formatUsd(data.actualSpendUsd)} (${formatPercent(
                 data.usedFraction,
               )})`}
+            />
+            <Row
+              testId="budget-left"
+              label="Left"
+              value={leftText(data.limitUsd, data.actualSpendUsd)}
             />
             <Row
               testId="budget-forecast"

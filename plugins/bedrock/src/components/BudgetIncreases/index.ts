@@ -1,0 +1,1 @@
+export { BudgetIncreases } from './BudgetIncreases';
