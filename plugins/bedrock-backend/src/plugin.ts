@@ -17,6 +17,7 @@ import { checkAccountConfigured } from './bindings/errors';
 import { readConfigBindings } from './bindings/configBindings';
 import { DatabaseBindingStore } from './bindings/DatabaseBindingStore';
 import { TagBindingReader } from './bindings/TagBindingReader';
+import { TenantChangeAuthorizer } from './bindings/TenantChangeAuthorizer';
 import { readBedrockConfig } from './config';
 import { DatabaseUsageStore } from './database/DatabaseUsageStore';
 import { createAfterCollection } from './notify';
@@ -259,6 +260,13 @@ export const bedrockPlugin = createBackendPlugin({
           auditor: deps.auditor,
           includeChildGroups: settings.rollup.includeChildGroups,
           suspender: TenantSuspender.create({ clients }),
+          increases,
+          changes: TenantChangeAuthorizer.create({
+            store: bindings,
+            permissions,
+            userInfo: deps.userInfo,
+            catalog,
+          }),
         });
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },

@@ -52,9 +52,23 @@ export const bedrockBindingManagePermission = createPermission({
 });
 
 /** @public */
+/**
+ * Whether a person may ask for temporary budget increases at all: the visibility of the
+ * `request-budget-increase` action. Whose tenant they may ask for is decided per entity, as for
+ * every change of a tenant (its owners and Bedrock admins). Allow it to every signed-in user, or
+ * deny it to keep the requests on the tab.
+ *
+ * @public
+ */
+export const bedrockBudgetIncreaseRequestPermission = createPermission({
+  name: 'bedrock.budget-increase.request',
+  attributes: { action: 'create' },
+});
+
 export const bedrockPermissions = [
   bedrockUsageReadPermission,
   bedrockUsageRefreshPermission,
   bedrockTenantManagePermission,
   bedrockBindingManagePermission,
+  bedrockBudgetIncreaseRequestPermission,
 ];

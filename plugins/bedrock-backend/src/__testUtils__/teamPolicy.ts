@@ -4,10 +4,13 @@ import { catalogConditions } from '@backstage/plugin-catalog-backend/alpha';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 
 const userOf = (o: any): string => o?.credentials?.principal?.userEntityRef;
+/** basic permissions the portal's policy allows every signed-in user */
+const EVERYONE = ['bedrock.budget-increase.request'];
 
 /**
  * `groups`: user ref -> its ownership refs. `admin` may everything (every basic permission, e.g.
- * bedrock.binding.manage); everyone else is decided per entity by the catalog's isEntityOwner.
+ * bedrock.binding.manage); everyone else is decided per entity by the catalog's isEntityOwner, and
+ * may ask for budget increases (the basic permission the portal allows everyone).
  */
 export function teamPolicy(groups: Record<string, string[]>, admin: string) {
   return {
@@ -19,9 +22,11 @@ export function teamPolicy(groups: Record<string, string[]>, admin: string) {
     }),
     permissions: mockServices.permissions.mock({
       authorize: async (reqs, o) =>
-        reqs.map(() => ({
+        reqs.map(r => ({
           result:
-            userOf(o) === admin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+            userOf(o) === admin || EVERYONE.includes(r.permission.name)
+              ? AuthorizeResult.ALLOW
+              : AuthorizeResult.DENY,
         })) as any,
       authorizeConditional: async (reqs, o) =>
         reqs.map(() =>

@@ -4,6 +4,7 @@ import { registerGetGroupChargeback } from './getGroupChargeback';
 import { registerGetTenantBudget } from './getTenantBudget';
 import { registerGetTenantUsage } from './getTenantUsage';
 import { registerListTenantsNearBudget } from './listTenantsNearBudget';
+import { registerRequestBudgetIncrease } from './requestBudgetIncrease';
 import { registerResumeTenant } from './resumeTenant';
 import { registerSuspendTenant } from './suspendTenant';
 import type { BedrockActionsOptions } from './types';
@@ -12,8 +13,9 @@ export type { BedrockActionsOptions } from './types';
 
 /**
  * Registers the Bedrock actions (bedrock:*) that AI assistants call through the MCP actions
- * backend: five read-only ones for whoever may read the tenants, and, with a suspender, the
- * suspend and resume actions for Bedrock admins only.
+ * backend: five read-only ones for whoever may read the tenants, with a suspender the suspend and
+ * resume actions for Bedrock admins only, and with the budget increases the request of one for a
+ * tenant's owners.
  */
 export function registerBedrockActions(
   registry: ActionsRegistryService,
@@ -24,9 +26,12 @@ export function registerBedrockActions(
   registerListTenantsNearBudget(registry, options);
   registerGetGroupChargeback(registry, options);
   registerExplainTenantCostChange(registry, options);
-  const { suspender } = options;
+  const { suspender, increases, changes } = options;
   if (suspender) {
     registerSuspendTenant(registry, { ...options, suspender });
     registerResumeTenant(registry, { ...options, suspender });
+  }
+  if (increases && changes) {
+    registerRequestBudgetIncrease(registry, { ...options, increases, changes });
   }
 }

@@ -72,6 +72,12 @@ describe('Bedrock actions over MCP', () => {
       );
       expect(names).not.toContain('bedrock.suspend-tenant');
       expect(names).not.toContain('bedrock.resume-tenant');
+      // the one write a member sees: asking for more budget, which an admin decides
+      const ask = tools.find(t => t.name === 'bedrock.request-budget-increase');
+      expect(ask?.annotations).toMatchObject({
+        readOnlyHint: false,
+        destructiveHint: true,
+      });
       const usage = tools.find(t => t.name === 'bedrock.get-tenant-usage')!;
       expect(usage.annotations).toMatchObject({
         readOnlyHint: true,

@@ -5,6 +5,8 @@ import type {
 import type { ActionsRegistryActionOptions } from '@backstage/backend-plugin-api/alpha';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { BindingStore } from '../bindings/types';
+import type { TenantChangeAuthorizer } from '../bindings/TenantChangeAuthorizer';
+import type { BudgetIncreaseService } from '../increases/BudgetIncreaseService';
 import type { TenantSuspender } from '../enforce/TenantSuspender';
 import type { EntityReader } from '../service/EntityReader';
 import type { GroupRollupService } from '../service/GroupRollupService';
@@ -27,6 +29,9 @@ export interface BedrockActionsOptions {
   includeChildGroups: boolean;
   /** the suspend and resume actions are registered only with it */
   suspender?: TenantSuspender;
+  /** the request-budget-increase action is registered only with both */
+  increases?: BudgetIncreaseService;
+  changes?: TenantChangeAuthorizer;
   now?: () => number;
 }
 

@@ -403,4 +403,80 @@ describe('temporary budget increases', () => {
       'ended',
     ]);
   });
+
+  describe('through the request-budget-increase action (MCP)', () => {
+    const invoke = (user: string, input: object) =>
+      request(server)
+        .post(
+          '/api/bedrock/.backstage/actions/v1/actions/bedrock:request-budget-increase/invoke',
+        )
+        .set('Authorization', asUser(user))
+        .send(input);
+    const input = {
+      entityRef: ALPHA_REF,
+      amountUsd: 60,
+      endsOn: day(5),
+      reason: 'asked by an assistant',
+    };
+
+    it('previews for the owners by default, recording nothing; another team is refused', async () => {
+      const preview = await invoke(ALICE, input);
+      expect(preview.status).toBe(200);
+      expect(preview.body.output).toEqual({
+        dryRun: true,
+        tenantId: 'alpha',
+        entityRef: ALPHA_REF,
+        amountUsd: 60,
+        endsOn: day(5),
+        limitNowUsd: 40,
+        limitDuringUsd: 100,
+        increaseId: null,
+        status: 'preview',
+      });
+      expect(createEvent).toHaveBeenCalledWith(
+        expect.objectContaining({
+          eventId: 'budget-increase',
+          meta: expect.objectContaining({
+            step: 'request-preview',
+            actor: ALICE,
+          }),
+        }),
+      );
+      expect((await invoke(BOB, input)).status).toBe(403);
+      expect((await invoke(BOB, { ...input, dryRun: false })).status).toBe(403);
+      expect(
+        (await invoke(ALICE, { ...input, endsOn: day(40) })).body.error.message,
+      ).toContain('at most 30 days');
+      expect(
+        (await list(ALPHA_REF, ALICE)).body.increases.filter(
+          (i: any) => i.status === 'pending',
+        ),
+      ).toEqual([]);
+    });
+
+    it('records the request with dryRun false, for the person, and only an admin approves it', async () => {
+      const res = await invoke(ALICE, { ...input, dryRun: false });
+      expect(res.status).toBe(200);
+      expect(res.body.output).toMatchObject({
+        status: 'pending',
+        limitDuringUsd: 100,
+      });
+      const id = res.body.output.increaseId;
+      const [latest] = (await list(ALPHA_REF, ADMIN)).body.increases;
+      expect(latest).toMatchObject({
+        id,
+        status: 'pending',
+        requestedBy: ALICE,
+      });
+      expect(send).toHaveBeenCalledWith(
+        expect.objectContaining({
+          payload: expect.objectContaining({
+            title: `${ALPHA_REF}: budget increase requested`,
+          }),
+        }),
+      );
+      expect((await decide(id, 'decline', ALICE)).status).toBe(403);
+      expect((await decide(id, 'decline', ADMIN)).status).toBe(200);
+    });
+  });
 });
