@@ -160,6 +160,10 @@ describe('TenantNotifier', () => {
           scope: 'bedrock:docs-summarizer:budget:2026-11:ACTUAL',
         },
       });
+      // where the members stand: what is left, how long it lasts, how to get more
+      expect(sent[0].payload.description).toBe(
+        "Budget bedrock-tenancy-docs-summarizer: USD 85.00 of USD 100.00 (85%) spent in 2026-11. USD 15.00 left; at today's rate it lasts the month. The tenant's Bedrock tab can request a temporary increase.",
+      );
 
       // the next collections show the same: nothing new
       expect(await notifier.check([docs])).toBe(0);
@@ -168,6 +172,9 @@ describe('TenantNotifier', () => {
       // 100% actual and forecast: two events, 100% is high
       shown.set(docs.tenantId, { spent: 101, forecast: 130 });
       expect(await notifier.check([docs])).toBe(2);
+      expect(sent[1].payload.description).toContain(
+        'Nothing left (over by USD 1.00)',
+      );
       expect(
         sent.slice(1).map(n => [n.payload.title, n.payload.severity]),
       ).toEqual([

@@ -1,5 +1,6 @@
 import type {
   AlarmInfo,
+  BudgetBlock,
   EntitySummary,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 
@@ -48,6 +49,24 @@ function thresholdSeverity(percent: number): Severity {
 const pct = (f: number) => `${Math.round(f * 100)}%`;
 const usd = (v: number) => `USD ${v.toFixed(2)}`;
 
+/**
+ * Where the tenant stands, for its members: what is left, when it runs out at today's rate, and
+ * how to get more.
+ */
+function standing(b: BudgetBlock): string {
+  const left = b.limitUsd - b.actualSpendUsd;
+  const runsOut = b.runsOutOn
+    ? `at today's rate it runs out on ${b.runsOutOn}`
+    : "at today's rate it lasts the month";
+  return left > 0
+    ? `${usd(
+        left,
+      )} left; ${runsOut}. The tenant's Bedrock tab can request a temporary increase.`
+    : `Nothing left (over by ${usd(
+        -left,
+      )}). The tenant's Bedrock tab can request a temporary increase.`;
+}
+
 function budgetObservations(
   s: EntitySummary,
   name: string,
@@ -71,7 +90,7 @@ function budgetObservations(
       title: `${name}: ${percent}% of the Bedrock budget spent`,
       description: `Budget ${b.name}: ${usd(b.actualSpendUsd)} of ${usd(
         b.limitUsd,
-      )} (${pct(b.usedFraction)}) spent in ${period}.`,
+      )} (${pct(b.usedFraction)}) spent in ${period}. ${standing(b)}`,
     });
   }
   if (
