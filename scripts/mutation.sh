@@ -4,7 +4,7 @@
 # access and the roll-up's filter (bedrock-backend); the suites are in scripts/mutation/suites.mjs.
 # Prints Stryker's per-file table for each suite, then every file's score and every surviving
 # mutant; fails when a file scores under 80%. One test process at a time (the machine is shared).
-# Usage: bash scripts/mutation.sh [prices|money|store|access|ownership|actions ...]
+# Usage: bash scripts/mutation.sh [prices|money|store|access|ownership|increases|actions ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -14,7 +14,7 @@ install_dependencies
 export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-postgresql://postgres@127.0.0.1:5432}"
 export CI=true
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(prices money store access ownership actions)
+[ ${#suites[@]} -gt 0 ] || suites=(prices money store access ownership increases actions)
 
 for suite in "${suites[@]}"; do
   dir=$(MUTATION_SUITE="$suite" node --input-type=module -e \

@@ -1,0 +1,236 @@
+/**
+ * The increase workflow's edges, with AWS Budgets answered by hand: what an approval writes, what
+ * happens when AWS fails half way, when two decide at once, and what an end leaves behind.
+ */
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  DescribeBudgetCommand,
+  UpdateBudgetCommand,
+} from '@aws-sdk/client-budgets';
+import type { BudgetIncrease } from '@bedrock-tenancy/plugin-bedrock-common';
+import type { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
+import { testTenant } from '../__testUtils__/tenants';
+import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
+import { BudgetIncreaseService } from './BudgetIncreaseService';
+import { BudgetIncreaseStore } from './BudgetIncreaseStore';
+
+const NOW = Date.parse('2026-11-20T12:00:00Z');
+const DAY = 86_400_000;
+const tenant = testTenant({ tenantId: 'docs' });
+const ALICE = { person: 'user:default/alice' };
+const ADMIN = { person: 'user:default/admin' };
+const body = { amountUsd: 20.25, endsOn: '2026-11-22', reason: 'launch' };
+
+describe('BudgetIncreaseService', () => {
+  const databases = TestDatabases.create({
+    ids: ['SQLITE_3', 'POSTGRES_15'],
+  });
+
+  async function setup(id: any) {
+    const knex = await databases.init(id);
+    await DatabaseUsageStore.migrate(knex);
+    const store = BudgetIncreaseStore.fromKnex(knex);
+    let limit: number | undefined = 100;
+    const updates: number[] = [];
+    let failUpdate = false;
+    const send = jest.fn(async (command: any) => {
+      if (command instanceof DescribeBudgetCommand) {
+        if (limit === undefined)
+          throw Object.assign(new Error('gone'), { name: 'NotFoundException' });
+        return {
+          Budget: {
+            BudgetName: tenant.budgetName,
+            BudgetLimit: { Amount: String(limit), Unit: 'USD' },
+            TimeUnit: 'MONTHLY',
+            BudgetType: 'COST',
+            CalculatedSpend: { ActualSpend: { Amount: '90', Unit: 'USD' } },
+          },
+        };
+      }
+      if (command instanceof UpdateBudgetCommand) {
+        if (failUpdate) throw new Error('ThrottlingException: slow down');
+        // AWS replaces the whole budget: what AWS computes must not be sent back
+        expect(command.input.NewBudget.CalculatedSpend).toBeUndefined();
+        expect(command.input.NewBudget.TimeUnit).toBe('MONTHLY');
+        limit = Number(command.input.NewBudget.BudgetLimit.Amount);
+        updates.push(limit);
+        return {};
+      }
+      throw new Error(`unexpected ${command.constructor.name}`);
+    });
+    const clients = {
+      forTarget: async () => ({ budgets: { send } }),
+    } as unknown as AwsClientFactory;
+    const clock = { now: NOW };
+    const refreshed: string[] = [];
+    const service = BudgetIncreaseService.create({
+      store,
+      clients,
+      settings: { maxAmountUsd: 100, maxDays: 10, adminRecipients: [] },
+      tenantOf: async id_ => (id_ === tenant.tenantId ? tenant : undefined),
+      refresh: async t => {
+        refreshed.push(t.tenantId);
+      },
+      logger: mockServices.logger.mock(),
+      now: () => clock.now,
+    });
+    return {
+      knex,
+      store,
+      service,
+      clock,
+      updates,
+      refreshed,
+      setLimit: (v: number | undefined) => {
+        limit = v;
+      },
+      failUpdates: (v: boolean) => {
+        failUpdate = v;
+      },
+    };
+  }
+
+  it.each(databases.eachSupportedId())(
+    'raises the limit by the amount to the cent on approval and puts it back the day after the last day, on %p',
+    async id => {
+      const t = await setup(id);
+      const asked = await t.service.request(tenant, body, ALICE);
+      expect(t.updates).toEqual([]);
+      const approved = await t.service.approve(asked.id, ADMIN, 'ok');
+      expect(approved).toMatchObject({
+        status: 'approved',
+        limitBeforeUsd: 100,
+        limitDuringUsd: 120.25,
+        decidedBy: ADMIN.person,
+      });
+      expect(t.updates).toEqual([120.25]);
+      expect(t.refreshed).toEqual(['docs']);
+      // the last day is still in effect; the day after, it ends
+      t.clock.now = Date.parse('2026-11-22T23:59:00Z');
+      expect(await t.service.sweep()).toEqual([]);
+      t.clock.now = Date.parse('2026-11-23T00:01:00Z');
+      const [ended] = await t.service.sweep();
+      expect(ended).toMatchObject({
+        status: 'ended',
+        endNote: 'The limit is back to USD 100.00 (from USD 120.25)',
+      });
+      expect(t.updates).toEqual([120.25, 100]);
+      expect(await t.service.sweep()).toEqual([]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'keeps a request pending, and nothing raised, when AWS cannot be written, on %p',
+    async id => {
+      const t = await setup(id);
+      const asked = await t.service.request(tenant, body, ALICE);
+      t.failUpdates(true);
+      await expect(t.service.approve(asked.id, ADMIN)).rejects.toMatchObject({
+        name: 'ServiceUnavailableError',
+        message: expect.stringContaining('ThrottlingException'),
+      });
+      expect(await t.store.get(asked.id)).toMatchObject({
+        status: 'pending',
+        decidedBy: null,
+        limitDuringUsd: null,
+      });
+      t.failUpdates(false);
+      expect((await t.service.approve(asked.id, ADMIN)).status).toBe(
+        'approved',
+      );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'lets one of two concurrent decisions win, and records one open request per tenant even when two arrive at once, on %p',
+    async id => {
+      const t = await setup(id);
+      const both = await Promise.allSettled([
+        t.service.request(tenant, body, ALICE),
+        t.service.request(tenant, { ...body, amountUsd: 5 }, ALICE),
+      ]);
+      expect(both.map(r => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const [open] = await t.store.list('docs', 5);
+      const decisions = await Promise.allSettled([
+        t.service.approve(open.id, ADMIN),
+        t.service.decline(open.id, { person: 'user:default/other-admin' }),
+      ]);
+      expect(decisions.filter(r => r.status === 'fulfilled')).toHaveLength(1);
+      const rejected = decisions.find(r => r.status === 'rejected') as any;
+      expect(rejected.reason.name).toBe('ConflictError');
+      // at most one raise happened, and it matches the recorded outcome
+      const final = await t.store.get(open.id);
+      expect(t.updates).toEqual(final!.status === 'approved' ? [120.25] : []);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'checks a request against the day, the limits and the budget before recording it, on %p',
+    async id => {
+      const t = await setup(id);
+      const refused = async (b: typeof body) =>
+        (await t.service.request(tenant, b, ALICE).catch(e => e)).message;
+      expect(await refused({ ...body, endsOn: '2026-11-19' })).toContain(
+        'has passed',
+      );
+      expect(await refused({ ...body, endsOn: '2026-12-01' })).toContain(
+        'until 2026-11-30',
+      );
+      expect(await refused({ ...body, amountUsd: 100.01 })).toContain(
+        'USD 100.00',
+      );
+      t.setLimit(undefined);
+      expect(await refused(body)).toContain('has no AWS Budget');
+      t.setLimit(0);
+      expect(await refused(body)).toContain('has no AWS Budget');
+      expect(await t.store.list('docs', 5)).toEqual([]);
+      // today is a valid last day; the largest amount too
+      t.setLimit(100);
+      expect(
+        (
+          await t.service.request(
+            tenant,
+            { ...body, endsOn: '2026-11-20', amountUsd: 100 },
+            ALICE,
+          )
+        ).status,
+      ).toBe('pending');
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'ends an increase whose budget is gone without touching AWS, and lapses an undecided one, on %p',
+    async id => {
+      const t = await setup(id);
+      const a = await t.service.request(tenant, body, ALICE);
+      await t.service.approve(a.id, ADMIN);
+      t.setLimit(undefined);
+      t.clock.now += 3 * DAY;
+      const [ended] = await t.service.sweep();
+      expect(ended.endNote).toBe(
+        'The tenant has no AWS Budget any more: nothing to revert',
+      );
+      t.setLimit(100);
+      t.clock.now = NOW;
+      const b = await t.service.request(tenant, body, ALICE);
+      t.clock.now += 3 * DAY;
+      const [lapsed] = await t.service.sweep();
+      expect(lapsed).toMatchObject({ id: b.id, status: 'lapsed' });
+      expect(t.updates).toEqual([120.25]);
+      // an approval after the last day is refused
+      await expect(t.service.approve(b.id, ADMIN)).rejects.toMatchObject({
+        name: 'ConflictError',
+      });
+    },
+  );
+
+  it('reads back what it wrote, to the cent', async () => {
+    const t = await setup('SQLITE_3');
+    const asked: BudgetIncrease = await t.service.request(
+      tenant,
+      { ...body, amountUsd: 0.1 + 0.2 },
+      ALICE,
+    );
+    expect((await t.store.get(asked.id))!.amountUsd).toBe(0.3);
+  });
+});
