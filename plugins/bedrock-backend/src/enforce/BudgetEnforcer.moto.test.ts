@@ -37,6 +37,7 @@ import {
 import { DatabaseBindingStore } from '../bindings/DatabaseBindingStore';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { NotificationLedger } from '../notify/NotificationLedger';
+import { BudgetIncreaseStore } from '../increases/BudgetIncreaseStore';
 import { testTenant } from '../__testUtils__/tenants';
 import { BudgetEnforcer, ENFORCEMENT_SNAPSHOT } from './BudgetEnforcer';
 
@@ -164,6 +165,8 @@ describe('BudgetEnforcer against moto', () => {
       spend: number;
       estimate?: number;
       dryRun?: boolean;
+      /** the AWS Budget's limit (100 unless an increase raised it) */
+      limit?: number;
     },
   ) {
     const audits: Array<{ meta: any; outcome?: string }> = [];
@@ -174,7 +177,7 @@ describe('BudgetEnforcer against moto', () => {
       store: DatabaseUsageStore.fromKnex(knex),
       clients,
       ledger: new NotificationLedger(knex, () => o.now),
-      summarize: async () => summaryAt(o.spend, 100, o.estimate),
+      summarize: async () => summaryAt(o.spend, o.limit ?? 100, o.estimate),
       notifications: {
         send: async (n: any) => {
           sent.push(n);
@@ -195,6 +198,7 @@ describe('BudgetEnforcer against moto', () => {
         },
       },
       logger: mockServices.logger.mock(),
+      increases: BudgetIncreaseStore.fromKnex(knex),
       now: () => o.now,
     });
     return { enforcer, audits, sent };
@@ -509,5 +513,83 @@ describe('BudgetEnforcer against moto', () => {
       suspendedBy: undefined,
       policies: [],
     });
+  });
+
+  it('a temporary increase resumes a tenant it suspended this month, which is suspended again at the raised limit, and at the usual one once the increase ended', async () => {
+    const tenantId = 'raised';
+    await provision(tenantId);
+    const knex = await databaseWith('SQLITE_3', tenantId, {
+      action: 'suspend',
+      basis: 'actual',
+      autoResume: false,
+    });
+    const t = tenantFor(tenantId);
+    const run = async (o: { now: number; spend: number; limit?: number }) => {
+      const r = replica(knex, o);
+      const [d] = await r.enforcer.enforce([t]);
+      return { d, sent: r.sent };
+    };
+    expect((await run({ now: NOV, spend: 100.01 })).d.decision).toBe('suspend');
+    // an admin approves 50 USD more until the 25th: the budget's limit is now 150
+    const increases = BudgetIncreaseStore.fromKnex(knex);
+    await increases.insert({
+      id: '00000000-0000-4000-8000-000000000001',
+      tenantId,
+      entityRef: t.entityRef,
+      amountUsd: 50,
+      endsOn: '2026-11-25',
+      reason: 'launch',
+      status: 'approved',
+      requestedBy: 'user:default/alice',
+      requestedAt: new Date(NOV).toISOString(),
+      decidedBy: 'user:default/admin',
+      decidedAt: new Date(NOV).toISOString(),
+      decisionNote: null,
+      limitBeforeUsd: 100,
+      limitDuringUsd: 150,
+      endedAt: null,
+      endNote: null,
+    });
+    const resumed = await run({ now: NOV + 60_000, spend: 100.01, limit: 150 });
+    expect(resumed.d.decision).toBe('resume');
+    expect(await awsState(tenantId)).toMatchObject({
+      suspendedBy: undefined,
+      policies: [],
+      actionsEnabled: [true, true],
+    });
+    expect(resumed.sent[0].payload.title).toBe(
+      `${t.entityRef}: Bedrock tenant resumed, budget increased`,
+    );
+    // spending the increase too: suspended again, once
+    expect(
+      (await run({ now: NOV + 120_000, spend: 150, limit: 150 })).d.decision,
+    ).toBe('suspend');
+    expect((await awsState(tenantId)).suspendedBy).toBe('budget:2026-11');
+    // a person resumes it; the increase ends; at the usual limit it is suspended once more
+    const aws = await clients.forTarget(ACCOUNT, REGION);
+    await resumeTenant(
+      aws,
+      (await readSuspensionTarget(aws, {
+        roleName: `bedrock-tenant-${tenantId}`,
+        alarmPrefix: `bedrock-${tenantId}-`,
+        alarmNames: tenantAlarmNames(`bedrock-${tenantId}-`),
+        isOwn: tags => tags[TAG_TENANT] === tenantId,
+      }))!,
+    );
+    const inRound = await run({ now: NOV + 180_000, spend: 151, limit: 150 });
+    expect(inRound.d.reason).toMatch(/never suspends twice/);
+    await increases.transition(
+      '00000000-0000-4000-8000-000000000001',
+      'approved',
+      {
+        status: 'ended',
+        endedAt: '2026-11-26T00:05:00.000Z',
+      },
+    );
+    const after = Date.parse('2026-11-26T01:00:00Z');
+    expect((await run({ now: after, spend: 151 })).d.decision).toBe('suspend');
+    expect((await run({ now: after + 60_000, spend: 151 })).d.decision).toBe(
+      'none',
+    );
   });
 });
