@@ -6,7 +6,8 @@
  * Packages, from the bottom up:
  *   bedrock-common  <- bedrock-node  <- bedrock-backend, scaffolder-backend-module-bedrock
  *   bedrock-common  <- bedrock (frontend)
- *   packages/aws-emulator, packages/demo: dev tooling, imported by tests and scripts only
+ *   dev/aws-emulator, dev/demo: dev tooling, imported by tests, benchmarks (bench/) and the demo
+ *   only, never by a plugin's production code
  *
  * Folders of the backend plugin (plugins/bedrock-backend/src), from the bottom up:
  *   lib/                      imports no other folder
@@ -28,8 +29,6 @@
 const BACKEND = '^plugins/bedrock-backend/src/';
 const TEST =
   '(\\.test\\.tsx?$|/__testUtils__/|/__fixtures__/|/setupTests\\.ts$)';
-/** Tests, their utilities, and a package's dev scripts (benchmarks): may use the dev tooling. */
-const TEST_OR_DEV = `(${TEST}|^plugins/[^/]+/scripts/)`;
 
 /**
  * A folder of a package's `src/` may import only the folders listed (and itself, the package's
@@ -66,9 +65,9 @@ const packageImports = (pkg, allowed) => ({
     allowed.length ? allowed.join(', ') : 'no other workspace package'
   }`,
   severity: 'error',
-  from: { path: `^${pkg}/`, pathNot: TEST_OR_DEV },
+  from: { path: `^${pkg}/`, pathNot: TEST },
   to: {
-    path: '^(plugins|packages)/',
+    path: '^(plugins|packages|dev)/',
     pathNot: [`^${pkg}/`, ...allowed.map(a => `^${a}/`)],
   },
 });
@@ -79,23 +78,23 @@ module.exports = {
       name: 'no-circular',
       comment: 'no module imports a module that imports it back',
       severity: 'error',
-      from: { path: '^(plugins|packages)/', pathNot: TEST },
+      from: { path: '^(plugins|packages|dev)/', pathNot: TEST },
       to: { circular: true },
     },
     {
       name: 'production-imports-no-test-code',
       comment: 'test utilities, fixtures and tests are imported by tests only',
       severity: 'error',
-      from: { path: '^(plugins|packages)/[^/]+/src/', pathNot: TEST },
+      from: { path: '^(plugins|packages|dev)/[^/]+/src/', pathNot: TEST },
       to: { path: TEST },
     },
     {
       name: 'plugins-import-no-dev-tooling',
       comment:
-        'packages/aws-emulator and packages/demo are dev tooling: tests and scripts only',
+        'dev/aws-emulator and dev/demo are dev tooling: tests, benchmarks and the demo only',
       severity: 'error',
-      from: { path: '^plugins/', pathNot: TEST_OR_DEV },
-      to: { path: '^packages/(aws-emulator|demo)/' },
+      from: { path: '^plugins/', pathNot: TEST },
+      to: { path: '^dev/' },
     },
     {
       name: 'backend-nothing-imports-wiring',
@@ -202,7 +201,7 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '(^|/)(dist|dist-types|node_modules|\\.stryker-tmp)/' },
     tsPreCompilationDeps: true,
-    // workspace packages resolve through node_modules symlinks to plugins/ and packages/
+    // workspace packages resolve through node_modules symlinks to plugins/, packages/ and dev/
     preserveSymlinks: false,
     enhancedResolveOptions: {
       exportsFields: ['exports'],

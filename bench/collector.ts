@@ -5,15 +5,15 @@
  * minimum ceil(queries / 500) per time window, then a day of cycles at the default schedule
  * (every 15 minutes) and what it costs: CloudWatch USD per active tenant-month.
  *
- *   cd plugins/bedrock-backend && yarn run -T tsx scripts/bench-collector.ts
+ *   node --import tsx bench/collector.ts
  *       CloudWatch answered by aws-sdk-client-mock: two cycles in seconds (the collector's own cost)
- *   BENCH_AWS=emulator yarn run -T tsx scripts/bench-collector.ts
+ *   BENCH_AWS=emulator node --import tsx bench/collector.ts
  *       the same tenants seeded into moto (one hour of datapoints per series), one cycle through
  *       the real SDK and HTTP: the same call counts, and a cycle time that is mostly moto's (its
  *       GetMetricData scans every stored datapoint per query: about 10 s per call here)
- *   yarn run -T tsx scripts/bench-collector.ts --replicas
+ *   node --import tsx bench/collector.ts --replicas
  *       2,000 tenants in 40 account-regions collected by 1, then 3 plugin instances on one
- *       PostgreSQL (scripts/bench-collector-replicas.ts)
+ *       PostgreSQL (bench/collectorReplicas.ts)
  */
 import {
   CloudWatchClient,
@@ -29,9 +29,9 @@ import { EMULATOR_CREDENTIALS, startMoto } from '@bedrock-tenancy/aws-emulator';
 import { mockClient } from 'aws-sdk-client-mock';
 import knexFactory from 'knex';
 import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
-import { Tenant } from '../src/tenant';
-import { UsageCollector } from '../src/collector/UsageCollector';
-import { DatabaseUsageStore } from '../src/database/DatabaseUsageStore';
+import { Tenant } from '../plugins/bedrock-backend/src/tenant';
+import { UsageCollector } from '../plugins/bedrock-backend/src/collector/UsageCollector';
+import { DatabaseUsageStore } from '../plugins/bedrock-backend/src/database/DatabaseUsageStore';
 
 const TENANTS = 500;
 const IDLE_TENANTS = 500;
@@ -199,7 +199,7 @@ async function emulatorCycle() {
 
 async function main() {
   if (process.argv.includes('--replicas')) {
-    await import('./bench-collector-replicas');
+    await import('./collectorReplicas');
     return;
   }
   if (process.env.BENCH_AWS === 'emulator') {

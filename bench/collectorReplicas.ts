@@ -7,7 +7,7 @@
  * the calls it made, the GetMetricData calls per account-region against the minimum, and the
  * ratio of the cycle's wall time with 3 instances to that with 1.
  *
- *   cd plugins/bedrock-backend && yarn run -T tsx scripts/bench-collector.ts --replicas
+ *   node --import tsx bench/collector.ts --replicas
  *   (BENCH_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432; BENCH_AWS_DELAY_MS, default 200)
  */
 import {
@@ -22,7 +22,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { mockClient } from 'aws-sdk-client-mock';
 import knexFactory from 'knex';
 import os from 'node:os';
-import { bedrockPlugin } from '../src/plugin';
+import { bedrockPlugin } from '../plugins/bedrock-backend/src/plugin';
 
 const ACCOUNTS = 10;
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1'];

@@ -3,8 +3,8 @@
  * behind the inference-profile stand-in, as `scripts/start.sh` runs it), with the default run
  * budget (`bedrock.status.*`). Prints the run time, AWS calls and the run's state.
  *
- *   cd plugins/bedrock-backend && yarn run -T tsx scripts/bench-status.ts
- *   BENCH_COPIES=10 yarn run -T tsx scripts/bench-status.ts   # each demo tenant 10 times
+ *   node --import tsx bench/status.ts
+ *   BENCH_COPIES=10 node --import tsx bench/status.ts   # each demo tenant 10 times
  */
 import { ConfigReader } from '@backstage/config';
 import type { LoggerService } from '@backstage/backend-plugin-api';
@@ -19,10 +19,10 @@ import {
 } from '@bedrock-tenancy/demo';
 import knexFactory from 'knex';
 import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
-import { StatusCollector } from '../src/collector/StatusCollector';
-import { tenantOf } from '../src/tenant';
-import { readBedrockConfig } from '../src/config';
-import { DatabaseUsageStore } from '../src/database/DatabaseUsageStore';
+import { StatusCollector } from '../plugins/bedrock-backend/src/collector/StatusCollector';
+import { tenantOf } from '../plugins/bedrock-backend/src/tenant';
+import { readBedrockConfig } from '../plugins/bedrock-backend/src/config';
+import { DatabaseUsageStore } from '../plugins/bedrock-backend/src/database/DatabaseUsageStore';
 
 const COPIES = Number(process.env.BENCH_COPIES ?? 1);
 

@@ -35,7 +35,7 @@ export interface Config {
        * and p99), 11 with cache tokens. A tenant with three models, active around the clock,
        * costs per month: fetchEveryHours 1: USD 0.19; 2: USD 0.10; 3 (default): USD 0.065
        * (USD 0.08 with cache tokens); 6: USD 0.03. Idle tenants (no datapoints for two weeks)
-       * cost nothing. Measured by scripts/bench-collector.ts. A backfill (first collection)
+       * cost nothing. Measured by bench/collector.ts. A backfill (first collection)
        * costs `backfillDays / windowHours x 24` fetches once.
        */
       /** Days fetched for a tenant seen for the first time. Default 30, at most 455 (CloudWatch keeps hourly data 455 days). */

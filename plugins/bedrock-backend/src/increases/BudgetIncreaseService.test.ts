@@ -50,9 +50,10 @@ describe('BudgetIncreaseService', () => {
       if (command instanceof UpdateBudgetCommand) {
         if (failUpdate) throw new Error('ThrottlingException: slow down');
         // AWS replaces the whole budget: what AWS computes must not be sent back
-        expect(command.input.NewBudget.CalculatedSpend).toBeUndefined();
-        expect(command.input.NewBudget.TimeUnit).toBe('MONTHLY');
-        limit = Number(command.input.NewBudget.BudgetLimit.Amount);
+        const budget = command.input.NewBudget!;
+        expect(budget.CalculatedSpend).toBeUndefined();
+        expect(budget.TimeUnit).toBe('MONTHLY');
+        limit = Number(budget.BudgetLimit?.Amount);
         updates.push(limit);
         return {};
       }
