@@ -64,10 +64,39 @@ describe('BudgetIncreaseService', () => {
     } as unknown as AwsClientFactory;
     const clock = { now: NOW };
     const refreshed: string[] = [];
+    const sent: any[] = [];
+    const changed: string[] = [];
+    const audits: Array<{ event: any; outcome?: any }> = [];
     const service = BudgetIncreaseService.create({
       store,
       clients,
-      settings: { maxAmountUsd: 100, maxDays: 10, adminRecipients: [] },
+      settings: {
+        maxAmountUsd: 100,
+        maxDays: 10,
+        adminRecipients: ['group:default/platform'],
+      },
+      notifications: {
+        send: async (n: any) => {
+          sent.push(n);
+        },
+      } as any,
+      auditor: {
+        createEvent: async (event: any) => {
+          const record: { event: any; outcome?: any } = { event };
+          audits.push(record);
+          return {
+            success: async (o: any) => {
+              record.outcome = { success: o?.meta };
+            },
+            fail: async (o: any) => {
+              record.outcome = { fail: o.error.message };
+            },
+          };
+        },
+      } as any,
+      onChanged: async ref => {
+        changed.push(ref);
+      },
       tenantOf: async id_ => (id_ === tenant.tenantId ? tenant : undefined),
       refresh: async t => {
         refreshed.push(t.tenantId);
@@ -77,6 +106,9 @@ describe('BudgetIncreaseService', () => {
     });
     return {
       knex,
+      sent,
+      changed,
+      audits,
       store,
       service,
       clock,
@@ -224,6 +256,134 @@ describe('BudgetIncreaseService', () => {
       });
     },
   );
+
+  it('tells each step to the people it concerns, and audits it with the person', async () => {
+    const t = await setup('SQLITE_3');
+    const link = '/catalog/default/component/docs/bedrock';
+    const a = await t.service.request(tenant, body, ALICE);
+    await t.service.approve(a.id, ADMIN, 'go');
+    t.clock.now += 3 * DAY;
+    await t.service.sweep();
+    t.clock.now = NOW;
+    const b = await t.service.request(tenant, body, ALICE);
+    await t.service.decline(b.id, ADMIN);
+    const c = await t.service.request(tenant, body, ALICE);
+    t.clock.now += 3 * DAY;
+    await t.service.sweep();
+    expect(
+      t.sent.map(n => [
+        n.recipients.entityRef,
+        n.payload.title,
+        n.payload.description,
+        n.payload.severity,
+        n.payload.link,
+        n.payload.topic,
+      ]),
+    ).toEqual([
+      [
+        ['group:default/platform'],
+        `${tenant.entityRef}: budget increase requested`,
+        'user:default/alice asks for USD 20.25 more Bedrock budget until 2026-11-22: "launch". Approve or decline it on the tenant\'s Bedrock tab.',
+        'normal',
+        link,
+        `Bedrock: ${tenant.entityRef}`,
+      ],
+      [
+        [tenant.entityRef, ALICE.person],
+        `${tenant.entityRef}: budget increase approved`,
+        'user:default/admin approved USD 20.25 more until 2026-11-22: the budget is USD 120.25 (was USD 100.00) and goes back after 2026-11-22. Note: go',
+        'normal',
+        link,
+        `Bedrock: ${tenant.entityRef}`,
+      ],
+      [
+        [tenant.entityRef],
+        `${tenant.entityRef}: temporary budget increase ended`,
+        'The increase of USD 20.25 ended after 2026-11-22. The limit is back to USD 100.00 (from USD 120.25).',
+        'normal',
+        link,
+        `Bedrock: ${tenant.entityRef}`,
+      ],
+      [
+        ['group:default/platform'],
+        `${tenant.entityRef}: budget increase requested`,
+        expect.any(String),
+        'normal',
+        link,
+        `Bedrock: ${tenant.entityRef}`,
+      ],
+      [
+        [tenant.entityRef, ALICE.person],
+        `${tenant.entityRef}: budget increase declined`,
+        'user:default/admin declined USD 20.25 more until 2026-11-22.',
+        'normal',
+        link,
+        `Bedrock: ${tenant.entityRef}`,
+      ],
+      [
+        ['group:default/platform'],
+        `${tenant.entityRef}: budget increase requested`,
+        expect.any(String),
+        'normal',
+        link,
+        `Bedrock: ${tenant.entityRef}`,
+      ],
+      [
+        [ALICE.person],
+        `${tenant.entityRef}: budget increase request lapsed`,
+        'Its last day, 2026-11-22, passed before a Bedrock admin decided',
+        'low',
+        link,
+        `Bedrock: ${tenant.entityRef}`,
+      ],
+    ]);
+    expect(
+      t.audits.map(r => [
+        r.event.eventId,
+        r.event.severityLevel,
+        r.event.meta.step,
+        r.event.meta.actor,
+        r.event.meta.tenantId,
+        r.outcome.success?.status,
+      ]),
+    ).toEqual([
+      ['budget-increase', 'medium', 'request', ALICE.person, 'docs', 'pending'],
+      ['budget-increase', 'high', 'approve', ADMIN.person, 'docs', 'approved'],
+      ['budget-increase', 'high', 'end', 'system', 'docs', 'ended'],
+      ['budget-increase', 'medium', 'request', ALICE.person, 'docs', 'pending'],
+      [
+        'budget-increase',
+        'medium',
+        'decline',
+        ADMIN.person,
+        'docs',
+        'declined',
+      ],
+      ['budget-increase', 'medium', 'request', ALICE.person, 'docs', 'pending'],
+      ['budget-increase', 'medium', 'lapse', 'system', 'docs', 'lapsed'],
+    ]);
+    expect(t.audits[1].outcome.success).toEqual({
+      increaseId: a.id,
+      status: 'approved',
+      amountUsd: 20.25,
+      endsOn: '2026-11-22',
+      limitBeforeUsd: 100,
+      limitDuringUsd: 120.25,
+      endNote: null,
+    });
+    expect(t.audits[1].event.meta.increaseId).toBe(a.id);
+    expect(t.audits[6].event.meta.increaseId).toBe(c.id);
+    // a refused step is audited as failed
+    await expect(t.service.decline(a.id, ADMIN)).rejects.toThrow(
+      'is ended (by user:default/admin), not pending',
+    );
+    expect(t.audits[7].outcome).toEqual({
+      fail: expect.stringContaining('not pending'),
+    });
+    // open pages are told of every change
+    expect(t.changed.length).toBeGreaterThanOrEqual(6);
+    expect(new Set(t.changed)).toEqual(new Set([tenant.entityRef]));
+  });
 
   it('reads back what it wrote, to the cent', async () => {
     const t = await setup('SQLITE_3');
