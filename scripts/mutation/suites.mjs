@@ -70,7 +70,7 @@ export const SUITES = {
       'src/increases/BudgetIncreaseService.ts',
       'src/increases/BudgetIncreaseStore.ts',
     ],
-    tests: ['BudgetIncreaseService'],
+    tests: ['BudgetIncreaseService', 'BudgetIncreaseStore'],
     goal: 80,
   },
   // what the scaffolder actions ask before any AWS call, and what only admins may

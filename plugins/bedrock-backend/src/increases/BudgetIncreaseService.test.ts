@@ -385,6 +385,46 @@ describe('BudgetIncreaseService', () => {
     expect(new Set(t.changed)).toEqual(new Set([tenant.entityRef]));
   });
 
+  it('approves on the last day, not after it even before the sweep; keeps no note when none is given; refuses a tenant no longer bound', async () => {
+    const t = await setup('SQLITE_3');
+    const a = await t.service.request(tenant, body, ALICE);
+    t.clock.now = Date.parse('2026-11-22T23:00:00Z');
+    expect(await t.service.approve(a.id, ADMIN)).toMatchObject({
+      status: 'approved',
+      decisionNote: null,
+    });
+    t.clock.now = Date.parse('2026-11-23T01:00:00Z');
+    await t.service.sweep();
+    t.clock.now = NOW;
+    const b = await t.service.request(tenant, body, ALICE);
+    t.clock.now = Date.parse('2026-11-23T00:30:00Z');
+    await expect(t.service.approve(b.id, ADMIN)).rejects.toThrow(
+      'ended on 2026-11-22, before it was decided',
+    );
+    expect((await t.store.get(b.id))!.status).toBe('pending');
+    t.clock.now = NOW;
+    await t.service.decline(b.id, ADMIN);
+    const moved = { ...tenant, entityRef: 'component:default/elsewhere' };
+    const c = await t.service.request(moved, body, ALICE);
+    await expect(t.service.approve(c.id, ADMIN)).rejects.toThrow(
+      'is no longer bound to component:default/elsewhere',
+    );
+    expect(t.updates).toEqual([120.25, 100]);
+  });
+
+  it('leaves the budget alone when an approval never raised it', async () => {
+    const t = await setup('SQLITE_3');
+    const a = await t.service.request(tenant, body, ALICE);
+    // the process stopped between the decision and the write to AWS
+    await t.store.transition(a.id, 'pending', { status: 'approved' });
+    t.clock.now += 3 * DAY;
+    const [ended] = await t.service.sweep();
+    expect(ended.endNote).toBe(
+      'Its approval never raised the limit: the budget was left as it is',
+    );
+    expect(t.updates).toEqual([]);
+  });
+
   it('reads back what it wrote, to the cent', async () => {
     const t = await setup('SQLITE_3');
     const asked: BudgetIncrease = await t.service.request(

@@ -352,16 +352,16 @@ export class BudgetIncreaseService {
         if (!tenant) {
           endNote =
             'The tenant is no longer bound: its budget was left as it is';
+        } else if (due.limitDuringUsd === null || due.limitBeforeUsd === null) {
+          // approved, then the write to AWS never finished (the process stopped)
+          endNote =
+            'Its approval never raised the limit: the budget was left as it is';
         } else {
           const current = await readTenantBudget(this.#o.clients, tenant);
           if (!current) {
             endNote =
               'The tenant has no AWS Budget any more: nothing to revert';
-          } else if (
-            due.limitDuringUsd === null ||
-            due.limitBeforeUsd === null ||
-            !sameCents(current.limitUsd, due.limitDuringUsd)
-          ) {
+          } else if (!sameCents(current.limitUsd, due.limitDuringUsd)) {
             endNote = `The limit was set to ${usd(
               current.limitUsd,
             )} by someone else while the increase applied: it stands`;
