@@ -276,8 +276,6 @@ describe('BudgetIncreaseService', () => {
         n.payload.title,
         n.payload.description,
         n.payload.severity,
-        n.payload.link,
-        n.payload.topic,
       ]),
     ).toEqual([
       [
@@ -285,58 +283,48 @@ describe('BudgetIncreaseService', () => {
         `${tenant.entityRef}: budget increase requested`,
         'user:default/alice asks for USD 20.25 more Bedrock budget until 2026-11-22: "launch". Approve or decline it on the tenant\'s Bedrock tab.',
         'normal',
-        link,
-        `Bedrock: ${tenant.entityRef}`,
       ],
       [
         [tenant.entityRef, ALICE.person],
         `${tenant.entityRef}: budget increase approved`,
         'user:default/admin approved USD 20.25 more until 2026-11-22: the budget is USD 120.25 (was USD 100.00) and goes back after 2026-11-22. Note: go',
         'normal',
-        link,
-        `Bedrock: ${tenant.entityRef}`,
       ],
       [
         [tenant.entityRef],
         `${tenant.entityRef}: temporary budget increase ended`,
         'The increase of USD 20.25 ended after 2026-11-22. The limit is back to USD 100.00 (from USD 120.25).',
         'normal',
-        link,
-        `Bedrock: ${tenant.entityRef}`,
       ],
       [
         ['group:default/platform'],
         `${tenant.entityRef}: budget increase requested`,
         expect.any(String),
         'normal',
-        link,
-        `Bedrock: ${tenant.entityRef}`,
       ],
       [
         [tenant.entityRef, ALICE.person],
         `${tenant.entityRef}: budget increase declined`,
         'user:default/admin declined USD 20.25 more until 2026-11-22.',
         'normal',
-        link,
-        `Bedrock: ${tenant.entityRef}`,
       ],
       [
         ['group:default/platform'],
         `${tenant.entityRef}: budget increase requested`,
         expect.any(String),
         'normal',
-        link,
-        `Bedrock: ${tenant.entityRef}`,
       ],
       [
         [ALICE.person],
         `${tenant.entityRef}: budget increase request lapsed`,
         'Its last day, 2026-11-22, passed before a Bedrock admin decided',
         'low',
-        link,
-        `Bedrock: ${tenant.entityRef}`,
       ],
     ]);
+    // every notice links to the tab and is filed under the tenant's topic
+    expect(
+      new Set(t.sent.map(n => `${n.payload.link} | ${n.payload.topic}`)),
+    ).toEqual(new Set([`${link} | Bedrock: ${tenant.entityRef}`]));
     expect(
       t.audits.map(r => [
         r.event.eventId,
