@@ -185,6 +185,19 @@ module.exports = {
         path: '^plugins/scaffolder-backend-module-bedrock/src/module\\.ts$',
       },
     },
+    {
+      name: 'scaffolder-module-resources-import-no-plans',
+      comment:
+        'provisioning/resources/ reads and changes AWS; the plan modules (*Plan.ts) import it, so it never imports them: plan shapes live in provisioning/types.ts',
+      severity: 'error',
+      from: {
+        path: '^plugins/scaffolder-backend-module-bedrock/src/provisioning/resources/',
+        pathNot: TEST,
+      },
+      to: {
+        path: '^plugins/scaffolder-backend-module-bedrock/src/provisioning/[^/]+Plan\\.ts$',
+      },
+    },
     packageImports('plugins/bedrock-common', []),
     packageImports('plugins/bedrock-node', ['plugins/bedrock-common']),
     packageImports('plugins/bedrock-backend', [

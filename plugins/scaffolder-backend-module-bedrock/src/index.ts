@@ -14,25 +14,18 @@ export {
   type TenantNames,
 } from './provisioning/naming';
 export type {
-  TenantPlan,
-  PlannedProfile,
-  RegionalPlan,
-} from './provisioning/tenantPlan';
-export type { PolicyDocument, PolicyStatement } from './provisioning/policies';
-export type { PlannedAlarm } from './provisioning/resources/alarms';
-export type {
   BudgetNotificationPlan,
+  GuardrailRequest,
+  PlannedAlarm,
   PlannedBudget,
-} from './provisioning/resources/budget';
-export type { PlannedTopic } from './provisioning/resources/topic';
-export type { PlannedGuardrail } from './provisioning/resources/guardrail';
-export type { GuardrailRequest } from './provisioning/guardrailPlan';
+  PlannedGuardrail,
+  PlannedProfile,
+  PlannedTopic,
+  RegionalPlan,
+  TenantPlan,
+} from './provisioning/types';
+export type { PolicyDocument, PolicyStatement } from './provisioning/policies';
 export {
   BedrockBindingsClient,
   type BindingsClient,
 } from './bindings/BedrockBindingsClient';
-export type {
-  PlanDiff,
-  PlanEntry,
-  TenantPreview,
-} from './provisioning/tenantPreview';

@@ -9,9 +9,13 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { TENANT_ID_PATTERN } from '@bedrock-tenancy/plugin-bedrock-common';
 import { audited } from './audit';
-import { parseAllDocuments, stringify as toYaml } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import type { TaskAuthorizer } from './authorization';
+import { catalogPublishExamples } from './catalogPublish.examples';
 
+/**
+ * Options of {@link createBedrockCatalogPublishAction}.
+ */
 export interface CatalogPublishActionOptions {
   /** the directory the catalog reads with a `file` location (bedrock.provisioning.catalogDirectory) */
   directory?: string;
@@ -76,35 +80,7 @@ export function createBedrockCatalogPublishAction(
     id: 'bedrock:catalog:publish',
     description:
       'Publishes a tenant entity file from the workspace to the local directory the catalog reads (bedrock.provisioning.catalogDirectory), or removes it',
-    examples: [
-      {
-        description: 'Publish the catalog-info.yaml written by fetch:template',
-        example: toYaml({
-          steps: [
-            {
-              id: 'publish',
-              action: 'bedrock:catalog:publish',
-              input: {
-                tenantId: 'checkout-assistant',
-                sourcePath: 'catalog-info.yaml',
-              },
-            },
-          ],
-        }),
-      },
-      {
-        description: 'Remove the published file of a deleted tenant',
-        example: toYaml({
-          steps: [
-            {
-              id: 'unpublish',
-              action: 'bedrock:catalog:publish',
-              input: { tenantId: 'checkout-assistant', remove: true },
-            },
-          ],
-        }),
-      },
-    ],
+    examples: catalogPublishExamples,
     supportsDryRun: true,
     schema: {
       input: {

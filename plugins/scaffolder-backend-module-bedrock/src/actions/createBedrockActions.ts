@@ -14,15 +14,11 @@ import { initiatorAuthorizer, operatorAuthorizer } from './authorization';
 import { createBedrockCatalogPublishAction } from './catalogPublish';
 import { createBedrockLoggingEnsureAction } from './loggingEnsure';
 import { createBedrockTenantAdoptAction } from './tenantAdopt';
-import {
-  createBedrockTenantCreateAction,
-  createBedrockTenantUpdateAction,
-} from './tenantApply';
-import {
-  createBedrockTenantDeleteAction,
-  createBedrockTenantResumeAction,
-  createBedrockTenantSuspendAction,
-} from './tenantLifecycle';
+import { createBedrockTenantCreateAction } from './tenantCreate';
+import { createBedrockTenantDeleteAction } from './tenantDelete';
+import { createBedrockTenantResumeAction } from './tenantResume';
+import { createBedrockTenantSuspendAction } from './tenantSuspend';
+import { createBedrockTenantUpdateAction } from './tenantUpdate';
 
 /**
  * Options of {@link createBedrockActions}.

@@ -1,15 +1,11 @@
 export { createBedrockLoggingEnsureAction } from './loggingEnsure';
 export type { LoggingActionOptions } from './loggingEnsure';
-export {
-  createBedrockTenantCreateAction,
-  createBedrockTenantUpdateAction,
-} from './tenantApply';
+export { createBedrockTenantCreateAction } from './tenantCreate';
+export { createBedrockTenantUpdateAction } from './tenantUpdate';
 export type { TenantActionOptions } from './tenantApply';
-export {
-  createBedrockTenantSuspendAction,
-  createBedrockTenantResumeAction,
-  createBedrockTenantDeleteAction,
-} from './tenantLifecycle';
+export { createBedrockTenantSuspendAction } from './tenantSuspend';
+export { createBedrockTenantResumeAction } from './tenantResume';
+export { createBedrockTenantDeleteAction } from './tenantDelete';
 export type { LifecycleActionOptions } from './tenantLifecycle';
 export { createBedrockCatalogPublishAction } from './catalogPublish';
 export type { CatalogPublishActionOptions } from './catalogPublish';

@@ -1,7 +1,7 @@
 import type { TemplateExample } from '@backstage/plugin-scaffolder-node';
 import { stringify as toYaml } from 'yaml';
 
-export const loggingExamples: TemplateExample[] = [
+export const loggingEnsureExamples: TemplateExample[] = [
   {
     description:
       'Turn on invocation logging (metadata only, no prompts) with the configured defaults',

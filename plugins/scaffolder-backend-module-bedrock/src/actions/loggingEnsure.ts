@@ -1,14 +1,17 @@
 import type { AuditorService } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { ProvisioningConfig } from '../config';
-import { parseLoggingSpec } from '../provisioning/inputs';
+import { LOGGING_INPUT, parseLoggingSpec } from '../provisioning/loggingInput';
 import type { LoggingProvisioner } from '../provisioning/LoggingProvisioner';
 import type { LoggingPlan } from '../provisioning/loggingPlan';
 import { once } from './audit';
-import { json } from './common';
+import { actionInput, json } from './common';
 import type { TaskAuthorizer } from './authorization';
-import { loggingExamples } from './loggingEnsure.examples';
+import { loggingEnsureExamples } from './loggingEnsure.examples';
 
+/**
+ * Options of {@link createBedrockLoggingEnsureAction}.
+ */
 export interface LoggingActionOptions {
   provisioner: LoggingProvisioner;
   config: ProvisioningConfig;
@@ -17,7 +20,9 @@ export interface LoggingActionOptions {
   authorizer: TaskAuthorizer;
 }
 
-/** bedrock:logging:ensure — the account + region's model invocation logging and its destinations. */
+/**
+ * bedrock:logging:ensure — the account + region's model invocation logging and its destinations.
+ */
 export function createBedrockLoggingEnsureAction(
   options: LoggingActionOptions,
 ) {
@@ -26,61 +31,10 @@ export function createBedrockLoggingEnsureAction(
     id: 'bedrock:logging:ensure',
     description:
       'Ensures Amazon Bedrock model invocation logging of one account + region: log group with retention, encrypted versioned private S3 bucket with lifecycle and delivery policy, delivery role, and the logging configuration. Refuses to replace a configuration this suite did not create unless takeover is true',
-    examples: loggingExamples,
+    examples: loggingEnsureExamples,
     supportsDryRun: true,
     schema: {
-      input: {
-        accountId: z =>
-          z.string({
-            description: 'AWS account id, one of bedrock.provisioning.accounts',
-          }),
-        region: z =>
-          z.string({
-            description: 'AWS region, one of bedrock.provisioning.regions',
-          }),
-        retentionDays: z =>
-          z
-            .number({ description: 'Log group retention in days (default 30)' })
-            .optional(),
-        transitionDays: z =>
-          z
-            .number({
-              description:
-                'Days before log objects move to the infrequent-access class (>= 30)',
-            })
-            .optional(),
-        expirationDays: z =>
-          z
-            .number({ description: 'Days before log objects expire' })
-            .optional(),
-        kmsKeyArn: z =>
-          z
-            .string({
-              description: 'KMS key for the bucket; SSE-S3 when unset',
-            })
-            .optional(),
-        textDataDeliveryEnabled: z =>
-          z
-            .boolean({
-              description: 'Log prompt and response text (default false)',
-            })
-            .optional(),
-        imageDataDeliveryEnabled: z =>
-          z
-            .boolean({ description: 'Log image data (default false)' })
-            .optional(),
-        embeddingDataDeliveryEnabled: z =>
-          z
-            .boolean({ description: 'Log embeddings (default false)' })
-            .optional(),
-        takeover: z =>
-          z
-            .boolean({
-              description:
-                'Replace a logging configuration this suite did not create (default bedrock.provisioning.logging.allowTakeover)',
-            })
-            .optional(),
-      },
+      input: actionInput(LOGGING_INPUT),
       output: {
         logGroupName: z => z.string(),
         logGroupArn: z => z.string(),

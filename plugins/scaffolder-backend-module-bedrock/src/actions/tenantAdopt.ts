@@ -11,7 +11,7 @@ import {
   type BindingsClient,
 } from '../bindings/BedrockBindingsClient';
 import { audited } from './audit';
-import { stringify as toYaml } from 'yaml';
+import { tenantAdoptExamples } from './tenantAdopt.examples';
 
 /** The binding an entity's annotations ask for; InputError naming the bad annotation. */
 function fromAnnotations(
@@ -38,6 +38,9 @@ function fromAnnotations(
   return { ...r.tenant, entityRef };
 }
 
+/**
+ * Options of {@link createBedrockTenantAdoptAction}.
+ */
 export interface AdoptActionOptions {
   bindings: BindingsClient;
   auditor?: AuditorService;
@@ -54,26 +57,7 @@ export function createBedrockTenantAdoptAction(options: AdoptActionOptions) {
     id: 'bedrock:tenant:adopt',
     description:
       "Binds an existing Bedrock tenant to a catalog entity, or moves its binding (entity renamed or moved): the tenant's usage and cost are then shown on that entity only. Needs bedrock.binding.manage",
-    examples: [
-      {
-        description: 'Adopt a tenant that uses whole-account attribution',
-        example: toYaml({
-          steps: [
-            {
-              id: 'adopt',
-              action: 'bedrock:tenant:adopt',
-              input: {
-                tenantId: 'fraud-analyst',
-                entityRef: 'component:default/fraud-analyst',
-                accountId: '210987654321',
-                regions: ['us-east-1'],
-                attribution: 'account',
-              },
-            },
-          ],
-        }),
-      },
-    ],
+    examples: tenantAdoptExamples,
     supportsDryRun: true,
     schema: {
       input: {

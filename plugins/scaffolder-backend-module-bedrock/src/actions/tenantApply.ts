@@ -1,5 +1,8 @@
 import type { AuditorService } from '@backstage/backend-plugin-api';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  type TemplateExample,
+} from '@backstage/plugin-scaffolder-node';
 import type { ProvisioningConfig } from '../config';
 import { parseTenantSpec } from '../provisioning/inputs';
 import type { TenantProvisioner } from '../provisioning/TenantProvisioner';
@@ -13,11 +16,13 @@ import {
   bindingOfPlan,
   recordBinding,
 } from '../bindings/record';
-import { createExamples, updateExamples } from './tenantApply.examples';
 import { budgetEnforcementOf } from './budgetEnforcementInput';
 import type { TaskAuthorizer } from './authorization';
 import { checkExistingStack, checkTenantSpec } from './tenantRules';
 
+/**
+ * Options of {@link createBedrockTenantCreateAction} and {@link createBedrockTenantUpdateAction}.
+ */
 export interface TenantActionOptions {
   provisioner: TenantProvisioner;
   config: ProvisioningConfig;
@@ -28,9 +33,11 @@ export interface TenantActionOptions {
   authorizer: TaskAuthorizer;
 }
 
-function tenantApplyAction(
+/** bedrock:tenant:create and bedrock:tenant:update: one handler, converging a tenant's stack. */
+export function tenantApplyAction(
   mode: 'create' | 'update',
   options: TenantActionOptions,
+  examples: TemplateExample[],
 ) {
   const { provisioner, config, auditor, bindings, authorizer } = options;
   const id = `bedrock:tenant:${mode}`;
@@ -40,7 +47,7 @@ function tenantApplyAction(
       mode === 'create'
         ? 'Creates (or converges) an Amazon Bedrock tenant: IAM role, application inference profiles, dashboard, SNS topic, alarms and a monthly budget'
         : 'Converges an existing Amazon Bedrock tenant to new models, thresholds, budget and subscribers, adding and removing what differs',
-    examples: mode === 'create' ? createExamples : updateExamples,
+    examples,
     supportsDryRun: true,
     schema: {
       input: {
@@ -335,8 +342,3 @@ function tenantApplyAction(
     },
   });
 }
-
-export const createBedrockTenantCreateAction = (o: TenantActionOptions) =>
-  tenantApplyAction('create', o);
-export const createBedrockTenantUpdateAction = (o: TenantActionOptions) =>
-  tenantApplyAction('update', o);

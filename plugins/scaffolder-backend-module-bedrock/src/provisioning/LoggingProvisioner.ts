@@ -3,7 +3,7 @@ import { ConflictError } from '@backstage/errors';
 import type { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import type { ProvisioningConfig } from '../config';
 import { ChangeLog } from './changes';
-import type { LoggingSpec } from './inputs';
+import type { LoggingSpec } from './loggingInput';
 import { buildLoggingPlan, LoggingPlan } from './loggingPlan';
 import { convergeBucket, readBucket } from './resources/bucket';
 import {

@@ -14,11 +14,7 @@ import { ALARM_KINDS, tenantNames } from './naming';
 import { convergeAlarms, ownAlarms } from './resources/alarms';
 import { convergeBudget, removeBudget } from './resources/budget';
 import { convergeDashboard, removeDashboard } from './resources/dashboard';
-import {
-  convergeGuardrail,
-  removeGuardrail,
-  type GuardrailRef,
-} from './resources/guardrail';
+import { convergeGuardrail, removeGuardrail } from './resources/guardrail';
 import {
   assertTenantOwned,
   readTenantInventory,
@@ -50,7 +46,7 @@ import {
   removeRegional,
   roleRegions,
 } from './resources/regional';
-import type { TenantPlan } from './tenantPlan';
+import type { GuardrailRef, TenantPlan } from './types';
 import { buildTenantPlan, type ExistingProfiles } from './regionsPlan';
 
 export interface TenantResult {

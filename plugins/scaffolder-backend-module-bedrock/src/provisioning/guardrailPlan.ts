@@ -3,12 +3,10 @@
  * may ask on top of them (tighten, never loosen), and the CreateGuardrail request it becomes.
  * Pure: validated before any AWS call.
  */
-import {
-  GuardrailPiiEntityType,
-  type CreateGuardrailRequest,
-} from '@aws-sdk/client-bedrock';
+import { GuardrailPiiEntityType } from '@aws-sdk/client-bedrock';
 import { InputError } from '@backstage/errors';
 import { z } from 'zod';
+import type { GuardrailRequest } from './types';
 
 export const STRENGTHS = ['NONE', 'LOW', 'MEDIUM', 'HIGH'] as const;
 export type Strength = (typeof STRENGTHS)[number];
@@ -256,20 +254,6 @@ export function resolveGuardrail(
   return spec;
 }
 
-/**
- * What CreateGuardrail / UpdateGuardrail send for a spec (name, tags and tokens added by the caller).
- *
- * @public
- */
-export type GuardrailRequest = Pick<
-  CreateGuardrailRequest,
-  | 'blockedInputMessaging'
-  | 'blockedOutputsMessaging'
-  | 'contentPolicyConfig'
-  | 'topicPolicyConfig'
-  | 'sensitiveInformationPolicyConfig'
->;
-
 export function guardrailRequest(spec: GuardrailPolicy): GuardrailRequest {
   const filters = (Object.keys(CONTENT_FILTERS) as ContentFilter[])
     .map(k => ({
@@ -308,3 +292,5 @@ export function guardrailRequest(spec: GuardrailPolicy): GuardrailRequest {
       : {}),
   };
 }
+
+export type { GuardrailRequest } from './types';

@@ -12,6 +12,7 @@ import {
   resolveGuardrail,
   type GuardrailSpec,
 } from './guardrailPlan';
+import { field, inputParser, type InputFields } from './inputSchema';
 import { arns, MAX_TENANT_ID_LENGTH, tenantNames } from './naming';
 
 /** Most models per tenant: the tokens alarm sums 2 metrics per model and an alarm takes at most 10. */
@@ -30,9 +31,8 @@ const MAX_PRINCIPAL_TAG_LENGTH = 256;
 const PRINCIPAL_ARN_PATTERN =
   /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
 
-const tenantId = () =>
-  z
-    .string()
+const tenantId = (s = z.string()) =>
+  s
     .max(
       MAX_TENANT_ID_LENGTH,
       `at most ${MAX_TENANT_ID_LENGTH} characters, so every derived AWS name fits`,
@@ -43,26 +43,51 @@ const tenantId = () =>
     )
     .refine(v => !v.includes('--'), 'no consecutive dashes');
 
-const oneOf = (allowed: string[], what: string, pattern: RegExp) =>
-  z
-    .string()
-    .regex(pattern, `not a valid ${what}`)
-    .refine(
-      v => allowed.includes(v),
-      v => ({
-        message: `${what} "${v}" is not configured in bedrock.provisioning (allowed: ${
-          allowed.join(', ') || 'none'
-        })`,
-      }),
-    );
+/** A configured value (account, region): the pattern, then the allow-list. */
+export const oneOf = (
+  allowed: string[],
+  what: string,
+  pattern: RegExp,
+  s = z.string(),
+) =>
+  s.regex(pattern, `not a valid ${what}`).refine(
+    v => allowed.includes(v),
+    v => ({
+      message: `${what} "${v}" is not configured in bedrock.provisioning (allowed: ${
+        allowed.join(', ') || 'none'
+      })`,
+    }),
+  );
+
+/** The input of bedrock:tenant:suspend and resume: the tenant in one configured account + region. */
+export const TARGET_INPUT: InputFields = zod => ({
+  tenantId: field({
+    type: zod.string({ description: 'Tenant id' }),
+    check: s => tenantId(s),
+  }),
+  accountId: field({
+    type: zod.string({ description: 'AWS account id of the tenant' }),
+    check: (s, cfg) => oneOf(cfg.accounts, 'account', ACCOUNT_ID_PATTERN, s),
+  }),
+  region: field({
+    type: zod.string({ description: 'AWS region of the tenant' }),
+    check: (s, cfg) => oneOf(cfg.regions, 'region', REGION_PATTERN, s),
+  }),
+});
+
+/** The input of bedrock:tenant:delete: the target, and its tenant id once more. */
+export const DELETE_INPUT: InputFields = zod => ({
+  ...TARGET_INPUT(zod),
+  confirm: field({
+    type: zod.string({ description: 'Must equal the tenant id' }),
+  }),
+});
 
 /** Target of every action: the tenant in one configured account + region. */
 export function targetSchema(cfg: ProvisioningConfig) {
-  return z.object({
-    tenantId: tenantId(),
-    accountId: oneOf(cfg.accounts, 'account', ACCOUNT_ID_PATTERN),
-    region: oneOf(cfg.regions, 'region', REGION_PATTERN),
-  });
+  return inputParser(TARGET_INPUT, cfg) as unknown as z.ZodObject<
+    Record<keyof Target, z.ZodType<string>>
+  >;
 }
 
 /** The range of the time-to-first-token alarm's threshold, milliseconds. */
@@ -208,61 +233,6 @@ export interface Target {
   region: string;
 }
 
-export interface LoggingSpec {
-  accountId: string;
-  region: string;
-  retentionDays: number;
-  transitionDays: number;
-  expirationDays: number;
-  kmsKeyArn?: string;
-  textDataDeliveryEnabled: boolean;
-  imageDataDeliveryEnabled: boolean;
-  embeddingDataDeliveryEnabled: boolean;
-  takeover: boolean;
-}
-
-/** Retention values CloudWatch Logs accepts. */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
-  2192, 2557, 2922, 3288, 3653,
-];
-
-export function loggingSpecSchema(cfg: ProvisioningConfig) {
-  return z.object({
-    accountId: oneOf(cfg.accounts, 'account', ACCOUNT_ID_PATTERN),
-    region: oneOf(cfg.regions, 'region', REGION_PATTERN),
-    retentionDays: z
-      .number()
-      .int()
-      .refine(
-        v => LOG_RETENTION_DAYS.includes(v),
-        `one of ${LOG_RETENTION_DAYS.join(', ')}`,
-      )
-      .default(cfg.logging.retentionDays),
-    transitionDays: z
-      .number()
-      .int()
-      .min(30)
-      .default(cfg.logging.transitionDays),
-    expirationDays: z
-      .number()
-      .int()
-      .positive()
-      .default(cfg.logging.expirationDays),
-    kmsKeyArn: z
-      .string()
-      .regex(
-        /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/-]+$/,
-        'a KMS key ARN',
-      )
-      .optional(),
-    textDataDeliveryEnabled: z.boolean().default(false),
-    imageDataDeliveryEnabled: z.boolean().default(false),
-    embeddingDataDeliveryEnabled: z.boolean().default(false),
-    takeover: z.boolean().default(cfg.logging.allowTakeover),
-  });
-}
-
 /** Parses with zod; a failure becomes an InputError that names every bad field. */
 export function parseInput<T>(schema: z.ZodTypeAny, input: unknown): T {
   const result = schema.safeParse(input);
@@ -390,17 +360,4 @@ function identityPrincipals(parsed: {
     );
   }
   return principals;
-}
-
-export function parseLoggingSpec(
-  cfg: ProvisioningConfig,
-  input: unknown,
-): LoggingSpec {
-  const spec = parseInput<LoggingSpec>(loggingSpecSchema(cfg), input);
-  if (spec.expirationDays <= spec.transitionDays) {
-    throw new InputError(
-      'Invalid input: expirationDays: must be after transitionDays',
-    );
-  }
-  return { ...spec, kmsKeyArn: spec.kmsKeyArn ?? cfg.logging.kmsKeyArn };
 }

@@ -1,55 +1,9 @@
 import type { ProvisioningConfig } from '../config';
-import type { LoggingSpec } from './inputs';
+import type { LoggingSpec } from './loggingInput';
 import { arns, loggingNames } from './naming';
-import { policy, PolicyDocument } from './policies';
+import { policy } from './policies';
 import { suiteTags } from './resources/tags';
-
-/** The full desired state of one account + region's invocation logging. Pure. */
-export interface LoggingPlan {
-  accountId: string;
-  region: string;
-  tags: Record<string, string>;
-  logGroup: { name: string; arn: string; retentionDays: number };
-  bucket: {
-    name: string;
-    arn: string;
-    keyPrefix: string;
-    versioning: 'Enabled';
-    encryption: { algorithm: 'AES256' | 'aws:kms'; kmsKeyArn?: string };
-    publicAccessBlock: {
-      BlockPublicAcls: true;
-      IgnorePublicAcls: true;
-      BlockPublicPolicy: true;
-      RestrictPublicBuckets: true;
-    };
-    lifecycle: {
-      ruleId: string;
-      transitionDays: number;
-      storageClass: string;
-      expirationDays: number;
-      noncurrentExpirationDays: number;
-    };
-    policy: PolicyDocument;
-  };
-  role: {
-    name: string;
-    arn: string;
-    trustPolicy: PolicyDocument;
-    policyName: string;
-    policy: PolicyDocument;
-  };
-  loggingConfig: {
-    cloudWatchConfig: {
-      logGroupName: string;
-      roleArn: string;
-      largeDataDeliveryS3Config: { bucketName: string; keyPrefix: string };
-    };
-    s3Config: { bucketName: string; keyPrefix: string };
-    textDataDeliveryEnabled: boolean;
-    imageDataDeliveryEnabled: boolean;
-    embeddingDataDeliveryEnabled: boolean;
-  };
-}
+import type { LoggingPlan } from './types';
 
 export function buildLoggingPlan(
   spec: LoggingSpec,
@@ -144,3 +98,5 @@ export function buildLoggingPlan(
     },
   };
 }
+
+export type { LoggingPlan } from './types';

@@ -4,12 +4,12 @@ import type { ProvisioningConfig } from '../config';
 import type { TenantSpec } from './inputs';
 import { tenantArns, tenantNames } from './naming';
 import { buildTenantPlan } from './regionsPlan';
-import { sameGuardrail, type GuardrailRef } from './resources/guardrail';
+import { sameGuardrail } from './resources/guardrail';
 import type { TenantInventory } from './resources/inventory';
 import { existingProfiles } from './resources/profiles';
 import { readInlinePolicy } from './resources/role';
 import { readEmailSubscriptions } from './resources/topic';
-import type { TenantPlan } from './tenantPlan';
+import type { GuardrailRef, TenantPlan } from './types';
 import {
   previewTenant,
   type CurrentTenant,

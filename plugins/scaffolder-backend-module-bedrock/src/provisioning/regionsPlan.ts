@@ -10,13 +10,8 @@ import {
 import type { ProvisioningConfig } from '../config';
 import type { TenantSpec } from './inputs';
 import type { PolicyDocument, PolicyStatement } from './policies';
-import type { GuardrailRef } from './resources/guardrail';
-import {
-  buildRegionPlan,
-  pricedModelId,
-  type ProfileRef,
-  type TenantPlan,
-} from './tenantPlan';
+import { buildRegionPlan, pricedModelId } from './tenantPlan';
+import type { GuardrailRef, ProfileRef, TenantPlan } from './types';
 
 /** Existing profiles by region, then by model id. */
 export type ExistingProfiles = Record<

@@ -10,7 +10,6 @@ import {
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import type { ProvisioningConfig } from '../config';
 import {
-  type AttributionMode,
   defaultGuardrailName,
   TAG_ATTRIBUTION,
   TAG_PRINCIPAL_ARNS,
@@ -19,98 +18,24 @@ import {
 import { guardrailRequest } from './guardrailPlan';
 import type { TenantSpec } from './inputs';
 import { arns, tenantArns, tenantNames } from './naming';
-import { policy, PolicyDocument } from './policies';
+import { policy } from './policies';
 import { directInvokePolicy, profileInvokePolicy } from './invokePolicies';
-import { planAlarms, type PlannedAlarm } from './resources/alarms';
-import {
-  budgetTagFilter,
-  BUDGET_NOTIFICATIONS,
-  type PlannedBudget,
-} from './resources/budget';
+import { planAlarms } from './resources/alarms';
+import { budgetTagFilter, BUDGET_NOTIFICATIONS } from './resources/budget';
 import { planDashboardBody } from './resources/dashboard';
 import {
   guardrailClientToken,
   guardrailIdentifier,
-  type GuardrailRef,
-  type PlannedGuardrail,
 } from './resources/guardrail';
 import { tenantTags } from './resources/tags';
-import { planTopic, type PlannedTopic } from './resources/topic';
-
-/** An application inference profile the tenant has (or will have, in a plan). */
-export interface ProfileRef {
-  id: string;
-  arn: string;
-}
-
-/**
- * An application inference profile in a plan.
- *
- * @public
- */
-export interface PlannedProfile {
-  /** the region the profile lives in */
-  region: string;
-  modelId: string;
-  name: string;
-  copyFrom: string;
-  clientRequestToken: string;
-  /** known once the profile exists; a `<pending:...>` placeholder in a dry run */
-  id: string;
-  arn: string;
-  exists: boolean;
-}
-
-/**
- * The full desired state of a tenant. Pure: the same spec and profiles give the same plan.
- *
- * @public
- */
-export interface TenantPlan {
-  tenantId: string;
-  accountId: string;
-  /** the first region: where the tenant's global resources are managed from */
-  region: string;
-  /** every region of the tenant, the first one first */
-  regions: string[];
-  /** per region: the regional resources (profiles, topic, alarms, guardrail) */
-  regional: RegionalPlan[];
-  /** how the tenant's usage is told apart: decides profiles, alarm metrics and the budget filter */
-  attribution: AttributionMode;
-  /** identity attribution: the callers whose invocations are the tenant's */
-  principalArns: string[];
-  tags: Record<string, string>;
-  role: {
-    name: string;
-    arn: string;
-    /** the tenant tags plus what the backend rebuilds the binding from (mode, regions, principals) */
-    tags: Record<string, string>;
-    trustPolicy: PolicyDocument;
-    invokePolicyName: string;
-    invokePolicy: PolicyDocument;
-  };
-  profiles: PlannedProfile[];
-  topic: PlannedTopic;
-  alarms: PlannedAlarm[];
-  dashboard: { name: string; body: Record<string, unknown> };
-  budget: PlannedBudget;
-  /** the tenant's guardrail, when its template asks for one */
-  guardrail?: PlannedGuardrail;
-  annotations: Record<string, string>;
-}
-
-/**
- * The resources of a tenant in one of its regions.
- *
- * @public
- */
-export interface RegionalPlan {
-  region: string;
-  profiles: PlannedProfile[];
-  topic: PlannedTopic;
-  alarms: PlannedAlarm[];
-  guardrail?: PlannedGuardrail;
-}
+import { planTopic } from './resources/topic';
+import type {
+  GuardrailRef,
+  PlannedGuardrail,
+  PlannedProfile,
+  ProfileRef,
+  TenantPlan,
+} from './types';
 
 /**
  * The model id a profile's usage is priced under: `global.<model>` for a profile copied from a
@@ -308,3 +233,10 @@ function planGuardrail(
     version: ref?.version ?? '<pending>',
   };
 }
+
+export type {
+  ProfileRef,
+  PlannedProfile,
+  TenantPlan,
+  RegionalPlan,
+} from './types';

@@ -4,11 +4,11 @@
  */
 import { TAG_PRINCIPAL_ARNS } from '@bedrock-tenancy/plugin-bedrock-common';
 import { sameJson } from './policies';
-import { normMetrics, ownAlarms, type PlannedAlarm } from './resources/alarms';
+import { normMetrics, ownAlarms } from './resources/alarms';
 import { sameGuardrail } from './resources/guardrail';
 import type { TenantInventory } from './resources/inventory';
 import { missingTags, type Tags } from './resources/tags';
-import type { RegionalPlan, TenantPlan } from './tenantPlan';
+import type { PlannedAlarm, RegionalPlan, TenantPlan } from './types';
 
 /**
  * One difference between the current and the planned value of a resource.

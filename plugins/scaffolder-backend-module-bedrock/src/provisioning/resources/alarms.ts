@@ -29,20 +29,7 @@ import {
   tenantOwnershipProblem,
   type Tags,
 } from './tags';
-
-/**
- * An alarm in a plan: its metric-math query and threshold.
- *
- * @public
- */
-export interface PlannedAlarm {
-  kind: AlarmKind;
-  name: string;
-  threshold: number;
-  periodSeconds: number;
-  description: string;
-  metrics: MetricDataQuery[];
-}
+import type { PlannedAlarm } from '../types';
 
 export type AlarmState = MetricAlarm & { tags: Tags };
 

@@ -21,7 +21,7 @@ import { ConflictError } from '@backstage/errors';
 import type { AwsClients } from '@bedrock-tenancy/plugin-bedrock-node';
 import { isAwsError, orUndefined } from '@bedrock-tenancy/plugin-bedrock-node';
 import type { ChangeLog } from '../changes';
-import type { LoggingPlan } from '../loggingPlan';
+import type { LoggingPlan } from '../types';
 import { parsePolicy, sameJson } from '../policies';
 import { tagList, tagMap, type Tags } from './tags';
 

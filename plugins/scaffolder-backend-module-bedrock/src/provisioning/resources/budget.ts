@@ -16,33 +16,7 @@ import { orUndefined } from '@bedrock-tenancy/plugin-bedrock-node';
 import type { ChangeLog } from '../changes';
 import { sameJson } from '../policies';
 import { tagList, type Tags } from './tags';
-
-/**
- * A budget notification in a plan.
- *
- * @public
- */
-export interface BudgetNotificationPlan {
-  notificationType: 'ACTUAL' | 'FORECASTED';
-  threshold: number;
-}
-
-/**
- * The budget in a plan.
- *
- * @public
- */
-export interface PlannedBudget {
-  name: string;
-  limitUsd: number;
-  /**
-   * `TagKeyValue: [user:bedrock-tenancy:tenant$<id>]` (a tenant in a shared account), or
-   * `LinkedAccount: [<account>]` (a tenant that owns its account: every cost of the account)
-   */
-  costFilters: { TagKeyValue?: string[]; LinkedAccount?: string[] };
-  notifications: BudgetNotificationPlan[];
-  subscriberTopicArn: string;
-}
+import type { BudgetNotificationPlan, PlannedBudget } from '../types';
 
 export const BUDGET_NOTIFICATIONS: BudgetNotificationPlan[] = [
   { notificationType: 'ACTUAL', threshold: 50 },

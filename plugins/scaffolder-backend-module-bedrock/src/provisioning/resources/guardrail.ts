@@ -13,9 +13,10 @@ import {
 import { createHash } from 'node:crypto';
 import type { AwsClients } from '@bedrock-tenancy/plugin-bedrock-node';
 import type { ChangeLog } from '../changes';
-import type { GuardrailRequest } from '../guardrailPlan';
+import type { GuardrailRequest } from '../types';
 import { sameJson } from '../policies';
 import { lowerTagList, lowerTagMap, missingTags, type Tags } from './tags';
+import type { GuardrailRef, PlannedGuardrail } from '../types';
 
 type Bedrock = Pick<AwsClients, 'bedrock'>;
 
@@ -27,29 +28,6 @@ export interface GuardrailState {
   draft: GuardrailRequest;
   /** newest published version and its policies */
   version?: { number: string; request: GuardrailRequest };
-}
-
-/** A guardrail the tenant has: what workloads pass as guardrailIdentifier/guardrailVersion. */
-export interface GuardrailRef {
-  id: string;
-  arn: string;
-  version: string;
-}
-
-/**
- * The desired guardrail of a plan.
- *
- * @public
- */
-export interface PlannedGuardrail {
-  name: string;
-  request: GuardrailRequest;
-  enforce: boolean;
-  clientRequestToken: string;
-  /** known once it exists; `<pending:...>` placeholders in a dry run */
-  id: string;
-  arn: string;
-  version: string;
 }
 
 const hash = (s: string, n = 32) =>

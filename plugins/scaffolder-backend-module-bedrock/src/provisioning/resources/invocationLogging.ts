@@ -7,7 +7,7 @@ import {
 import type { AwsClients } from '@bedrock-tenancy/plugin-bedrock-node';
 import { orUndefined } from '@bedrock-tenancy/plugin-bedrock-node';
 import type { ChangeLog } from '../changes';
-import type { LoggingPlan } from '../loggingPlan';
+import type { LoggingPlan } from '../types';
 import { sameJson } from '../policies';
 import { NO_RETRY, retryOn, type RetryOptions } from './retry';
 

@@ -10,7 +10,7 @@ import { TAG_TENANT } from '@bedrock-tenancy/plugin-bedrock-common';
 import type { AwsClients } from '@bedrock-tenancy/plugin-bedrock-node';
 import type { ChangeLog } from '../changes';
 import { profileIdFromArn } from '../naming';
-import type { ProfileRef, TenantPlan } from '../tenantPlan';
+import type { ProfileRef, TenantPlan } from '../types';
 import { lowerTagList, lowerTagMap, type Tags } from './tags';
 
 export type ProfileState = InferenceProfileSummary & { tags: Tags };

@@ -15,29 +15,13 @@ import type { AwsClients } from '@bedrock-tenancy/plugin-bedrock-node';
 import { orUndefined } from '@bedrock-tenancy/plugin-bedrock-node';
 import type { ChangeLog } from '../changes';
 import { arns, tenantArns, tenantNames } from '../naming';
-import {
-  parsePolicy,
-  policy,
-  sameJson,
-  type PolicyDocument,
-} from '../policies';
+import { parsePolicy, policy, sameJson } from '../policies';
 import { missingTags, tagList, tagMap, type Tags } from './tags';
+import type { PlannedTopic } from '../types';
 
 export interface TopicState {
   tags: Tags;
   policy: unknown;
-}
-
-/**
- * The topic in a plan.
- *
- * @public
- */
-export interface PlannedTopic {
-  name: string;
-  arn: string;
-  policy: PolicyDocument;
-  emails: string[];
 }
 
 type Sns = Pick<AwsClients, 'sns'>;
