@@ -51,7 +51,6 @@ export const bedrockBindingManagePermission = createPermission({
   attributes: { action: 'update' },
 });
 
-/** @public */
 /**
  * Whether a person may ask for temporary budget increases at all: the visibility of the
  * `request-budget-increase` action. Whose tenant they may ask for is decided per entity, as for
@@ -65,6 +64,7 @@ export const bedrockBudgetIncreaseRequestPermission = createPermission({
   attributes: { action: 'create' },
 });
 
+/** @public */
 export const bedrockPermissions = [
   bedrockUsageReadPermission,
   bedrockUsageRefreshPermission,
