@@ -2,10 +2,48 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { axeFindings, describeFindings, SUITE_ROOT } from './axe';
-import { APP_URL, launchChromium, screenshot, signIn } from './browser';
-import { guestToken, waitForCollection } from './api';
+import type { BudgetIncreaseList } from '@bedrock-tenancy/plugin-bedrock-common';
+import {
+  APP_URL,
+  BACKEND_URL,
+  launchChromium,
+  screenshot,
+  signIn,
+} from './browser';
+import { getJson, guestToken, waitForCollection } from './api';
 
 const TAB = `${APP_URL}/catalog/default/component/checkout-assistant/bedrock`;
+const INCREASES =
+  '/entity/component/default/checkout-assistant/budget-increases';
+
+/** The guest (a Bedrock admin) posts to the bedrock API, as the tab would. */
+async function post(path: string, body: unknown) {
+  const res = await fetch(`${BACKEND_URL}/api/bedrock${path}`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${await guestToken()}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok)
+    throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/**
+ * Waits until every open dialog has faded in: axe measures contrast on what is painted, and a
+ * dialog's text half way through Material UI's fade reads as low contrast.
+ */
+async function dialogsSettled(page: Page) {
+  await page.waitForFunction(() =>
+    Array.from(document.querySelectorAll('[role="dialog"]')).every(
+      d =>
+        getComputedStyle(d.closest('.MuiDialog-container') ?? d).opacity ===
+        '1',
+    ),
+  );
+}
 
 /**
  * Runs axe over the page and fails on any finding inside the suite's own views. Findings in
@@ -91,6 +129,74 @@ for (const theme of ['light', 'dark'] as const) {
       await page.getByRole('heading', { name: 'Guardrails' }).waitFor();
       await assertAccessible(page, 'tab custom range, a chart as a table');
       if (theme === 'dark') await screenshot(page, 'dark-tab');
+    });
+
+    it('the budget increase request dialog with its messages, and the card with a pending request', async () => {
+      await page.goto(TAB);
+      const card = page.getByTestId('budget-increases');
+      await card
+        .getByTestId('budget-increase-request')
+        .waitFor({ timeout: 120_000 });
+      await card.getByTestId('budget-increase-request').click();
+      const dialog = page.getByRole('dialog', {
+        name: 'Request a temporary budget increase',
+      });
+      await dialog.waitFor();
+      // submitted empty: each field says what is wrong
+      await dialog.getByRole('button', { name: 'Submit' }).click();
+      await dialog.getByText('Say why the tenant needs the increase').waitFor();
+      await dialogsSettled(page);
+      await assertAccessible(page, 'budget increase request dialog');
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'detached' });
+
+      // a pending request (the guest is an admin: Approve and Decline show), declined after
+      const open = (
+        await getJson<BudgetIncreaseList>(INCREASES, await guestToken())
+      ).increases.find(i => i.status === 'pending');
+      const pending =
+        open ??
+        (await post(INCREASES, {
+          amountUsd: 25,
+          endsOn: day(7),
+          reason: 'Accessibility check of the pending request',
+        }));
+      const list = async () =>
+        getJson<BudgetIncreaseList>(INCREASES, await guestToken());
+      try {
+        await page.reload();
+        await card
+          .getByTestId('budget-increase-approve')
+          .waitFor({ timeout: 120_000 });
+        await assertAccessible(
+          page,
+          'budget increases card, a pending request',
+        );
+        await card.getByTestId('budget-increase-decline').click();
+        const decision = page.getByRole('dialog', {
+          name: 'Decline the budget increase',
+        });
+        await decision.waitFor();
+        await dialogsSettled(page);
+        await assertAccessible(page, 'budget increase decision dialog');
+        await decision.getByTestId('budget-increase-confirm').click();
+        await decision.waitFor({ state: 'detached' });
+        await card
+          .getByTestId('budget-increase-declined')
+          .first()
+          .waitFor({ timeout: 60_000 });
+        await assertAccessible(page, 'budget increases card, earlier requests');
+      } finally {
+        // declined above, or here when a step failed: nothing stays pending for later tests
+        if (
+          (await list()).increases.some(
+            i => i.id === pending.id && i.status === 'pending',
+          )
+        )
+          await post(`/budget-increases/${pending.id}/decline`, {
+            note: 'accessibility check',
+          });
+      }
     });
 
     it('the overview card', async () => {

@@ -16,6 +16,20 @@ export async function guestToken(): Promise<string> {
   return body.backstageIdentity.token;
 }
 
+/** A token of Grace (team-support, not an admin): the local portal's second sign-in. */
+export async function memberToken(): Promise<string> {
+  const res = await fetch(`${BACKEND_URL}/api/auth/guest-member/refresh`, {
+    headers: { 'x-requested-with': 'XMLHttpRequest' },
+  });
+  if (!res.ok) throw new Error(`member sign-in failed: HTTP ${res.status}`);
+  const body = await res.json();
+  if (body.backstageIdentity.identity.userEntityRef !== 'user:default/grace')
+    throw new Error(
+      `the member sign-in is ${body.backstageIdentity.identity.userEntityRef}, not user:default/grace`,
+    );
+  return body.backstageIdentity.token;
+}
+
 export async function getJson<T>(path: string, token: string): Promise<T> {
   const res = await fetch(`${BACKEND_URL}/api/bedrock${path}`, {
     headers: { authorization: `Bearer ${token}` },

@@ -9,24 +9,10 @@ import {
   screenshot,
   signIn,
 } from './browser';
-import { guestToken, waitForCollection } from './api';
+import { guestToken, memberToken, waitForCollection } from './api';
 
 /** examples/impostor.yaml: team-support's copy of checkout-assistant's annotations. */
 const IMPOSTOR = 'checkout-assistant-impostor';
-
-/** A token of Grace (team-support, not an admin): the local portal's second sign-in. */
-async function memberToken(): Promise<string> {
-  const res = await fetch(`${BACKEND_URL}/api/auth/guest-member/refresh`, {
-    headers: { 'x-requested-with': 'XMLHttpRequest' },
-  });
-  if (!res.ok) throw new Error(`member sign-in failed: HTTP ${res.status}`);
-  const body = await res.json();
-  assert.equal(
-    body.backstageIdentity.identity.userEntityRef,
-    'user:default/grace',
-  );
-  return body.backstageIdentity.token;
-}
 
 const call = (path: string, token: string, method = 'GET') =>
   fetch(`${BACKEND_URL}/api/bedrock${path}`, {

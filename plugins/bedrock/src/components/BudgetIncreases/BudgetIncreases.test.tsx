@@ -115,8 +115,13 @@ describe('BudgetIncreases', () => {
     expect(
       screen.getByRole('heading', { level: 3, name: 'In force' }),
     ).toBeInTheDocument();
-    // a member who may ask: no decisions
-    expect(screen.getByTestId('budget-increase-request')).toBeInTheDocument();
+    // a member who may ask, while one is open: no new request, and no decisions
+    expect(
+      screen.queryByTestId('budget-increase-request'),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.getByTestId('budget-increase-one-at-a-time'),
+    ).toBeInTheDocument();
     expect(
       screen.queryByTestId('budget-increase-approve'),
     ).not.toBeInTheDocument();

@@ -131,7 +131,17 @@ export const BudgetIncreases = (props: {
         )}
         {value && (
           <>
-            {value.canRequest && (
+            {value.canRequest && active.length + pending.length > 0 && (
+              <Typography
+                variant="body2"
+                color="textSecondary"
+                data-testid="budget-increase-one-at-a-time"
+              >
+                One request at a time: a new one can be made once this one is
+                declined or has ended.
+              </Typography>
+            )}
+            {value.canRequest && active.length + pending.length === 0 && (
               <Box mb={1}>
                 <Button
                   variant="outlined"

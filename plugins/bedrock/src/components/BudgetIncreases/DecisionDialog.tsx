@@ -11,6 +11,7 @@ import Alert from '@material-ui/lab/Alert';
 import type { BudgetIncrease } from '@bedrock-tenancy/plugin-bedrock-common';
 import { messageOf } from '../../lib/errors';
 import { formatUsd } from '../../lib/format';
+import { useDialogStyles } from './dialogStyles';
 
 /** What an admin is about to do to which request. */
 export interface PendingDecision {
@@ -28,6 +29,7 @@ export const DecisionDialog = (props: {
   onDecide: (pending: PendingDecision, note: string) => Promise<void>;
 }) => {
   const { pending, onClose, onDecide } = props;
+  const classes = useDialogStyles();
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string>();
@@ -60,6 +62,8 @@ export const DecisionDialog = (props: {
       open={pending !== null}
       onClose={close}
       aria-labelledby="budget-increase-decision-title"
+      data-bedrock-view="tab"
+      className={classes.root}
       fullWidth
       maxWidth="sm"
     >

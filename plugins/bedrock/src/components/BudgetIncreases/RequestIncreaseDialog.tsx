@@ -14,6 +14,7 @@ import type {
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import { messageOf } from '../../lib/errors';
 import { formatUsd } from '../../lib/format';
+import { useDialogStyles } from './dialogStyles';
 import {
   todayUtc,
   validateRequestForm,
@@ -36,6 +37,7 @@ export const RequestIncreaseDialog = (props: {
   onSubmit: (request: BudgetIncreaseRequest) => Promise<void>;
 }) => {
   const { open, limits, onClose, onSubmit } = props;
+  const classes = useDialogStyles();
   const [form, setForm] = useState<RequestForm>(EMPTY);
   const [checked, setChecked] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -77,6 +79,8 @@ export const RequestIncreaseDialog = (props: {
       open={open}
       onClose={close}
       aria-labelledby="budget-increase-request-title"
+      data-bedrock-view="tab"
+      className={classes.root}
       fullWidth
       maxWidth="sm"
     >
