@@ -33,8 +33,16 @@ describe('BudgetIncreaseService', () => {
     let limit: number | undefined = 100;
     const updates: number[] = [];
     let failUpdate = false;
+    /** what else fails: AWS reads, the tenant's binding, the re-collection, the notices */
+    const faults = {
+      read: false,
+      unbound: false,
+      refresh: false,
+      notices: false,
+    };
     const send = jest.fn(async (command: any) => {
       if (command instanceof DescribeBudgetCommand) {
+        if (faults.read) throw new Error('ECONNREFUSED budgets');
         if (limit === undefined)
           throw Object.assign(new Error('gone'), { name: 'NotFoundException' });
         return {
@@ -63,6 +71,7 @@ describe('BudgetIncreaseService', () => {
       forTarget: async () => ({ budgets: { send } }),
     } as unknown as AwsClientFactory;
     const clock = { now: NOW };
+    const logger = mockServices.logger.mock();
     const refreshed: string[] = [];
     const sent: any[] = [];
     const changed: string[] = [];
@@ -77,6 +86,7 @@ describe('BudgetIncreaseService', () => {
       },
       notifications: {
         send: async (n: any) => {
+          if (faults.notices) throw new Error('notifications backend down');
           sent.push(n);
         },
       } as any,
@@ -97,15 +107,19 @@ describe('BudgetIncreaseService', () => {
       onChanged: async ref => {
         changed.push(ref);
       },
-      tenantOf: async id_ => (id_ === tenant.tenantId ? tenant : undefined),
+      tenantOf: async id_ =>
+        id_ === tenant.tenantId && !faults.unbound ? tenant : undefined,
       refresh: async t => {
+        if (faults.refresh) throw new Error('CloudWatch throttled');
         refreshed.push(t.tenantId);
       },
-      logger: mockServices.logger.mock(),
+      logger,
       now: () => clock.now,
     });
     return {
       knex,
+      faults,
+      logger,
       sent,
       changed,
       audits,
@@ -411,6 +425,107 @@ describe('BudgetIncreaseService', () => {
       'Its approval never raised the limit: the budget was left as it is',
     );
     expect(t.updates).toEqual([]);
+  });
+
+  it('degrades without losing a step: AWS down, a re-collection or a notice failing, a tenant unbound', async () => {
+    const t = await setup('SQLITE_3');
+    // AWS cannot be read: the request is refused with 503, nothing recorded
+    t.faults.read = true;
+    await expect(t.service.request(tenant, body, ALICE)).rejects.toMatchObject({
+      name: 'ServiceUnavailableError',
+      message: expect.stringContaining('ECONNREFUSED budgets'),
+    });
+    expect(await t.store.list('docs', 5)).toEqual([]);
+    t.faults.read = false;
+    // a notice or the re-collection failing does not undo an approval
+    t.faults.notices = true;
+    t.faults.refresh = true;
+    const a = await t.service.request(tenant, body, ALICE);
+    expect((await t.service.approve(a.id, ADMIN)).status).toBe('approved');
+    expect(t.updates).toEqual([120.25]);
+    expect(t.logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('the next collection catches up'),
+      expect.objectContaining({ error: 'Error: CloudWatch throttled' }),
+    );
+    expect(t.logger.warn).toHaveBeenCalledWith(
+      'Bedrock budget increase notification failed',
+      expect.objectContaining({ increaseId: a.id }),
+    );
+    t.faults.notices = false;
+    t.faults.refresh = false;
+    // the end fails while AWS is down, stays in force, and ends on the next run
+    t.clock.now += 3 * DAY;
+    t.faults.read = true;
+    expect(await t.service.sweep()).toEqual([]);
+    expect((await t.store.get(a.id))!.status).toBe('approved');
+    expect(t.logger.warn).toHaveBeenCalledWith(
+      'Could not end a Bedrock budget increase',
+      expect.objectContaining({ increaseId: a.id, tenantId: 'docs' }),
+    );
+    t.faults.read = false;
+    const [ended] = await t.service.sweep();
+    expect(ended.status).toBe('ended');
+    expect(t.updates).toEqual([120.25, 100]);
+    // a tenant no longer bound when its increase ends: its budget is left alone
+    t.clock.now = NOW;
+    const b = await t.service.request(tenant, body, ALICE);
+    await t.service.approve(b.id, ADMIN);
+    t.faults.unbound = true;
+    t.clock.now += 3 * DAY;
+    const [unbound] = await t.service.sweep();
+    expect(unbound.endNote).toBe(
+      'The tenant is no longer bound: its budget was left as it is',
+    );
+    expect(t.updates).toEqual([120.25, 100, 120.25]);
+  });
+
+  it('says what is open when asked again, accepts the furthest last day, and records who carried the call', async () => {
+    const t = await setup('SQLITE_3');
+    const a = await t.service.request(
+      tenant,
+      { ...body, endsOn: '2026-11-30' },
+      { ...ALICE, via: 'plugin:mcp-actions' },
+    );
+    expect(a.endsOn).toBe('2026-11-30');
+    expect(t.audits[0].event.meta.via).toBe('plugin:mcp-actions');
+    await expect(t.service.request(tenant, body, ALICE)).rejects.toThrow(
+      'Tenant docs already has a budget increase pending (USD 20.25 until 2026-11-30): it must be decided or end first',
+    );
+    await t.service.approve(a.id, ADMIN);
+    await expect(t.service.request(tenant, body, ALICE)).rejects.toThrow(
+      'already has a budget increase approved',
+    );
+    const declinedNoNote = await t.service.request(
+      { ...tenant, tenantId: 'other' },
+      body,
+      ALICE,
+    );
+    expect(
+      (await t.service.decline(declinedNoNote.id, ADMIN)).decisionNote,
+    ).toBeNull();
+    expect(t.audits.every(r => r.event.meta.via !== undefined)).toBe(true);
+    expect(t.audits[1].event.meta.via).toBeNull();
+  });
+
+  it('runs the end as one global task every 15 minutes', async () => {
+    const t = await setup('SQLITE_3');
+    const tasks: any[] = [];
+    await t.service.schedule({
+      scheduleTask: async (task: any) => {
+        tasks.push(task);
+      },
+    } as any);
+    expect(tasks).toEqual([
+      expect.objectContaining({
+        id: 'bedrock-budget-increases',
+        frequency: { minutes: 15 },
+        scope: 'global',
+      }),
+    ]);
+    const a = await t.service.request(tenant, body, ALICE);
+    t.clock.now += 3 * DAY;
+    await tasks[0].fn();
+    expect((await t.store.get(a.id))!.status).toBe('lapsed');
   });
 
   it('reads back what it wrote, to the cent', async () => {
