@@ -42,11 +42,14 @@ describe('the collector tasks', () => {
       expect(typeof fn).toBe('function');
       return definition as { id: string; scope?: string; timeout?: object };
     });
-    // the binding sync runs whether or not collection is enabled, and always globally
-    expect(all.filter(t => t.id === 'bedrock-binding-sync')).toEqual([
-      expect.objectContaining({ scope: 'global' }),
-    ]);
-    return all.filter(t => t.id !== 'bedrock-binding-sync');
+    // the binding sync and the end of temporary budget increases (an approved increase must go
+    // back) run whether or not collection is enabled, and always globally
+    const always = ['bedrock-binding-sync', 'bedrock-budget-increases'];
+    for (const id of always)
+      expect(all.filter(t => t.id === id)).toEqual([
+        expect.objectContaining({ scope: 'global' }),
+      ]);
+    return all.filter(t => !always.includes(t.id));
   }
 
   it('schedules usage, status and billed cost as global tasks with their configured timeouts', async () => {
