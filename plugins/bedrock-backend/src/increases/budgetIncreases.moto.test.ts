@@ -171,6 +171,11 @@ describe('temporary budget increases', () => {
       reason: 'copied annotations',
     });
     expect(copy.status).toBe(409);
+    // nor does it list alpha's requests through its copy
+    const copied = await list(COPY_REF, BOB);
+    expect(copied.status).toBe(409);
+    expect(copied.body.error.name).toBe('UnverifiedTenantError');
+    expect(JSON.stringify(copied.body)).not.toContain('amountUsd');
     expect(await BudgetIncreaseStore.fromKnex(knex).list('alpha', 10)).toEqual(
       [],
     );
