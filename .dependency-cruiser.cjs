@@ -15,10 +15,17 @@
  *   bindings/                 database/, access/, lib/
  *   notify/                   database/, lib/
  *   collector/                bindings/, database/, lib/
+ *   prices/                   bindings/, database/, lib/ (the AWS price list: wired into
+ *                             service/ by plugin.ts as the summary's price table)
  *   increases/                bindings/, notify/, database/, access/, lib/
  *   enforce/                  increases/, bindings/, notify/, database/, lib/
  *   service/                  increases/, enforce/ (its routes), bindings/, access/, database/, lib/
  *   actions/                  increases/, service/, enforce/, bindings/, access/, database/, lib/
+ *   unattributed/             collector/, service/, database/, lib/ (spend no tenant owns: wired
+ *                             into collector/ and service/ by plugin.ts, never imported by them)
+ *   reconcile/                collector/, service/, notify/, database/, lib/ (estimate vs bill:
+ *                             Cost Explorer reads and the admins' variance notices, wired into
+ *                             collector/ by plugin.ts, never imported by it or by service/)
  *   plugin.ts, index.ts       wiring: anything; only index.ts and tests import plugin.ts
  *   config.ts, tenant.ts      shared leaves: lib/ only
  *
@@ -120,6 +127,7 @@ module.exports = {
     backendFolder('bindings', ['database', 'access', 'lib']),
     backendFolder('notify', ['database', 'lib']),
     backendFolder('collector', ['bindings', 'database', 'lib']),
+    backendFolder('prices', ['bindings', 'database', 'lib']),
     backendFolder('increases', [
       'bindings',
       'notify',
@@ -148,6 +156,14 @@ module.exports = {
       'enforce',
       'bindings',
       'access',
+      'database',
+      'lib',
+    ]),
+    backendFolder('unattributed', ['collector', 'service', 'database', 'lib']),
+    backendFolder('reconcile', [
+      'collector',
+      'service',
+      'notify',
       'database',
       'lib',
     ]),

@@ -71,6 +71,14 @@ export interface Config {
        * tasks; a shard that finds this instance full leaves itself to another replica). Default 2.
        */
       concurrency?: number;
+      /**
+       * Also collect every account-region's whole AWS/Bedrock usage (every ModelId series, token
+       * and invocation metrics only), in the same shard run after its tenants, to show admins the
+       * spend no tenant owns (GET /admin/unattributed, the chargeback export's unattributed rows).
+       * Costs one more ListMetrics per account-region and fetch (free) and GetMetricData queries
+       * for the series no profile tenant owns (base models, profiles of no tenant). Default true.
+       */
+      accountUsage?: boolean;
     };
 
     /** The status collector: alarms, budgets and invocation-logging settings. */
@@ -95,15 +103,42 @@ export interface Config {
     };
 
     /**
-     * Billed cost from AWS Cost Explorer, filtered on the tenant cost allocation tag. Off by
-     * default: every Cost Explorer request costs USD 0.01, and the plugin makes one per tenant
-     * per run, so keep the schedule slow.
+     * Billed cost from AWS Cost Explorer, per tenant: the tenant cost allocation tag on its
+     * profiles, `iamPrincipal/bedrock-tenancy:tenant` for identity tenants, the account's
+     * Bedrock services for account tenants. Off by default: every Cost Explorer request costs
+     * USD 0.01; the plugin makes one or two grouped requests per AWS account per run (never per
+     * tenant or page view), so keep the schedule slow.
      */
     costExplorer?: {
       /** Fetch billed cost. Default false. Each GetCostAndUsage call costs USD 0.01. */
       enabled?: boolean;
       /** When billed cost is fetched. Default: every 12 hours. */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * The most GetCostAndUsage requests the suite sends in a UTC day, counted in the database
+       * across replicas; past it the accounts not read keep their last figures. A run sends one
+       * grouped request per account (two when it has identity tenants), times the pages. Default 100.
+       */
+      maxRequestsPerDay?: number;
+    };
+
+    /**
+     * Estimate vs bill: each tenant's estimate is compared with its billed cost (Cost Explorer,
+     * needs `costExplorer.enabled`) per month over the days the bill is complete for; the
+     * Bedrock admins are told once per tenant and month when the variance passes both bounds.
+     */
+    reconciliation?: {
+      /** Tell the admins of a variance past the threshold. Default true. */
+      notify?: boolean;
+      /** |billed − estimated| as a percentage of the billed cost, at least. Default 10. */
+      varianceThresholdPercent?: number;
+      /** |billed − estimated| in USD, at least. Default 10. */
+      minVarianceUsd?: number;
+      /**
+       * Entity refs told (topic `bedrock-cost-variance`), e.g. `group:default/platform`. Default
+       * `bedrock.bindings.adminRecipients`; empty: the variance is only logged.
+       */
+      adminRecipients?: string[];
     };
 
     /**
@@ -333,8 +368,9 @@ export interface Config {
     };
 
     /**
-     * Price rows added after the built-in table; a row wins over built-in rows for the same
-     * model, region and day. Models without a price are reported as unpriced, never as $0.
+     * Price rows of the operator: from its effectiveFrom, a row wins over every row of the AWS
+     * price list and of the built-in table for the models it matches (use an exact model id to
+     * override one model). Models without a price are reported as unpriced, never as $0.
      */
     prices?: Array<{
       /**
@@ -345,6 +381,13 @@ export interface Config {
       model: string;
       /** AWS region, or `*` (default) for every region. */
       region?: string;
+      /**
+       * The service tier the row prices: `standard` (default), `priority`, `flex` or `batch`.
+       * Priority and Flex traffic (CloudWatch `<model-id>+priority`, `<model-id>+flex`) and
+       * batch inference jobs (`<model-id>+batch`) are priced only by rows of their tier, and
+       * are unpriced without one.
+       */
+      tier?: 'standard' | 'priority' | 'flex' | 'batch';
       /** USD per 1,000 input tokens. */
       inputPer1k: number;
       /** USD per 1,000 output tokens. */
@@ -360,5 +403,29 @@ export interface Config {
       /** Where the price comes from (shown for audit). */
       source?: string;
     }>;
+    /**
+     * The AWS Price List (`pricing:GetProducts`, service codes `AmazonBedrock` and
+     * `AmazonBedrockFoundationModels`), read on a schedule into the database, dated by each
+     * price's effective date. Precedence: a `bedrock.prices` row wins over the list, and the list
+     * over the built-in table, which prices what the list lacks or while it cannot be read.
+     */
+    priceList?: {
+      /** Read the list. Default true. */
+      enabled?: boolean;
+      /**
+       * How often (a global task: one replica reads per run). Default every 24 hours, timeout
+       * 10 minutes, first run a minute after start.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** Where the API is called: `us-east-1` (default), `eu-central-1` or `ap-south-1`. */
+      endpointRegion?: string;
+      /** Regions whose prices are read. Default: every region. */
+      regions?: string[];
+      /**
+       * The account whose credentials call the API (it needs `pricing:GetProducts`). Default:
+       * the first of `bedrock.bindings.accounts` or `bedrock.provisioning.accounts`.
+       */
+      accountId?: string;
+    };
   };
 }

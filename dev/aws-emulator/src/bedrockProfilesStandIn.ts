@@ -2,18 +2,21 @@
  * TEST-ONLY stand-in for the Amazon Bedrock inference-profile REST API, which moto 5.2.1 lacks.
  * It answers CreateInferenceProfile, GetInferenceProfile, ListInferenceProfiles,
  * DeleteInferenceProfile and ListTagsForResource (for the profiles it holds), the guardrail API
- * (bedrockGuardrailsStandIn.ts), the CloudWatch Logs Insights queries moto does not evaluate
+ * (bedrockGuardrailsStandIn.ts), batch inference jobs (bedrockBatchStandIn.ts), the CloudWatch Logs Insights queries moto does not evaluate
  * (logsInsightsStandIn.ts, so one endpoint serves the identity-attributed collection too), the
  * AWS Budgets UpdateBudget and DescribeSubscribersForNotification calls moto lacks
- * (budgetsStandIn.ts: done with moto's own budgets) and forwards every other request (for
+ * (budgetsStandIn.ts: done with moto's own budgets), the AWS Price List Query API from fixture
+ * documents (pricingStandIn.ts) and forwards every other request (for
  * example the invocation logging configuration) to moto unchanged.
  * It is not an emulator of Bedrock: just enough for the provisioning tests and for running the
  * tenant template in the local demo portal (`yarn emulator start` puts it in front of moto).
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
+import { batchRoutes, StoredBatchJob } from './bedrockBatchStandIn';
 import { guardrailRoutes, StoredGuardrail } from './bedrockGuardrailsStandIn';
 import { budgetsRoutes } from './budgetsStandIn';
+import { pricingRoutes } from './pricingStandIn';
 import { forwardRequest } from './forward';
 import { startLogsInsightsStandIn } from './logsInsightsStandIn';
 
@@ -33,6 +36,8 @@ export interface BedrockStandIn {
   endpoint: string;
   profiles: Map<string, StoredProfile>;
   guardrails: Map<string, StoredGuardrail>;
+  /** batch inference jobs by job id (finish one with finishBatchJob) */
+  batchJobs: Map<string, StoredBatchJob>;
   reset(): void;
   stop(): Promise<void>;
 }
@@ -71,7 +76,10 @@ export async function startBedrockStandIn(options: {
   const profiles = new Map<string, StoredProfile>();
   const guardrails = new Map<string, StoredGuardrail>();
   const guardrailReply = guardrailRoutes(guardrails);
+  const batchJobs = new Map<string, StoredBatchJob>();
+  const batchReply = batchRoutes(batchJobs);
   const budgets = budgetsRoutes({ motoEndpoint: options.motoEndpoint });
+  const pricing = pricingRoutes();
   const moto = new URL(options.motoEndpoint);
   const insights = await startLogsInsightsStandIn({
     upstream: options.motoEndpoint,
@@ -170,6 +178,18 @@ export async function startBedrockStandIn(options: {
       send(res, guardrail.status, guardrail.body, guardrail.errorType);
       return;
     }
+    const batch = batchReply({
+      method: req.method ?? 'GET',
+      path,
+      query: url.searchParams,
+      body,
+      accountId,
+      region,
+    });
+    if (batch) {
+      send(res, batch.status, batch.body, batch.errorType);
+      return;
+    }
     if (path === '/inference-profiles' && req.method === 'POST') {
       const name = body.inferenceProfileName as string;
       const same = [...profiles.values()].find(
@@ -254,7 +274,14 @@ export async function startBedrockStandIn(options: {
     if (path === '/moto-api/reset' && req.method === 'POST') {
       profiles.clear();
       guardrails.clear();
+      batchJobs.clear();
       budgets.reset();
+    }
+    // the AWS Price List Query API, from the fixture price lists (moto has none)
+    const price = pricing.reply({ req, body });
+    if (price) {
+      send(res, price.status, price.body, price.errorType);
+      return;
     }
     // AWS Budgets: UpdateBudget (and what it needs) done with moto's budgets
     const budget = await budgets.reply({ req, body, callerAccount: accountId });
@@ -277,9 +304,11 @@ export async function startBedrockStandIn(options: {
     endpoint: `http://127.0.0.1:${port}`,
     profiles,
     guardrails,
+    batchJobs,
     reset: () => {
       profiles.clear();
       guardrails.clear();
+      batchJobs.clear();
       budgets.reset();
     },
     stop: async () => {

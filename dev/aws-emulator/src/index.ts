@@ -9,5 +9,7 @@ export * from './accounts';
 export * from './moto';
 export * from './bedrockProfilesStandIn';
 export * from './bedrockGuardrailsStandIn';
+export * from './bedrockBatchStandIn';
 export * from './logsInsightsQuery';
 export * from './logsInsightsStandIn';
+export * from './pricingStandIn';

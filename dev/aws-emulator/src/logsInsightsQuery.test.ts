@@ -68,6 +68,35 @@ describe('Logs Insights stand-in query subset', () => {
     expect(q.results(2).rows).toHaveLength(2);
   });
 
+  it('reads array elements by index, as Logs Insights flattens them', () => {
+    const q = compileInsightsQuery(
+      [
+        'fields coalesce(u.d.0.ttl, "-") as ttl0, coalesce(u.d.1.ttl, "-") as ttl1',
+        'stats count(*) as n, sum(u.d.0.t) as t0, sum(u.d.1.t) as t1 by ttl0, ttl1',
+      ].join(' | '),
+    );
+    q.add(
+      event(T0, {
+        u: {
+          d: [
+            { ttl: '1h', t: 6 },
+            { ttl: '5m', t: 4 },
+          ],
+        },
+      }),
+    );
+    q.add(event(T0, { u: { d: [{ ttl: '1h', t: 5 }] } }));
+    q.add(event(T0, { u: {} }));
+    const rows = q
+      .results(10)
+      .rows.map(r => Object.fromEntries(r.map(f => [f.field, f.value])));
+    expect(rows).toEqual([
+      { ttl0: '1h', ttl1: '5m', n: '1', t0: '6', t1: '4' },
+      { ttl0: '1h', ttl1: '-', n: '1', t0: '5' },
+      { ttl0: '-', ttl1: '-', n: '1' },
+    ]);
+  });
+
   it('rejects what it does not evaluate instead of ignoring it', () => {
     for (const bad of [
       'fields @message',

@@ -9,7 +9,8 @@
  *   fields <expr> [as name], ..   adds fields (does not hide the others)
  *   stats count(*) | count(f) | sum(f) [as name], .. by field | bin(<n><s|m|h|d>) [as name], ..
  *   limit <n>
- * JSON messages are flattened as Logs Insights does: `input.inputTokenCount` reads the nested key.
+ * JSON messages are flattened as Logs Insights does: `input.inputTokenCount` reads the nested key,
+ * `a.0.b` the key of an array's first element.
  */
 
 import {
@@ -90,7 +91,8 @@ function items(src: string): Array<{ text: string; alias?: string }> {
 }
 
 function flatten(prefix: string, value: unknown, into: Record_) {
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
+  if (value && typeof value === 'object') {
+    // arrays by index, as Logs Insights discovers them: `usage.cacheDetails.0.ttl`
     for (const [k, v] of Object.entries(value))
       flatten(prefix ? `${prefix}.${k}` : k, v, into);
   } else if (typeof value === 'string' || typeof value === 'number') {

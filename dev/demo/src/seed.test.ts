@@ -39,6 +39,7 @@ describe('seedDemo', () => {
   }, 60_000);
   afterAll(() => moto?.stop());
 
+  // two full seedings: about a minute alone, more beside other suites on two cores
   it('gives identical emulator state when run twice with the same anchor', async () => {
     const first = await seedDemo({ endpoint: moto.endpoint, anchor: ANCHOR });
     const a = await snapshot(moto.endpoint);
@@ -79,7 +80,7 @@ describe('seedDemo', () => {
     const lastTenDays = idleHours.slice(-10 * 24);
     expect(lastTenDays.every(h => h.invocations === 0)).toBe(true);
     expect(idleHours.slice(0, 24).some(h => h.invocations > 0)).toBe(true);
-  });
+  }, 300_000);
 
   it('streams some models and not others, and weighs time to first token by requests', () => {
     const from = new Date(ANCHOR.getTime() - 30 * 86_400_000);

@@ -15,7 +15,13 @@ describe('readBedrockConfig', () => {
       windowHours: 24,
       fetchEveryHours: 3,
       shards: 12,
+      accountUsage: true,
     });
+    expect(
+      readBedrockConfig(
+        new ConfigReader({ bedrock: { collector: { accountUsage: false } } }),
+      ).collector.accountUsage,
+    ).toBe(false);
     // stale once a fetch is an hour late
     expect(c.staleAfterMinutes).toBe(240);
     expect(c.collector.schedule.frequency).toEqual({ minutes: 15 });
@@ -65,6 +71,47 @@ describe('readBedrockConfig', () => {
     expect(c.collector.backfillDays).toBe(455);
   });
 
+  it('reads a price row per service tier; a tier it does not know is refused', () => {
+    const c = readBedrockConfig(
+      new ConfigReader({
+        bedrock: {
+          prices: [
+            {
+              model: 'amazon.nova-pro-v1:0',
+              tier: 'flex',
+              inputPer1k: 0.0004,
+              outputPer1k: 0.0016,
+            },
+            {
+              model: 'amazon.nova-pro-v1:0',
+              tier: 'standard',
+              region: 'eu-west-1',
+              inputPer1k: 0.9,
+              outputPer1k: 3,
+            },
+          ],
+        },
+      }),
+    );
+    const at = (id: string, region = 'us-east-1') =>
+      findPrice(c.prices, id, region, '2026-11-20')?.inputPer1k;
+    expect(at('amazon.nova-pro-v1:0+flex')).toBe(0.0004);
+    expect(at('amazon.nova-pro-v1:0')).toBe(0.0008);
+    expect(at('amazon.nova-pro-v1:0', 'eu-west-1')).toBe(0.9);
+    expect(at('amazon.nova-pro-v1:0+priority')).toBeUndefined();
+    expect(() =>
+      readBedrockConfig(
+        new ConfigReader({
+          bedrock: {
+            prices: [
+              { model: 'x', tier: 'turbo', inputPer1k: 1, outputPer1k: 1 },
+            ],
+          },
+        }),
+      ),
+    ).toThrow(/bedrock\.prices\[0\.tier\]/);
+  });
+
   it('rejects a malformed price row, naming it', () => {
     expect(() =>
       readBedrockConfig(
@@ -109,5 +156,47 @@ describe('readBedrockConfig', () => {
         new ConfigReader({ bedrock: { status: { concurrency: 0 } } }),
       ),
     ).toThrow(/bedrock\.status\.concurrency must be a positive number/);
+  });
+
+  it('caps Cost Explorer requests a day and reads the variance threshold, admins from the bindings by default', () => {
+    const defaults = readBedrockConfig(
+      new ConfigReader({
+        bedrock: { bindings: { adminRecipients: ['group:default/platform'] } },
+      }),
+    );
+    expect(defaults.costExplorer.maxRequestsPerDay).toBe(100);
+    expect(defaults.reconciliation).toEqual({
+      notify: true,
+      varianceThresholdPercent: 10,
+      minVarianceUsd: 10,
+      adminRecipients: ['group:default/platform'],
+    });
+    const c = readBedrockConfig(
+      new ConfigReader({
+        bedrock: {
+          costExplorer: { maxRequestsPerDay: 20 },
+          reconciliation: {
+            notify: false,
+            varianceThresholdPercent: 5,
+            minVarianceUsd: 0,
+            adminRecipients: ['user:default/finops'],
+          },
+        },
+      }),
+    );
+    expect(c.costExplorer.maxRequestsPerDay).toBe(20);
+    expect(c.reconciliation).toEqual({
+      notify: false,
+      varianceThresholdPercent: 5,
+      minVarianceUsd: 0,
+      adminRecipients: ['user:default/finops'],
+    });
+    expect(() =>
+      readBedrockConfig(
+        new ConfigReader({
+          bedrock: { costExplorer: { maxRequestsPerDay: 0 } },
+        }),
+      ),
+    ).toThrow(/bedrock\.costExplorer\.maxRequestsPerDay must be a positive/);
   });
 });

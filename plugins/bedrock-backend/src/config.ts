@@ -37,6 +37,8 @@ export interface BedrockBackendConfig {
     concurrency: number;
     fetchEveryHours: number;
     shards: number;
+    /** collect the accounts' whole usage too, for the spend no tenant owns (unattributed/) */
+    accountUsage: boolean;
   };
   status: {
     schedule: SchedulerServiceTaskScheduleDefinition;
@@ -45,6 +47,18 @@ export interface BedrockBackendConfig {
   costExplorer: {
     enabled: boolean;
     schedule: SchedulerServiceTaskScheduleDefinition;
+    /** the most GetCostAndUsage requests (USD 0.01 each) the suite sends a UTC day */
+    maxRequestsPerDay: number;
+  };
+  /** estimate vs bill: when a tenant's monthly variance is told to the Bedrock admins */
+  reconciliation: {
+    notify: boolean;
+    /** |variance| as a percentage of the bill at least this... */
+    varianceThresholdPercent: number;
+    /** ...and at least this many USD */
+    minVarianceUsd: number;
+    /** entity refs told; default bedrock.bindings.adminRecipients */
+    adminRecipients: string[];
   };
   /**
    * the Group roll-up: whether it counts child groups unless a request says otherwise, and the
@@ -65,6 +79,17 @@ export interface BedrockBackendConfig {
   /** seconds a caller's conditional policy decision is reused; 0 = never */
   decisionCacheSeconds: number;
   prices: PriceRow[];
+  /** the AWS Price List reader (prices/PriceListSync) */
+  priceList: {
+    enabled: boolean;
+    schedule: SchedulerServiceTaskScheduleDefinition;
+    /** where the Price List Query API is called: us-east-1, eu-central-1 or ap-south-1 */
+    endpointRegion: string;
+    /** regions whose prices are read; empty: every region */
+    regions: string[];
+    /** the account whose credentials call the API; default the first of bindings.accounts */
+    accountId?: string;
+  };
   /** where tenant bindings are read from AWS tags */
   bindings: {
     accounts: string[];
@@ -77,6 +102,11 @@ const priceRowSchema = z
   .object({
     model: z.string().min(1),
     region: z.string().min(1).default('*'),
+    // Standard is written as no tier, the way the built-in rows are
+    tier: z
+      .enum(['standard', 'priority', 'flex', 'batch'])
+      .optional()
+      .transform(t => (t === 'standard' ? undefined : t)),
     inputPer1k: z.number().nonnegative(),
     outputPer1k: z.number().nonnegative(),
     cacheReadPer1k: z.number().nonnegative().optional(),
@@ -140,7 +170,37 @@ export function readPriceRows(raw: unknown): PriceRow[] {
       `bedrock.prices[${issue.path.join('.')}]: ${issue.message}`,
     );
   }
-  return rows.data;
+  // an operator's row outranks the AWS price list and the built-in table (findPrice)
+  return rows.data.map(r => ({ ...r, origin: 'config' as const }));
+}
+
+/** The regions that answer the AWS Price List Query API. */
+const PRICE_LIST_ENDPOINTS = ['us-east-1', 'eu-central-1', 'ap-south-1'];
+
+/** `bedrock.priceList`: read daily from us-east-1, every region, unless configured otherwise. */
+function readPriceListSettings(c: Config): BedrockBackendConfig['priceList'] {
+  const endpointRegion =
+    c.getOptionalString('priceList.endpointRegion') ?? 'us-east-1';
+  if (!PRICE_LIST_ENDPOINTS.includes(endpointRegion))
+    throw new InputError(
+      `bedrock.priceList.endpointRegion must be one of ${PRICE_LIST_ENDPOINTS.join(
+        ', ',
+      )}, got ${endpointRegion}`,
+    );
+  return {
+    enabled: c.getOptionalBoolean('priceList.enabled') ?? true,
+    schedule: schedule(c.getOptionalConfig('priceList.schedule'), {
+      frequency: { hours: 24 },
+      timeout: { minutes: 10 },
+      initialDelay: { minutes: 1 },
+    }),
+    endpointRegion,
+    regions: c.getOptionalStringArray('priceList.regions') ?? [],
+    accountId:
+      c.getOptionalString('priceList.accountId') ??
+      c.getOptionalStringArray('bindings.accounts')?.[0] ??
+      c.getOptionalStringArray('provisioning.accounts')?.[0],
+  };
 }
 
 export function readBedrockConfig(root: Config): BedrockBackendConfig {
@@ -180,6 +240,7 @@ function readFrom(c: Config): BedrockBackendConfig {
       concurrency: positive(c, 'collector.concurrency', 2),
       fetchEveryHours,
       shards: Math.min(Math.round(positive(c, 'collector.shards', 12)), 256),
+      accountUsage: c.getOptionalBoolean('collector.accountUsage') ?? true,
     },
     status: {
       schedule: statusSchedule,
@@ -196,6 +257,25 @@ function readFrom(c: Config): BedrockBackendConfig {
         timeout: { minutes: 5 },
         initialDelay: { minutes: 1 },
       }),
+      maxRequestsPerDay: Math.floor(
+        positive(c, 'costExplorer.maxRequestsPerDay', 100),
+      ),
+    },
+    reconciliation: {
+      notify: c.getOptionalBoolean('reconciliation.notify') ?? true,
+      varianceThresholdPercent: positive(
+        c,
+        'reconciliation.varianceThresholdPercent',
+        10,
+      ),
+      minVarianceUsd: Math.max(
+        c.getOptionalNumber('reconciliation.minVarianceUsd') ?? 10,
+        0,
+      ),
+      adminRecipients:
+        c.getOptionalStringArray('reconciliation.adminRecipients') ??
+        c.getOptionalStringArray('bindings.adminRecipients') ??
+        [],
     },
     rollup: {
       includeChildGroups:
@@ -224,6 +304,7 @@ function readFrom(c: Config): BedrockBackendConfig {
       60,
     ),
     prices: [...DEFAULT_PRICES, ...readPriceRows(c.getOptional('prices'))],
+    priceList: readPriceListSettings(c),
     bindings: {
       // by default: where the scaffolder actions create tenants
       accounts:

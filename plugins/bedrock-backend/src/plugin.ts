@@ -39,6 +39,15 @@ import { EntityReader } from './service/EntityReader';
 import { RefreshLimiter } from './service/RefreshLimiter';
 import { createRouter } from './service/router';
 import { SummaryService } from './service/SummaryService';
+import { createPricing } from './prices';
+import { monthRange } from './service/chargeback';
+import { VarianceNotifier } from './reconcile/VarianceNotifier';
+import { CostExplorerBilling } from './reconcile/CostExplorerBilling';
+import { AccountUsageCollector } from './unattributed/AccountUsageCollector';
+import { BatchCollector } from './batch/BatchCollector';
+import { AccountUsageStore } from './unattributed/AccountUsageStore';
+import { createUnattributedRouter } from './unattributed/routes';
+import { UnattributedService } from './unattributed/UnattributedService';
 
 /**
  * The bedrock backend plugin: per-tenant Bedrock usage, alarms, cost and budgets.
@@ -140,13 +149,32 @@ export const bedrockPlugin = createBackendPlugin({
           clients,
           logger,
           budget: settings.status.budget,
+          billing: CostExplorerBilling.create({
+            clients,
+            store,
+            logger,
+            maxRequestsPerDay: settings.costExplorer.maxRequestsPerDay,
+          }),
         });
+        // prices: built-in, the AWS price list (stored, read on a schedule), bedrock.prices
+        const pricing = await createPricing({
+          settings,
+          db: await database.getClient(),
+          clients,
+          bindings,
+          logger,
+        });
+        await pricing.schedule(scheduler);
         const summary = SummaryService.create({
           store,
           cache,
           logger,
           options: {
-            prices: settings.prices,
+            // a getter: each summary reads the table as the last price-list run left it
+            get prices() {
+              return pricing.table.rows();
+            },
+            priceNote: () => pricing.note(),
             idleDays: settings.idleDays,
             staleAfterMinutes: settings.staleAfterMinutes,
             costExplorerEnabled: settings.costExplorer.enabled,
@@ -173,6 +201,48 @@ export const bedrockPlugin = createBackendPlugin({
           logger,
           increases: increaseStore,
         });
+        // spend no tenant owns: the accounts' whole usage, beside the tenants'
+        const accountUsageStore = AccountUsageStore.fromKnex(
+          await database.getClient(),
+        );
+        const accountUsage = AccountUsageCollector.create({
+          store: accountUsageStore,
+          usage: store,
+          clients,
+          logger,
+          options: settings.collector,
+        });
+        const unattributed = UnattributedService.create({
+          store: accountUsageStore,
+          prices: () => pricing.table.rows(),
+          permissions,
+        });
+        // estimate vs bill: the admins hear of a tenant's monthly variance past the threshold
+        const variance = new VarianceNotifier({
+          threshold: {
+            percent: settings.reconciliation.varianceThresholdPercent,
+            minUsd: settings.reconciliation.minVarianceUsd,
+          },
+          recipients: settings.reconciliation.adminRecipients,
+          ledger: new NotificationLedger(await database.getClient()),
+          notifications: deps.notifications,
+          reconcile: async (tenants, month) =>
+            (
+              await summary.rollupFigures(
+                tenants,
+                monthRange(month, Date.now()),
+              )
+            ).map(f => f.reconciliation),
+          logger,
+        });
+        // batch inference jobs: the tenants' `+batch` rows, at the batch price
+        const batch = BatchCollector.create({
+          clients,
+          store,
+          logger,
+          windowDays: settings.collector.backfillDays,
+          concurrency: settings.collector.concurrency,
+        });
         const tasks = CollectorTasks.create({
           settings,
           store,
@@ -180,7 +250,18 @@ export const bedrockPlugin = createBackendPlugin({
           status,
           bindings,
           logger,
+          batchUsage: {
+            collect: (tenants, options) => batch.collect(tenants, options),
+          },
+          accountUsage: {
+            collect: (tenants, options) =>
+              accountUsage.collect(tenants, options),
+            prune: before => accountUsageStore.prune(before),
+          },
           bindingsReady: firstTagSync,
+          onBilled: settings.reconciliation.notify
+            ? tenants => variance.check(tenants)
+            : undefined,
           onCollected: await createAfterCollection({
             config,
             database,
@@ -247,6 +328,14 @@ export const bedrockPlugin = createBackendPlugin({
             includeChildGroups: settings.rollup.includeChildGroups,
             enforcementPlan: async () => enforcer.plan(await tasks.tenants()),
             increases,
+            unattributed: (credentials, range) =>
+              unattributed.forChargeback(credentials, range),
+          }),
+        );
+        httpRouter.use(
+          createUnattributedRouter({
+            httpAuth: deps.httpAuth,
+            service: unattributed,
           }),
         );
         // the same services and checks as the routes, for AI assistants (MCP)

@@ -1,5 +1,6 @@
 import type { AttributionMode } from './annotations';
 import type { CostBlock } from './cost';
+import type { BillingReconciliation } from './reconciliation';
 import type { GuardrailInfo } from './guardrails';
 import type { ModelUsage, SeriesPoint, UsageTotals } from './usage';
 import type { EnforcementInfo } from './enforcement';
@@ -72,7 +73,7 @@ export interface IdleStatus {
 
 /** @public */
 export interface Suggestion {
-  kind: 'suspend-idle' | 'model-mix' | 'throttling' | 'errors';
+  kind: 'suspend-idle' | 'model-mix' | 'flex-tier' | 'throttling' | 'errors';
   message: string;
 }
 
@@ -167,6 +168,30 @@ export interface GroupTenantRow {
   budgetLimitUsd: number | null;
   budgetUsedFraction: number | null;
   alarmsInAlarm: number;
+  /**
+   * the month's estimate against the bill (Cost Explorer); null without billed figures or for a
+   * range across months; absent in answers of older backends
+   */
+  reconciliation?: BillingReconciliation | null;
+}
+
+/**
+ * Estimate vs bill of a Group's tenants that have billed figures.
+ *
+ * @public
+ */
+export interface GroupReconciliation {
+  /** tenants with billed figures, counted here */
+  tenants: number;
+  billedUsd: number;
+  estimatedUsd: number;
+  varianceUsd: number;
+  /** varianceUsd as a percentage of billedUsd; null when billedUsd is 0 */
+  variancePercent: number | null;
+  /** the earliest last complete day of the counted tenants' bills */
+  comparedThrough: string | null;
+  /** the lag stated for people, e.g. "billed figures lag 24-48 h; last complete day 2026-11-18" */
+  lagNote: string;
 }
 
 /** @public */
@@ -193,6 +218,11 @@ export interface GroupRollup {
     partial?: boolean;
     /** why the cost totals are partial; null when they are complete */
     partialReason?: string | null;
+    /**
+     * estimate vs bill summed over the tenants that have billed figures (each over its own
+     * compared days); null when none has; absent in answers of older backends
+     */
+    reconciliation?: GroupReconciliation | null;
   };
   /** the groups whose tenants are counted: the group, and its descendants when includeChildren */
   groups?: string[];

@@ -1,4 +1,7 @@
+import type { ServiceTier } from './models';
 import type { GroupRollup } from './api';
+import type { ChargebackUnattributed } from './unattributed';
+import type { BillingReconciliation } from './reconciliation';
 
 /*
  * The chargeback export of a Group (GET /group/:namespace/:name/chargeback): one month of every
@@ -30,8 +33,11 @@ export const CHARGEBACK_MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
  * @public
  */
 export interface ChargebackModel {
+  /** the model, with `+flex` or `+priority` for traffic on those service tiers */
   modelId: string;
   displayName: string;
+  /** the service tier of the traffic (see splitServiceTier) */
+  serviceTier: ServiceTier;
   invocations: number;
   inputTokens: number;
   outputTokens: number;
@@ -63,6 +69,11 @@ export interface ChargebackTenant {
   billedCostUsd: number | null;
   /** the tenant's AWS Budget limit; null without a budget */
   budgetLimitUsd: number | null;
+  /**
+   * the month's estimate against the bill over the days the bill is complete for; null without
+   * billed figures; absent in exports of older backends
+   */
+  reconciliation?: BillingReconciliation | null;
   models: ChargebackModel[];
 }
 
@@ -89,4 +100,10 @@ export interface ChargebackExport {
   unreadableTenants: number;
   /** entities whose tenant no binding confirms: left out, listed */
   unverified: GroupRollup['unverified'];
+  /**
+   * Bedrock admins only (absent for everyone else): per account and region, the month's usage no
+   * bound tenant is attributed. Over an export of every tenant of those accounts, the tenants'
+   * sum plus these equals the accounts' Bedrock usage.
+   */
+  unattributed?: ChargebackUnattributed[];
 }

@@ -1,4 +1,5 @@
 /* The cost panel's shapes in the summary API. Amounts are USD; dates are UTC days. */
+import type { BillingReconciliation } from './reconciliation';
 
 /** @public */
 export interface DailyCost {
@@ -29,6 +30,11 @@ export interface CostBlock {
   daily: DailyCost[];
   anomaly: CostAnomaly | null;
   billed: { monthToDateUsd: number; gapUsd: number; asOf: string } | null;
+  /**
+   * the month's estimate against the bill over the days the bill is complete for; null without
+   * billed figures (Cost Explorer off or not fetched yet); absent in answers of older backends
+   */
+  reconciliation?: BillingReconciliation | null;
   /** what the figures price */
   includes: string[];
   /** how they price what CloudWatch cannot tell apart (cache TTL, endpoint, service tier) */

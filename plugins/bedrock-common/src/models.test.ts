@@ -1,4 +1,4 @@
-import { modelDisplayName, normalizeModelId } from './models';
+import { modelDisplayName, normalizeModelId, splitServiceTier } from './models';
 
 const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
 
@@ -63,6 +63,51 @@ describe('normalizeModelId', () => {
     expect(normalizeModelId('unknown1', profiles)).toBe('unknown1');
     expect(normalizeModelId('abc123')).toBe('abc123');
   });
+
+  it('keeps the service tier CloudWatch appends (model-id+priority, model-id+flex), and drops the default one', () => {
+    const profiles = { xyz789: 'us.amazon.nova-pro-v1:0' };
+    expect(normalizeModelId('us.amazon.nova-pro-v1:0+flex')).toBe(
+      'amazon.nova-pro-v1:0+flex',
+    );
+    expect(normalizeModelId('amazon.nova-pro-v1:0+Priority')).toBe(
+      'amazon.nova-pro-v1:0+priority',
+    );
+    expect(normalizeModelId('amazon.nova-pro-v1:0+default')).toBe(
+      'amazon.nova-pro-v1:0',
+    );
+    // an application profile's tier traffic resolves to the base model on that tier
+    expect(
+      normalizeModelId(
+        'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/xyz789+flex',
+        profiles,
+      ),
+    ).toBe('amazon.nova-pro-v1:0+flex');
+    expect(normalizeModelId('xyz789+priority', profiles)).toBe(
+      'amazon.nova-pro-v1:0+priority',
+    );
+    // a tier this version does not know is kept as named, never dropped
+    expect(normalizeModelId('amazon.nova-pro-v1:0+turbo')).toBe(
+      'amazon.nova-pro-v1:0+turbo',
+    );
+    // a lone or trailing plus is not a tier
+    expect(normalizeModelId('+flex')).toBe('+flex');
+    expect(normalizeModelId('amazon.nova-pro-v1:0+')).toBe(
+      'amazon.nova-pro-v1:0+',
+    );
+  });
+});
+
+describe('splitServiceTier', () => {
+  it.each([
+    ['amazon.nova-pro-v1:0', 'amazon.nova-pro-v1:0', 'standard'],
+    ['amazon.nova-pro-v1:0+flex', 'amazon.nova-pro-v1:0', 'flex'],
+    ['amazon.nova-pro-v1:0+PRIORITY', 'amazon.nova-pro-v1:0', 'priority'],
+    ['amazon.nova-pro-v1:0+default', 'amazon.nova-pro-v1:0', 'standard'],
+    ['amazon.nova-pro-v1:0+reserved', 'amazon.nova-pro-v1:0', 'reserved'],
+    ['amazon.nova-pro-v1:0+turbo', 'amazon.nova-pro-v1:0', 'turbo'],
+  ])('%s is %s on tier %s', (id, model, tier) => {
+    expect(splitServiceTier(id)).toEqual({ model, tier });
+  });
 });
 
 describe('modelDisplayName', () => {
@@ -91,6 +136,14 @@ describe('modelDisplayName', () => {
     ['mistral.mixtral-8x7b-instruct-v0:1', 'Mixtral 8x7B'],
     ['mistral.mistral-large-2402-v1:0', 'Mistral Large'],
     ['cohere.command-r-v1:0', 'cohere.command-r-v1:0'],
+    ['amazon.nova-pro-v1:0+flex', 'Nova Pro · Flex'],
+    [
+      'global.amazon.nova-2-lite-v1:0+priority',
+      'global.amazon.nova-2-lite-v1:0+priority',
+    ],
+    ['amazon.nova-premier-v1:0+priority', 'Nova Premier · Priority'],
+    ['amazon.nova-pro-v1:0+turbo', 'Nova Pro · turbo'],
+    ['cohere.command-r-v1:0+flex', 'cohere.command-r-v1:0+flex'],
   ])('%s is shown as %s', (id, name) => {
     expect(modelDisplayName(id)).toBe(name);
   });

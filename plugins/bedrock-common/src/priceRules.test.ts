@@ -179,8 +179,8 @@ describe('price rules', () => {
       expect(row.effectiveFrom).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       expect(row.source).toMatch(/\w+\.\w+/);
     }
-    const sources = DEFAULT_PRICES.filter(r =>
-      r.model.startsWith('global.anthropic.claude-sonnet-4-5'),
+    const sources = DEFAULT_PRICES.filter(
+      r => r.model.startsWith('global.anthropic.claude-sonnet-4-5') && !r.tier,
     ).map(r => r.source);
     expect(sources).toEqual([
       expect.stringContaining('global-cross-region-inference'),

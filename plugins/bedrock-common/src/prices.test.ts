@@ -214,3 +214,79 @@ describe('findPrice precedence', () => {
     expect(pick(rows, '2025-12-31')).toBeUndefined();
   });
 });
+
+describe('findPrice by service tier', () => {
+  const rows: PriceRow[] = [
+    {
+      model: 'vendor.*',
+      region: '*',
+      effectiveFrom: '2026-01-01',
+      inputPer1k: 0.001,
+      outputPer1k: 0.004,
+      source: 'standard',
+    },
+    {
+      model: 'vendor.model-v1:0',
+      region: '*',
+      tier: 'flex',
+      effectiveFrom: '2026-01-01',
+      inputPer1k: 0.0005,
+      outputPer1k: 0.002,
+      source: 'flex',
+    },
+    {
+      model: 'vendor.model-v1:0',
+      region: '*',
+      tier: 'priority',
+      effectiveFrom: '2026-01-01',
+      inputPer1k: 0.00175,
+      outputPer1k: 0.007,
+      source: 'priority',
+    },
+  ];
+  const find = (id: string) =>
+    findPrice(rows, id, 'us-east-1', DAY)?.source ?? 'unpriced';
+
+  it('prices each tier only by rows of that tier, and Standard by rows without one', () => {
+    expect(find('vendor.model-v1:0')).toBe('standard');
+    expect(find('vendor.model-v1:0+flex')).toBe('flex');
+    expect(find('vendor.model-v1:0+priority')).toBe('priority');
+    // 1M Flex input and 1M output: USD 0.50 + 2.00, half the Standard USD 1.00 + 4.00
+    const flex = findPrice(rows, 'vendor.model-v1:0+flex', 'us-east-1', DAY)!;
+    expect(priceTokens(flex, { inputTokens: M, outputTokens: M })).toBeCloseTo(
+      2.5,
+      9,
+    );
+  });
+
+  it('leaves a tier without a row unpriced: a prefix row of Standard never prices Flex, and an unknown tier is never Standard', () => {
+    expect(find('vendor.other-v1:0')).toBe('standard');
+    expect(find('vendor.other-v1:0+flex')).toBe('unpriced');
+    expect(find('vendor.model-v1:0+reserved')).toBe('unpriced');
+    expect(find('vendor.model-v1:0+turbo')).toBe('unpriced');
+    // the built-in table has no tier rows: Priority traffic of a known model is unpriced
+    expect(price(`${HAIKU}+priority`)).toBeUndefined();
+    expect(price(HAIKU)).toBeDefined();
+  });
+});
+
+describe('batch inference prices', () => {
+  it('prices Claude and Nova batch jobs at half the on-demand rate, and leaves other models unpriced', () => {
+    // Claude 3 Haiku on demand USD 0.00025 / 0.00125 per 1K: batch 0.000125 / 0.000625
+    const haiku = price(`${HAIKU}+batch`)!;
+    expect([haiku.inputPer1k, haiku.outputPer1k]).toEqual([0.000125, 0.000625]);
+    // 1M input + 1M output tokens of Nova Pro in a batch job: 0.40 + 1.60
+    const nova = price('amazon.nova-pro-v1:0+batch')!;
+    expect(priceTokens(nova, { inputTokens: M, outputTokens: M })).toBeCloseTo(
+      2.0,
+      9,
+    );
+    // the global profile's batch row halves the global price (Sonnet 4.5: 0.003 / 0.015)
+    const global = price(
+      'global.anthropic.claude-sonnet-4-5-20250929-v1:0+batch',
+    )!;
+    expect([global.inputPer1k, global.outputPer1k]).toEqual([0.0015, 0.0075]);
+    expect(global.source).toMatch(/batch inference at 50%/);
+    expect(price('meta.llama3-3-70b-instruct-v1:0+batch')).toBeUndefined();
+  });
+});

@@ -1,3 +1,5 @@
+import { ServiceTier, splitServiceTier } from './models';
+
 /**
  * On-demand Bedrock prices, USD per 1,000 tokens. Each row is effective from a date and names
  * its source; operators override or add rows in config (`bedrock.prices`). A model with no row
@@ -15,6 +17,12 @@ export interface PriceRow {
   model: string;
   /** AWS region, or `*` for every region */
   region: string;
+  /**
+   * The service tier the row prices (see SERVICE_TIERS); absent is Standard. Priority and Flex
+   * traffic is priced only by rows of its own tier: a model with no row for a tier is unpriced
+   * on that tier, never priced as Standard.
+   */
+  tier?: ServiceTier;
   inputPer1k: number;
   outputPer1k: number;
   cacheReadPer1k?: number;
@@ -25,16 +33,66 @@ export interface PriceRow {
   /** YYYY-MM-DD: the row applies to usage on or after this day */
   effectiveFrom: string;
   source: string;
+  /**
+   * Which table the row comes from (absent: the built-in table). It ranks first in findPrice:
+   * an operator's row beats the AWS price list's, which beats the built-in table's.
+   */
+  origin?: PriceOrigin;
 }
 
 /**
- * CloudWatch's CacheWriteInputTokenCount does not say which TTL a write had, so estimates price
- * every cache write at the 5-minute rate; 1-hour writes (2x input instead of 1.25x) come out low.
+ * Where a price row comes from: the table built into the suite, the AWS Price List (read on a
+ * schedule) or the operator's `bedrock.prices`.
+ *
+ * @public
+ */
+export type PriceOrigin = 'built-in' | 'price-list' | 'config';
+
+/**
+ * The precedence of the origins, lowest first: a row of a later origin wins over every row of
+ * an earlier one that prices the same usage, whatever their regions, patterns or dates.
+ *
+ * @public
+ */
+export const PRICE_ORIGINS: ReadonlyArray<PriceOrigin> = [
+  'built-in',
+  'price-list',
+  'config',
+];
+
+/**
+ * A price row as a summary shows it: where it came from and from which day it applies.
+ *
+ * @public
+ */
+export interface PriceUsed {
+  origin: PriceOrigin;
+  /** the row's source (a page, the AWS Price List API, app-config) */
+  source: string;
+  /** YYYY-MM-DD the row applies from */
+  effectiveFrom: string;
+  /** the row's region, or `*` */
+  region: string;
+}
+
+/**
+ * The origin of a row (rows without one are the built-in table's).
+ *
+ * @public
+ */
+export function priceOrigin(row: Pick<PriceRow, 'origin'>): PriceOrigin {
+  return row.origin ?? 'built-in';
+}
+
+/**
+ * CloudWatch's CacheWriteInputTokenCount does not say which TTL a write had, so estimates from
+ * metrics price every cache write at the 5-minute rate; 1-hour writes (2x input instead of
+ * 1.25x) come out low. Usage read from invocation logs splits writes by TTL (`cacheDetails`).
  *
  * @public
  */
 export const CACHE_WRITE_ASSUMPTION =
-  'prompt-cache writes priced at the 5-minute rate (1.25x input): CloudWatch does not tell 1-hour writes (2x input) apart, so those are under-estimated';
+  'prompt-cache writes counted by CloudWatch priced at the 5-minute rate (1.25x input): CloudWatch does not tell 1-hour writes (2x input) apart, so those are under-estimated; usage read from invocation logs (identity tenants) is split by TTL and each priced at its rate';
 
 const PAGE =
   'aws.amazon.com/bedrock/pricing (us-east-1 on-demand, transcribed 2025-07-20)';
@@ -89,8 +147,7 @@ const claudeByEndpoint = (model: string, input: number, output: number) => [
   }),
 ];
 
-/** @public */
-export const DEFAULT_PRICES: PriceRow[] = [
+const ON_DEMAND_PRICES: PriceRow[] = [
   anthropic('anthropic.claude-3-haiku-*', 0.00025, 0.00125),
   anthropic('anthropic.claude-3-5-haiku-*', 0.0008, 0.004),
   anthropic('anthropic.claude-3-5-sonnet-*', 0.003, 0.015),
@@ -124,6 +181,33 @@ export const DEFAULT_PRICES: PriceRow[] = [
   row('mistral.mistral-large-2402-v1:0', 0.004, 0.012),
 ];
 
+const BATCH_PAGE =
+  'aws.amazon.com/bedrock/pricing: batch inference at 50% of the on-demand price for the Anthropic Claude and Amazon Nova models (checked 2026-11-30)';
+
+/**
+ * Batch inference (tier `batch`, usage `<model-id>+batch`): half the on-demand input and output
+ * price, for the Claude and Nova rows only (other models' batch prices are not in the table:
+ * their batch usage is unpriced until a row is added). A batch manifest counts no cache tokens.
+ */
+const batchPrices = (rows: PriceRow[]): PriceRow[] =>
+  rows
+    .filter(r => /^(global\.)?(anthropic\.claude|amazon\.nova)/.test(r.model))
+    .map(r => ({
+      model: r.model,
+      region: r.region,
+      tier: 'batch',
+      inputPer1k: usd(r.inputPer1k / 2),
+      outputPer1k: usd(r.outputPer1k / 2),
+      effectiveFrom: r.effectiveFrom,
+      source: BATCH_PAGE,
+    }));
+
+/** @public */
+export const DEFAULT_PRICES: PriceRow[] = [
+  ...ON_DEMAND_PRICES,
+  ...batchPrices(ON_DEMAND_PRICES),
+];
+
 function matches(pattern: string, value: string) {
   return pattern.endsWith('*')
     ? value.startsWith(pattern.slice(0, -1))
@@ -132,23 +216,29 @@ function matches(pattern: string, value: string) {
 
 /**
  * The row that prices `model` in `region` on `day` (YYYY-MM-DD): among matching rows in effect
- * that day, an exact region beats `*`, an exact model beats a prefix, and the newest wins.
- * Later rows in `rows` win ties, so config overrides placed after the defaults take effect.
+ * that day, the later origin wins first (config over the price list over the built-in table, see
+ * PRICE_ORIGINS), then an exact region beats `*`, an exact model beats a prefix, and the newest
+ * wins. Later rows in `rows` win ties, so config overrides placed after the defaults take effect.
+ * A row only applies from its effective day: a price change never reprices earlier hours.
+ * A model id with a service tier (`amazon.nova-pro-v1:0+flex`) matches only rows of that tier.
  *
  * @public
  */
 export function findPrice(
   rows: PriceRow[],
-  model: string,
+  modelId: string,
   region: string,
   day: string,
 ): PriceRow | undefined {
+  const { model, tier } = splitServiceTier(modelId);
   let best: { row: PriceRow; rank: number[] } | undefined;
   rows.forEach((r, index) => {
     if (!matches(r.model, model) || (r.region !== '*' && r.region !== region))
       return;
+    if ((r.tier ?? 'standard') !== tier) return;
     if (r.effectiveFrom > day) return;
     const rank = [
+      PRICE_ORIGINS.indexOf(priceOrigin(r)),
       r.region === '*' ? 0 : 1,
       r.model.endsWith('*') ? 0 : 1,
       Date.parse(r.effectiveFrom),
@@ -171,7 +261,7 @@ export interface TokenCounts {
   cacheReadTokens?: number;
   /** cache writes of unknown or 5-minute TTL (see CACHE_WRITE_ASSUMPTION) */
   cacheWriteTokens?: number;
-  /** cache writes known to have the 1-hour TTL (Converse usage.cacheDetails) */
+  /** cache writes known to have the 1-hour TTL (invocation logs: usage.cacheDetails); disjoint from cacheWriteTokens */
   cacheWrite1hTokens?: number;
 }
 

@@ -1,3 +1,5 @@
+import type { PriceUsed } from './prices';
+
 /*
  * Usage arithmetic, written once: the counters a usage row, total or chart point carries, how they
  * add up, how latency averages merge, and what counts as traffic. The collector, the backend's
@@ -5,7 +7,10 @@
  */
 
 /**
- * The additive counters of Bedrock usage, in the order the API and the store list them.
+ * The additive counters of Bedrock usage, in the order the API and the store list them. Prompt
+ * cache writes are in two disjoint counters: `cacheWrite1hTokens` those known to have the 1-hour
+ * TTL (invocation logs' `cacheDetails`), `cacheWriteTokens` the others (5-minute TTL, or a TTL
+ * CloudWatch does not tell); their sum is every cache write.
  *
  * @public
  */
@@ -15,6 +20,7 @@ export const USAGE_COUNTERS = [
   'outputTokens',
   'cacheReadTokens',
   'cacheWriteTokens',
+  'cacheWrite1hTokens',
   'clientErrors',
   'serverErrors',
   'throttles',
@@ -34,6 +40,7 @@ export const TRAFFIC_COUNTERS = [
   'outputTokens',
   'cacheReadTokens',
   'cacheWriteTokens',
+  'cacheWrite1hTokens',
 ] as const satisfies ReadonlyArray<UsageCounter>;
 
 /**
@@ -62,6 +69,7 @@ export function emptyCounters(): UsageCounters {
     outputTokens: 0,
     cacheReadTokens: 0,
     cacheWriteTokens: 0,
+    cacheWrite1hTokens: 0,
     clientErrors: 0,
     serverErrors: 0,
     throttles: 0,
@@ -196,6 +204,12 @@ export interface ModelUsage extends UsageTotals {
   priced: boolean;
   /** this model's share of the tenant's priced cost in the range, 0..1 */
   costShare: number | null;
+  /**
+   * The price rows that priced this model's traffic in the range (more than one when a price
+   * changed in the range or regions differ), oldest first; empty when unpriced. Absent from
+   * older backends.
+   */
+  prices?: PriceUsed[];
 }
 
 /**

@@ -4,6 +4,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { PricingClient } from '@aws-sdk/client-pricing';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
@@ -38,6 +39,11 @@ export interface AwsClients {
   costExplorer: CostExplorerClient;
   iam: IAMClient;
   logs: CloudWatchLogsClient;
+  /**
+   * The AWS Price List Query API in this region: it answers in us-east-1, eu-central-1 and
+   * ap-south-1 only, so ask for the clients of one of those
+   */
+  pricing: PricingClient;
   s3: S3Client;
   sns: SNSClient;
 }
@@ -226,6 +232,7 @@ export class AwsClientFactory {
           ...(o.logsEndpoint ? { endpoint: o.logsEndpoint } : {}),
         }),
       ),
+      pricing: hook('pricing', new PricingClient(base)),
       // an emulator serves buckets under its own host name
       s3: hook(
         's3',

@@ -17,6 +17,7 @@ import plugin, {
   bedrockEntityContent,
   bedrockEntityOverviewCard,
   bedrockGroupCard,
+  bedrockUnattributedCard,
 } from './alpha';
 import { bedrockApiRef } from './api';
 
@@ -50,6 +51,15 @@ describe('alpha plugin', () => {
     expect(filter?.(tenantEntity)).toBe(false);
   });
 
+  it('shows the admins card of usage no tenant owns on groups only', () => {
+    const tester = createExtensionTester(bedrockUnattributedCard);
+    const filter = tester.get(
+      EntityCardBlueprint.dataRefs.filterFunction.optional(),
+    );
+    expect(filter?.(groupEntity)).toBe(true);
+    expect(filter?.(tenantEntity)).toBe(false);
+  });
+
   it('provides the client', () => {
     const tester = createExtensionTester(bedrockApi);
     expect(tester.get(ApiBlueprint.dataRefs.factory).api.id).toBe(
@@ -64,6 +74,7 @@ describe('alpha plugin', () => {
       'entity-content:bedrock',
       'entity-card:bedrock/overview',
       'entity-card:bedrock/group',
+      'entity-card:bedrock/unattributed',
     ]) {
       expect(plugin.getExtension(id as any)).toBeDefined();
     }

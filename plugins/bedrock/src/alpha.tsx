@@ -70,6 +70,23 @@ export const bedrockGroupCard = EntityCardBlueprint.make({
   },
 });
 
+/**
+ * The admins' card of Bedrock usage no tenant owns, on Group pages (it renders nothing for anyone
+ * without bedrock.binding.manage).
+ *
+ * @public
+ */
+export const bedrockUnattributedCard = EntityCardBlueprint.make({
+  name: 'unattributed',
+  params: {
+    filter: { kind: 'group' },
+    loader: () =>
+      import('./components/BedrockUnattributedCard').then(m => (
+        <m.BedrockUnattributedCard />
+      )),
+  },
+});
+
 /** The Bedrock tenancy plugin for the new frontend system. */
 export default createFrontendPlugin({
   pluginId: 'bedrock',
@@ -78,5 +95,6 @@ export default createFrontendPlugin({
     bedrockEntityContent,
     bedrockEntityOverviewCard,
     bedrockGroupCard,
+    bedrockUnattributedCard,
   ],
 });

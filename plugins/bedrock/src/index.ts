@@ -9,6 +9,7 @@ export {
   EntityBedrockContent,
   EntityBedrockOverviewCard,
   EntityBedrockGroupCard,
+  EntityBedrockUnattributedCard,
   isBedrockAvailable,
 } from './plugin';
 export { bedrockApiRef, BedrockClient } from './api';

@@ -83,3 +83,22 @@ export const EntityBedrockGroupCard = bedrockPlugin.provide(
     },
   }),
 );
+
+/**
+ * A card for Bedrock admins (bedrock.binding.manage; nothing for anyone else): per AWS account
+ * and region, the month's Bedrock usage no tenant owns. Put it on a Group page, e.g. the
+ * organization's.
+ *
+ * @public
+ */
+export const EntityBedrockUnattributedCard = bedrockPlugin.provide(
+  createComponentExtension({
+    name: 'EntityBedrockUnattributedCard',
+    component: {
+      lazy: () =>
+        import('./components/BedrockUnattributedCard').then(
+          m => m.BedrockUnattributedCard,
+        ),
+    },
+  }),
+);

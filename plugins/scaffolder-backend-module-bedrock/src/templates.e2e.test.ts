@@ -87,6 +87,8 @@ const E2E_VALUES = {
   invocationsPerHour: 1000,
   latencyMs: 10000,
   throttlesPer5Minutes: 0,
+  // Flex only: the role is denied Priority (and Reserved)
+  allowedServiceTiers: ['flex'],
   guardrail: true,
   enforceGuardrail: true,
   violenceStrength: 'HIGH',
@@ -158,6 +160,9 @@ it('creates a tenant from the template and finds it in the catalog, then suspend
   expect(decodeURIComponent(enforced.PolicyDocument!)).toContain(
     `"bedrock:GuardrailIdentifier":["${guardrail.guardrailArn}:1"`,
   );
+  expect(decodeURIComponent(enforced.PolicyDocument!)).toContain(
+    '"Condition":{"StringEquals":{"bedrock:ServiceTier":["priority","reserved"]}}',
+  );
 
   const tenant = await until('the tenant entity', async () => {
     const res = await entity('component/default/e2e-bot');
@@ -199,10 +204,23 @@ it('creates a tenant from the template and finds it in the catalog, then suspend
     invocationsPerHour: 1000,
     latencyMs: 10000,
     throttlesPer5Minutes: 0,
+    allowedServiceTiers: ['priority', 'flex'],
     guardrail: true,
     enforceGuardrail: true,
     violenceStrength: 'HIGH',
   });
+  // both tiers allowed now: only Reserved is denied
+  const updated = await (
+    await env.factory().forTarget(ACCOUNT, REGION)
+  ).iam.send(
+    new GetRolePolicyCommand({
+      RoleName: 'bedrock-tenant-e2e-bot',
+      PolicyName: 'bedrock-tenant-invoke',
+    }),
+  );
+  expect(decodeURIComponent(updated.PolicyDocument!)).toContain(
+    '"Condition":{"StringEquals":{"bedrock:ServiceTier":["reserved"]}}',
+  );
   // the same guardrail settings: the same published version
   expect([...guardrail.versions.keys()]).toEqual(['1']);
   expect([...env.bedrock.profiles.values()].map(p => p.copyFrom)).toEqual([

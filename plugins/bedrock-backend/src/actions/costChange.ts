@@ -15,8 +15,8 @@ const DEFAULT_DAYS = 7;
 export const TOP_MODELS = 5;
 
 /** What the estimates cannot tell apart: said in every answer rather than guessed. */
-export const STANDARD_TIER_ASSUMPTION =
-  'every token is priced at the standard (on-demand) service tier: the tier of a request (priority, flex, batch) is not collected yet, so no part of a change is attributed to a tier';
+export const TIER_ASSUMPTION =
+  'each service tier is its own model line (<model-id>+priority, <model-id>+flex, as CloudWatch reports them) priced at its own rate, so moving traffic between tiers shows as one line falling and another rising; batch jobs are not counted';
 const PARTIAL_ASSUMPTION =
   'range costs count priced traffic only: a model without a price is listed in unpricedModels with a null cost, never counted as USD 0, and the range is marked partial';
 
@@ -106,6 +106,7 @@ const DRIVERS = [
   'outputTokens',
   'cacheReadTokens',
   'cacheWriteTokens',
+  'cacheWrite1hTokens',
 ] as const;
 type Driver = (typeof DRIVERS)[number];
 interface Figure {
@@ -239,7 +240,7 @@ export function explainChange(current: EntitySummary, previous: EntitySummary) {
     })),
     dataUntil,
     assumptions: [
-      STANDARD_TIER_ASSUMPTION,
+      TIER_ASSUMPTION,
       PARTIAL_ASSUMPTION,
       ...new Set(costAssumptions),
       ...notCollected,

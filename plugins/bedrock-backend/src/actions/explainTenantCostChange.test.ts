@@ -177,7 +177,9 @@ describe('explain-tenant-cost-change', () => {
       delta: 1_000_000,
     });
     expect(out.newModels).toEqual([HAIKU]);
-    expect(out.assumptions[0]).toContain('standard (on-demand) service tier');
+    expect(out.assumptions[0]).toContain(
+      'each service tier is its own model line',
+    );
   });
 
   it('compares two explicit ranges: each cost, the change, per model deltas and drivers', async () => {
@@ -225,6 +227,7 @@ describe('explain-tenant-cost-change', () => {
       outputTokens: { previous: 200_000, current: 400_000, delta: 200_000 },
       cacheReadTokens: { previous: 0, current: 4_000_000, delta: 4_000_000 },
       cacheWriteTokens: { previous: 0, current: 800_000, delta: 800_000 },
+      cacheWrite1hTokens: { previous: 0, current: 0, delta: 0 },
     });
     expect(out.models[2]).toMatchObject({
       previousCostUsd: 0.105,

@@ -42,7 +42,12 @@ const modelChange = (z: SchemaZod) =>
         inputTokens: figure(z),
         outputTokens: figure(z),
         cacheReadTokens: figure(z),
-        cacheWriteTokens: figure(z),
+        cacheWriteTokens: figure(z).describe(
+          'cache writes at the 5-minute TTL, or of a TTL CloudWatch does not tell',
+        ),
+        cacheWrite1hTokens: figure(z).describe(
+          'cache writes known to have the 1-hour TTL (invocation logs)',
+        ),
       })
       .describe(
         'the counts behind the cost in each range: invocations tell volume, tokens per invocation and cache reads/writes tell mix',

@@ -64,6 +64,22 @@ export function registerGetGroupChargeback(
               costComplete: z.boolean(),
               billedCostUsd: z.number().nullable(),
               budgetLimitUsd: z.number().nullable(),
+              reconciliation: z
+                .object({
+                  month: z.string(),
+                  source: z.string(),
+                  comparedThrough: z.string().nullable(),
+                  billedUsd: z.number(),
+                  estimatedUsd: z.number(),
+                  varianceUsd: z.number(),
+                  variancePercent: z.number().nullable(),
+                  lagNote: z.string(),
+                })
+                .nullable()
+                .optional()
+                .describe(
+                  'estimate vs bill: billed − estimated over the days of the month the bill is complete for (it lags 24-48 h); null without billed figures',
+                ),
               models: z.array(
                 z.object({
                   modelId: z.string(),

@@ -42,9 +42,14 @@ describe('the collector tasks', () => {
       expect(typeof fn).toBe('function');
       return definition as { id: string; scope?: string; timeout?: object };
     });
-    // the binding sync and the end of temporary budget increases (an approved increase must go
-    // back) run whether or not collection is enabled, and always globally
-    const always = ['bedrock-binding-sync', 'bedrock-budget-increases'];
+    // the binding sync, the end of temporary budget increases (an approved increase must go
+    // back) and the price list (bedrock.priceList.enabled, default on: summaries price stored
+    // usage) run whether or not collection is enabled, and always globally
+    const always = [
+      'bedrock-binding-sync',
+      'bedrock-budget-increases',
+      'bedrock-price-list',
+    ];
     for (const id of always)
       expect(all.filter(t => t.id === id)).toEqual([
         expect.objectContaining({ scope: 'global' }),

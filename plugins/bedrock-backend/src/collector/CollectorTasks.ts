@@ -32,6 +32,33 @@ export interface CollectorTasksOptions {
   bindingsReady?: Promise<unknown>;
   /** Called after each collection with the tenants it covered (signals, owner notifications). */
   onCollected?: (tenants: Tenant[]) => Promise<void>;
+  /** Called after each billed-cost run with its tenants (estimate vs bill: the admins' variance notices). */
+  onBilled?: (tenants: Tenant[]) => Promise<unknown>;
+  /**
+   * The accounts' whole usage, split into attributed and unattributed (unattributed/): run after
+   * the tenants of the same shard, pruned with them. Its failures never fail the shard.
+   */
+  accountUsage?: {
+    collect(
+      tenants: Tenant[],
+      options: {
+        accountRegion: (accountId: string, region: string) => boolean;
+      },
+    ): Promise<unknown>;
+    prune(before: string): Promise<number>;
+  };
+  /**
+   * Batch inference jobs (batch/): the shard's account-regions' ended jobs, stored as the
+   * tenants' `+batch` rows. Its failures never fail the shard.
+   */
+  batchUsage?: {
+    collect(
+      tenants: Tenant[],
+      options: {
+        accountRegion: (accountId: string, region: string) => boolean;
+      },
+    ): Promise<unknown>;
+  };
 }
 
 /**
@@ -103,13 +130,30 @@ export class CollectorTasks {
         ),
       );
     }
+    await this.#o.batchUsage
+      ?.collect(tenants, {
+        accountRegion: (a, r) => shardOf(a, r, shards) === shard,
+      })
+      .catch(error =>
+        logger.warn(`Bedrock batch inference collection failed: ${error}`),
+      );
+    // after the tenants: an account-region's hours are split once its tenants' rows are stored
+    await this.#o.accountUsage
+      ?.collect(tenants, {
+        accountRegion: (a, r) => shardOf(a, r, shards) === shard,
+      })
+      .catch(error =>
+        logger.warn(`Bedrock account usage collection failed: ${error}`),
+      );
     // once per cycle, by whichever replica runs shard 0
     if (shard === 0) {
-      const pruned = await store.prune(
-        iso(Date.now() - settings.collector.retentionDays * DAY_MS),
+      const before = iso(
+        Date.now() - settings.collector.retentionDays * DAY_MS,
       );
+      const pruned = await store.prune(before);
       if (pruned)
         logger.info('Pruned old Bedrock usage rows', { rows: pruned });
+      await this.#o.accountUsage?.prune(before);
     }
     return { failedGroups: summary.failedGroups };
   }
@@ -184,6 +228,7 @@ export class CollectorTasks {
     const tenants = await this.tenants();
     await this.#o.status.collectBilled(tenants);
     await this.#o.onCollected?.(tenants);
+    await this.#o.onBilled?.(tenants);
   }
 
   /** Re-collects one tenant now (the refresh route). */

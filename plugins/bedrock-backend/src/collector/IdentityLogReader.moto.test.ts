@@ -48,6 +48,8 @@ function record(o: {
   output?: number;
   cacheRead?: number;
   cacheWrite?: number;
+  /** Converse's usage.cacheDetails: the writes by TTL, 1h first */
+  cacheDetails?: Array<{ ttl: '5m' | '1h'; inputTokens: number }>;
 }) {
   return {
     timestamp: o.at,
@@ -75,7 +77,12 @@ function record(o: {
         ...(o.cacheWrite ? { cacheWriteInputTokenCount: o.cacheWrite } : {}),
       },
       output: {
-        outputBodyJson: { output: 'secret answer' },
+        outputBodyJson: {
+          output: 'secret answer',
+          ...(o.cacheDetails
+            ? { usage: { cacheDetails: o.cacheDetails } }
+            : {}),
+        },
         outputTokenCount: o.output ?? 0,
       },
     }),
@@ -117,6 +124,10 @@ const EVENTS = [
     input: 50,
     output: 5,
     cacheWrite: 40,
+    cacheDetails: [
+      { ttl: '1h', inputTokens: 30 },
+      { ttl: '5m', inputTokens: 10 },
+    ],
   }),
   record({
     at: H0 + 66_000,
@@ -160,7 +171,9 @@ const EXPECTED = [
     inputTokens: 50,
     outputTokens: 5,
     cacheReadTokens: 0,
-    cacheWriteTokens: 40,
+    // 40 written: 30 with the 1-hour TTL, 10 with 5 minutes
+    cacheWriteTokens: 10,
+    cacheWrite1hTokens: 30,
   },
   {
     tenantId: 'beta',
@@ -201,7 +214,11 @@ const EXPECTED = [
     cacheReadTokens: 0,
     cacheWriteTokens: 0,
   },
-].map(r => ({ ...r, hour: new Date(r.hour).toISOString() }));
+].map(r => ({
+  cacheWrite1hTokens: 0,
+  ...r,
+  hour: new Date(r.hour).toISOString(),
+}));
 
 const counters = (r: HourlyUsageRow) => ({
   tenantId: r.tenantId,
@@ -215,6 +232,7 @@ const counters = (r: HourlyUsageRow) => ({
   outputTokens: r.outputTokens,
   cacheReadTokens: r.cacheReadTokens,
   cacheWriteTokens: r.cacheWriteTokens,
+  cacheWrite1hTokens: r.cacheWrite1hTokens,
 });
 const sorted = <T extends { tenantId: string; modelId: string; hour: string }>(
   rows: T[],

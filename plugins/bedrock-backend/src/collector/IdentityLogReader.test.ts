@@ -13,11 +13,20 @@ import {
   StopQueryCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
+import {
+  DEFAULT_PRICES,
+  findPrice,
+  priceTokens,
+} from '@bedrock-tenancy/plugin-bedrock-common';
 import { mockClient } from 'aws-sdk-client-mock';
 import { HourlyUsageRow } from '../database/types';
 import { testTenant } from '../__testUtils__/tenants';
 import { IdentityLogReader, roleArnOf } from './IdentityLogReader';
-import { addResultRows, identityQuery } from './IdentityLogReaderQuery';
+import {
+  addResultRows,
+  cacheWritesByTtl,
+  identityQuery,
+} from './IdentityLogReaderQuery';
 
 const ACCOUNT = '123456789012';
 const HOUR = 3_600_000;
@@ -56,9 +65,9 @@ describe('identity attribution query', () => {
       FROM + HOUR
     }
 | parse identity.arn /^(?<assumedRole>arn:[^:]+:sts::\\d{12}:assumed-role\\/[^\\/]+)\\//
-| fields @timestamp, modelId, errorCode, input.inputTokenCount, output.outputTokenCount, input.cacheReadInputTokenCount, input.cacheWriteInputTokenCount, coalesce(assumedRole, identity.arn) as principal
+| fields @timestamp, modelId, errorCode, input.inputTokenCount, output.outputTokenCount, input.cacheReadInputTokenCount, input.cacheWriteInputTokenCount, coalesce(assumedRole, identity.arn) as principal, coalesce(output.outputBodyJson.usage.cacheDetails.0.ttl, "-") as ttl0, coalesce(output.outputBodyJson.usage.cacheDetails.1.ttl, "-") as ttl1
 | filter principal in ["arn:aws:iam::${ACCOUNT}:role/team/workers", "arn:aws:sts::${ACCOUNT}:assumed-role/workers"]
-| stats count(*) as calls, sum(input.inputTokenCount) as inputTokens, sum(output.outputTokenCount) as outputTokens, sum(input.cacheReadInputTokenCount) as cacheReadTokens, sum(input.cacheWriteInputTokenCount) as cacheWriteTokens by principal, modelId, errorCode, bin(1h)`);
+| stats count(*) as calls, sum(input.inputTokenCount) as inputTokens, sum(output.outputTokenCount) as outputTokens, sum(input.cacheReadInputTokenCount) as cacheReadTokens, sum(input.cacheWriteInputTokenCount) as cacheWriteTokens, sum(output.outputBodyJson.usage.cacheDetails.0.inputTokens) as ttlTokens0, sum(output.outputBodyJson.usage.cacheDetails.1.inputTokens) as ttlTokens1, sum(output.outputBodyJson.usage.cache_creation.ephemeral_1h_input_tokens) as messagesTokens1h by principal, modelId, errorCode, ttl0, ttl1, bin(1h)`);
   });
 
   it('leaves the caller filter out when the tenants name too many principals', () => {
@@ -120,6 +129,95 @@ describe('identity attribution query', () => {
         inputTokens: 0,
       }),
     ]);
+  });
+});
+
+describe('cache writes by TTL', () => {
+  it('splits the writes each group names by TTL, the rest at 5 minutes, and prices each at its rate', () => {
+    const rows = new Map<string, HourlyUsageRow>();
+    const common = {
+      principal: `arn:aws:sts::${ACCOUNT}:assumed-role/workers`,
+      modelId: haiku,
+      'bin(1h)': '2026-11-20 10:00:00.000',
+    };
+    addResultRows({
+      accountId: ACCOUNT,
+      region: 'us-east-1',
+      tenants: [tenant],
+      from: FROM,
+      to: FROM + HOUR,
+      rows,
+      results: [
+        // Converse records with both TTLs (1h listed first): 600K 1-hour, 400K 5-minute
+        row({
+          ...common,
+          calls: 2,
+          cacheWriteTokens: 1_000_000,
+          ttl0: '1h',
+          ttlTokens0: 600_000,
+          ttl1: '5m',
+          ttlTokens1: 400_000,
+        }),
+        // a 5-minute write only
+        row({
+          ...common,
+          calls: 1,
+          cacheWriteTokens: 200_000,
+          ttl0: '5m',
+          ttlTokens0: 200_000,
+          ttl1: '-',
+        }),
+        // InvokeModel (Anthropic Messages API): 300K 1-hour of 500K written
+        row({
+          ...common,
+          calls: 1,
+          cacheWriteTokens: 500_000,
+          ttl0: '-',
+          ttl1: '-',
+          messagesTokens1h: 300_000,
+        }),
+        // a record that says nothing of its TTL: 5 minutes, as CloudWatch is priced
+        row({ ...common, calls: 1, cacheWriteTokens: 100_000 }),
+      ],
+    });
+    const [r] = [...rows.values()];
+    expect([r.cacheWriteTokens, r.cacheWrite1hTokens]).toEqual([
+      400_000 + 200_000 + 200_000 + 100_000,
+      600_000 + 300_000,
+    ]);
+    // Claude 3 Haiku, input USD 0.25/M: 900K x 0.3125/M + 900K x 0.50/M = 0.28125 + 0.45
+    const price = findPrice(
+      DEFAULT_PRICES,
+      r.modelId,
+      'us-east-1',
+      '2026-11-20',
+    )!;
+    expect(priceTokens(price, r)).toBeCloseTo(0.73125, 9);
+  });
+
+  it('never counts more 1-hour writes than the record counts writes, and counts named ones the count missed', () => {
+    expect(
+      cacheWritesByTtl({
+        cacheWriteTokens: '100',
+        ttl0: '1h',
+        ttlTokens0: '100',
+      }),
+    ).toEqual({ fiveMinute: 0, oneHour: 100 });
+    expect(
+      cacheWritesByTtl({
+        ttl0: '1h',
+        ttlTokens0: '70',
+        ttl1: '5m',
+        ttlTokens1: '30',
+      }),
+    ).toEqual({ fiveMinute: 0, oneHour: 70 });
+    expect(
+      cacheWritesByTtl({
+        cacheWriteTokens: '50',
+        ttl0: 'forever',
+        ttlTokens0: '50',
+      }),
+    ).toEqual({ fiveMinute: 50, oneHour: 0 });
   });
 });
 

@@ -4,6 +4,9 @@ import { emptyUsageRow, HourlyUsageRow } from '../database/types';
 import { floorHour, HOUR_MS, iso } from '../lib/time';
 import type { Tenant } from '../tenant';
 
+/** Where a Converse record's usage lists its cache writes by TTL (`[{ ttl, inputTokens }]`). */
+const CACHE_DETAILS = 'output.outputBodyJson.usage.cacheDetails';
+
 /** Logs Insights answers at most this many result rows per query. */
 export const MAX_RESULT_ROWS = 10_000;
 /** Logs Insights rejects longer query strings. */
@@ -58,15 +61,22 @@ export function identityQuery(o: {
     String.raw`parse identity.arn /^(?<assumedRole>arn:[^:]+:sts::\d{12}:assumed-role\/[^\/]+)\//`,
     'fields @timestamp, modelId, errorCode, input.inputTokenCount, output.outputTokenCount, ' +
       'input.cacheReadInputTokenCount, input.cacheWriteInputTokenCount, ' +
-      'coalesce(assumedRole, identity.arn) as principal',
+      'coalesce(assumedRole, identity.arn) as principal, ' +
+      // cache writes by TTL (Converse usage.cacheDetails, 1h before 5m): grouped on, so each
+      // group's sums are of one TTL; "-" where a record has none, or it would leave the stats
+      `coalesce(${CACHE_DETAILS}.0.ttl, "-") as ttl0, coalesce(${CACHE_DETAILS}.1.ttl, "-") as ttl1`,
     ...(list && list.length <= PRINCIPAL_LIST_BUDGET
       ? [`filter principal in [${list}]`]
       : []),
     'stats count(*) as calls, sum(input.inputTokenCount) as inputTokens, ' +
       'sum(output.outputTokenCount) as outputTokens, ' +
       'sum(input.cacheReadInputTokenCount) as cacheReadTokens, ' +
-      'sum(input.cacheWriteInputTokenCount) as cacheWriteTokens ' +
-      'by principal, modelId, errorCode, bin(1h)',
+      'sum(input.cacheWriteInputTokenCount) as cacheWriteTokens, ' +
+      `sum(${CACHE_DETAILS}.0.inputTokens) as ttlTokens0, ` +
+      `sum(${CACHE_DETAILS}.1.inputTokens) as ttlTokens1, ` +
+      // InvokeModel with Anthropic's Messages API reports 1-hour writes in its own usage shape
+      'sum(output.outputBodyJson.usage.cache_creation.ephemeral_1h_input_tokens) as messagesTokens1h ' +
+      'by principal, modelId, errorCode, ttl0, ttl1, bin(1h)',
   ].join('\n| ');
   if (query.length > MAX_QUERY_CHARS)
     throw new Error(`identity query of ${query.length} chars is too long`);
@@ -102,6 +112,25 @@ const num = (v: string | undefined) => {
   const n = Number(v);
   return Number.isFinite(n) ? n : 0;
 };
+
+/**
+ * A result row's cache writes split by TTL: the 1-hour ones its `cacheDetails` (or Anthropic's
+ * `cache_creation`) name, the rest of `cacheWriteInputTokenCount` at 5 minutes (also when a
+ * record says nothing of its TTL). The two never add up to more than the writes counted.
+ */
+export function cacheWritesByTtl(f: Record<string, string | undefined>): {
+  fiveMinute: number;
+  oneHour: number;
+} {
+  const hour = (ttl: string | undefined, tokens: string | undefined) =>
+    ttl === '1h' ? num(tokens) : 0;
+  const oneHour =
+    hour(f.ttl0, f.ttlTokens0) +
+    hour(f.ttl1, f.ttlTokens1) +
+    num(f.messagesTokens1h);
+  const total = Math.max(num(f.cacheWriteTokens), oneHour);
+  return { fiveMinute: total - oneHour, oneHour };
+}
 
 /**
  * Adds the result rows of one query into `rows` (keyed tenant|model|hour): callers are mapped
@@ -149,7 +178,9 @@ export function addResultRows(o: {
     row.inputTokens += num(f.inputTokens);
     row.outputTokens += num(f.outputTokens);
     row.cacheReadTokens += num(f.cacheReadTokens);
-    row.cacheWriteTokens += num(f.cacheWriteTokens);
+    const { fiveMinute, oneHour } = cacheWritesByTtl(f);
+    row.cacheWriteTokens += fiveMinute;
+    row.cacheWrite1hTokens += oneHour;
     o.rows.set(key, row);
   }
 }

@@ -18,6 +18,7 @@ import { AwsClientFactory } from '@bedrock-tenancy/plugin-bedrock-node';
 import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { StatusCollector } from './StatusCollector';
 import { StatusReader } from './StatusReader';
+import { CostExplorerBilling } from '../reconcile/CostExplorerBilling';
 import { tenantOf, type Tenant } from '../tenant';
 
 jest.setTimeout(120_000);
@@ -49,7 +50,13 @@ describe('StatusCollector against moto', () => {
     });
     const logger = mockServices.logger.mock();
     const now = () => ANCHOR.getTime();
-    const status = StatusCollector.create({ store, clients, logger, now });
+    const status = StatusCollector.create({
+      store,
+      clients,
+      logger,
+      now,
+      billing: CostExplorerBilling.create({ clients, store, logger, now }),
+    });
     const reader = new StatusReader({ clients, logger, now });
     return { store, status, reader, clients };
   }
@@ -139,16 +146,23 @@ describe('StatusCollector against moto', () => {
           account_id: DEMO_LOGGING.accountId,
           results: [
             {
+              // one request for the account, grouped by service and the tenant tag
               ResultsByTime: [
-                {
-                  TimePeriod: { Start: '2026-11-01', End: '2026-11-02' },
-                  Total: { UnblendedCost: { Amount: '12.5', Unit: 'USD' } },
-                },
-                {
-                  TimePeriod: { Start: '2026-11-02', End: '2026-11-03' },
-                  Total: { UnblendedCost: { Amount: '7.25', Unit: 'USD' } },
-                },
-              ],
+                ['2026-11-01', '2026-11-02', '12.5'],
+                ['2026-11-02', '2026-11-03', '7.25'],
+              ].map(([Start, End, Amount]) => ({
+                TimePeriod: { Start, End },
+                Total: {},
+                Groups: [
+                  {
+                    Keys: [
+                      'Amazon Bedrock',
+                      `bedrock-tenancy:tenant$${platformTenants[0].tenantId}`,
+                    ],
+                    Metrics: { UnblendedCost: { Amount, Unit: 'USD' } },
+                  },
+                ],
+              })),
             },
           ],
         }),
@@ -163,6 +177,7 @@ describe('StatusCollector against moto', () => {
     expect(billed[platformTenants[0].tenantId]).toMatchObject({
       error: null,
       payload: {
+        source: 'cost-allocation-tag',
         monthToDateUsd: 19.75,
         daily: [
           { date: '2026-11-01', usd: 12.5 },

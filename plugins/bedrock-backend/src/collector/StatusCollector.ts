@@ -19,6 +19,23 @@ export interface StatusRunRecord {
   pending: string[];
 }
 
+/** What one billed-cost run did (Cost Explorer requests cost USD 0.01 each). */
+export interface BilledRun {
+  /** GetCostAndUsage requests sent */
+  requests: number;
+  /** tenants whose billed figures were stored */
+  stored: number;
+  /** tenants whose account's read failed (their snapshot records the error) */
+  failed: number;
+  /** tenants left as they were: the day's request cap was reached before their account */
+  skipped: number;
+}
+
+/** Reads and stores the tenants' billed cost (reconcile/CostExplorerBilling, wired by plugin.ts). */
+export interface BilledCostReader {
+  collect(tenants: Tenant[]): Promise<BilledRun>;
+}
+
 const RUN_KEY = 'status';
 const UNBOUNDED: StatusBudget = {
   concurrency: 4,
@@ -34,7 +51,7 @@ interface StatusFetch {
 
 /**
  * Fetches the slower-changing status of tenants (alarms, budget, invocation-logging
- * governance, guardrails, optionally billed cost) on its own schedule and stores it, so page
+ * governance, guardrails; billed cost on a slower schedule of its own) and stores it, so page
  * views never call AWS. A run is bounded in concurrency, time per account and total time; what it
  * had no time for is recorded as pending (the run as partial) and fetched first by the next run.
  */
@@ -46,12 +63,15 @@ export class StatusCollector {
   readonly #guardrails: GuardrailCollector;
   readonly #reader: StatusReader;
   readonly #budget: StatusBudget;
+  readonly #billing?: BilledCostReader;
 
   static create(o: {
     store: UsageStore;
     clients: AwsClientFactory;
     logger: LoggerService;
     budget?: StatusBudget;
+    /** billed cost from Cost Explorer, grouped per account and capped per day; none: not read */
+    billing?: BilledCostReader;
     now?: () => number;
   }) {
     return new StatusCollector(o);
@@ -62,6 +82,7 @@ export class StatusCollector {
     clients: AwsClientFactory;
     logger: LoggerService;
     budget?: StatusBudget;
+    billing?: BilledCostReader;
     now?: () => number;
   }) {
     this.#store = o.store;
@@ -71,6 +92,7 @@ export class StatusCollector {
     this.#now = o.now ?? Date.now;
     this.#guardrails = GuardrailCollector.create(o);
     this.#reader = new StatusReader(o);
+    this.#billing = o.billing;
   }
 
   async #record(
@@ -228,16 +250,24 @@ export class StatusCollector {
     return snapshots[RUN_KEY]?.payload ?? undefined;
   }
 
-  /** Billed cost per tenant from Cost Explorer: USD 0.01 per call, so on a slow schedule only. */
-  async collectBilled(tenants: Tenant[]) {
-    const callsBefore = this.#clients.calls;
-    const results = await mapLimit(tenants, 2, t =>
-      this.#record(SNAPSHOT.billed, t.tenantId, () => this.#reader.billed(t)),
-    );
+  /**
+   * Billed cost per tenant from Cost Explorer (USD 0.01 per request, so on a slow schedule only):
+   * grouped requests per account, capped per day (reconcile/CostExplorerBilling).
+   */
+  async collectBilled(tenants: Tenant[]): Promise<BilledRun> {
+    const run = (await this.#billing?.collect(tenants)) ?? {
+      requests: 0,
+      stored: 0,
+      failed: 0,
+      skipped: tenants.length,
+    };
     this.#logger.info('Collected Bedrock billed cost', {
       tenants: tenants.length,
-      failures: results.filter(ok => !ok).length,
-      costExplorerCalls: this.#clients.calls - callsBefore,
+      stored: run.stored,
+      failures: run.failed,
+      skipped: run.skipped,
+      costExplorerCalls: run.requests,
     });
+    return run;
   }
 }

@@ -7,22 +7,18 @@ import {
   DescribeAlarmsCommand,
   GetMetricDataCommand,
 } from '@aws-sdk/client-cloudwatch';
-import { GetCostAndUsageCommand } from '@aws-sdk/client-cost-explorer';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import type {
   AlarmInfo,
   AlarmState,
   GovernanceInfo,
 } from '@bedrock-tenancy/plugin-bedrock-common';
-import {
-  TAG_TENANT,
-  tenantAlarmNames,
-} from '@bedrock-tenancy/plugin-bedrock-common';
+import { tenantAlarmNames } from '@bedrock-tenancy/plugin-bedrock-common';
 import {
   AwsClientFactory,
   GLOBAL_REGION,
 } from '@bedrock-tenancy/plugin-bedrock-node';
-import { BilledSnapshot, BudgetSnapshot } from '../database/snapshots';
+import { BudgetSnapshot } from '../database/snapshots';
 import type { Tenant } from '../tenant';
 
 export const errorText = (e: unknown) =>
@@ -36,8 +32,8 @@ export const alarmConsoleUrl = (region: string, name: string) =>
   )}`;
 
 /**
- * The AWS reads behind a tenant's status: alarms, budget, invocation-logging governance and
- * billed cost. Each call reads one thing and returns what the store keeps; the
+ * The AWS reads behind a tenant's status: alarms, budget and invocation-logging governance
+ * (billed cost: reconcile/CostExplorerBilling, per account). Each call reads one thing and returns what the store keeps; the
  * {@link StatusCollector} decides when, how many at once and what to do with failures.
  */
 export class StatusReader {
@@ -211,42 +207,5 @@ export class StatusReader {
       });
       return null;
     }
-  }
-
-  /** Billed cost of the tenant (cost allocation tag) this month. Each call costs USD 0.01. */
-  async billed(t: Tenant): Promise<BilledSnapshot> {
-    const ce = (await this.#clients.forTarget(t.accountId, GLOBAL_REGION))
-      .costExplorer;
-    const now = new Date(this.#now());
-    const start = new Date(
-      Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1),
-    );
-    const end = new Date(
-      Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1),
-    );
-    const daily: BilledSnapshot['daily'] = [];
-    let NextPageToken: string | undefined;
-    do {
-      const res = await ce.send(
-        new GetCostAndUsageCommand({
-          TimePeriod: {
-            Start: start.toISOString().slice(0, 10),
-            End: end.toISOString().slice(0, 10),
-          },
-          Granularity: 'DAILY',
-          Metrics: ['UnblendedCost'],
-          Filter: { Tags: { Key: TAG_TENANT, Values: [t.tenantId] } },
-          NextPageToken,
-        }),
-      );
-      for (const r of res?.ResultsByTime ?? []) {
-        daily.push({
-          date: r.TimePeriod?.Start ?? '',
-          usd: Number(r.Total?.UnblendedCost?.Amount ?? 0),
-        });
-      }
-      NextPageToken = res?.NextPageToken;
-    } while (NextPageToken);
-    return { monthToDateUsd: daily.reduce((s, d) => s + d.usd, 0), daily };
   }
 }

@@ -4,6 +4,7 @@ import {
   LatencyMean,
   maxLatency,
   normalizeModelId,
+  splitServiceTier,
   UsageCounter,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import { emptyUsageRow, HourlyUsageRow } from '../database/types';
@@ -130,7 +131,11 @@ export function addResult(
   });
 }
 
-/** The ModelId dimension values that belong to a tenant. */
+/**
+ * The ModelId dimension values that belong to a tenant: a profile tenant's profiles, on every
+ * service tier (`<profile>+flex` and `<profile>+priority` are the same profile's Flex and
+ * Priority traffic).
+ */
 export function tenantDimensions(
   tenant: Tenant,
   dimensions: string[],
@@ -138,9 +143,10 @@ export function tenantDimensions(
   if (tenant.attribution === 'account') return dimensions;
   if (tenant.attribution === 'inference-profile') {
     const ids = new Set(Object.keys(tenant.inferenceProfiles));
-    return dimensions.filter(
-      d => ids.has(d) || ids.has(d.split('/').pop() ?? ''),
-    );
+    return dimensions.filter(d => {
+      const { model } = splitServiceTier(d);
+      return ids.has(model) || ids.has(model.split('/').pop() ?? '');
+    });
   }
   return [];
 }

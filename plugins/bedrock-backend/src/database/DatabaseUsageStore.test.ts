@@ -249,6 +249,85 @@ describe('DatabaseUsageStore.replaceWindow', () => {
   );
 });
 
+describe('DatabaseUsageStore: metrics and batch rows apart', () => {
+  const databases = lightDatabases();
+  const at = (h: number) => iso(START + h * HOUR);
+  const alpha = {
+    tenantId: 'alpha',
+    accountId: '123456789012',
+    region: 'us-east-1',
+  };
+  const row = (modelId: string, h: number, invocations: number) => ({
+    ...emptyUsageRow({ ...alpha, modelId, hour: at(h) }),
+    invocations,
+  });
+  const NOVA = 'amazon.nova-pro-v1:0';
+
+  it.each(databases.eachSupportedId())(
+    'a metrics collection never deletes batch rows, a batch collection never deletes metrics rows, and the days add both, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await DatabaseUsageStore.migrate(knex);
+      const store = DatabaseUsageStore.fromKnex(knex);
+      const window = { from: at(0), to: at(24) };
+      await store.replaceWindow({
+        ...alpha,
+        ...window,
+        rows: [row(NOVA, 1, 10), row(NOVA, 2, 20)],
+      });
+      await store.replaceWindows({
+        tenantIds: ['alpha'],
+        accountId: alpha.accountId,
+        region: alpha.region,
+        ...window,
+        scope: 'batch',
+        // a metrics row handed to the batch scope is not its to write
+        rows: [row(`${NOVA}+batch`, 2, 500), row(NOVA, 3, 999)],
+      });
+      // the metrics collection again: its rows replaced, the batch row kept
+      await store.replaceWindows({
+        tenantIds: ['alpha'],
+        accountId: alpha.accountId,
+        region: alpha.region,
+        ...window,
+        rows: [row(NOVA, 1, 11), row(`${NOVA}+batch`, 5, 777)],
+      });
+      const read = async () =>
+        (
+          await store.getUsage({
+            tenantIds: ['alpha'],
+            from: at(0),
+            to: at(24),
+          })
+        )
+          .map(r => `${r.modelId} ${r.hour.slice(11, 13)} ${r.invocations}`)
+          .sort();
+      expect(await read()).toEqual([`${NOVA} 01 11`, `${NOVA}+batch 02 500`]);
+      // the batch collection again, with no jobs: its rows gone, the metrics rows kept
+      await store.replaceWindow({
+        ...alpha,
+        ...window,
+        scope: 'batch',
+        rows: [],
+      });
+      expect(await read()).toEqual([`${NOVA} 01 11`]);
+      await store.replaceWindow({
+        ...alpha,
+        ...window,
+        scope: 'batch',
+        rows: [row(`${NOVA}+batch`, 4, 40)],
+      });
+      // the daily table keeps both kinds (what 30-day summaries read)
+      const days = await knex('bedrock_usage_daily')
+        .where({ tenant_id: 'alpha' })
+        .select('model_id', 'invocations');
+      expect(
+        days.map(d => `${d.model_id} ${Number(d.invocations)}`).sort(),
+      ).toEqual([`${NOVA} 11`, `${NOVA}+batch 40`]);
+    },
+  );
+});
+
 describe('DatabaseUsageStore reads, states, snapshots and pruning', () => {
   const databases = lightDatabases();
   const at = (h: number) => iso(START + h * HOUR);
@@ -265,6 +344,7 @@ describe('DatabaseUsageStore reads, states, snapshots and pruning', () => {
     outputTokens: 2,
     cacheReadTokens: 3,
     cacheWriteTokens: 4,
+    cacheWrite1hTokens: 13,
     clientErrors: 5,
     serverErrors: 6,
     throttles: 7,
@@ -319,6 +399,7 @@ describe('DatabaseUsageStore reads, states, snapshots and pruning', () => {
         outputTokens: 2,
         cacheReadTokens: 3,
         cacheWriteTokens: 4,
+        cacheWrite1hTokens: 13,
         clientErrors: 5,
         serverErrors: 6,
         throttles: 7,

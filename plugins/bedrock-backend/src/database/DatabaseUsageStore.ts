@@ -5,15 +5,23 @@ import {
 import { Knex } from 'knex';
 import { readBuckets, rewriteDays } from './dailyRollups';
 import { fromBucket, fromDb, toDb } from './rows';
-import { HourlyUsageRow, Snapshot, TenantState, UsageStore } from './types';
+import {
+  HourlyUsageRow,
+  BATCH_SUFFIX,
+  inScope,
+  Snapshot,
+  TenantState,
+  UsageScope,
+  UsageStore,
+} from './types';
 
 const USAGE = 'bedrock_usage_hourly';
 const DAILY = 'bedrock_usage_daily';
 const STATE = 'bedrock_tenant_state';
 const SNAPSHOTS = 'bedrock_snapshots';
 const WATERMARKS = 'bedrock_usage_watermarks';
-/** rows per INSERT: 19 columns x 50 = 950 stays under SQLite's old bound-parameter limit (999) */
-const INSERT_CHUNK = 50;
+/** rows per INSERT: 20 columns x 45 = 900 stays under SQLite's old bound-parameter limit (999) */
+const INSERT_CHUNK = 45;
 /** ids per IN list */
 const ID_CHUNK = 200;
 
@@ -21,6 +29,15 @@ const migrationsDir = resolvePackagePath(
   '@bedrock-tenancy/plugin-bedrock-backend',
   'migrations',
 );
+
+/** Limits a query to the rows of one {@link UsageScope}. */
+function scoped(q: Knex.QueryBuilder, scope: UsageScope = 'metrics') {
+  return q.andWhere(
+    'model_id',
+    scope === 'batch' ? 'like' : 'not like',
+    `%${BATCH_SUFFIX}`,
+  );
+}
 
 /** The knex implementation of {@link UsageStore}; works on SQLite and PostgreSQL. */
 export class DatabaseUsageStore implements UsageStore {
@@ -59,16 +76,19 @@ export class DatabaseUsageStore implements UsageStore {
     from: string;
     to: string;
     rows: HourlyUsageRow[];
+    scope?: UsageScope;
   }): Promise<void> {
-    const { tenantId, accountId, region, from, to, rows } = options;
+    const { tenantId, accountId, region, from, to, rows, scope } = options;
     await this.#db.transaction(async tx => {
-      await tx(USAGE)
-        .where({ tenant_id: tenantId, account_id: accountId, region })
-        .andWhere('hour', '>=', from)
-        .andWhere('hour', '<', to)
-        .delete();
+      await scoped(
+        tx(USAGE)
+          .where({ tenant_id: tenantId, account_id: accountId, region })
+          .andWhere('hour', '>=', from)
+          .andWhere('hour', '<', to),
+        scope,
+      ).delete();
       const inWindow = rows
-        .filter(r => r.hour >= from && r.hour < to)
+        .filter(r => r.hour >= from && r.hour < to && inScope(r.modelId, scope))
         .map(toDb);
       for (let i = 0; i < inWindow.length; i += INSERT_CHUNK) {
         // upsert: a concurrent collection of the same window (refresh vs schedule) merges
@@ -94,18 +114,21 @@ export class DatabaseUsageStore implements UsageStore {
     from: string;
     to: string;
     rows: HourlyUsageRow[];
+    scope?: UsageScope;
   }): Promise<void> {
-    const { accountId, region, from, to } = options;
+    const { accountId, region, from, to, scope } = options;
     const ids = [...new Set(options.tenantIds)].sort();
     const wanted = new Set(ids);
     await this.#db.transaction(async tx => {
       for (let i = 0; i < ids.length; i += ID_CHUNK) {
-        await tx(USAGE)
-          .where({ account_id: accountId, region })
-          .whereIn('tenant_id', ids.slice(i, i + ID_CHUNK))
-          .andWhere('hour', '>=', from)
-          .andWhere('hour', '<', to)
-          .delete();
+        await scoped(
+          tx(USAGE)
+            .where({ account_id: accountId, region })
+            .whereIn('tenant_id', ids.slice(i, i + ID_CHUNK))
+            .andWhere('hour', '>=', from)
+            .andWhere('hour', '<', to),
+          scope,
+        ).delete();
       }
       const inWindow = options.rows
         .filter(
@@ -114,7 +137,8 @@ export class DatabaseUsageStore implements UsageStore {
             r.accountId === accountId &&
             r.region === region &&
             r.hour >= from &&
-            r.hour < to,
+            r.hour < to &&
+            inScope(r.modelId, scope),
         )
         .map(toDb);
       for (let i = 0; i < inWindow.length; i += INSERT_CHUNK) {

@@ -11,6 +11,7 @@ export const COUNTER_COLUMNS: Record<UsageCounter, string> = {
   outputTokens: 'output_tokens',
   cacheReadTokens: 'cache_read_tokens',
   cacheWriteTokens: 'cache_write_tokens',
+  cacheWrite1hTokens: 'cache_write_1h_tokens',
   clientErrors: 'client_errors',
   serverErrors: 'server_errors',
   throttles: 'throttles',

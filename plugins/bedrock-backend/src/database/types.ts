@@ -69,6 +69,19 @@ export interface Snapshot<T = unknown> {
   fetchedAt: string;
 }
 
+/**
+ * Which rows a window replacement owns: `metrics` (default) the rows of CloudWatch and the
+ * invocation logs, `batch` those of batch inference jobs (model ids ending `+batch`). Each
+ * collector replaces its own and never deletes the other's.
+ */
+export type UsageScope = 'metrics' | 'batch';
+
+/** The model-id suffix of batch inference usage (see splitServiceTier). */
+export const BATCH_SUFFIX = '+batch';
+
+export const inScope = (modelId: string, scope: UsageScope = 'metrics') =>
+  modelId.endsWith(BATCH_SUFFIX) === (scope === 'batch');
+
 /** Where the collector writes and the routes read. */
 export interface UsageStore {
   /**
@@ -82,6 +95,7 @@ export interface UsageStore {
     from: string;
     to: string;
     rows: HourlyUsageRow[];
+    scope?: UsageScope;
   }): Promise<void>;
   /**
    * {@link UsageStore.replaceWindow} for many tenants of one account and region at once, in one
@@ -94,6 +108,7 @@ export interface UsageStore {
     from: string;
     to: string;
     rows: HourlyUsageRow[];
+    scope?: UsageScope;
   }): Promise<void>;
   /** Rows of the tenants with from <= hour < to. */
   getUsage(options: {

@@ -96,6 +96,7 @@ function figures(t: Tenant): TenantFigures {
       outputTokens: 10,
       cacheReadTokens: 0,
       cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
       clientErrors: 0,
       serverErrors: 0,
       throttles: 0,
@@ -285,6 +286,8 @@ describe('GroupRollupService', () => {
       budgetLimitUsd: 100,
       budgetUsedFraction: 0.4,
       alarmsInAlarm: 2,
+      // no billed figures: nothing to compare the estimate with
+      reconciliation: null,
     });
     expect(r.tenants[0]).toMatchObject({
       budgetLimitUsd: null,
@@ -307,6 +310,7 @@ describe('GroupRollupService', () => {
       partial: true,
       partialReason:
         '1 tenant(s) use models without a price: only their priced traffic is counted',
+      reconciliation: null,
     });
     expect(r.groups).toEqual(['group:default/team-a']);
     // d claims a tenant the caller may not read: left out, counted

@@ -24,7 +24,8 @@ import { ownerRef } from './ownership';
 import { MemoCache } from './MemoCache';
 import { callerKey } from './PolicyDecisionCache';
 import { TimeRange } from './range';
-import { SummaryService, TenantFigures } from './SummaryService';
+import { monthOfRange, SummaryService, TenantFigures } from './SummaryService';
+import { sumReconciliations } from './reconciliation';
 import { visiblePart } from './visibleTree';
 
 const title = (e: Entity) => e.metadata.title ?? e.metadata.name;
@@ -346,6 +347,7 @@ export class GroupRollupService {
           s.alarms.status === 'ok'
             ? s.alarms.data.filter(a => a.state === 'ALARM').length
             : 0,
+        reconciliation: s.reconciliation ?? null,
         models: s.models ?? [],
         billedUsd: s.billedUsd ?? null,
         pricedCostUsd: cost?.rangeEstimatedUsd ?? 0,
@@ -384,6 +386,10 @@ export class GroupRollupService {
         unpricedTenants,
         partial: reasons.length > 0,
         partialReason: reasons.length ? reasons.join('; ') : null,
+        reconciliation: sumReconciliations(
+          rows.map(r => r.reconciliation),
+          monthOfRange(range) ?? '',
+        ),
       },
       tenants: rows.sort(
         (a, b) => (b.estimatedCostUsd ?? 0) - (a.estimatedCostUsd ?? 0),

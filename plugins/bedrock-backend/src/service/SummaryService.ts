@@ -4,6 +4,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import {
   AlarmInfo,
+  BillingReconciliation,
   BudgetBlock,
   CostBlock,
   EnforcementInfo,
@@ -27,7 +28,8 @@ import { HourlyUsageRow, Snapshot, UsageStore } from '../database/types';
 import { createHash } from 'node:crypto';
 import { BucketCache } from './BucketCache';
 import { MemoCache } from './MemoCache';
-import { budgetBlock } from './cost';
+import { budgetBlock, rowCost } from './cost';
+import { reconcileMonth } from './reconciliation';
 import { section } from './sections';
 import { TimeRange } from './range';
 import { historyWindow } from './historyWindow';
@@ -47,6 +49,14 @@ export interface TenantFigures {
    * or has no day of the range (it keeps the current month only)
    */
   billedUsd?: number | null;
+  /** the range's month estimate vs bill; null without billed figures or for a range across months */
+  reconciliation?: BillingReconciliation | null;
+}
+
+/** The month `YYYY-MM` a range lies in, or null when it crosses months. */
+export function monthOfRange(range: TimeRange): string | null {
+  const from = iso(range.from).slice(0, 7);
+  return iso(range.to - 1).slice(0, 7) === from ? from : null;
 }
 
 /** Billed cost of the days of `range` that the snapshot has; null when it has none of them. */
@@ -224,6 +234,7 @@ export class SummaryService {
       if (list) list.push(r);
       else historyOf.set(r.tenantId, [r]);
     }
+    const month = monthOfRange(range);
     return tenants.map(tenant => {
       const own = historyOf.get(tenant.tenantId) ?? [];
       const cost = costSection(
@@ -238,6 +249,15 @@ export class SummaryService {
         totals: totalsOf(this.#options.prices, rows),
         models: modelsOf(this.#options.prices, rows),
         billedUsd: billedIn(billed[tenant.tenantId]?.payload, range),
+        reconciliation: month
+          ? reconcileMonth({
+              month,
+              rows: own,
+              cost: r => rowCost(this.#options.prices, r),
+              billed: billed[tenant.tenantId]?.payload,
+              asOf: billed[tenant.tenantId]?.fetchedAt,
+            })
+          : null,
         cost: cost.section,
         budget: section(budgets[tenant.tenantId], 'Budget', b =>
           b ? budgetBlock(b, cost.data?.dailyRunRateUsd ?? 0, now) : null,

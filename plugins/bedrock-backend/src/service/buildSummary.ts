@@ -22,7 +22,13 @@ import { modelsOf, seriesOf, totalsOf } from './usage';
 
 /** What every summary is built with: prices and the thresholds of its notices. */
 export interface SummaryOptions {
+  /**
+   * read on every summary: the plugin passes a getter over its price table (prices/PriceTable),
+   * whose rows change after each run of the AWS price list reader
+   */
   prices: PriceRow[];
+  /** where the prices come from, added to the cost panel's `includes` */
+  priceNote?: () => string;
   idleDays: number;
   staleAfterMinutes: number;
   costExplorerEnabled: boolean;
@@ -56,6 +62,16 @@ export function costSection(
       },
     };
   }
+}
+
+/** The cost panel with a line added to what it includes. */
+function withNote(
+  s: Section<CostBlock>,
+  note: string | undefined,
+): Section<CostBlock> {
+  return s.status === 'ok' && note
+    ? { ...s, data: { ...s.data, includes: [...s.data.includes, note] } }
+    : s;
 }
 
 /** The entity summary from what the store holds: pure, no I/O. */
@@ -117,7 +133,7 @@ export function buildSummary(
     models,
     byRegion: regionsOf(prices, rows),
     series: series.points,
-    cost: cost.section,
+    cost: withNote(cost.section, options.priceNote?.()),
     budget: section(data.budget, 'Budget', b =>
       b ? budgetBlock(b, cost.data?.dailyRunRateUsd ?? 0, now) : null,
     ),
@@ -132,6 +148,7 @@ export function buildSummary(
       prices,
       region: tenant.regions[0],
       today: iso(now).slice(0, 10),
+      streamingMeasured: tenant.attribution !== 'identity',
     }),
     freshness: {
       dataUntil: state?.watermark ?? null,

@@ -9,6 +9,8 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   CHARGEBACK_MONTH_PATTERN,
   ChargebackExport,
+  ChargebackUnattributed,
+  splitServiceTier,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import { floorHour, HOUR_MS, iso } from '../lib/time';
 import type { DetailedRollup } from './GroupRollupService';
@@ -102,6 +104,8 @@ export function buildChargeback(o: {
   month: string;
   parents: Map<string, string[]>;
   now: number;
+  /** admins only: the month's unattributed usage per account and region */
+  unattributed?: ChargebackUnattributed[];
 }): ChargebackExport {
   const { rollup } = o;
   const billed = rollup.tenants.map(t => t.billedUsd);
@@ -133,9 +137,11 @@ export function buildChargeback(o: {
       costComplete: t.estimatedCostUsd !== null,
       billedCostUsd: t.billedUsd,
       budgetLimitUsd: t.budgetLimitUsd,
+      reconciliation: t.reconciliation ?? null,
       models: t.models.map(m => ({
         modelId: m.modelId,
         displayName: m.displayName,
+        serviceTier: splitServiceTier(m.modelId).tier,
         invocations: m.invocations,
         inputTokens: m.inputTokens,
         outputTokens: m.outputTokens,
@@ -144,6 +150,7 @@ export function buildChargeback(o: {
     })),
     unreadableTenants: rollup.unreadableTenants ?? 0,
     unverified: rollup.unverified,
+    ...(o.unattributed ? { unattributed: o.unattributed } : {}),
   };
 }
 
@@ -169,6 +176,14 @@ export async function groupChargeback(o: {
   includeChildren: boolean;
   credentials: BackstageCredentials;
   now: number;
+  /**
+   * The unattributed usage of the range for an admin, undefined for anyone else (whose export
+   * then has no `unattributed`): see unattributed/UnattributedService.
+   */
+  unattributed?: (
+    credentials: BackstageCredentials,
+    range: TimeRange,
+  ) => Promise<ChargebackUnattributed[] | undefined>;
 }): Promise<ChargebackExport> {
   const range = monthRange(o.month, o.now);
   const group = await o.entities.read(o.groupRef, o.credentials);
@@ -183,5 +198,12 @@ export async function groupChargeback(o: {
     rollup.tenants.map(t => t.owner),
     o.credentials,
   );
-  return buildChargeback({ rollup, month: o.month, parents, now: o.now });
+  const unattributed = await o.unattributed?.(o.credentials, range);
+  return buildChargeback({
+    rollup,
+    month: o.month,
+    parents,
+    now: o.now,
+    unattributed,
+  });
 }

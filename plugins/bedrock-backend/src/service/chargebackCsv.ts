@@ -1,4 +1,7 @@
-import type { ChargebackExport } from '@bedrock-tenancy/plugin-bedrock-common';
+import type {
+  ChargebackExport,
+  ChargebackUnattributed,
+} from '@bedrock-tenancy/plugin-bedrock-common';
 
 /**
  * The CSV columns. One file, three row types, so a spreadsheet can pivot on any of them:
@@ -17,6 +20,7 @@ export const CHARGEBACK_CSV_COLUMNS = [
   'owner_parent_groups',
   'model_id',
   'model_name',
+  'service_tier',
   'invocations',
   'input_tokens',
   'output_tokens',
@@ -24,7 +28,42 @@ export const CHARGEBACK_CSV_COLUMNS = [
   'cost_status',
   'billed_cost_usd',
   'budget_limit_usd',
+  // estimate vs bill, tenant and total rows: the days the bill is complete for, compared
+  'billing_source',
+  'billed_through',
+  'reconciled_billed_usd',
+  'reconciled_estimated_usd',
+  'variance_usd',
+  'variance_percent',
+  'billing_lag',
 ] as const;
+
+/** The estimate-vs-bill cells of a tenant or total row; empty without billed figures. */
+function varianceCells(
+  r:
+    | {
+        source?: string;
+        comparedThrough: string | null;
+        billedUsd: number;
+        estimatedUsd: number;
+        varianceUsd: number;
+        variancePercent: number | null;
+        lagNote: string;
+      }
+    | null
+    | undefined,
+): Cell[] {
+  if (!r) return ['', '', null, null, null, null, ''];
+  return [
+    r.source ?? '',
+    r.comparedThrough ?? '',
+    r.billedUsd,
+    r.estimatedUsd,
+    r.varianceUsd,
+    r.variancePercent,
+    r.lagNote,
+  ];
+}
 
 type Cell = string | number | null | undefined;
 
@@ -70,6 +109,7 @@ export function chargebackCsv(e: ChargebackExport): string {
         ...tenant.slice(2),
         m.modelId,
         m.displayName,
+        m.serviceTier,
         m.invocations,
         m.inputTokens,
         m.outputTokens,
@@ -77,12 +117,14 @@ export function chargebackCsv(e: ChargebackExport): string {
         m.estimatedCostUsd === null ? 'unpriced' : 'estimated',
         null,
         null,
+        ...varianceCells(null),
       ]);
     }
     lines.push([
       ...tenant.slice(0, 1),
       'tenant',
       ...tenant.slice(2),
+      '',
       '',
       '',
       t.invocations,
@@ -92,12 +134,15 @@ export function chargebackCsv(e: ChargebackExport): string {
       t.costComplete ? 'estimated' : 'partial',
       t.billedCostUsd,
       t.budgetLimitUsd,
+      ...varianceCells(t.reconciliation),
     ]);
   }
+  for (const u of e.unattributed ?? []) lines.push(unattributedCsvRow(e, u));
   lines.push([
     e.month,
     'total',
     e.groupRef,
+    '',
     '',
     '',
     '',
@@ -112,6 +157,32 @@ export function chargebackCsv(e: ChargebackExport): string {
     e.totals.partial ? 'partial' : 'estimated',
     e.totals.billedCostUsd,
     e.totals.budgetLimitUsd,
+    ...varianceCells(e.totals.reconciliation),
   ]);
   return `\uFEFF${lines.map(l => l.map(cell).join(',')).join('\r\n')}\r\n`;
+}
+
+/**
+ * An `unattributed` row (admins' exports only): the usage of one account and region that no bound
+ * tenant is attributed, named `unattributed <account>/<region>` in tenant_title. The `tenant`
+ * rows plus these equal the accounts' Bedrock usage when the export covers every tenant of those
+ * accounts; the `total` row stays the tenants' total.
+ */
+function unattributedCsvRow(
+  e: ChargebackExport,
+  u: ChargebackUnattributed,
+): Cell[] {
+  const values: Partial<Record<(typeof CHARGEBACK_CSV_COLUMNS)[number], Cell>> =
+    {
+      month: e.month,
+      row_type: 'unattributed',
+      group: e.groupRef,
+      tenant_title: `unattributed ${u.accountId}/${u.region}`,
+      invocations: u.invocations,
+      input_tokens: u.inputTokens,
+      output_tokens: u.outputTokens,
+      estimated_cost_usd: u.estimatedCostUsd,
+      cost_status: u.costComplete ? 'estimated' : 'partial',
+    };
+  return CHARGEBACK_CSV_COLUMNS.map(c => values[c] ?? '');
 }

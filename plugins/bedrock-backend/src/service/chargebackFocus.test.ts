@@ -1,4 +1,7 @@
-import { ChargebackExport } from '@bedrock-tenancy/plugin-bedrock-common';
+import {
+  ChargebackExport,
+  splitServiceTier,
+} from '@bedrock-tenancy/plugin-bedrock-common';
 import {
   CHARGEBACK_FOCUS_COLUMNS,
   chargebackFocusCsv,
@@ -112,6 +115,7 @@ const model = (
 ) => ({
   modelId,
   displayName,
+  serviceTier: splitServiceTier(modelId).tier,
   invocations: 10,
   inputTokens,
   outputTokens,

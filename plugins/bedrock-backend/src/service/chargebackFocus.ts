@@ -3,6 +3,7 @@ import {
   ChargebackExport,
   ChargebackModel,
   ChargebackTenant,
+  ChargebackUnattributed,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import { csvText } from './chargebackCsv';
 
@@ -30,14 +31,20 @@ import { csvText } from './chargebackCsv';
  *     the traffic was free; a FOCUS validator reports these rows.
  * - x_EstimatedCostUsd: the estimate on every priced row, whatever the status.
  * - x_TenantBilledCostUsd: the tenant's Cost Explorer figure, repeated on each of its rows (a
- *   reference, never to be summed); empty when there is none.
+ *   reference, never to be summed); empty when there is none. It is every day Cost Explorer
+ *   had when fetched, the last ones possibly incomplete (the bill lags 24-48 h).
+ * - x_TenantBilledThrough, x_TenantVarianceUsd: the tenant's estimate vs bill (the same as the
+ *   CSV and JSON exports): billed − estimated over the month's days up to the last one the bill
+ *   was complete for; repeated on each of its rows, empty without billed figures.
  * - ConsumedQuantity = PricingQuantity: input + output tokens (unit `Tokens`); the row mixes
  *   input and output tokens, priced differently, so there is no single unit price and
  *   ListUnitPrice / ContractedUnitPrice are left out.
  * - SkuId: the model id. ResourceId: the tenant id (the value of the AWS cost allocation tag, to
  *   join with the provider's own FOCUS rows), ResourceName: the tenant's title.
  * - RegionId, SubAccountId: empty (null, which the spec allows): the roll-up does not carry the
- *   tenant's bound account and regions per row.
+ *   tenant's bound account and regions per row. An admin's export adds a row per model of each
+ *   account-region's unattributed usage (spend no tenant owns), with both set: see
+ *   `unattributedFocusRow`.
  * - BillingAccountId (the AWS payer account) is not known to the suite: left out rather than
  *   invented, so a strict validator reports it missing.
  * - Dates: `YYYY-MM-DDTHH:mm:ssZ` (UTC); BillingPeriod is the calendar month [start, end), the
@@ -82,7 +89,10 @@ export const CHARGEBACK_FOCUS_COLUMNS = [
   'x_CostStatus',
   'x_EstimatedCostUsd',
   'x_TenantBilledCostUsd',
+  'x_TenantBilledThrough',
+  'x_TenantVarianceUsd',
   'x_ModelName',
+  'x_ServiceTier',
   'x_Invocations',
   'x_InputTokens',
   'x_OutputTokens',
@@ -210,14 +220,89 @@ export function chargebackFocusRows(e: ChargebackExport): FocusRow[] {
         x_CostStatus: status,
         x_EstimatedCostUsd: estimate,
         x_TenantBilledCostUsd: t.billedCostUsd,
+        x_TenantBilledThrough: t.reconciliation?.comparedThrough ?? null,
+        x_TenantVarianceUsd: t.reconciliation?.varianceUsd ?? null,
         x_ModelName: m.displayName,
+        x_ServiceTier: m.serviceTier,
         x_Invocations: m.invocations,
         x_InputTokens: m.inputTokens,
         x_OutputTokens: m.outputTokens,
       });
     }
   }
+  for (const u of e.unattributed ?? []) {
+    for (const m of u.models)
+      rows.push(unattributedFocusRow(e, u, m, [chargeStart, chargeEnd]));
+  }
   return rows;
+}
+
+/**
+ * One model's unattributed usage in one account and region (admins' exports only): ResourceId
+ * `unattributed`, SubAccountId the account, RegionId the region, priced as the tenants' rows
+ * (x_CostStatus `estimated`, or `unpriced` with empty costs). Column-independent: a column not
+ * set here is null.
+ */
+function unattributedFocusRow(
+  e: ChargebackExport,
+  u: ChargebackUnattributed,
+  m: ChargebackUnattributed['models'][number],
+  [chargeStart, chargeEnd]: [string, string],
+): FocusRow {
+  const [periodStart, periodEnd] = billingPeriod(e.month);
+  const estimate = m.estimatedCostUsd;
+  const tokens = m.inputTokens + m.outputTokens;
+  const values: Partial<FocusRow> = {
+    BilledCost: estimate,
+    BillingCurrency: e.currency,
+    BillingPeriodEnd: periodEnd,
+    BillingPeriodStart: periodStart,
+    ChargeCategory: 'Usage',
+    ChargeDescription: `Amazon Bedrock ${m.displayName} used in ${
+      u.accountId
+    }/${u.region} by no tenant: ${m.inputTokens} input and ${
+      m.outputTokens
+    } output tokens in ${m.invocations} invocations; ${
+      estimate === null
+        ? 'no list price known'
+        : `list-price estimate ${e.currency} ${estimate.toFixed(2)}`
+    }`,
+    ChargeFrequency: 'Usage-Based',
+    ChargePeriodEnd: chargeEnd,
+    ChargePeriodStart: chargeStart,
+    ConsumedQuantity: tokens,
+    ConsumedUnit: 'Tokens',
+    ContractedCost: estimate,
+    EffectiveCost: estimate,
+    InvoiceIssuerName: 'AWS',
+    ListCost: estimate,
+    PricingQuantity: tokens,
+    PricingUnit: 'Tokens',
+    ProviderName: 'AWS',
+    PublisherName: focusPublisher(m.modelId),
+    RegionId: u.region,
+    ResourceId: 'unattributed',
+    ResourceName: `unattributed ${u.accountId}/${u.region}`,
+    ResourceType: 'Bedrock Unattributed Usage',
+    ServiceCategory: 'AI and Machine Learning',
+    ServiceName: 'Amazon Bedrock',
+    ServiceSubcategory: 'Generative AI',
+    SkuId: m.modelId,
+    SubAccountId: u.accountId,
+    Tags: JSON.stringify({
+      [`${BEDROCK_ANNOTATION_PREFIX}/unattributed`]: 'true',
+      [`${BEDROCK_ANNOTATION_PREFIX}/group`]: e.groupRef,
+    }),
+    x_CostStatus: estimate === null ? 'unpriced' : 'estimated',
+    x_EstimatedCostUsd: estimate,
+    x_ModelName: m.displayName,
+    x_Invocations: m.invocations,
+    x_InputTokens: m.inputTokens,
+    x_OutputTokens: m.outputTokens,
+  };
+  return Object.fromEntries(
+    CHARGEBACK_FOCUS_COLUMNS.map(c => [c, values[c] ?? null]),
+  ) as FocusRow;
 }
 
 /** Up to 6 decimals, no thousands separator; empty for null (FOCUS null in CSV). */

@@ -15,6 +15,7 @@ import { DatabaseUsageStore } from '../database/DatabaseUsageStore';
 import { emptyUsageRow, HourlyUsageRow } from '../database/types';
 import { CHARGEBACK_CSV_COLUMNS, csvText } from './chargebackCsv';
 import { CHARGEBACK_FOCUS_COLUMNS } from './chargebackFocus';
+import { completeThrough } from './reconciliation';
 
 jest.setTimeout(60_000);
 
@@ -30,6 +31,11 @@ const FROM = new Date(monthStart).toISOString();
 const TO = new Date(
   Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1),
 ).toISOString();
+/** the last day of MONTH the bill is complete for now (24 h lag): its last day, but on the 1st */
+const THROUGH = [
+  completeThrough(now.toISOString(), 24),
+  new Date(Date.parse(TO) - 86_400_000).toISOString().slice(0, 10),
+].sort()[0];
 const day = (d: number, h = 10) =>
   new Date(monthStart + (d - 1) * 86_400_000 + h * 3_600_000).toISOString();
 
@@ -168,6 +174,11 @@ describe('chargeback export', () => {
         { date: TO.slice(0, 10), usd: 9 },
       ],
     });
+    // gamma's bill: the caller may not read gamma, so it must reach no export or roll-up
+    await snapshot('billed', 'gamma', {
+      monthToDateUsd: 0,
+      daily: [{ date: FROM.slice(0, 10), usd: 777.77 }],
+    });
     server = await startBedrockBackend({
       entities,
       knex,
@@ -252,6 +263,47 @@ describe('chargeback export', () => {
     });
   });
 
+  it('compares estimate and bill per tenant for the month, with the lag stated, only for tenants the caller may read', async () => {
+    const res = await get(`/group/default/dept/chargeback?month=${MONTH}`);
+    const e = res.body as ChargebackExport;
+    const [alpha, beta] = e.tenants;
+    // alpha: billed USD 1.50 against USD 0.25 + 3.20 estimated
+    expect(alpha.reconciliation).toMatchObject({
+      month: MONTH,
+      source: 'cost-allocation-tag',
+      lagHours: 24,
+      comparedThrough: THROUGH,
+      billedUsd: 1.5,
+      estimateComplete: true,
+      lagNote: `billed figures lag up to 24 h; last complete day ${THROUGH}`,
+    });
+    expect(alpha.reconciliation!.estimatedUsd).toBeCloseTo(3.45, 10);
+    expect(alpha.reconciliation!.varianceUsd).toBeCloseTo(-1.95, 10);
+    expect(alpha.reconciliation!.variancePercent).toBeCloseTo(-130, 10);
+    // no bill for beta: nothing to compare, never a variance against $0
+    expect(beta.reconciliation).toBe(null);
+    expect(e.totals.reconciliation).toMatchObject({
+      tenants: 1,
+      billedUsd: 1.5,
+    });
+    // gamma's USD 777.77 reaches no figure of this caller
+    expect(res.text).not.toContain('777.77');
+    const csv = (
+      await get(`/group/default/dept/chargeback?month=${MONTH}&format=csv`)
+    ).text;
+    const focus = (
+      await get(`/group/default/dept/chargeback?month=${MONTH}&format=focus`)
+    ).text;
+    const rollup = (
+      await get(`/group/default/dept/rollup?from=${FROM}&to=${TO}`)
+    ).text;
+    for (const text of [csv, focus, rollup])
+      expect(text).not.toContain('777.77');
+    expect(
+      (JSON.parse(rollup) as GroupRollup).totals.reconciliation?.billedUsd,
+    ).toBe(1.5);
+  });
+
   it("gives a copy of another team's tenant no figures: listed as unverified, never in rows or totals", async () => {
     const e = (await get(`/group/default/team-b/chargeback?month=${MONTH}`))
       .body as ChargebackExport;
@@ -285,8 +337,9 @@ describe('chargeback export', () => {
     expect(byType('tenant')).toHaveLength(2);
     const [total] = byType('total');
     // the total row is the roll-up's; numbers without $ or thousands separators
+    // then estimate vs bill over the days the bill is complete for: 1.50 billed, 3.45 estimated
     expect(total).toBe(
-      `${MONTH},total,group:default/dept,,,,,,,,40,1001000,3000000,5.95,partial,1.5,10`,
+      `${MONTH},total,group:default/dept,,,,,,,,,40,1001000,3000000,5.95,partial,1.5,10,,${THROUGH},1.5,3.45,-1.95,-130,billed figures lag up to 24 h; last complete day ${THROUGH}`,
     );
     // a comma is quoted; a title that is a formula is neutralised and quoted
     expect(text).toContain(',"Alpha, the assistant",alpha,');
@@ -295,7 +348,7 @@ describe('chargeback export', () => {
       'group:default/team-a,group:default/dept;group:default/company,',
     );
     expect(text).toContain(`,${COMMAND_R},`);
-    expect(text).toMatch(/,1000,0,,unpriced,,\r\n/);
+    expect(text).toMatch(/,1000,0,,unpriced,,,{7}\r\n/);
   });
 
   it('writes the FOCUS CSV: usage rows only, billed split where known, estimates marked, unpriced empty', async () => {

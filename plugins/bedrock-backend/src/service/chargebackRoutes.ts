@@ -1,4 +1,8 @@
-import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  AuditorService,
+  BackstageCredentials,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -6,6 +10,7 @@ import {
   CHARGEBACK_FORMATS,
   CHARGEBACK_MONTH_PATTERN,
   ChargebackExport,
+  ChargebackUnattributed,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import express from 'express';
 import { z } from 'zod';
@@ -16,6 +21,7 @@ import { groupChargeback } from './chargeback';
 import { chargebackCsv } from './chargebackCsv';
 import { chargebackFocusCsv } from './chargebackFocus';
 import { GroupRollupService } from './GroupRollupService';
+import type { TimeRange } from './range';
 
 const querySchema = z
   .object({
@@ -48,6 +54,11 @@ export function addChargebackRoutes(
     now: () => number;
     /** records each download: who, which group, month and format (the actor is the caller) */
     auditor?: AuditorService;
+    /** admins' unattributed rows of the month (undefined for anyone else) */
+    unattributed?: (
+      credentials: BackstageCredentials,
+      range: TimeRange,
+    ) => Promise<ChargebackUnattributed[] | undefined>;
   },
 ) {
   router.get('/group/:namespace/:name/chargeback', async (req, res) => {
@@ -99,6 +110,10 @@ export function addChargebackRoutes(
       meta: {
         tenants: body.tenants.length,
         unreadableTenants: body.unreadableTenants,
+        // an admin's export also names every account-region's spend no tenant owns
+        ...(body.unattributed
+          ? { unattributedAccountRegions: body.unattributed.length }
+          : {}),
       },
     });
     const file = `bedrock-chargeback-${p.namespace}-${p.name}-${month}`;

@@ -21,6 +21,7 @@ function dayRow(daysAgo: number, usd: number, modelId = HAIKU): HourlyUsageRow {
     outputTokens: 0,
     cacheReadTokens: 0,
     cacheWriteTokens: 0,
+    cacheWrite1hTokens: 0,
     clientErrors: 0,
     serverErrors: 0,
     throttles: 0,

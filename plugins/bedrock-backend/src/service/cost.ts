@@ -11,6 +11,7 @@ import {
 import type { BilledSnapshot, BudgetSnapshot } from '../database/snapshots';
 import { DAY_MS, floorHour, HOUR_MS } from '../lib/time';
 import { HourlyUsageRow } from '../database/types';
+import { reconcileMonth } from './reconciliation';
 
 /** A day's spend is anomalous above this many standard deviations of the trailing 14 days... */
 export const ANOMALY_SIGMAS = 3;
@@ -54,6 +55,11 @@ function cachedPrice(
     cache.set(key, price);
   }
   return price;
+}
+
+/** The price row in effect on a usage row's day, or null when the model is unpriced. */
+export function rowPrice(prices: PriceRow[], r: HourlyUsageRow) {
+  return cachedPrice(prices, r.modelId, r.region, r.hour.slice(0, 10));
 }
 
 /** Cost of one row at the price in effect that day, or null when the model is unpriced. */
@@ -180,13 +186,21 @@ export function costBlock(options: {
           asOf: options.billedAsOf ?? new Date(now).toISOString(),
         }
       : null,
+    // this month's estimate vs bill over the days the bill is complete for (reconciliation.ts)
+    reconciliation: reconcileMonth({
+      month: day(now).slice(0, 7),
+      rows: history,
+      cost: r => rowCost(prices, r),
+      billed: options.billed,
+      asOf: options.billedAsOf,
+    }),
     includes: [
       'on-demand input, output and prompt-cache tokens at list prices (built-in table plus bedrock.prices)',
     ],
     assumptions: [
       'Claude Sonnet 4.5 and later: the global cross-Region profile at its price, in-Region and geo profiles (us., eu., ...) 10% higher',
       CACHE_WRITE_ASSUMPTION,
-      'every token at the standard on-demand tier: CloudWatch does not split tokens by service tier, so priority (premium) and flex (discounted) traffic is priced as standard',
+      "service tiers apart: CloudWatch reports Priority and Flex traffic as <model-id>+priority and <model-id>+flex, each priced only at its own tier's rate; a tier with no price (Reserved, or a tier this version does not know) is unpriced, never priced as Standard",
     ],
     excludes: [
       'traffic through the OpenAI-compatible bedrock-mantle endpoint (its metrics are in AWS/BedrockMantle, not AWS/Bedrock)',

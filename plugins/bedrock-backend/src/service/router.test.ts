@@ -95,6 +95,7 @@ function rowsOf(tenant: typeof checkout): HourlyUsageRow[] {
         outputTokens: h.outputTokens,
         cacheReadTokens: 0,
         cacheWriteTokens: 0,
+        cacheWrite1hTokens: 0,
         clientErrors: h.clientErrors,
         serverErrors: h.serverErrors,
         throttles: h.throttles,

@@ -67,6 +67,8 @@ export interface RouterOptions {
   enforcementPlan?: () => Promise<EnforcementPlan>;
   /** temporary budget increases; their routes are absent without it */
   increases?: BudgetIncreaseService;
+  /** the chargeback export's unattributed rows for admins (unattributed/UnattributedService) */
+  unattributed?: Parameters<typeof addChargebackRoutes>[1]['unattributed'];
   now?: () => number;
 }
 
@@ -146,6 +148,7 @@ export async function createRouter(
     includeChildGroups,
     now,
     auditor: options.auditor,
+    unattributed: options.unattributed,
   });
 
   if (options.enforcementPlan) {

@@ -32,6 +32,7 @@ describe('totalsOf', () => {
         outputTokens: 200_000, // $0.25
         cacheReadTokens: 2_000_000, // $0.05
         cacheWriteTokens: 160_000, // $0.05
+        cacheWrite1hTokens: 100_000, // 1-hour TTL, 2x input: $0.05
         clientErrors: 3,
         serverErrors: 2,
         throttles: 4,
@@ -56,6 +57,7 @@ describe('totalsOf', () => {
       outputTokens: 450_000,
       cacheReadTokens: 2_000_000,
       cacheWriteTokens: 160_000,
+      cacheWrite1hTokens: 100_000,
       clientErrors: 8,
       serverErrors: 2,
       throttles: 5,
@@ -70,7 +72,7 @@ describe('totalsOf', () => {
       ttftAvgMs: null,
       ttftP99Ms: null,
       estimatedCostUsd: expect.closeTo(
-        0.25 + 0.25 + 0.05 + 0.05 + 0.4 + 0.8,
+        0.25 + 0.25 + 0.05 + 0.05 + 0.05 + 0.4 + 0.8,
         9,
       ),
     });

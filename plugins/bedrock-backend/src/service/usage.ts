@@ -15,6 +15,7 @@ import {
 import { DAY_MS, HOUR_MS } from '../lib/time';
 import { HourlyUsageRow } from '../database/types';
 import { rowCost } from './cost';
+import { pricesUsed } from './pricesUsed';
 
 /**
  * Sums rows; latency averaged weighted by invocations, time to first token weighted by
@@ -79,6 +80,7 @@ export function modelsOf(
       displayName: modelDisplayName(modelId),
       priced: rs.every(r => rowCost(prices, r) !== null),
       costShare: null as number | null,
+      prices: pricesUsed(prices, rs),
     };
   });
   const pricedTotal = models.reduce((s, m) => s + (m.estimatedCostUsd ?? 0), 0);

@@ -18,6 +18,7 @@ const haiku: ModelUsage = {
   outputTokens: 1_200_000,
   cacheReadTokens: 0,
   cacheWriteTokens: 0,
+  cacheWrite1hTokens: 0,
   clientErrors: 40,
   serverErrors: 5,
   throttles: 12,
@@ -29,6 +30,15 @@ const haiku: ModelUsage = {
   ttftAvgMs: 210,
   ttftP99Ms: 480,
   estimatedCostUsd: 3.5,
+  prices: [
+    {
+      origin: 'price-list',
+      source:
+        'AWS Price List API (AmazonBedrockFoundationModels, us-east-1, effective 2024-03-13)',
+      effectiveFrom: '2024-03-13',
+      region: 'us-east-1',
+    },
+  ],
 };
 
 const sonnet: ModelUsage = {
@@ -41,6 +51,7 @@ const sonnet: ModelUsage = {
   outputTokens: 400_000,
   cacheReadTokens: 0,
   cacheWriteTokens: 0,
+  cacheWrite1hTokens: 0,
   clientErrors: 10,
   serverErrors: 15,
   throttles: 30,
@@ -52,6 +63,22 @@ const sonnet: ModelUsage = {
   ttftAvgMs: 530,
   ttftP99Ms: 1900,
   estimatedCostUsd: 10.5,
+  // the operator's price took effect in the range
+  prices: [
+    {
+      origin: 'built-in',
+      source:
+        'aws.amazon.com/bedrock/pricing (us-east-1 on-demand, transcribed 2025-07-20)',
+      effectiveFrom: '2025-07-20',
+      region: '*',
+    },
+    {
+      origin: 'config',
+      source: 'app-config bedrock.prices',
+      effectiveFrom: '2026-11-18',
+      region: '*',
+    },
+  ],
 };
 
 const custom: ModelUsage = {
@@ -64,6 +91,7 @@ const custom: ModelUsage = {
   outputTokens: 54_321,
   cacheReadTokens: 0,
   cacheWriteTokens: 0,
+  cacheWrite1hTokens: 0,
   clientErrors: 0,
   serverErrors: 0,
   throttles: 0,
@@ -132,6 +160,7 @@ export const entitySummary: EntitySummary = {
     outputTokens: 1_654_321,
     cacheReadTokens: 0,
     cacheWriteTokens: 0,
+    cacheWrite1hTokens: 0,
     clientErrors: 50,
     serverErrors: 20,
     throttles: 42,

@@ -8,6 +8,7 @@ import type {
   EntitySummary,
   GroupRollup,
   RangePreset,
+  UnattributedReport,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 
 /**
@@ -66,6 +67,13 @@ export interface BedrockApi {
     decision: 'approve' | 'decline';
     note?: string;
   }): Promise<BudgetIncrease>;
+  /**
+   * Bedrock admins only (403 for everyone else): per account and region, the Bedrock usage of a
+   * month (`YYYY-MM`, default the current one) that no tenant is attributed.
+   */
+  getUnattributedUsage(options: {
+    month?: string;
+  }): Promise<UnattributedReport>;
 }
 
 /**

@@ -22,6 +22,36 @@ const entity = {
 };
 
 describe('BedrockClient', () => {
+  it("asks for a month's usage no tenant owns, and throws the backend's 403", async () => {
+    const seen: URL[] = [];
+    server.use(
+      rest.get(`${BASE_URL}/admin/unattributed`, (req, res, ctx) => {
+        seen.push(req.url);
+        return seen.length === 1
+          ? res(
+              ctx.json({
+                range: { from: 'a', to: 'b' },
+                currency: 'USD',
+                accountRegions: [],
+                notes: [],
+              }),
+            )
+          : res(
+              ctx.status(403),
+              ctx.json(errorBody('NotAllowedError', 'admins only', 403)),
+            );
+      }),
+    );
+    const client = createTestClient();
+    const report = await client.getUnattributedUsage({ month: '2026-11' });
+    expect(report.accountRegions).toEqual([]);
+    expect(seen[0].searchParams.get('month')).toBe('2026-11');
+    await expect(client.getUnattributedUsage({})).rejects.toMatchObject({
+      statusCode: 403,
+    });
+    expect(seen[1].searchParams.has('month')).toBe(false);
+  });
+
   it('asks for a preset range of an entity', async () => {
     let seen: URL | undefined;
     server.use(

@@ -8,6 +8,7 @@ import type {
   ChargebackFormat,
   EntitySummary,
   GroupRollup,
+  UnattributedReport,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import type { BedrockApi, BedrockRange } from './BedrockApi';
 
@@ -127,6 +128,15 @@ export class BedrockClient implements BedrockApi {
       `/budget-increases/${seg(options.id)}/${seg(options.decision)}`,
       note ? { note } : {},
     );
+  }
+
+  async getUnattributedUsage(options: {
+    month?: string;
+  }): Promise<UnattributedReport> {
+    const query = new URLSearchParams(
+      options.month ? { month: options.month } : {},
+    );
+    return this.#get(`/admin/unattributed?${query}`);
   }
 
   async #get<T>(path: string): Promise<T> {

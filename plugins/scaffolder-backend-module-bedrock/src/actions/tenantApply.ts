@@ -145,6 +145,13 @@ export function tenantApplyAction(
                 "identity attribution: the IAM role/user ARNs (in the tenant account) whose invocations are the tenant's; default the tenant role",
             })
             .optional(),
+        allowedServiceTiers: z =>
+          z
+            .array(z.enum(['priority', 'flex']), {
+              description:
+                'Service tiers the tenant role may ask for besides Standard (always allowed): priority (premium price), flex (discounted, slower). Default both; [] allows Standard only',
+            })
+            .optional(),
         guardrail: z =>
           z
             .object(

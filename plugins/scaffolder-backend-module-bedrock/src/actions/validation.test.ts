@@ -166,8 +166,13 @@ describe('dry run', () => {
         'InvokeTenantInferenceProfiles',
         'InvokeModelsOnlyThroughTenantProfiles',
         'ReadTenantInferenceProfiles',
+        // Priority and Flex allowed by default: only the Reserved tier is denied
+        'DenyServiceTiersNotAllowed',
       ],
     );
+    expect(out.plan.role.invokePolicy.Statement[3].Condition).toEqual({
+      StringEquals: { 'bedrock:ServiceTier': ['reserved'] },
+    });
     expect(out.plan.topic.policy.Statement).toHaveLength(3);
     expect(out.plan.budget.notifications).toHaveLength(4);
     expect(out.inferenceProfiles.map((p: any) => p.profileId)).toEqual([

@@ -120,6 +120,17 @@ describe('attribution: account', () => {
           `arn:aws:bedrock:*::foundation-model/${NOVA_PRO}`,
         ],
       },
+      // Priority and Flex allowed by default: the Reserved tier only is denied
+      {
+        Sid: 'DenyServiceTiersNotAllowed',
+        Effect: 'Deny',
+        Action: [
+          'bedrock:InvokeModel',
+          'bedrock:InvokeModelWithResponseStream',
+        ],
+        Resource: '*',
+        Condition: { StringEquals: { 'bedrock:ServiceTier': ['reserved'] } },
+      },
     ]);
     expect(await roleTags()).toMatchObject({
       'bedrock-tenancy:attribution': 'account',

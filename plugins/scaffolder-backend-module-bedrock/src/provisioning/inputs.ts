@@ -113,6 +113,12 @@ const thresholdsSchema = z
   })
   .strict();
 
+/**
+ * The service tiers a template may allow a tenant (`service_tier` on a request); Standard
+ * (`default`) is always allowed, and Reserved (capacity bought ahead) is never a tenant's own.
+ */
+export const OPTIONAL_SERVICE_TIERS = ['priority', 'flex'] as const;
+
 /** The desired state of a tenant (create and update). */
 export function tenantSpecSchema(cfg: ProvisioningConfig) {
   const modelIds = cfg.models.map(m => m.id);
@@ -173,6 +179,11 @@ export function tenantSpecSchema(cfg: ProvisioningConfig) {
       )
       .optional(),
     guardrail: guardrailInputSchema.optional(),
+    allowedServiceTiers: z
+      .array(z.enum(OPTIONAL_SERVICE_TIERS))
+      .max(OPTIONAL_SERVICE_TIERS.length)
+      .refine(v => new Set(v).size === v.length, 'tiers must not repeat')
+      .default([...OPTIONAL_SERVICE_TIERS]),
     attribution: z.enum(TENANT_ATTRIBUTIONS).default('inference-profile'),
     // a template passes what it has: blanks (an empty form field, an absent annotation split on
     // commas) are no principals
@@ -217,6 +228,11 @@ export interface TenantSpec {
   entityRef: string;
   /** the tenant's guardrail: the operator defaults tightened by the template; none when undefined */
   guardrail?: GuardrailSpec;
+  /**
+   * The service tiers the tenant role may ask for besides Standard (`bedrock:ServiceTier`); the
+   * others, and Reserved, are denied.
+   */
+  allowedServiceTiers: Array<(typeof OPTIONAL_SERVICE_TIERS)[number]>;
   /**
    * `inference-profile`: a profile per model (a shared account); `account`: the tenant owns its
    * account and region (no profiles, account-wide metrics, a budget on the linked account);

@@ -2,7 +2,8 @@ import { arns } from './naming';
 import { policy, PolicyDocument } from './policies';
 
 /*
- * The tenant role's invoke policy in each attribution mode, and the guardrail it may enforce.
+ * The tenant role's invoke policy in each attribution mode, the guardrail it may enforce and the
+ * service tiers it may not use.
  */
 
 /** The IAM actions that invoke a model. Converse and ConverseStream are authorised by these two. */
@@ -28,6 +29,7 @@ export type GuardrailCondition =
 export function profileInvokePolicy(
   profiles: Array<{ arn: string; copyFrom: string; modelId: string }>,
   withGuardrail: GuardrailCondition,
+  allowedServiceTiers: readonly string[],
 ): PolicyDocument {
   const profileArns = profiles.map(p => p.arn);
   return policy(
@@ -59,6 +61,7 @@ export function profileInvokePolicy(
       Resource: profileArns,
     },
     ...denyWithoutGuardrail(withGuardrail),
+    ...denyServiceTiers(allowedServiceTiers),
   );
 }
 
@@ -66,6 +69,7 @@ export function profileInvokePolicy(
 export function directInvokePolicy(
   models: Array<{ modelId: string; copyFrom: string }>,
   withGuardrail: GuardrailCondition,
+  allowedServiceTiers: readonly string[],
 ): PolicyDocument {
   return policy(
     {
@@ -80,7 +84,30 @@ export function directInvokePolicy(
       ...(withGuardrail ? { Condition: withGuardrail } : {}),
     },
     ...denyWithoutGuardrail(withGuardrail),
+    ...denyServiceTiers(allowedServiceTiers),
   );
+}
+
+/**
+ * The service tiers a request may name (`bedrock:ServiceTier`) that the tenant may not use: a
+ * Deny whatever else grants them (AWS's documented way to keep a team off a tier). Standard
+ * (`default`) is never denied.
+ */
+export function denyServiceTiers(allowed: readonly string[]) {
+  const denied = ['priority', 'flex', 'reserved'].filter(
+    t => !allowed.includes(t),
+  );
+  return denied.length
+    ? [
+        {
+          Sid: 'DenyServiceTiersNotAllowed',
+          Effect: 'Deny' as const,
+          Action: INVOKE_ACTIONS,
+          Resource: '*',
+          Condition: { StringEquals: { 'bedrock:ServiceTier': denied } },
+        },
+      ]
+    : [];
 }
 
 /** Enforced guardrail: deny every invocation without it, whatever else grants it. */

@@ -209,7 +209,15 @@ describe('bedrock:tenant:create', () => {
       Action: 'bedrock:GetInferenceProfile',
       Resource: profileArns,
     });
-    expect(statements).toHaveLength(3);
+    // Priority and Flex allowed by default: the Reserved tier only is denied
+    expect(statements[3]).toEqual({
+      Sid: 'DenyServiceTiersNotAllowed',
+      Effect: 'Deny',
+      Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+      Resource: '*',
+      Condition: { StringEquals: { 'bedrock:ServiceTier': ['reserved'] } },
+    });
+    expect(statements).toHaveLength(4);
     expect(
       tagsOf(
         (
@@ -453,7 +461,7 @@ describe('bedrock:tenant:create', () => {
     expect(mutations()).toEqual([]);
     expect(await env.state()).toEqual(state);
     expect(await env.motoDump()).toEqual(dump);
-    expect(out.plan.role.invokePolicy.Statement).toHaveLength(3);
+    expect(out.plan.role.invokePolicy.Statement).toHaveLength(4);
   });
 
   it('resumes after a failure at every mutating step and ends exactly like a clean run', async () => {

@@ -185,3 +185,66 @@ describe('the optional time-to-first-token alarm', () => {
     expect(spec({ ttftMs: 600_000 }).thresholds.ttftMs).toBe(600_000);
   });
 });
+
+describe('the service tiers a tenant may use', () => {
+  const cfg = testConfig();
+  const spec = (input: Record<string, unknown> = {}) =>
+    parseTenantSpec(cfg, {
+      tenantId: 'tiers-bot',
+      accountId: ACCOUNT,
+      region: 'us-east-1',
+      owner: 'group:default/team-a',
+      models: [HAIKU],
+      notificationEmails: ['a@example.com'],
+      ...input,
+    });
+  const deny = (input: Record<string, unknown> = {}, attribution?: string) =>
+    buildTenantPlan(
+      spec({ ...input, ...(attribution ? { attribution } : {}) }),
+      cfg,
+      {
+        'us-east-1': { [HAIKU]: { id: 'abc123', arn: 'arn:x/abc123' } },
+      },
+    ).role.invokePolicy.Statement.filter(
+      (s: any) => s.Sid === 'DenyServiceTiersNotAllowed',
+    );
+
+  it('denies, whatever else grants it, every tier the template did not allow; Standard never', () => {
+    const denied = (input: Record<string, unknown>) =>
+      deny(input).map(
+        (s: any) => s.Condition.StringEquals['bedrock:ServiceTier'],
+      );
+    expect(denied({})).toEqual([['reserved']]);
+    expect(denied({ allowedServiceTiers: ['flex'] })).toEqual([
+      ['priority', 'reserved'],
+    ]);
+    expect(denied({ allowedServiceTiers: [] })).toEqual([
+      ['priority', 'flex', 'reserved'],
+    ]);
+    const [statement] = deny({ allowedServiceTiers: ['priority'] });
+    expect(statement).toEqual({
+      Sid: 'DenyServiceTiersNotAllowed',
+      Effect: 'Deny',
+      Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+      Resource: '*',
+      Condition: {
+        StringEquals: { 'bedrock:ServiceTier': ['flex', 'reserved'] },
+      },
+    });
+    // the same in the modes that call models directly
+    expect(deny({ allowedServiceTiers: [] }, 'identity')).toHaveLength(1);
+  });
+
+  it('refuses a tier it does not know, Reserved, Standard by name, or a tier twice', () => {
+    for (const allowedServiceTiers of [
+      ['turbo'],
+      ['reserved'],
+      ['default'],
+      ['flex', 'flex'],
+    ]) {
+      expect(() => spec({ allowedServiceTiers })).toThrow(
+        /Invalid input: allowedServiceTiers/,
+      );
+    }
+  });
+});

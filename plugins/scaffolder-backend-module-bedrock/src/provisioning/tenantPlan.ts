@@ -149,8 +149,8 @@ export function buildRegionPlan(
       }),
       invokePolicyName: names.invokePolicyName,
       invokePolicy: byProfile
-        ? profileInvokePolicy(profiles, withGuardrail)
-        : directInvokePolicy(models, withGuardrail),
+        ? profileInvokePolicy(profiles, withGuardrail, spec.allowedServiceTiers)
+        : directInvokePolicy(models, withGuardrail, spec.allowedServiceTiers),
     },
     profiles,
     topic,

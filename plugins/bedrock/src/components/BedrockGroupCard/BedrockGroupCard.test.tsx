@@ -49,6 +49,74 @@ describe('BedrockGroupCard', () => {
     expect(value('group-total-alarms')).toHaveTextContent('2');
   });
 
+  it('shows billed against estimated per tenant and for the group, the billing lag stated', async () => {
+    const lag = 'billed figures lag 24-48 h; last complete day 2026-11-17';
+    const [first, ...others] = groupRollup.tenants;
+    serveRollup(() => ({
+      status: 200,
+      body: {
+        ...groupRollup,
+        totals: {
+          ...groupRollup.totals,
+          // 40.00 billed against 36.00 estimated over the days billed
+          reconciliation: {
+            tenants: 1,
+            billedUsd: 40,
+            estimatedUsd: 36,
+            varianceUsd: 4,
+            variancePercent: 10,
+            comparedThrough: '2026-11-17',
+            lagNote: lag,
+          },
+        },
+        tenants: [
+          {
+            ...first,
+            reconciliation: {
+              month: '2026-11',
+              source: 'iam-principal-tag',
+              lagHours: 48,
+              comparedThrough: '2026-11-17',
+              monthComplete: false,
+              billedUsd: 40,
+              estimatedUsd: 36,
+              varianceUsd: 4,
+              variancePercent: 10,
+              estimateComplete: true,
+              asOf: '2026-11-20T06:00:00.000Z',
+              lagNote: lag,
+            },
+          },
+          ...others,
+        ],
+      },
+    }));
+    await renderForEntity(<BedrockGroupCard />, groupEntity);
+    await screen.findByTestId('group-total-bill-variance');
+    expect(value('group-total-bill-variance')).toHaveTextContent(
+      '+$4.00 (+10.0%)',
+    );
+    expect(screen.getByTestId('group-total-bill-variance')).toHaveTextContent(
+      `1 tenant(s) billed; ${lag}`,
+    );
+    const cell = screen.getByTestId('tenant-bill-variance');
+    expect(cell).toHaveTextContent('+$4.00 (+10.0%)');
+    expect(cell).toHaveAttribute(
+      'title',
+      'Billed $40.00 against an estimate of $36.00 through 2026-11-17: the bill is +$4.00 (+10.0%) above the estimate. Billed figures lag 24-48 h; last complete day 2026-11-17.',
+    );
+  });
+
+  it('shows no bill column or figure without billed figures', async () => {
+    serveRollup(() => ({ status: 200, body: groupRollup }));
+    await renderForEntity(<BedrockGroupCard />, groupEntity);
+    await screen.findByTestId('group-total-tenants');
+    expect(
+      screen.queryByTestId('group-total-bill-variance'),
+    ).not.toBeInTheDocument();
+    expect(screen.queryByText('Bill vs est.')).not.toBeInTheDocument();
+  });
+
   it('lists tenants by cost, unpriced last, with budget burn and links to their tabs', async () => {
     serveRollup(() => ({ status: 200, body: groupRollup }));
     await renderForEntity(<BedrockGroupCard />, groupEntity);

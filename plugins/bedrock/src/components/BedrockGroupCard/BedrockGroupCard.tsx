@@ -21,6 +21,7 @@ import { formatCompact, formatInteger, formatUsd } from '../../lib/format';
 import { ErrorState } from '../ErrorState';
 import { SuiteView } from '../SuiteView';
 import { Figure } from '../Figure';
+import { formatVariance, varianceSentence } from '../BillVariance';
 import { TenantTable } from './TenantTable';
 import { ChargebackDownload } from './ChargebackDownload';
 import { CountedGroups } from './CountedGroups';
@@ -69,6 +70,24 @@ const Totals = ({ totals }: { totals: GroupRollup['totals'] }) => (
       value={formatUsd(totals.projectedMonthEndUsd)}
       raw={totals.projectedMonthEndUsd}
     />
+    {totals.reconciliation && (
+      <Figure
+        testId="group-total-bill-variance"
+        label="Bill vs estimate"
+        value={
+          totals.reconciliation.comparedThrough === null
+            ? 'not available'
+            : formatVariance(totals.reconciliation)
+        }
+        exact={varianceSentence(totals.reconciliation)}
+        raw={
+          totals.reconciliation.comparedThrough === null
+            ? null
+            : totals.reconciliation.varianceUsd
+        }
+        hint={`${totals.reconciliation.tenants} tenant(s) billed; ${totals.reconciliation.lagNote}`}
+      />
+    )}
     <Figure
       testId="group-total-budget"
       label="Budgets"

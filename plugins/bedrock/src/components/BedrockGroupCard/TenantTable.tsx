@@ -6,6 +6,7 @@ import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import type { GroupTenantRow } from '@bedrock-tenancy/plugin-bedrock-common';
 import { formatPercent, formatUsd } from '../../lib/format';
+import { formatVariance, varianceSentence } from '../BillVariance';
 
 type Row = GroupTenantRow & { id: string };
 
@@ -98,6 +99,30 @@ export const TenantTable = (props: {
           </Box>
         ),
     },
+    // estimate vs bill, once some tenant has billed figures (Cost Explorer on)
+    ...(props.tenants.some(t => t.reconciliation)
+      ? [
+          {
+            title: 'Bill vs est.',
+            field: 'reconciliation.varianceUsd',
+            type: 'numeric',
+            cellStyle: NO_WRAP,
+            headerStyle: NO_WRAP,
+            sorting: false,
+            render: r =>
+              !r.reconciliation || r.reconciliation.comparedThrough === null ? (
+                '–'
+              ) : (
+                <span
+                  title={varianceSentence(r.reconciliation)}
+                  data-testid="tenant-bill-variance"
+                >
+                  {formatVariance(r.reconciliation)}
+                </span>
+              ),
+          } as TableColumn<Row>,
+        ]
+      : []),
     {
       title: 'Alarms',
       field: 'alarmsInAlarm',

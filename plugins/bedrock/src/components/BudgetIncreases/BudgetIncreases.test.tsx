@@ -270,8 +270,10 @@ describe('BudgetIncreases', () => {
     type('budget-increase-ends-on', endsOn);
     type('budget-increase-reason', '  Load test of the new checkout flow ');
     fireEvent.click(within(dialog).getByRole('button', { name: 'Submit' }));
-    await waitFor(() =>
-      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    // the request, then the dialog's fade-out: more than waitFor's 1 s on a loaded machine
+    await waitFor(
+      () => expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+      { timeout: 10_000 },
     );
     expect(body).toEqual({
       amountUsd: 200.5,
@@ -347,8 +349,10 @@ describe('BudgetIncreases', () => {
     );
     fireEvent.click(within(dialog).getByRole('button', { name: 'Approve' }));
     await waitFor(() => expect(decisions).toHaveLength(1));
-    await waitFor(() =>
-      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    // the request, then the dialog's fade-out: more than waitFor's 1 s on a loaded machine
+    await waitFor(
+      () => expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+      { timeout: 10_000 },
     );
     await waitFor(() => expect(requests).toHaveLength(2));
 

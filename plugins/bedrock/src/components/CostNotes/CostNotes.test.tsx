@@ -32,9 +32,54 @@ describe('CostNotes', () => {
     expect(screen.getByTestId('cost-notes')).toHaveTextContent(
       'No billed figure is available yet.',
     );
+    expect(screen.queryByTestId('cost-bill-variance')).not.toBeInTheDocument();
     expect(
       screen.queryByText(/Unpriced models are not in the cost figures/),
     ).not.toBeInTheDocument();
+  });
+
+  it("compares the month's estimate with the bill over the days billed, the lag stated", async () => {
+    await renderInTestApp(
+      <CostNotes
+        cost={{
+          status: 'ok',
+          data: {
+            ...cost,
+            billed: {
+              monthToDateUsd: 20.2,
+              gapUsd: 0.2,
+              asOf: '2026-11-20T06:00:00.000Z',
+            },
+            // 18 days: USD 19.80 billed, 18.00 estimated
+            reconciliation: {
+              month: '2026-11',
+              source: 'cost-allocation-tag',
+              lagHours: 24,
+              comparedThrough: '2026-11-18',
+              monthComplete: false,
+              billedUsd: 19.8,
+              estimatedUsd: 18,
+              varianceUsd: 1.8,
+              variancePercent: 9.0909,
+              estimateComplete: true,
+              asOf: '2026-11-20T06:00:00.000Z',
+              lagNote:
+                'billed figures lag up to 24 h; last complete day 2026-11-18',
+            },
+          },
+        }}
+      />,
+    );
+    // the month-to-date gap compares unlike days: left out once the reconciliation is there
+    expect(screen.getByTestId('cost-notes')).toHaveTextContent(
+      'Billed month to date (as of 2026-11-20): $20.20.',
+    );
+    expect(screen.getByTestId('cost-notes')).not.toHaveTextContent(
+      'differs from it',
+    );
+    expect(screen.getByTestId('cost-bill-variance')).toHaveTextContent(
+      'Billed $19.80 against an estimate of $18.00 through 2026-11-18: the bill is +$1.80 (+9.1%) above the estimate. Billed figures lag up to 24 h; last complete day 2026-11-18.',
+    );
   });
 
   it('names the unpriced models', async () => {

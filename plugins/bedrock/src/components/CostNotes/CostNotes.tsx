@@ -7,6 +7,23 @@ import type {
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import { formatDate, formatUsd } from '../../lib/format';
 import { SectionView } from '../SectionView';
+import { BillVariance } from '../BillVariance';
+
+/**
+ * The bill month to date. With a reconciliation (the estimate compared over the days the bill is
+ * complete for, next paragraph) no gap of unlike days is given: the last days' bill lags.
+ */
+function billedText(data: CostBlock): string {
+  const b = data.billed!;
+  const billed = ` Billed month to date (as of ${formatDate(
+    b.asOf,
+  )}): ${formatUsd(b.monthToDateUsd)}`;
+  return data.reconciliation
+    ? `${billed}.`
+    : `${billed}; the estimate differs from it by ${formatUsd(
+        Math.abs(b.gapUsd),
+      )}.`;
+}
 
 /** What the cost figures include, assume and cannot see, and how the estimate compares with the bill. */
 export const CostNotes = ({ cost }: { cost: Section<CostBlock> }) => (
@@ -18,15 +35,15 @@ export const CostNotes = ({ cost }: { cost: Section<CostBlock> }) => (
             Costs are <strong>estimates</strong> from token counts and public
             on-demand prices, not your AWS bill.
             {data.billed
-              ? ` Billed month to date (as of ${formatDate(
-                  data.billed.asOf,
-                )}): ${formatUsd(
-                  data.billed.monthToDateUsd,
-                )}; the estimate differs from it by ${formatUsd(
-                  Math.abs(data.billed.gapUsd),
-                )}.`
+              ? billedText(data)
               : ' No billed figure is available yet.'}
           </Typography>
+          {data.reconciliation && (
+            <BillVariance
+              figures={data.reconciliation}
+              testId="cost-bill-variance"
+            />
+          )}
           <Typography variant="subtitle2" component="h3">
             Included
           </Typography>

@@ -10,6 +10,7 @@ import {
   formatBudgetUsed,
 } from '../../lib/format';
 import { Figure } from '../Figure';
+import { formatVariance } from '../BillVariance';
 
 const usdOrNa = (value: number | null | undefined) =>
   value === null || value === undefined ? NOT_AVAILABLE : formatUsd(value);
@@ -100,6 +101,23 @@ export const HeadlineFigures = ({ summary }: { summary: EntitySummary }) => {
             : undefined
         }
       />
+      {costData?.reconciliation && (
+        <Figure
+          testId="headline-bill-variance"
+          label="Bill vs estimate"
+          value={
+            costData.reconciliation.comparedThrough === null
+              ? NOT_AVAILABLE
+              : formatVariance(costData.reconciliation)
+          }
+          raw={
+            costData.reconciliation.comparedThrough === null
+              ? null
+              : costData.reconciliation.varianceUsd
+          }
+          hint={costData.reconciliation.lagNote}
+        />
+      )}
       <Figure
         testId="headline-budget-used"
         label="Budget used"

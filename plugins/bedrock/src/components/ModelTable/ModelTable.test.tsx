@@ -57,6 +57,36 @@ describe('ModelTable', () => {
     );
   });
 
+  it('says where each price came from and from which day, a dash for an unpriced model', async () => {
+    await renderInTestApp(<ModelTable models={entitySummary.models} />);
+    const header = within(screen.getByRole('table')).getAllByRole(
+      'columnheader',
+    );
+    const col = header.findIndex(h => h.textContent === 'Price');
+    expect(col).toBeGreaterThan(0);
+    const prices = within(screen.getByRole('table'))
+      .getAllByRole('row')
+      .slice(1)
+      .map(r => [
+        within(r).getAllByRole('cell')[0].textContent,
+        within(r).getAllByRole('cell')[col].textContent,
+      ]);
+    expect(prices).toEqual([
+      [
+        'Claude 3.5 Sonnet',
+        'built-in table, from 2025-07-20operator (bedrock.prices), from 2026-11-18',
+      ],
+      ['Claude 3 Haiku', 'AWS price list, from 2024-03-13 (us-east-1)'],
+      ['acme-ft (custom)', '–'],
+    ]);
+    expect(
+      screen.getByText('AWS price list, from 2024-03-13 (us-east-1)'),
+    ).toHaveAttribute(
+      'title',
+      'AWS Price List API (AmazonBedrockFoundationModels, us-east-1, effective 2024-03-13)',
+    );
+  });
+
   it('says when nothing was invoked', async () => {
     await renderInTestApp(<ModelTable models={[]} />);
     expect(

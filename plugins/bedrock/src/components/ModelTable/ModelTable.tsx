@@ -7,6 +7,7 @@ import {
   formatPercent,
   formatUsd,
 } from '../../lib/format';
+import { PriceSource } from './PriceSource';
 
 type Row = ModelUsage & { id: string };
 
@@ -54,6 +55,13 @@ const columns: TableColumn<Row>[] = [
           unpriced
         </em>
       ),
+  },
+  {
+    title: 'Price',
+    field: 'prices',
+    sorting: false,
+    // where each price used came from and from which day (a change in the range: two lines)
+    render: row => <PriceSource prices={row.prices} />,
   },
   {
     title: 'Share of cost',

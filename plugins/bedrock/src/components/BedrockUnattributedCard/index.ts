@@ -1,0 +1,1 @@
+export { BedrockUnattributedCard } from './BedrockUnattributedCard';

@@ -1,0 +1,6 @@
+export {
+  BillVariance,
+  formatVariance,
+  varianceSentence,
+  type VarianceFigures,
+} from './BillVariance';
