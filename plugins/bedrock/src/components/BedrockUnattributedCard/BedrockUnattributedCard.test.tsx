@@ -86,6 +86,8 @@ describe('BedrockUnattributedCard', () => {
     const select = screen.getByTestId(
       'bedrock-unattributed-month',
     ) as HTMLSelectElement;
+    // named by its label, for screen readers (axe's select-name)
+    expect(screen.getByLabelText('Month')).toBe(select);
     const second = select.options[1].value;
     fireEvent.change(select, { target: { value: second } });
     await waitFor(() => expect(urls).toContain(second));

@@ -18,6 +18,7 @@ import {
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { bedrockApiRef } from '../../api';
+import { SuiteView } from '../SuiteView';
 import { messageOf, statusOf } from '../../lib/errors';
 import {
   formatCompact,
@@ -104,90 +105,93 @@ export const BedrockUnattributedCard = () => {
   if (error && statusOf(error) === 403) return null;
 
   return (
-    <InfoCard
-      title="Bedrock usage no tenant owns"
-      subheader="Admins only: per AWS account and region, usage no bound tenant is attributed"
-    >
-      <Box data-testid="bedrock-unattributed">
-        <TextField
-          select
-          label="Month"
-          value={month}
-          onChange={e => setMonth(e.target.value)}
-          SelectProps={{ native: true }}
-          inputProps={{ 'data-testid': 'bedrock-unattributed-month' }}
-          style={{ minWidth: 140, marginBottom: 8 }}
-        >
-          {months.map(m => (
-            <option key={m} value={m}>
-              {m}
-            </option>
-          ))}
-        </TextField>
-        {loading && <Progress />}
-        {error && (
-          <Alert
-            severity="error"
-            data-testid="bedrock-unattributed-error"
-            action={
-              <Typography
-                component="button"
-                variant="button"
-                onClick={retry}
-                style={{ background: 'none', border: 0, cursor: 'pointer' }}
-              >
-                Retry
-              </Typography>
-            }
+    <SuiteView name="unattributed">
+      <InfoCard
+        title="Bedrock usage no tenant owns"
+        subheader="Admins only: per AWS account and region, usage no bound tenant is attributed"
+      >
+        <Box data-testid="bedrock-unattributed">
+          <TextField
+            select
+            id="bedrock-unattributed-month"
+            label="Month"
+            value={month}
+            onChange={e => setMonth(e.target.value)}
+            SelectProps={{ native: true }}
+            inputProps={{ 'data-testid': 'bedrock-unattributed-month' }}
+            style={{ minWidth: 140, marginBottom: 8 }}
           >
-            The usage no tenant owns could not be loaded: {messageOf(error)}
-          </Alert>
-        )}
-        {value && !loading && value.accountRegions.length === 0 && (
-          <Typography variant="body2" color="textSecondary">
-            No account usage collected for {month} yet.
-          </Typography>
-        )}
-        {value && !loading && value.accountRegions.length > 0 && (
-          <Table size="small" aria-label="Bedrock usage no tenant owns">
-            <TableHead>
-              <TableRow>
-                <TableCell>Account / region</TableCell>
-                <TableCell>Account usage</TableCell>
-                <TableCell>Tenants</TableCell>
-                <TableCell>Unattributed</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {value.accountRegions.map(p => (
-                <TableRow
-                  key={`${p.accountId}/${p.region}`}
-                  data-testid={`bedrock-unattributed-${p.accountId}-${p.region}`}
+            {months.map(m => (
+              <option key={m} value={m}>
+                {m}
+              </option>
+            ))}
+          </TextField>
+          {loading && <Progress />}
+          {error && (
+            <Alert
+              severity="error"
+              data-testid="bedrock-unattributed-error"
+              action={
+                <Typography
+                  component="button"
+                  variant="button"
+                  onClick={retry}
+                  style={{ background: 'none', border: 0, cursor: 'pointer' }}
                 >
-                  <TableCell>
-                    {p.accountId} / {p.region}
-                    <Notes p={p} />
-                  </TableCell>
-                  <TableCell>
-                    <Figures f={p.account} partial={p.partial} />
-                  </TableCell>
-                  <TableCell>
-                    <Figures f={p.attributed} partial={p.partial} />
-                  </TableCell>
-                  <TableCell>
-                    <Figures f={p.unattributed} partial={p.partial} />
-                  </TableCell>
+                  Retry
+                </Typography>
+              }
+            >
+              The usage no tenant owns could not be loaded: {messageOf(error)}
+            </Alert>
+          )}
+          {value && !loading && value.accountRegions.length === 0 && (
+            <Typography variant="body2" color="textSecondary">
+              No account usage collected for {month} yet.
+            </Typography>
+          )}
+          {value && !loading && value.accountRegions.length > 0 && (
+            <Table size="small" aria-label="Bedrock usage no tenant owns">
+              <TableHead>
+                <TableRow>
+                  <TableCell>Account / region</TableCell>
+                  <TableCell>Account usage</TableCell>
+                  <TableCell>Tenants</TableCell>
+                  <TableCell>Unattributed</TableCell>
                 </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        )}
-        {value && (
-          <Typography variant="caption" color="textSecondary" component="div">
-            {value.notes.join('. ')}.
-          </Typography>
-        )}
-      </Box>
-    </InfoCard>
+              </TableHead>
+              <TableBody>
+                {value.accountRegions.map(p => (
+                  <TableRow
+                    key={`${p.accountId}/${p.region}`}
+                    data-testid={`bedrock-unattributed-${p.accountId}-${p.region}`}
+                  >
+                    <TableCell>
+                      {p.accountId} / {p.region}
+                      <Notes p={p} />
+                    </TableCell>
+                    <TableCell>
+                      <Figures f={p.account} partial={p.partial} />
+                    </TableCell>
+                    <TableCell>
+                      <Figures f={p.attributed} partial={p.partial} />
+                    </TableCell>
+                    <TableCell>
+                      <Figures f={p.unattributed} partial={p.partial} />
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          )}
+          {value && (
+            <Typography variant="caption" color="textSecondary" component="div">
+              {value.notes.join('. ')}.
+            </Typography>
+          )}
+        </Box>
+      </InfoCard>
+    </SuiteView>
   );
 };

@@ -13,12 +13,13 @@ const useStyles = makeStyles(theme => ({
 }));
 
 /**
- * The root of each of the suite's views (tab, overview card, Group card): a visible keyboard
+ * The root of each of the suite's views (tab, overview card, Group card, the admins' card of
+ * usage no tenant owns): a visible keyboard
  * focus for everything inside, and `data-bedrock-view`, which the browser tests' accessibility
  * checks use to tell the suite's own DOM from Backstage's page around it.
  */
 export const SuiteView = (props: {
-  name: 'tab' | 'overview' | 'group';
+  name: 'tab' | 'overview' | 'group' | 'unattributed';
   children: ReactNode;
 }) => {
   const classes = useStyles();
