@@ -8,7 +8,7 @@ export const SUITES = {
   prices: {
     dir: 'plugins/bedrock-common',
     mutate: ['src/prices.ts', 'src/models.ts'],
-    tests: ['prices', 'models'],
+    tests: ['prices', 'priceRules', 'priceOrigins', 'models'],
   },
   // cost, usage and range math
   money: {

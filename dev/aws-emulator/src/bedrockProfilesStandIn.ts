@@ -166,28 +166,18 @@ export async function startBedrockStandIn(options: {
     const region = regionOf(req);
     const accountId = await accountOf(req);
 
-    const guardrail = guardrailReply({
+    // the guardrail and batch job APIs: each answers its own paths
+    const request = {
       method: req.method ?? 'GET',
       path,
       query: url.searchParams,
       body,
       accountId,
       region,
-    });
-    if (guardrail) {
-      send(res, guardrail.status, guardrail.body, guardrail.errorType);
-      return;
-    }
-    const batch = batchReply({
-      method: req.method ?? 'GET',
-      path,
-      query: url.searchParams,
-      body,
-      accountId,
-      region,
-    });
-    if (batch) {
-      send(res, batch.status, batch.body, batch.errorType);
+    };
+    const reply = guardrailReply(request) ?? batchReply(request);
+    if (reply) {
+      send(res, reply.status, reply.body, reply.errorType);
       return;
     }
     if (path === '/inference-profiles' && req.method === 'POST') {

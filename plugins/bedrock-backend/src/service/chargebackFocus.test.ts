@@ -7,6 +7,7 @@ import {
   chargebackFocusCsv,
   focusPublisher,
 } from './chargebackFocus';
+import { parseCsv } from '../__testUtils__/csv';
 
 /** Every column FOCUS 1.2 defines (FOCUS_Spec, specification/columns), written out by hand. */
 const FOCUS_1_2_COLUMNS = [
@@ -185,36 +186,6 @@ const EXPORT: ChargebackExport = {
   unreadableTenants: 0,
   unverified: [],
 };
-
-/** RFC 4180, enough for the test: quoted cells, doubled quotes, CRLF rows. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += c;
-  }
-  if (cell || row.length) throw new Error('last line without CRLF');
-  return rows;
-}
 
 /** The rows as objects by column id. */
 function focusRecords(text: string): Record<string, string>[] {

@@ -3,7 +3,7 @@ import {
   ChargebackExport,
   ChargebackModel,
   ChargebackTenant,
-  ChargebackUnattributed,
+  splitServiceTier,
 } from '@bedrock-tenancy/plugin-bedrock-common';
 import { csvText } from './chargebackCsv';
 
@@ -155,11 +155,77 @@ function billedShares(
   );
 }
 
-/** The FOCUS rows of the export: one per tenant × model. */
-export function chargebackFocusRows(e: ChargebackExport): FocusRow[] {
+/** A model's usage in the export: a tenant's (ChargebackModel) or no tenant's. */
+type UsageLine = Pick<
+  ChargebackModel,
+  | 'modelId'
+  | 'displayName'
+  | 'invocations'
+  | 'inputTokens'
+  | 'outputTokens'
+  | 'estimatedCostUsd'
+>;
+
+/**
+ * The columns every usage row fills the same way, a tenant's or no tenant's: the periods, the
+ * quantities in tokens, the service and the model (SkuId, its publisher, name and service tier),
+ * the list-price estimate, and the description (`who` says whose usage). Column-independent: a
+ * column set neither here nor by the caller is null.
+ */
+function usageRow(
+  e: ChargebackExport,
+  m: UsageLine,
+  who: string,
+  values: Partial<FocusRow>,
+): FocusRow {
   const [periodStart, periodEnd] = billingPeriod(e.month);
-  const chargeStart = focusDate(e.range.from);
-  const chargeEnd = focusDate(e.range.to);
+  const estimate = m.estimatedCostUsd;
+  const tokens = m.inputTokens + m.outputTokens;
+  const common: Partial<FocusRow> = {
+    BillingCurrency: e.currency,
+    BillingPeriodEnd: periodEnd,
+    BillingPeriodStart: periodStart,
+    ChargeCategory: 'Usage',
+    ChargeDescription: `Amazon Bedrock ${m.displayName}${who}: ${
+      m.inputTokens
+    } input and ${m.outputTokens} output tokens in ${
+      m.invocations
+    } invocations; ${
+      estimate === null
+        ? 'no list price known'
+        : `list-price estimate ${e.currency} ${estimate.toFixed(2)}`
+    }`,
+    ChargeFrequency: 'Usage-Based',
+    ChargePeriodEnd: focusDate(e.range.to),
+    ChargePeriodStart: focusDate(e.range.from),
+    ConsumedQuantity: tokens,
+    ConsumedUnit: 'Tokens',
+    ContractedCost: estimate,
+    InvoiceIssuerName: 'AWS',
+    ListCost: estimate,
+    PricingQuantity: tokens,
+    PricingUnit: 'Tokens',
+    ProviderName: 'AWS',
+    PublisherName: focusPublisher(m.modelId),
+    ServiceCategory: 'AI and Machine Learning',
+    ServiceName: 'Amazon Bedrock',
+    ServiceSubcategory: 'Generative AI',
+    SkuId: m.modelId,
+    x_EstimatedCostUsd: estimate,
+    x_ModelName: m.displayName,
+    x_ServiceTier: splitServiceTier(m.modelId).tier,
+    x_Invocations: m.invocations,
+    x_InputTokens: m.inputTokens,
+    x_OutputTokens: m.outputTokens,
+  };
+  const row: Partial<FocusRow> = { ...common, ...values };
+  return Object.fromEntries(
+    CHARGEBACK_FOCUS_COLUMNS.map(c => [c, row[c] ?? null]),
+  ) as FocusRow;
+}
+
+/** The FOCUS rows of the export: one per tenant × model (then, for admins, per unattributed model). */
+export function chargebackFocusRows(e: ChargebackExport): FocusRow[] {
   const rows: FocusRow[] = [];
   for (const t of e.tenants) {
     const shares = billedShares(t);
@@ -177,132 +243,44 @@ export function chargebackFocusRows(e: ChargebackExport): FocusRow[] {
       if (estimate === null) status = 'unpriced';
       else if (billed !== null) status = 'billed';
       const actual = billed ?? estimate; // null only when unpriced
-      const tokens = m.inputTokens + m.outputTokens;
-      rows.push({
-        BilledCost: actual,
-        BillingCurrency: e.currency,
-        BillingPeriodEnd: periodEnd,
-        BillingPeriodStart: periodStart,
-        ChargeCategory: 'Usage',
-        ChargeClass: null,
-        ChargeDescription: `Amazon Bedrock ${m.displayName}: ${
-          m.inputTokens
-        } input and ${m.outputTokens} output tokens in ${
-          m.invocations
-        } invocations; ${
-          estimate === null
-            ? 'no list price known'
-            : `list-price estimate ${e.currency} ${estimate.toFixed(2)}`
-        }`,
-        ChargeFrequency: 'Usage-Based',
-        ChargePeriodEnd: chargeEnd,
-        ChargePeriodStart: chargeStart,
-        ConsumedQuantity: tokens,
-        ConsumedUnit: 'Tokens',
-        ContractedCost: estimate,
-        EffectiveCost: actual,
-        InvoiceIssuerName: 'AWS',
-        ListCost: estimate,
-        PricingQuantity: tokens,
-        PricingUnit: 'Tokens',
-        ProviderName: 'AWS',
-        PublisherName: focusPublisher(m.modelId),
-        RegionId: null,
-        ResourceId: t.tenantId,
-        ResourceName: t.title,
-        ResourceType: 'Bedrock Tenant',
-        ServiceCategory: 'AI and Machine Learning',
-        ServiceName: 'Amazon Bedrock',
-        ServiceSubcategory: 'Generative AI',
-        SkuId: m.modelId,
-        SubAccountId: null,
-        Tags: tags,
-        x_CostStatus: status,
-        x_EstimatedCostUsd: estimate,
-        x_TenantBilledCostUsd: t.billedCostUsd,
-        x_TenantBilledThrough: t.reconciliation?.comparedThrough ?? null,
-        x_TenantVarianceUsd: t.reconciliation?.varianceUsd ?? null,
-        x_ModelName: m.displayName,
-        x_ServiceTier: m.serviceTier,
-        x_Invocations: m.invocations,
-        x_InputTokens: m.inputTokens,
-        x_OutputTokens: m.outputTokens,
-      });
+      rows.push(
+        usageRow(e, m, '', {
+          BilledCost: actual,
+          EffectiveCost: actual,
+          ResourceId: t.tenantId,
+          ResourceName: t.title,
+          ResourceType: 'Bedrock Tenant',
+          Tags: tags,
+          x_CostStatus: status,
+          x_TenantBilledCostUsd: t.billedCostUsd,
+          x_TenantBilledThrough: t.reconciliation?.comparedThrough ?? null,
+          x_TenantVarianceUsd: t.reconciliation?.varianceUsd ?? null,
+        }),
+      );
     }
   }
+  // admins' exports only: one model's unattributed usage in one account and region, priced as
+  // the tenants' rows (`estimated`, or `unpriced` with empty costs)
   for (const u of e.unattributed ?? []) {
     for (const m of u.models)
-      rows.push(unattributedFocusRow(e, u, m, [chargeStart, chargeEnd]));
+      rows.push(
+        usageRow(e, m, ` used in ${u.accountId}/${u.region} by no tenant`, {
+          BilledCost: m.estimatedCostUsd,
+          EffectiveCost: m.estimatedCostUsd,
+          RegionId: u.region,
+          ResourceId: 'unattributed',
+          ResourceName: `unattributed ${u.accountId}/${u.region}`,
+          ResourceType: 'Bedrock Unattributed Usage',
+          SubAccountId: u.accountId,
+          Tags: JSON.stringify({
+            [`${BEDROCK_ANNOTATION_PREFIX}/unattributed`]: 'true',
+            [`${BEDROCK_ANNOTATION_PREFIX}/group`]: e.groupRef,
+          }),
+          x_CostStatus: m.estimatedCostUsd === null ? 'unpriced' : 'estimated',
+        }),
+      );
   }
   return rows;
-}
-
-/**
- * One model's unattributed usage in one account and region (admins' exports only): ResourceId
- * `unattributed`, SubAccountId the account, RegionId the region, priced as the tenants' rows
- * (x_CostStatus `estimated`, or `unpriced` with empty costs). Column-independent: a column not
- * set here is null.
- */
-function unattributedFocusRow(
-  e: ChargebackExport,
-  u: ChargebackUnattributed,
-  m: ChargebackUnattributed['models'][number],
-  [chargeStart, chargeEnd]: [string, string],
-): FocusRow {
-  const [periodStart, periodEnd] = billingPeriod(e.month);
-  const estimate = m.estimatedCostUsd;
-  const tokens = m.inputTokens + m.outputTokens;
-  const values: Partial<FocusRow> = {
-    BilledCost: estimate,
-    BillingCurrency: e.currency,
-    BillingPeriodEnd: periodEnd,
-    BillingPeriodStart: periodStart,
-    ChargeCategory: 'Usage',
-    ChargeDescription: `Amazon Bedrock ${m.displayName} used in ${
-      u.accountId
-    }/${u.region} by no tenant: ${m.inputTokens} input and ${
-      m.outputTokens
-    } output tokens in ${m.invocations} invocations; ${
-      estimate === null
-        ? 'no list price known'
-        : `list-price estimate ${e.currency} ${estimate.toFixed(2)}`
-    }`,
-    ChargeFrequency: 'Usage-Based',
-    ChargePeriodEnd: chargeEnd,
-    ChargePeriodStart: chargeStart,
-    ConsumedQuantity: tokens,
-    ConsumedUnit: 'Tokens',
-    ContractedCost: estimate,
-    EffectiveCost: estimate,
-    InvoiceIssuerName: 'AWS',
-    ListCost: estimate,
-    PricingQuantity: tokens,
-    PricingUnit: 'Tokens',
-    ProviderName: 'AWS',
-    PublisherName: focusPublisher(m.modelId),
-    RegionId: u.region,
-    ResourceId: 'unattributed',
-    ResourceName: `unattributed ${u.accountId}/${u.region}`,
-    ResourceType: 'Bedrock Unattributed Usage',
-    ServiceCategory: 'AI and Machine Learning',
-    ServiceName: 'Amazon Bedrock',
-    ServiceSubcategory: 'Generative AI',
-    SkuId: m.modelId,
-    SubAccountId: u.accountId,
-    Tags: JSON.stringify({
-      [`${BEDROCK_ANNOTATION_PREFIX}/unattributed`]: 'true',
-      [`${BEDROCK_ANNOTATION_PREFIX}/group`]: e.groupRef,
-    }),
-    x_CostStatus: estimate === null ? 'unpriced' : 'estimated',
-    x_EstimatedCostUsd: estimate,
-    x_ModelName: m.displayName,
-    x_Invocations: m.invocations,
-    x_InputTokens: m.inputTokens,
-    x_OutputTokens: m.outputTokens,
-  };
-  return Object.fromEntries(
-    CHARGEBACK_FOCUS_COLUMNS.map(c => [c, values[c] ?? null]),
-  ) as FocusRow;
 }
 
 /** Up to 6 decimals, no thousands separator; empty for null (FOCUS null in CSV). */
