@@ -20,6 +20,25 @@ export const SUITES = {
     ],
     tests: ['cost', 'usage', 'range'],
   },
+  // what the estimate adds and how it meets the bill: batch jobs as usage, the price list's
+  // units and products, estimate vs bill, and the split of an account's usage (issue 21)
+  estimate: {
+    dir: 'plugins/bedrock-backend',
+    mutate: [
+      'src/batch/batchUsage.ts',
+      'src/prices/units.ts',
+      'src/prices/parseProduct.ts',
+      'src/service/reconciliation.ts',
+      'src/unattributed/attribution.ts',
+    ],
+    tests: [
+      'batchUsage',
+      'units',
+      'parseProduct',
+      'reconciliation',
+      'attribution',
+    ],
+  },
   // the usage store, on SQLite and PostgreSQL
   store: {
     dir: 'plugins/bedrock-backend',

@@ -1,6 +1,7 @@
 import { marketplaceProduct, nativeProduct } from '../__testUtils__/priceList';
 import {
   classifyMarketplaceUsageType,
+  classifyNativeProduct,
   parseProduct,
   PriceListFact,
 } from './parseProduct';
@@ -203,6 +204,15 @@ describe('parseProduct', () => {
     });
     for (const other of [
       'USE1-MP:USE1_ProvisionedThroughput_1MonthCommit_ModelUnits_Usage-Units',
+      'USE1-MP:USE1_ProvisionedInputTokenCount-Units',
+      'USE1-MP:USE1_InputTokenCount_Global_LongContext-Units',
+      'USW2-MP:USW2_long_ctx_input_tokens_standard-Units',
+      'USW2-MP:USW2_input_tokens_standard_long_ctx-Units',
+      // only a cache write is priced per TTL
+      'USW2-MP:USW2_input_tokens_1h_standard-Units',
+      // only a leading region prefix and a trailing -Units are decoration
+      'USE1-MP:InputTokenCount_EU_Batch-Units',
+      'USE1-MP:USE1_InputTokenCount-Units_Global',
       'USE1-MP:USE1_created_image-Units',
       'USW2-MP:USW2_input_tokens_long_ctx_standard-Units',
       'USW2-MP:USW2_cache_write_tokens_30m_standard-Units',
@@ -210,6 +220,50 @@ describe('parseProduct', () => {
     ])
       expect(classifyMarketplaceUsageType(other)).toBeUndefined();
   });
+
+  it.each([
+    [
+      'USE1-MP:USE1_CacheWriteInputTokenCount-Units',
+      'cacheWrite',
+      false,
+      'standard',
+    ],
+    ['USE1-MP:USE1_InputTokenCount_Global-Units', 'input', true, 'standard'],
+    ['USE1-MP:USE1_InputTokenCount_Flex-Units', 'input', false, 'flex'],
+    [
+      'USE1-MP:USE1_OutputTokenCount_Priority-Units',
+      'output',
+      false,
+      'priority',
+    ],
+    [
+      'USW2-MP:USW2_cache_read_tokens_standard-Units',
+      'cacheRead',
+      false,
+      'standard',
+    ],
+    [
+      'USW2-MP:USW2_cache_write_tokens_standard-Units',
+      'cacheWrite',
+      false,
+      'standard',
+    ],
+    [
+      'USW2-MP:USW2_output_tokens_global_priority-Units',
+      'output',
+      true,
+      'priority',
+    ],
+  ])(
+    'classifies the Marketplace usage type %s',
+    (usageType, kind, global, tier) => {
+      expect(classifyMarketplaceUsageType(usageType)).toEqual({
+        kind,
+        global,
+        tier,
+      });
+    },
+  );
 
   it('keeps every term of a product: a price change is a term with a later date', () => {
     const list = facts(
@@ -300,5 +354,225 @@ describe('parseProduct', () => {
     expect(parseProduct('{"terms":{}}', 'AmazonBedrock')).toEqual({
       skipped: 'malformed',
     });
+  });
+});
+
+describe('classifyNativeProduct', () => {
+  const input = {
+    usagetype: 'USE1-NovaPro-input-tokens',
+    inferenceType: 'Input tokens',
+    feature: 'On-demand Inference',
+  };
+
+  it.each<[string, Record<string, string>, string]>([
+    // a declared tier is taken as it is, in either spelling, whatever the names say
+    ['service_tier', { service_tier: 'Priority' }, 'priority'],
+    ['serviceTier', { serviceTier: ' flex ' }, 'flex'],
+    [
+      'a declared standard tier',
+      { service_tier: 'Standard', inferenceType: 'Input tokens flex' },
+      'standard',
+    ],
+    // else the inference type or the usage type names it
+    ['flex inference', { inferenceType: 'Input tokens flex' }, 'flex'],
+    [
+      'flex usage type',
+      { usagetype: 'USE1-NovaPro-input-tokens-flex' },
+      'flex',
+    ],
+    [
+      'priority inference',
+      { inferenceType: 'Input tokens priority' },
+      'priority',
+    ],
+    [
+      'priority usage type',
+      { usagetype: 'USE1-NovaPro-input-tokens-priority' },
+      'priority',
+    ],
+    // batch is batch however it is said, even over a declared tier
+    ['batch feature', { feature: 'Batch Inference' }, 'batch'],
+    ['batch inference', { inferenceType: 'Batch input tokens' }, 'batch'],
+    [
+      'batch usage type',
+      { usagetype: 'USE1-NovaPro-input-tokens-batch', service_tier: 'Flex' },
+      'batch',
+    ],
+  ])('reads the tier from the %s', (_, extra, tier) => {
+    expect(classifyNativeProduct({ ...input, ...extra })).toEqual({
+      kind: 'input',
+      global: false,
+      tier,
+    });
+  });
+
+  it.each([
+    ['Cache write input tokens', 'cacheWrite'],
+    ['1-hour cache write input tokens', 'cacheWrite1h'],
+    ['Input token', 'input'],
+    ['Output token', 'output'],
+  ])('reads the inference type %j as a %s price', (inferenceType, kind) => {
+    expect(classifyNativeProduct({ ...input, inferenceType })).toEqual({
+      kind,
+      global: false,
+      tier: 'standard',
+    });
+  });
+
+  it.each(['Rerank queries', 'Speech input tokens', 'Image input tokens'])(
+    'reads the inference type %j as no token price',
+    inferenceType => {
+      expect(
+        classifyNativeProduct({ ...input, inferenceType }),
+      ).toBeUndefined();
+    },
+  );
+});
+
+describe('parseProduct on the shape of the document', () => {
+  const novaInput = {
+    regionCode: 'us-east-1',
+    model: 'Nova Pro',
+    usagetype: 'USE1-NovaPro-input-tokens',
+    inferenceType: 'Input tokens',
+    feature: 'On-demand Inference',
+  };
+  const dimension = (usd: string, extra: Record<string, unknown> = {}) => ({
+    unit: '1K tokens',
+    beginRange: '0',
+    pricePerUnit: { USD: usd },
+    ...extra,
+  });
+  const term = (
+    effectiveDate: string | undefined,
+    ...dimensions: object[]
+  ) => ({
+    effectiveDate,
+    priceDimensions: Object.fromEntries(
+      dimensions.map((d, i) => [`SKU1.TERM.RATE${i}`, d]),
+    ),
+  });
+  const document = (
+    o: {
+      onDemand?: unknown;
+      attributes?: Record<string, unknown>;
+      serviceCode?: string;
+      sku?: string;
+    } = {},
+  ) =>
+    JSON.stringify({
+      ...('serviceCode' in o ? { serviceCode: o.serviceCode } : {}),
+      product: {
+        ...('sku' in o ? { sku: o.sku } : {}),
+        attributes: o.attributes ?? novaInput,
+      },
+      terms: {
+        OnDemand:
+          'onDemand' in o
+            ? o.onDemand
+            : {
+                'SKU1.TERM': term(DAY, dimension('0.0008')),
+              },
+      },
+    });
+  const prices = (raw: string) =>
+    facts(raw).map(f => [f.effectiveFrom, f.usdPer1k]);
+
+  it('reads the terms of a bulk offer file, nested by sku', () => {
+    expect(
+      prices(
+        document({
+          onDemand: { SKU1: { 'SKU1.TERM': term(DAY, dimension('0.0008')) } },
+        }),
+      ),
+    ).toEqual([['2025-10-15', 0.0008]]);
+  });
+
+  it('skips what is not a term, and a term without a day', () => {
+    expect(
+      prices(
+        document({
+          onDemand: {
+            'SKU1.NULL': null,
+            'SKU1.TEXT': 'n/a',
+            'SKU1.BAD': { effectiveDate: 20251015, priceDimensions: {} },
+            'SKU1.UNDATED': term(undefined, dimension('0.0001')),
+            'SKU1.SOON': term('soon', dimension('0.0002')),
+            'SKU1.TERM': term(DAY, dimension('0.0008')),
+          },
+        }),
+      ),
+    ).toEqual([['2025-10-15', 0.0008]]);
+    expect(
+      parseProduct(document({ onDemand: 'none' }), 'AmazonBedrock'),
+    ).toEqual({ skipped: 'malformed' });
+  });
+
+  it('reads the first step of a tiered rate, and a rate without steps', () => {
+    expect(
+      prices(
+        document({
+          onDemand: {
+            'SKU1.TERM': term(
+              DAY,
+              dimension('0.0008'),
+              dimension('0.0006', { beginRange: '1000000' }),
+              dimension('0.0007', { beginRange: undefined }),
+              { unit: '1K tokens', pricePerUnit: { EUR: '0.0009' } },
+            ),
+          },
+        }),
+      ),
+    ).toEqual([
+      ['2025-10-15', 0.0008],
+      ['2025-10-15', 0.0007],
+    ]);
+  });
+
+  it('takes the service code and sku from the document', () => {
+    expect(
+      parseProduct(
+        document({ serviceCode: 'AmazonBedrock', sku: 'SKU1' }),
+        'AmazonBedrockFoundationModels',
+      ),
+    ).toEqual({
+      facts: [
+        expect.objectContaining({ serviceCode: 'AmazonBedrock', sku: 'SKU1' }),
+      ],
+    });
+    expect(parseProduct(document(), 'AmazonBedrockFoundationModels')).toEqual({
+      facts: [
+        expect.objectContaining({
+          serviceCode: 'AmazonBedrockFoundationModels',
+          sku: '',
+        }),
+      ],
+    });
+  });
+
+  it('reads a native product without a usage type', () => {
+    const { usagetype: _, ...attributes } = novaInput;
+    expect(facts(document({ attributes }))).toEqual([
+      expect.objectContaining({
+        model: 'amazon.nova-pro-v1:0',
+        kind: 'input',
+        tier: 'standard',
+        usdPer1k: 0.0008,
+        usageType: '',
+      }),
+    ]);
+  });
+
+  it('counts a product without a model name or region, or with one that is not text, as malformed', () => {
+    const { model: _, ...noName } = novaInput;
+    const { regionCode: __, ...noRegion } = novaInput;
+    for (const attributes of [
+      noName,
+      noRegion,
+      { ...novaInput, regionCode: 1 },
+    ])
+      expect(parseProduct(document({ attributes }), 'AmazonBedrock')).toEqual({
+        skipped: 'malformed',
+      });
   });
 });

@@ -3,7 +3,9 @@ import type { BilledSnapshot } from '../database/snapshots';
 import { costBlock, rowCost } from './cost';
 import { daysFrom, UNPRICED_MODEL, usageRow } from '../__testUtils__/billing';
 import {
+  BILLING_SOURCE,
   completeThrough,
+  describeVariance,
   passesThreshold,
   reconcileMonth,
   sumReconciliations,
@@ -58,6 +60,12 @@ const billed = (source?: BilledSnapshot['source']): BilledSnapshot => {
 const AS_OF = '2026-11-20T06:00:00.000Z';
 
 describe('estimate vs bill', () => {
+  it("reads each attribution mode's billed figure from its own source", () => {
+    expect(BILLING_SOURCE['inference-profile']).toBe('cost-allocation-tag');
+    expect(BILLING_SOURCE.identity).toBe('iam-principal-tag');
+    expect(BILLING_SOURCE.account).toBe('linked-account');
+  });
+
   it('names the last day the bill is complete for from the fetch time and the lag', () => {
     expect(completeThrough('2026-11-20T06:00:00.000Z', 24)).toBe('2026-11-18');
     expect(completeThrough('2026-11-20T06:00:00.000Z', 48)).toBe('2026-11-17');
@@ -158,6 +166,44 @@ describe('estimate vs bill', () => {
     expect(passesThreshold(r, { percent: 0, minUsd: 0 })).toBe(false);
   });
 
+  it('compares the first day of a month alone once the bill is complete for it', () => {
+    // fetched 2026-12-03T00:00 with a 24 h lag: December 1st ended exactly 48 h before
+    const r = reconcileMonth({
+      month: '2026-12',
+      rows: [
+        usageRow({
+          tenantId: 'alpha',
+          hour: '2026-12-01T10:00:00.000Z',
+          inputTokens: 1,
+        }),
+        usageRow({
+          tenantId: 'alpha',
+          hour: '2026-12-02T10:00:00.000Z',
+          inputTokens: 1,
+        }),
+      ],
+      cost: () => 2.5,
+      billed: {
+        monthToDateUsd: 5,
+        daily: [
+          { date: '2026-12-01', usd: 3 },
+          { date: '2026-12-02', usd: 2 },
+        ],
+        source: 'linked-account',
+        lagHours: 24,
+      },
+      asOf: '2026-12-03T00:00:00.000Z',
+    })!;
+    expect(r).toMatchObject({
+      comparedThrough: '2026-12-01',
+      monthComplete: false,
+      billedUsd: 3,
+      estimatedUsd: 2.5,
+      varianceUsd: 0.5,
+      lagNote: 'billed figures lag up to 24 h; last complete day 2026-12-01',
+    });
+  });
+
   it('marks an estimate that leaves out unpriced traffic', () => {
     const r = reconcileMonth({
       month: '2026-11',
@@ -175,6 +221,30 @@ describe('estimate vs bill', () => {
       asOf: AS_OF,
     })!;
     expect(r.estimateComplete).toBe(false);
+    expect(r.estimatedUsd).toBeCloseTo(18, 10);
+  });
+
+  it('keeps the estimate complete when an unpriced model only has errors (no traffic)', () => {
+    const r = reconcileMonth({
+      month: '2026-11',
+      rows: [
+        ...november,
+        {
+          ...usageRow({
+            tenantId: 'alpha',
+            hour: '2026-11-05T10:00:00.000Z',
+            inputTokens: 0,
+            modelId: UNPRICED_MODEL,
+          }),
+          invocations: 0,
+          clientErrors: 4,
+        },
+      ],
+      cost,
+      billed: billed('cost-allocation-tag'),
+      asOf: AS_OF,
+    })!;
+    expect(r.estimateComplete).toBe(true);
     expect(r.estimatedUsd).toBeCloseTo(18, 10);
   });
 
@@ -227,6 +297,29 @@ describe('estimate vs bill', () => {
     expect(passesThreshold(none, { percent: 10, minUsd: 18.5 })).toBe(false);
   });
 
+  it('passes the threshold at exactly the percentage and exactly the USD amount', () => {
+    // November 1-18 compared: billed 18 × 4.00 = 72.00, estimated 18 × 3.00 = 54.00: USD 18.00, 25%
+    const r = reconcileMonth({
+      month: '2026-11',
+      rows: november,
+      cost: () => 3,
+      billed: {
+        monthToDateUsd: 80,
+        daily: daysFrom('2026-11-01', '2026-11-20').map(date => ({
+          date,
+          usd: 4,
+        })),
+      },
+      asOf: AS_OF,
+    })!;
+    expect([r.billedUsd, r.estimatedUsd, r.varianceUsd]).toEqual([72, 54, 18]);
+    expect(r.variancePercent).toBe(25);
+    expect(passesThreshold(r, { percent: 0, minUsd: 18 })).toBe(true);
+    expect(passesThreshold(r, { percent: 25, minUsd: 0 })).toBe(true);
+    expect(passesThreshold(r, { percent: 25.01, minUsd: 0 })).toBe(false);
+    expect(passesThreshold(r, { percent: 0, minUsd: 18.01 })).toBe(false);
+  });
+
   it('sums tenants for a group, each over its own days, stating the longest lag', () => {
     const tag = reconcileMonth({
       month: '2026-11',
@@ -248,10 +341,78 @@ describe('estimate vs bill', () => {
     expect(g.billedUsd).toBeCloseTo(38.5, 10);
     expect(g.estimatedUsd).toBeCloseTo(35, 10);
     expect(g.varianceUsd).toBeCloseTo(3.5, 10);
+    // 3.50 / 38.50
+    expect(g.variancePercent).toBeCloseTo(9.0909, 4);
+    expect(g.comparedThrough).toBe('2026-11-17');
     expect(g.lagNote).toBe(
       'billed figures lag 24-48 h; last complete day 2026-11-17',
     );
     expect(sumReconciliations([null, undefined], '2026-11')).toBe(null);
+  });
+
+  it('states the shorter lag for a group without IAM-principal tenants, and no percentage of a bill of 0', () => {
+    const tag = reconcileMonth({
+      month: '2026-11',
+      rows: november,
+      cost,
+      billed: billed('cost-allocation-tag'),
+      asOf: AS_OF,
+    });
+    // nothing billed against USD 18.00 estimated
+    const unbilled = reconcileMonth({
+      month: '2026-11',
+      rows: november,
+      cost,
+      billed: {
+        monthToDateUsd: 0,
+        daily: [{ date: '2026-11-01', usd: 0 }],
+        source: 'linked-account',
+        lagHours: 24,
+      },
+      asOf: AS_OF,
+    });
+    const g = sumReconciliations([tag, unbilled], '2026-11')!;
+    // 19.80 billed, 18 + 18 estimated: -16.20 of 19.80
+    expect(g.varianceUsd).toBeCloseTo(-16.2, 10);
+    expect(g.variancePercent).toBeCloseTo(-81.8182, 4);
+    expect(g.lagNote).toBe(
+      'billed figures lag up to 24 h; last complete day 2026-11-18',
+    );
+    const none = sumReconciliations([unbilled], '2026-11')!;
+    expect(none.billedUsd).toBe(0);
+    expect(none.varianceUsd).toBeCloseTo(-18, 10);
+    expect(none.variancePercent).toBe(null);
+  });
+
+  it('has no compared day for a group while one of its tenants has none', () => {
+    // fetched 2026-12-03T00:00: December 1st is complete at a 24 h lag, not yet at 48 h
+    const december = (source: 'linked-account' | 'iam-principal-tag') =>
+      reconcileMonth({
+        month: '2026-12',
+        rows: [],
+        cost,
+        billed: {
+          monthToDateUsd: 3,
+          daily: [{ date: '2026-12-01', usd: 3 }],
+          source,
+          lagHours: source === 'iam-principal-tag' ? 48 : 24,
+        },
+        asOf: '2026-12-03T00:00:00.000Z',
+      });
+    const account = december('linked-account');
+    const iam = december('iam-principal-tag');
+    expect(account?.comparedThrough).toBe('2026-12-01');
+    expect(iam?.comparedThrough).toBe(null);
+    const g = sumReconciliations([account, iam], '2026-12')!;
+    expect(g).toMatchObject({
+      tenants: 2,
+      billedUsd: 3,
+      estimatedUsd: 0,
+      varianceUsd: 3,
+      variancePercent: 100,
+      comparedThrough: null,
+      lagNote: 'billed figures lag 24-48 h; no day of 2026-12 is complete yet',
+    });
   });
 
   it("puts the month's estimate vs bill on the tab's cost panel", () => {
@@ -270,5 +431,109 @@ describe('estimate vs bill', () => {
     expect(c.reconciliation?.varianceUsd).toBeCloseTo(1.8, 10);
     // the month-to-date gap compares unlike days (the bill lags): 20.20 - 20.00
     expect(c.billed?.gapUsd).toBeCloseTo(0.2, 10);
+  });
+});
+
+describe('describeVariance', () => {
+  /**
+   * November 1-18 compared: the bill `billedDaily` a day, the estimate USD 1.00 a day (the
+   * `november` rows) unless `estimate` prices the rows otherwise.
+   */
+  const november18 = (
+    billedDaily: number,
+    o: { rows?: typeof november; estimate?: typeof cost } = {},
+  ) =>
+    reconcileMonth({
+      month: '2026-11',
+      rows: o.rows ?? november,
+      cost: o.estimate ?? cost,
+      billed: {
+        monthToDateUsd: 20 * billedDaily,
+        daily: daysFrom('2026-11-01', '2026-11-20').map(date => ({
+          date,
+          usd: billedDaily,
+        })),
+        source: 'cost-allocation-tag',
+        lagHours: 24,
+      },
+      asOf: AS_OF,
+    })!;
+
+  it('states a bill above the estimate, in USD and as a percentage of the bill', () => {
+    // 18 days: billed 18 × 1.10 = 19.80, estimated 18.00
+    expect(describeVariance(november18(1.1))).toBe(
+      'billed USD 19.80, estimated USD 18.00 for 2026-11 through 2026-11-18: ' +
+        'the bill is USD 1.80 (9.1% of the bill) above the estimate; ' +
+        'billed figures lag up to 24 h; last complete day 2026-11-18',
+    );
+  });
+
+  it('states a bill below the estimate without a sign, and a bill of 0 as no billed cost', () => {
+    // billed 18 × 0.50 = 9.00 against 18.00: 9.00, 100% of the bill below
+    expect(describeVariance(november18(0.5))).toBe(
+      'billed USD 9.00, estimated USD 18.00 for 2026-11 through 2026-11-18: ' +
+        'the bill is USD 9.00 (100.0% of the bill) below the estimate; ' +
+        'billed figures lag up to 24 h; last complete day 2026-11-18',
+    );
+    expect(describeVariance(november18(0))).toBe(
+      'billed USD 0.00, estimated USD 18.00 for 2026-11 through 2026-11-18: ' +
+        'the bill is USD 18.00 (no billed cost) below the estimate; ' +
+        'billed figures lag up to 24 h; last complete day 2026-11-18',
+    );
+  });
+
+  it('keeps the sign of a negative bill (credits)', () => {
+    // a credit of 18 × -0.25 = -4.50 against 18.00 estimated: 22.50 below
+    expect(describeVariance(november18(-0.25))).toBe(
+      'billed -USD 4.50, estimated USD 18.00 for 2026-11 through 2026-11-18: ' +
+        'the bill is USD 22.50 (no billed cost) below the estimate; ' +
+        'billed figures lag up to 24 h; last complete day 2026-11-18',
+    );
+  });
+
+  it('reads a bill equal to the estimate as above it', () => {
+    expect(describeVariance(november18(1, { estimate: () => 1 }))).toBe(
+      'billed USD 18.00, estimated USD 18.00 for 2026-11 through 2026-11-18: ' +
+        'the bill is USD 0.00 (0.0% of the bill) above the estimate; ' +
+        'billed figures lag up to 24 h; last complete day 2026-11-18',
+    );
+  });
+
+  it('says when the estimate leaves out unpriced models', () => {
+    const rows = [
+      ...november,
+      usageRow({
+        tenantId: 'alpha',
+        hour: '2026-11-05T10:00:00.000Z',
+        inputTokens: 1000,
+        modelId: UNPRICED_MODEL,
+      }),
+    ];
+    expect(describeVariance(november18(1.1, { rows }))).toBe(
+      'billed USD 19.80, estimated USD 18.00 for 2026-11 through 2026-11-18: ' +
+        'the bill is USD 1.80 (9.1% of the bill) above the estimate ' +
+        '(the estimate leaves out unpriced models); ' +
+        'billed figures lag up to 24 h; last complete day 2026-11-18',
+    );
+  });
+
+  it('says through "-" when no day of the month is compared yet', () => {
+    const r = reconcileMonth({
+      month: '2026-12',
+      rows: [],
+      cost,
+      billed: {
+        monthToDateUsd: 3,
+        daily: [{ date: '2026-12-01', usd: 3 }],
+        source: 'linked-account',
+        lagHours: 24,
+      },
+      asOf: '2026-12-01T10:00:00.000Z',
+    })!;
+    expect(describeVariance(r)).toBe(
+      'billed USD 0.00, estimated USD 0.00 for 2026-12 through -: ' +
+        'the bill is USD 0.00 (no billed cost) above the estimate; ' +
+        'billed figures lag up to 24 h; no day of 2026-12 is complete yet',
+    );
   });
 });

@@ -130,6 +130,27 @@ describe('accountSeriesRows', () => {
       inputTokens: 700_000,
     });
   });
+  it("resolves only profile tenants' profiles: a mapping an identity tenant carries keeps its series on the profile's id", () => {
+    const rows = accountSeriesRows({
+      accountId: ACCOUNT,
+      region: REGION,
+      tenants: [
+        testTenant({
+          tenantId: 'team-c',
+          attribution: 'identity',
+          principalArns: ['arn:aws:iam::111111111111:role/team-c'],
+          inferenceProfiles: { aipteamc: NOVA_PRO },
+        }),
+      ],
+      dimensions: ['aipteamc'],
+      values: new Map([
+        ['aipteamc', new Map([[HOUR, { invocations: 2, inputTokens: 20 }]])],
+      ]),
+    });
+    expect(rows.map(r => [r.modelId, r.invocations, r.inputTokens])).toEqual([
+      ['aipteamc', 2, 20],
+    ]);
+  });
 });
 
 describe('attributeHours', () => {
@@ -199,6 +220,12 @@ describe('attributeHours', () => {
           region: 'eu-west-1',
           inputTokens: 7,
         }),
+        usageRow({
+          modelId: HAIKU,
+          hour: HOUR,
+          accountId: '222222222222',
+          inputTokens: 11,
+        }),
       ],
       attributed: [
         usageRow({
@@ -208,9 +235,66 @@ describe('attributeHours', () => {
           hour: HOUR,
           inputTokens: 5,
         }),
+        usageRow({
+          tenantId: 'y',
+          region: 'eu-west-1',
+          modelId: HAIKU,
+          hour: HOUR,
+          inputTokens: 3,
+        }),
       ],
     });
     expect(rows).toHaveLength(1);
+    expect(rows[0].account.inputTokens).toBe(5);
+    expect(rows[0].attributed.inputTokens).toBe(0);
     expect(rows[0].unattributed.inputTokens).toBe(5);
+  });
+
+  it("counts an identity tenant's 1-hour cache writes against the account's one cache-write series", () => {
+    const [r] = attributeHours({
+      accountId: ACCOUNT,
+      region: REGION,
+      account: [
+        usageRow({ modelId: HAIKU, hour: HOUR, cacheWriteTokens: 1000 }),
+      ],
+      attributed: [
+        usageRow({
+          tenantId: 'team-b',
+          modelId: HAIKU,
+          hour: HOUR,
+          cacheWriteTokens: 200,
+          cacheWrite1hTokens: 300,
+        }),
+      ],
+    });
+    // 200 written for 5 minutes + 300 for 1 hour of the account's 1,000
+    expect(r.attributed.cacheWriteTokens).toBe(500);
+    expect(r.unattributed.cacheWriteTokens).toBe(500);
+  });
+
+  it('lists the rows by hour, then model', () => {
+    const LATER = '2026-12-01T11:00:00.000Z';
+    const rows = attributeHours({
+      accountId: ACCOUNT,
+      region: REGION,
+      account: [
+        usageRow({ modelId: HAIKU, hour: HOUR, inputTokens: 1 }),
+        usageRow({ modelId: NOVA_PRO, hour: LATER, inputTokens: 2 }),
+      ],
+      attributed: [
+        usageRow({
+          tenantId: 'team-b',
+          modelId: NOVA_PRO,
+          hour: HOUR,
+          inputTokens: 3,
+        }),
+      ],
+    });
+    // amazon.nova-pro sorts before anthropic.claude within an hour
+    expect(rows.map(r => [r.hour, r.modelId])).toEqual([
+      [HOUR, NOVA_PRO],
+      [HOUR, HAIKU],
+      [LATER, NOVA_PRO],
+    ]);
   });
 });
